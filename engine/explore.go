@@ -1,0 +1,238 @@
+package engine
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// Limits bound an exploration so that any scenario is analysed in bounded
+// time and memory.
+type Limits struct {
+	MaxStates int // distinct states; default 300,000
+	MaxDepth  int // replies on one path; default 150
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxStates <= 0 {
+		l.MaxStates = 300_000
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = 150
+	}
+	return l
+}
+
+// Analysis is what exploring every way through a scenario found. Paths
+// honour every condition; two paths that reach the same state share it.
+type Analysis struct {
+	Complete   bool    // false when a limit cut exploration short
+	States     int     // distinct states explored
+	Paths      float64 // distinct paths from the start to an ending
+	Best       []int   // per competency (Scenario.Competencies order): the best total reachable
+	Worst      []int   // the worst total reachable
+	Reached    []string
+	Endings    []string // endings some path reaches, in file order
+	DeadEnds   []Trace  // a path to each node where nothing is on offer
+	Errors     []Trace  // a path to each run-time expression error
+	Silent     []string // nodes where, on some path, the client says nothing
+	Ideal      []Step   // the best path overall from the start
+	IdealScore []int    // per competency, the totals the ideal path earns
+
+	sc     *Scenario
+	index  map[string]int32
+	states []xstate
+}
+
+// Trace is a path to a problem found while exploring.
+type Trace struct {
+	Node    string `json:"node"`
+	Path    []Step `json:"path"`
+	Message string `json:"message,omitempty"`
+}
+
+type xstate struct {
+	at    target
+	edges []xedge
+	kind  uint8
+	value float64 // best overall value from here
+	best  int32   // index into edges of the ideal reply, or -1
+}
+
+const (
+	stateOpen uint8 = iota
+	stateEnding
+	stateDead
+	stateCut
+)
+
+type xedge struct {
+	reply int32
+	to    int32
+}
+
+// Analysis explores the scenario with default limits, once, and caches the
+// result. Safe for concurrent use.
+func (sc *Scenario) Analysis() *Analysis {
+	sc.analysisOnce.Do(func() { sc.analysis = sc.Explore(Limits{}) })
+	return sc.analysis
+}
+
+// Explore walks every way through the scenario within limits.
+func (sc *Scenario) Explore(limits Limits) *Analysis {
+	x := &explorer{sc: sc, lim: limits.withDefaults(), ev: newEvaluator(sc),
+		a:       &Analysis{sc: sc, Complete: true, index: map[string]int32{}},
+		reached: make([]bool, len(sc.nodes)+len(sc.endings)), seen: map[string]bool{}}
+	m := sc.newMachine()
+	x.visit(&m, 0)
+	x.finish()
+	return x.a
+}
+
+type explorer struct {
+	sc      *Scenario
+	lim     Limits
+	ev      *evaluator
+	a       *Analysis
+	path    []Step
+	pool    []*machine
+	order   []int32 // states in the order they were completed
+	key     []byte
+	reached []bool
+	seen    map[string]bool // problems already reported, by node
+	avail   [][]int32
+}
+
+// visit explores from m and returns its state index.
+func (x *explorer) visit(m *machine, depth int) int32 {
+	x.key = encodeMachine(x.key[:0], m)
+	if i, ok := x.a.index[string(x.key)]; ok {
+		return i
+	}
+	idx := int32(len(x.a.states))
+	x.a.index[string(x.key)] = idx
+	x.a.states = append(x.a.states, xstate{at: m.at, best: -1})
+	x.reached[m.at] = true
+	switch {
+	case x.sc.isEnding(m.at):
+		x.a.states[idx].kind = stateEnding
+	case depth >= x.lim.MaxDepth || len(x.a.states) >= x.lim.MaxStates:
+		x.a.states[idx].kind = stateCut
+		x.a.Complete = false
+	default:
+		x.expand(m, idx, depth)
+	}
+	x.order = append(x.order, idx)
+	return idx
+}
+
+func (x *explorer) expand(m *machine, idx int32, depth int) {
+	n := &x.sc.nodes[m.at]
+	x.ev.load(m)
+	x.checkSilent(m, n)
+	avail := x.available(m, n, depth)
+	if len(avail) == 0 {
+		x.a.states[idx].kind = stateDead
+		x.report(&x.a.DeadEnds, "dead:"+n.id, n.id, "")
+		return
+	}
+	child := x.machine(depth)
+	for _, ri := range avail {
+		r := &n.replies[ri]
+		child.copyFrom(m)
+		x.ev.load(child)
+		if _, err := x.ev.step(child, r, nil); err != nil {
+			x.report(&x.a.Errors, "err:"+n.id+"/"+r.id, n.id, err.Error())
+			continue
+		}
+		x.path = append(x.path, Step{Node: n.id, Reply: r.id})
+		to := x.visit(child, depth+1)
+		x.path = x.path[:len(x.path)-1]
+		x.a.states[idx].edges = append(x.a.states[idx].edges, xedge{reply: ri, to: to})
+	}
+}
+
+// available lists the replies on offer at m; the slice is reused per depth.
+func (x *explorer) available(m *machine, n *node, depth int) []int32 {
+	for len(x.avail) <= depth {
+		x.avail = append(x.avail, nil)
+	}
+	out := x.avail[depth][:0]
+	for i := range n.replies {
+		ok, err := x.ev.available(m, &n.replies[i])
+		if err != nil {
+			x.report(&x.a.Errors, "err:"+n.id+"/"+n.replies[i].id, n.id, err.Error())
+		}
+		if ok {
+			out = append(out, int32(i))
+		}
+	}
+	x.avail[depth] = out
+	return out
+}
+
+func (x *explorer) checkSilent(m *machine, n *node) {
+	for _, l := range n.lines {
+		if ok, _ := x.ev.holds(l.when); ok {
+			return
+		}
+	}
+	if !x.seen["silent:"+n.id] {
+		x.seen["silent:"+n.id] = true
+		x.a.Silent = append(x.a.Silent, n.id)
+	}
+}
+
+func (x *explorer) report(list *[]Trace, key, node, msg string) {
+	if x.seen[key] {
+		return
+	}
+	x.seen[key] = true
+	*list = append(*list, Trace{Node: node, Path: append([]Step(nil), x.path...), Message: msg})
+}
+
+// machine returns a scratch machine for this depth.
+func (x *explorer) machine(depth int) *machine {
+	for len(x.pool) <= depth {
+		m := x.sc.newMachine()
+		x.pool = append(x.pool, &m)
+	}
+	return x.pool[depth]
+}
+
+// encode writes the parts of m that decide the future as a map key.
+func encodeMachine(b []byte, m *machine) []byte {
+	b = binary.AppendUvarint(b, uint64(m.at))
+	for _, f := range m.mood {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+	}
+	for _, v := range m.vars {
+		b = appendValue(b, v)
+	}
+	for _, n := range m.visits {
+		b = binary.AppendUvarint(b, uint64(n))
+	}
+	for _, u := range m.used {
+		if u {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	}
+	return b
+}
+
+func appendValue(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	case float64:
+		return binary.LittleEndian.AppendUint64(append(b, 'n'), math.Float64bits(v))
+	case string:
+		b = binary.AppendUvarint(append(b, 's'), uint64(len(v)))
+		return append(b, v...)
+	}
+	return append(b, '?')
+}

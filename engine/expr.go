@@ -1,0 +1,200 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// MaxExprNodes bounds the size of one expression.
+const MaxExprNodes = 200
+
+// maxExprLen bounds the text of one expression before it is parsed.
+const maxExprLen = 4096
+
+// allowedBuiltins is everything a script may call: cheap, pure functions.
+var allowedBuiltins = []string{"abs", "min", "max", "floor", "ceil", "round", "len", "lower", "upper"}
+
+// names every expression sees besides the declared variables.
+const (
+	nameTurn   = "turn"
+	nameVisits = "visits"
+	nameNode   = "node"
+	nameReply  = "reply"
+)
+
+// reserved may not be used as variable names.
+var reserved = map[string]bool{
+	nameTurn: true, nameVisits: true, nameNode: true, nameReply: true,
+	"true": true, "false": true, "nil": true, "not": true, "and": true, "or": true, "in": true,
+	"matches": true, "contains": true, "startsWith": true, "endsWith": true, "let": true, "if": true, "else": true,
+}
+
+// exprKind is what an expression must produce.
+type exprKind int
+
+const (
+	kindBool exprKind = iota
+	kindNumber
+	kindString
+)
+
+func (k exprKind) String() string {
+	return [...]string{"a bool (true or false)", "a number", "a string"}[k]
+}
+
+// exprCompiler compiles expressions against one scenario's declared names.
+type exprCompiler struct {
+	env map[string]any
+}
+
+func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
+	env := map[string]any{
+		nameTurn:   0,
+		nameVisits: map[string]int{},
+		nameNode:   "",
+		nameReply:  "",
+	}
+	for _, m := range mood {
+		env[m.Name] = float64(0)
+	}
+	for _, v := range vars {
+		env[v.Name] = v.Default
+	}
+	return &exprCompiler{env: env}
+}
+
+// compile checks and compiles e. A problem points at the offending character
+// inside the file.
+func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program, *Problem) {
+	if len(e.Src) > maxExprLen {
+		return nil, &Problem{e.Pos, Error, "expr-cost", fmt.Sprintf("%s is %d characters long (at most %d); split the logic into state variables", what, len(e.Src), maxExprLen)}
+	}
+	if strings.TrimSpace(e.Src) == "" {
+		return nil, &Problem{e.Pos, Error, "expr-syntax", what + " is empty; write an expression or remove the key"}
+	}
+	tree, err := parser.Parse(e.Src)
+	if err != nil {
+		return nil, exprProblem(e, "expr-syntax", what, err)
+	}
+	if p := checkAllowed(e, tree.Node, what); p != nil {
+		return nil, p
+	}
+	prog, err := expr.Compile(e.Src, c.options(want)...)
+	if err != nil {
+		code := "expr-type"
+		if strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
+			code = "expr-cost"
+		}
+		return nil, exprProblem(e, code, what, err)
+	}
+	return prog, nil
+}
+
+func (c *exprCompiler) options(want exprKind) []expr.Option {
+	opts := []expr.Option{expr.Env(c.env), expr.DisableAllBuiltins(), expr.MaxNodes(MaxExprNodes)}
+	for _, b := range allowedBuiltins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	switch want {
+	case kindBool:
+		opts = append(opts, expr.AsBool())
+	case kindNumber:
+		opts = append(opts, expr.AsFloat64())
+	case kindString:
+		opts = append(opts, expr.AsKind(reflect.String))
+	}
+	return opts
+}
+
+// checkAllowed refuses the parts of expr a script does not need and that
+// could make it slow or large: closures, ranges, variables, pipes.
+func checkAllowed(e Expr, root ast.Node, what string) *Problem {
+	v := &allowVisitor{}
+	ast.Walk(&root, v)
+	if v.bad == "" {
+		return nil
+	}
+	return &Problem{exprPos(e, v.at), Error, "expr-cost", fmt.Sprintf("%s uses %s, which scenarios may not; use plain comparisons, arithmetic and the functions %s", what, v.bad, strings.Join(allowedBuiltins, ", "))}
+}
+
+type allowVisitor struct {
+	bad string
+	at  file.Location
+}
+
+func (v *allowVisitor) Visit(n *ast.Node) {
+	if v.bad != "" {
+		return
+	}
+	switch node := (*n).(type) {
+	case *ast.PointerNode, *ast.PredicateNode:
+		v.bad, v.at = "a closure", node.Location()
+	case *ast.BuiltinNode:
+		if !isAllowedBuiltin(node.Name) {
+			v.bad, v.at = fmt.Sprintf("the function %q", node.Name), node.Location()
+		}
+	case *ast.VariableDeclaratorNode:
+		v.bad, v.at = "let", node.Location()
+	case *ast.BinaryNode:
+		if node.Operator == ".." {
+			v.bad, v.at = "a range (..)", node.Location()
+		}
+		if node.Operator == "matches" {
+			v.bad, v.at = "matches (regular expressions)", node.Location()
+		}
+	case *ast.CallNode:
+		if id, ok := node.Callee.(*ast.IdentifierNode); ok && !isAllowedBuiltin(id.Value) {
+			v.bad, v.at = fmt.Sprintf("the function %q", id.Value), node.Location()
+		}
+	}
+}
+
+func isAllowedBuiltin(name string) bool {
+	for _, b := range allowedBuiltins {
+		if b == name {
+			return true
+		}
+	}
+	return false
+}
+
+// exprProblem turns an expr error into a Problem positioned in the file.
+func exprProblem(e Expr, code, what string, err error) *Problem {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		pos := e.Pos
+		if fe.Line > 1 {
+			pos.Line += fe.Line - 1
+			pos.Col = fe.Column + 1
+		} else {
+			pos.Col += fe.Column
+		}
+		return &Problem{pos, Error, code, fmt.Sprintf("%s: %s", what, hintFor(fe.Message))}
+	}
+	return &Problem{e.Pos, Error, code, fmt.Sprintf("%s: %v", what, err)}
+}
+
+func exprPos(e Expr, loc file.Location) Pos {
+	pos := e.Pos
+	pos.Col += loc.From // runes from the start; exact for one-line expressions
+	return pos
+}
+
+// hintFor adds what to do to expr's messages where it helps.
+func hintFor(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "unknown name "):
+		return msg + "; declare it under [mood] or [state], or use turn, visits, node or reply"
+	case strings.Contains(msg, "expected bool"):
+		return msg + "; a condition must be true or false (compare with ==, <, > …)"
+	}
+	return msg
+}

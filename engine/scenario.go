@@ -1,0 +1,193 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// DefaultPass is the pass mark of a competency that does not set one.
+const DefaultPass = 60
+
+// BuiltinCompetencies are scored in every scenario.
+var BuiltinCompetencies = []string{"listening", "empathy", "boundaries"}
+
+// Outcomes an ending may have.
+var Outcomes = []string{"resolved", "escalated", "lost", "parted"}
+
+// Scenario is a compiled, immutable scenario. Many sessions may share one
+// safely from many goroutines.
+type Scenario struct {
+	ID         string
+	Title      string
+	Summary    string
+	Difficulty string
+	Minutes    int
+	Tags       []string
+	Version    string
+	Persona    Persona
+
+	Competencies []Competency
+	Mood         []Mood
+	Vars         []Var
+
+	nodes   []node
+	endings []ending
+	rules   []rule
+	start   target
+	targets map[string]target // node and ending ids
+	onces   int               // number of once flags (replies and rules)
+
+	analysisOnce sync.Once
+	analysis     *Analysis
+}
+
+// Competency is one scored skill.
+type Competency struct {
+	ID          string `json:"id"`
+	Label       string `json:"label"`
+	Description string `json:"description,omitempty"`
+	Pass        int    `json:"pass"`
+}
+
+// Mood is one mood variable as compiled.
+type Mood struct {
+	Name, Label string
+	Start       float64
+	Min, Max    float64
+	Bands       []Band // highest From first
+	Drift       float64
+	Baseline    float64
+	HasBaseline bool
+	Good        string
+}
+
+// Band returns the label for value v.
+func (m *Mood) Band(v float64) string {
+	for _, b := range m.Bands {
+		if v >= b.From {
+			return b.Label
+		}
+	}
+	return ""
+}
+
+// Var is one state variable as compiled.
+type Var struct {
+	Name    string
+	Default any // bool, float64 or string
+}
+
+// target is a node index, or len(nodes)+i for ending i.
+type target int
+
+const noTarget target = -1
+
+type node struct {
+	id      string
+	lines   []line
+	replies []reply
+	pos     Pos
+}
+
+type line struct {
+	when     *vm.Program
+	variants []string
+}
+
+type reply struct {
+	id, text  string
+	when      *vm.Program
+	once      int // index of its once flag, or -1
+	effects   []effect
+	points    []int // per competency, in Scenario.Competencies order
+	blocks    []int // competency indexes
+	note      string
+	principle string
+	next      []branch
+	pos       Pos
+	info      ReplyInfo // shared by every Outcome: read-only
+}
+
+type effect struct {
+	ref  varRef
+	prog *vm.Program
+}
+
+// varRef names a mood variable (mood >= 0) or a state variable.
+type varRef struct {
+	mood bool
+	i    int
+}
+
+type branch struct {
+	when *vm.Program
+	to   target
+}
+
+type rule struct {
+	id      string
+	when    *vm.Program
+	effects []effect
+	say     []string
+	to      target
+	once    int
+}
+
+type ending struct {
+	id, title, outcome, text string
+	lines                    []line
+	pos                      Pos
+}
+
+// isEnding reports whether t is an ending.
+func (sc *Scenario) isEnding(t target) bool { return int(t) >= len(sc.nodes) }
+
+// targetID is the id of a node or ending.
+func (sc *Scenario) targetID(t target) string {
+	if sc.isEnding(t) {
+		return sc.endings[int(t)-len(sc.nodes)].id
+	}
+	return sc.nodes[t].id
+}
+
+// NodeIDs lists the node ids in file order.
+func (sc *Scenario) NodeIDs() []string {
+	ids := make([]string, len(sc.nodes))
+	for i, n := range sc.nodes {
+		ids[i] = n.id
+	}
+	return ids
+}
+
+// EndingInfo describes an ending.
+type EndingInfo struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Outcome string `json:"outcome"`
+	Text    string `json:"text"`
+}
+
+func (sc *Scenario) endingInfo(t target) *EndingInfo {
+	e := &sc.endings[int(t)-len(sc.nodes)]
+	return &EndingInfo{ID: e.id, Title: e.title, Outcome: e.outcome, Text: e.text}
+}
+
+// Endings lists the endings in file order.
+func (sc *Scenario) Endings() []EndingInfo {
+	out := make([]EndingInfo, len(sc.endings))
+	for i := range sc.endings {
+		out[i] = *sc.endingInfo(target(len(sc.nodes) + i))
+	}
+	return out
+}
+
+// competencyIndex finds a competency by id.
+func (sc *Scenario) competencyIndex(id string) int {
+	for i, c := range sc.Competencies {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,332 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors a Session reports. Test with errors.Is.
+var (
+	ErrUnknownReply = errors.New("no reply with that id at this point")
+	ErrNotOffered   = errors.New("that reply is not on offer now")
+	ErrEnded        = errors.New("the conversation has ended")
+	ErrDeadEnd      = errors.New("dead end: no reply is on offer and no ending was reached")
+	ErrBadState     = errors.New("saved state does not fit this scenario")
+)
+
+// Session is one conversation with a scenario, pull-style: read Lines and
+// Replies, then Choose. A Session is not safe for concurrent use; its whole
+// state saves with State and comes back with Resume.
+type Session struct {
+	sc      *Scenario
+	seed    uint64
+	m       machine
+	points  []int
+	blocked [][]string // per competency: "node/reply" that blocked it
+	history []Step
+	ev      *evaluator
+	lines   []string
+	backup  machine
+	fired   []int
+}
+
+// Step is one reply chosen, at one node.
+type Step struct {
+	Node  string `json:"node"`
+	Reply string `json:"reply"`
+}
+
+// Choice is a reply on offer.
+type Choice struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// ReplyInfo is what the debrief tells about a reply.
+type ReplyInfo struct {
+	ID        string         `json:"id"`
+	Text      string         `json:"text"`
+	Principle string         `json:"principle,omitempty"`
+	Note      string         `json:"note,omitempty"`
+	Points    map[string]int `json:"points,omitempty"`
+	Blocks    []string       `json:"blocks,omitempty"`
+}
+
+// Outcome is what happened after a reply.
+type Outcome struct {
+	Turn          int          `json:"turn"`
+	Node          string       `json:"node"`
+	Reply         ReplyInfo    `json:"reply"`
+	Interjections []string     `json:"interjections,omitempty"`
+	Lines         []string     `json:"lines"`
+	Mood          []MoodChange `json:"mood"`
+	Ending        *EndingInfo  `json:"ending,omitempty"`
+}
+
+// MoodChange is one mood variable before and after a reply.
+type MoodChange struct {
+	Name     string  `json:"name"`
+	From     float64 `json:"from"`
+	To       float64 `json:"to"`
+	BandFrom string  `json:"band_from,omitempty"`
+	BandTo   string  `json:"band_to,omitempty"`
+}
+
+// MoodReading is one mood variable now.
+type MoodReading struct {
+	Name  string  `json:"name"`
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+	Band  string  `json:"band,omitempty"`
+	Good  string  `json:"good"`
+}
+
+// Start begins a conversation at the start node. The seed picks line
+// variants: the same seed and the same replies give the same conversation.
+func (sc *Scenario) Start(seed uint64) *Session {
+	s := &Session{sc: sc, seed: seed, m: sc.newMachine(), ev: newEvaluator(sc)}
+	s.points = make([]int, len(sc.Competencies))
+	s.blocked = make([][]string, len(sc.Competencies))
+	s.ev.load(&s.m)
+	s.lines = s.say(s.m.at)
+	return s
+}
+
+// StartAt begins a conversation at any node with preset variables, for
+// trying out part of a script. Values are bool, float64 or string.
+func (sc *Scenario) StartAt(seed uint64, nodeID string, set map[string]any) (*Session, error) {
+	s := sc.Start(seed)
+	if nodeID != "" {
+		t, ok := sc.targets[nodeID]
+		if !ok || sc.isEnding(t) {
+			return nil, fmt.Errorf("start at %q: no such node: %w", nodeID, ErrBadState)
+		}
+		s.m.visits[s.m.at] = 0
+		s.m.at = t
+		s.m.visits[t] = 1
+	}
+	for name, v := range set {
+		if err := s.setByName(name, v); err != nil {
+			return nil, err
+		}
+	}
+	s.ev.load(&s.m)
+	s.lines = s.say(s.m.at)
+	return s, nil
+}
+
+func (s *Session) setByName(name string, v any) error {
+	for i, md := range s.sc.Mood {
+		if md.Name == name {
+			f, ok := v.(float64)
+			if !ok {
+				return fmt.Errorf("set %s: mood needs a number, got %v: %w", name, v, ErrBadState)
+			}
+			s.m.mood[i] = f
+			return nil
+		}
+	}
+	for i, vr := range s.sc.Vars {
+		if vr.Name == name {
+			if kindOf(v) != kindOf(vr.Default) {
+				return fmt.Errorf("set %s: wants a value like %v, got %v: %w", name, vr.Default, v, ErrBadState)
+			}
+			s.m.vars[i] = v
+			return nil
+		}
+	}
+	return fmt.Errorf("set %s: no such mood or state variable: %w", name, ErrBadState)
+}
+
+// Scenario is the scenario this session plays.
+func (s *Session) Scenario() *Scenario { return s.sc }
+
+// Seed is the seed the session started with.
+func (s *Session) Seed() uint64 { return s.seed }
+
+// Turn is the number of replies chosen so far.
+func (s *Session) Turn() int { return s.m.turn }
+
+// Node is the id of the current node, or of the ending once ended.
+func (s *Session) Node() string { return s.sc.targetID(s.m.at) }
+
+// Ended reports whether the conversation reached an ending.
+func (s *Session) Ended() bool { return s.sc.isEnding(s.m.at) }
+
+// Ending is the ending reached, or nil.
+func (s *Session) Ending() *EndingInfo {
+	if !s.Ended() {
+		return nil
+	}
+	return s.sc.endingInfo(s.m.at)
+}
+
+// Lines are what the client said on arriving at the current node or ending.
+func (s *Session) Lines() []string { return append([]string(nil), s.lines...) }
+
+// History lists the replies chosen so far.
+func (s *Session) History() []Step { return append([]Step(nil), s.history...) }
+
+// Replies lists the replies on offer now, in file order.
+func (s *Session) Replies() ([]Choice, error) {
+	if s.Ended() {
+		return nil, nil
+	}
+	var out []Choice
+	for i := range s.sc.nodes[s.m.at].replies {
+		r := &s.sc.nodes[s.m.at].replies[i]
+		ok, err := s.ev.available(&s.m, r)
+		if err != nil {
+			return nil, fmt.Errorf("node %q: %w", s.Node(), err)
+		}
+		if ok {
+			out = append(out, Choice{ID: r.id, Text: r.text})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("node %q: %w", s.Node(), ErrDeadEnd)
+	}
+	return out, nil
+}
+
+// Mood reads every mood variable.
+func (s *Session) Mood() []MoodReading {
+	out := make([]MoodReading, len(s.sc.Mood))
+	for i := range s.sc.Mood {
+		md := &s.sc.Mood[i]
+		out[i] = MoodReading{Name: md.Name, Label: md.Label, Value: s.m.mood[i], Min: md.Min, Max: md.Max,
+			Band: md.Band(s.m.mood[i]), Good: md.Good}
+	}
+	return out
+}
+
+// Var returns a mood or state variable's value by name.
+func (s *Session) Var(name string) (any, bool) {
+	for i, md := range s.sc.Mood {
+		if md.Name == name {
+			return s.m.mood[i], true
+		}
+	}
+	for i, v := range s.sc.Vars {
+		if v.Name == name {
+			return s.m.vars[i], true
+		}
+	}
+	return nil, false
+}
+
+// Choose takes the reply with this id. An unknown or unavailable id, or a
+// choice after the end, is an error and changes nothing.
+func (s *Session) Choose(id string) (Outcome, error) {
+	if s.Ended() {
+		return Outcome{}, ErrEnded
+	}
+	n := &s.sc.nodes[s.m.at]
+	r := n.reply(id)
+	if r == nil {
+		return Outcome{}, fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrUnknownReply)
+	}
+	if ok, err := s.ev.available(&s.m, r); err != nil || !ok {
+		return Outcome{}, errors.Join(fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrNotOffered), err)
+	}
+	s.backup.copyFrom(&s.m)
+	var err error
+	if s.fired, err = s.ev.step(&s.m, r, s.fired[:0]); err != nil {
+		s.m.copyFrom(&s.backup)
+		s.ev.load(&s.m)
+		return Outcome{}, fmt.Errorf("node %q: %w", n.id, err)
+	}
+	s.score(n, r)
+	return s.outcome(n, r), nil
+}
+
+func (n *node) reply(id string) *reply {
+	for i := range n.replies {
+		if n.replies[i].id == id {
+			return &n.replies[i]
+		}
+	}
+	return nil
+}
+
+func (s *Session) score(n *node, r *reply) {
+	for i, p := range r.points {
+		s.points[i] += p
+	}
+	for _, c := range r.blocks {
+		s.blocked[c] = append(s.blocked[c], n.id+"/"+r.id)
+	}
+	s.history = append(s.history, Step{Node: n.id, Reply: r.id})
+}
+
+func (s *Session) outcome(n *node, r *reply) Outcome {
+	s.lines = s.say(s.m.at)
+	o := Outcome{Turn: s.m.turn, Node: n.id, Reply: r.info, Lines: s.Lines(), Ending: s.Ending()}
+	for _, i := range s.fired {
+		if ru := &s.sc.rules[i]; len(ru.say) > 0 {
+			o.Interjections = append(o.Interjections, ru.say[pick(s.seed, "rule:"+ru.id, s.m.turn, 0, len(ru.say))])
+		}
+	}
+	o.Mood = make([]MoodChange, len(s.sc.Mood))
+	for i := range s.sc.Mood {
+		md := &s.sc.Mood[i]
+		from, to := s.backup.mood[i], s.m.mood[i]
+		o.Mood[i] = MoodChange{Name: md.Name, From: from, To: to, BandFrom: md.Band(from), BandTo: md.Band(to)}
+	}
+	return o
+}
+
+func (sc *Scenario) replyInfo(r *reply) ReplyInfo {
+	info := ReplyInfo{ID: r.id, Text: r.text, Principle: r.principle, Note: r.note}
+	for i, p := range r.points {
+		if p != 0 {
+			if info.Points == nil {
+				info.Points = map[string]int{}
+			}
+			info.Points[sc.Competencies[i].ID] = p
+		}
+	}
+	for _, c := range r.blocks {
+		info.Blocks = append(info.Blocks, sc.Competencies[c].ID)
+	}
+	return info
+}
+
+// say evaluates the lines of a node or ending on arrival.
+func (s *Session) say(t target) []string {
+	var lines []line
+	if s.sc.isEnding(t) {
+		lines = s.sc.endings[int(t)-len(s.sc.nodes)].lines
+	} else {
+		lines = s.sc.nodes[t].lines
+	}
+	id := s.sc.targetID(t)
+	var out []string
+	for i, l := range lines {
+		if ok, err := s.ev.holds(l.when); err != nil || !ok {
+			continue
+		}
+		out = append(out, l.variants[pick(s.seed, id, s.m.visits[t], i, len(l.variants))])
+	}
+	return out
+}
+
+// pick chooses one of n variants from the seed and where it is said.
+func pick(seed uint64, where string, visit, index, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(where); i++ {
+		h ^= uint64(where[i])
+		h *= 1099511628211
+	}
+	x := seed ^ h ^ uint64(visit)<<32 ^ uint64(index)
+	x += 0x9E3779B97F4A7C15
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EB
+	x ^= x >> 31
+	return int(x % uint64(n))
+}

@@ -21,7 +21,9 @@ func TestCompileProblems(t *testing.T) {
 			`5:9: error: expr-type: the condition of rule "gone": expected bool, but got float64`},
 		{"undeclared variable", func(s *Spec) { s.Rules[1].When = Expr{Src: "patience < 3", Pos: Pos{5, 9}} },
 			`5:9: error: expr-type: the condition of rule "gone": unknown name patience; declare it under [mood] or [state], or use turn, visits, node or reply`},
-		{"effect on undeclared", func(s *Spec) { s.Nodes[0].Replies[0].Effects[0] = Effect{Var: "anger", Expr: Expr{Src: "1"}, Pos: Pos{7, 5}} },
+		{"effect on undeclared", func(s *Spec) {
+			s.Nodes[0].Replies[0].Effects[0] = Effect{Var: "anger", Expr: Expr{Src: "1"}, Pos: Pos{7, 5}}
+		},
 			`7:5: error: unknown-variable: reply "own" of node "open" sets "anger", which is not declared; declare it under [mood.anger] or [state]`},
 		{"closure refused", func(s *Spec) { s.Rules[1].When = Expr{Src: "all([1,2], # > 0)", Pos: Pos{5, 9}} },
 			`5:20: error: expr-cost: the condition of rule "gone" uses a closure, which scenarios may not; use plain comparisons, arithmetic and the functions abs, min, max, floor, ceil, round, len, lower, upper`},

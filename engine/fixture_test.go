@@ -23,10 +23,10 @@ func miniSpec() *Spec {
 			}, Replies: []ReplySpec{
 				{ID: "own", Text: "I'm sorry, that's on us.", Points: []Points{{"empathy", 2, Pos{}}, {"ownership", 2, Pos{}}},
 					Effects: []Effect{{Var: "frustration", Expr: e("frustration - 30")}, {Var: "trust", Expr: e("trust + 20")}},
-					Note: "Owns it.", Next: []Branch{{Goto: "cost"}}},
+					Note:    "Owns it.", Next: []Branch{{Goto: "cost"}}},
 				{ID: "excuse", Text: "The carrier was late.", Points: []Points{{"empathy", -2, Pos{}}, {"ownership", -2, Pos{}}},
 					Effects: []Effect{{Var: "frustration", Expr: e("frustration + 40")}},
-					Note: "Blames others.", Next: []Branch{{When: e("frustration >= 100"), Goto: "lost"}, {Goto: "cost"}}},
+					Note:    "Blames others.", Next: []Branch{{When: e("frustration >= 100"), Goto: "lost"}, {Goto: "cost"}}},
 			}},
 			{ID: "cost", Lines: []LineSpec{{When: e("trust >= 40"), Variants: []string{"Thanks for owning it."}}, {Variants: []string{"It cost us a shift."}}},
 				Replies: []ReplySpec{

@@ -24,6 +24,9 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 	c.nodes()
 	c.rules()
 	c.endings()
+	for t := range len(c.sc.nodes) + len(c.sc.endings) {
+		c.sc.boxed = append(c.sc.boxed, c.sc.targetID(target(t)))
+	}
 	sort.SliceStable(c.problems, func(i, j int) bool { return posLess(c.problems[i].Pos, c.problems[j].Pos) })
 	if c.problems.HasErrors() {
 		return nil, c.problems
@@ -259,6 +262,7 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 		r.next = append(r.next, br)
 	}
 	r.info = c.sc.replyInfo(&r)
+	r.boxedID = r.id
 	return r
 }
 
@@ -332,10 +336,7 @@ func (c *compiler) rules() {
 }
 
 func (c *compiler) endings() {
-	for _, es := range c.spec.Endings {
-		if !slices.Contains(Outcomes, es.Outcome) {
-			c.errorf(es.Pos, "bad-value", "ending %q has outcome %q; use one of %s", es.ID, es.Outcome, strings.Join(Outcomes, ", "))
-		}
+	for _, es := range c.spec.Endings { // the loader checks the outcome, where it can point at the value
 		c.sc.endings = append(c.sc.endings, ending{id: es.ID, title: es.Title, outcome: es.Outcome, text: es.Text,
 			lines: c.lines(es.Lines, fmt.Sprintf("ending %q", es.ID)), pos: es.Pos})
 	}

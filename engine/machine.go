@@ -163,7 +163,7 @@ func (ev *evaluator) step(m *machine, r *reply, fired []int) ([]int, error) {
 	m.turn++
 	m.reply = r.id
 	ev.env[nameTurn] = m.turn
-	ev.env[nameReply] = r.id
+	ev.env[nameReply] = r.boxedID
 	to, err := ev.next(r)
 	if err != nil {
 		return fired, err
@@ -235,7 +235,6 @@ func (ev *evaluator) rules(m *machine, to target, fired []int) (target, []int, e
 func (ev *evaluator) enter(m *machine, to target) {
 	m.at = to
 	m.visits[to]++
-	id := ev.sc.targetID(to)
-	ev.visits[id] = m.visits[to]
-	ev.env[nameNode] = id
+	ev.visits[ev.sc.targetID(to)] = m.visits[to]
+	ev.env[nameNode] = ev.sc.boxed[to]
 }

@@ -36,6 +36,7 @@ type Scenario struct {
 	rules   []rule
 	start   target
 	targets map[string]target // node and ending ids
+	boxed   []any             // every target id as an interface value, built once
 	onces   int               // number of once flags (replies and rules)
 
 	analysisOnce sync.Once
@@ -107,6 +108,7 @@ type reply struct {
 	next      []branch
 	pos       Pos
 	info      ReplyInfo // shared by every Outcome: read-only
+	boxedID   any       // id as an interface value, built once
 }
 
 type effect struct {

@@ -263,7 +263,7 @@ func (s *Session) score(n *node, r *reply) {
 
 func (s *Session) outcome(n *node, r *reply) Outcome {
 	s.lines = s.say(s.m.at)
-	o := Outcome{Turn: s.m.turn, Node: n.id, Reply: r.info, Lines: s.Lines(), Ending: s.Ending()}
+	o := Outcome{Turn: s.m.turn, Node: n.id, Reply: r.info, Lines: s.lines, Ending: s.Ending()} // s.lines is never changed in place
 	for _, i := range s.fired {
 		if ru := &s.sc.rules[i]; len(ru.say) > 0 {
 			o.Interjections = append(o.Interjections, ru.say[pick(s.seed, "rule:"+ru.id, s.m.turn, 0, len(ru.say))])

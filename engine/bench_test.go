@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchSpec is a two-node loop with 20 rules that are checked (and mostly
+// do not fire) after every reply: the shape of a busy real scenario.
+func benchSpec() *Spec {
+	spec := miniSpec()
+	spec.Rules = nil
+	for i := 0; i < 20; i++ {
+		spec.Rules = append(spec.Rules, RuleSpec{ID: fmt.Sprintf("r%d", i),
+			When: Expr{Src: fmt.Sprintf("frustration > %d && trust < 200 && asked >= 0", 200+i)}})
+	}
+	spec.Nodes[1].Replies[0].Once = false
+	spec.Nodes[1].Replies[0].Next = []Branch{{Goto: "open"}}
+	spec.Nodes[0].Replies[0].Effects[0].Expr.Src = "frustration > 50 ? frustration - 5 : frustration + 5"
+	return spec
+}
+
+// BenchmarkChoose measures one reply step: effects, drift, 20 rules, the
+// next node's lines.
+func BenchmarkChoose(b *testing.B) {
+	sc := mustCompile(b, benchSpec())
+	s := sc.Start(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := "own"
+		if s.Node() == "cost" {
+			id = "ask"
+		}
+		if _, err := s.Choose(id); err != nil {
+			b.Fatal(err)
+		}
+		if len(s.history) == 64 { // a long attempt; keep the endless loop's history bounded
+			s.history = s.history[:0]
+		}
+	}
+}
+
+// BenchmarkRule measures one compiled condition, the unit cost of a rule.
+func BenchmarkRule(b *testing.B) {
+	sc := mustCompile(b, benchSpec())
+	s := sc.Start(1)
+	r := &sc.rules[0]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.ev.holds(r.when); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package engine
+
+// Graph is the scenario's static shape, ignoring conditions: what lint and
+// `parley graph` draw and check.
+type Graph struct {
+	Start   string
+	Nodes   []GraphNode
+	Endings []GraphEnding
+	Rules   []GraphRule
+}
+
+// GraphNode is one node and its replies.
+type GraphNode struct {
+	ID      string
+	Pos     Pos
+	Line    string // the first variant of its first line, for labels
+	Replies []GraphReply
+}
+
+// GraphReply is one reply and everywhere it can lead.
+type GraphReply struct {
+	ID          string
+	Text        string
+	Note        string
+	Pos         Pos
+	Conditional bool     // has a when or once
+	Targets     []string // every next destination
+	Points      map[string]int
+	Blocks      []string
+}
+
+// GraphEnding is one ending.
+type GraphEnding struct {
+	EndingInfo
+	Pos Pos
+}
+
+// GraphRule is a rule that can jump after any reply.
+type GraphRule struct {
+	ID   string
+	Goto string // empty when the rule does not jump
+}
+
+// Graph returns the scenario's static shape.
+func (sc *Scenario) Graph() Graph {
+	g := Graph{Start: sc.targetID(sc.start)}
+	for _, n := range sc.nodes {
+		gn := GraphNode{ID: n.id, Pos: n.pos}
+		if len(n.lines) > 0 && len(n.lines[0].variants) > 0 {
+			gn.Line = n.lines[0].variants[0]
+		}
+		for i := range n.replies {
+			gn.Replies = append(gn.Replies, sc.graphReply(&n.replies[i]))
+		}
+		g.Nodes = append(g.Nodes, gn)
+	}
+	for i, e := range sc.endings {
+		g.Endings = append(g.Endings, GraphEnding{EndingInfo: *sc.endingInfo(target(len(sc.nodes) + i)), Pos: e.pos})
+	}
+	for _, r := range sc.rules {
+		gr := GraphRule{ID: r.id}
+		if r.to != noTarget {
+			gr.Goto = sc.targetID(r.to)
+		}
+		g.Rules = append(g.Rules, gr)
+	}
+	return g
+}
+
+func (sc *Scenario) graphReply(r *reply) GraphReply {
+	gr := GraphReply{ID: r.id, Text: r.text, Note: r.note, Pos: r.pos, Conditional: r.when != nil || r.once >= 0,
+		Points: r.info.Points, Blocks: r.info.Blocks}
+	for _, b := range r.next {
+		gr.Targets = append(gr.Targets, sc.targetID(b.to))
+	}
+	return gr
+}
+
+// Reachable lists which ids can be reached from the start in the static
+// graph (conditions ignored; rule jumps possible after any reply).
+func (g Graph) Reachable() map[string]bool {
+	edges := g.edges()
+	seen := map[string]bool{g.Start: true}
+	queue := []string{g.Start}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, to := range edges[id] {
+			if !seen[to] {
+				seen[to] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	return seen
+}
+
+// CanFinish lists the nodes from which some ending is reachable in the
+// static graph.
+func (g Graph) CanFinish() map[string]bool {
+	edges := g.edges()
+	ok := map[string]bool{}
+	for _, e := range g.Endings {
+		ok[e.ID] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range g.Nodes {
+			if ok[n.ID] {
+				continue
+			}
+			for _, to := range edges[n.ID] {
+				if ok[to] {
+					ok[n.ID], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return ok
+}
+
+func (g Graph) edges() map[string][]string {
+	edges := map[string][]string{}
+	for _, n := range g.Nodes {
+		for _, r := range n.Replies {
+			edges[n.ID] = append(edges[n.ID], r.Targets...)
+			for _, rule := range g.Rules {
+				if rule.Goto != "" {
+					edges[n.ID] = append(edges[n.ID], rule.Goto)
+				}
+			}
+		}
+	}
+	return edges
+}

@@ -1,0 +1,105 @@
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"parley/engine"
+)
+
+//go:embed *.toml
+var bundled embed.FS
+
+// File is one scenario source: a name for messages (a path or the bundled
+// file name) and its bytes.
+type File struct {
+	Name string
+	Src  []byte
+}
+
+// Bundled returns the scenarios that ship with Parley, by file name.
+func Bundled() []File {
+	files, err := readFS(bundled, ".")
+	if err != nil {
+		panic(fmt.Sprintf("scenarios: bundled files unreadable: %v", err)) // embedded: cannot happen
+	}
+	return files
+}
+
+// ReadDir returns the .toml files in dir, sorted by name.
+func ReadDir(dir string) ([]File, error) {
+	files, err := readFS(os.DirFS(dir), ".")
+	if err != nil {
+		return nil, fmt.Errorf("read scenarios from %s: %w; check the folder exists and is readable", dir, err)
+	}
+	for i := range files {
+		files[i].Name = filepath.Join(dir, files[i].Name)
+	}
+	return files, nil
+}
+
+func readFS(fsys fs.FS, dir string) ([]File, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".toml") {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: e.Name(), Src: src})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+// Load parses and compiles one scenario file, reporting every problem both
+// steps find. The scenario is nil when any problem is an error.
+func Load(f File) (*engine.Scenario, engine.Problems) {
+	spec, problems := Parse(f.Name, f.Src)
+	if spec == nil {
+		return nil, problems
+	}
+	sc, more := engine.Compile(spec)
+	problems = append(problems, more...)
+	sort.SliceStable(problems, func(i, j int) bool { return posBefore(problems[i].Pos, problems[j].Pos) })
+	if problems.HasErrors() {
+		return nil, problems
+	}
+	return sc, problems
+}
+
+// Expand turns paths (files or folders) into scenario files.
+func Expand(paths []string) ([]File, error) {
+	var files []File
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if info.IsDir() {
+			more, err := ReadDir(p)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, more...)
+			continue
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		files = append(files, File{Name: p, Src: src})
+	}
+	return files, nil
+}

@@ -1,0 +1,140 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"parley/engine"
+)
+
+// Diagnostic is one problem in one file, printed GNU style:
+// file:line:col: severity: code: message.
+type Diagnostic struct {
+	File string `json:"file"`
+	engine.Problem
+}
+
+func (d Diagnostic) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s: %s", d.File, d.Pos.Line, d.Pos.Col, d.Severity, d.Code, d.Message)
+}
+
+// Lint checks one scenario file thoroughly: decoding, compiling, and then
+// every path through it. It returns the diagnostics in file order and the
+// compiled scenario when there was no error.
+func Lint(f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
+	sc, problems := Load(f)
+	if sc != nil {
+		problems = append(problems, analyse(sc, limits)...)
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return posBefore(problems[i].Pos, problems[j].Pos) })
+	out := make([]Diagnostic, len(problems))
+	for i, p := range problems {
+		out[i] = Diagnostic{File: f.Name, Problem: p}
+	}
+	if engine.Problems(problems).HasErrors() {
+		return out, nil
+	}
+	return out, sc
+}
+
+// analyse runs the checks that need the whole graph and its exploration.
+func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
+	g := sc.Graph()
+	var ps engine.Problems
+	add := func(pos engine.Pos, sev engine.Severity, code, format string, args ...any) {
+		ps = append(ps, engine.Problem{Pos: pos, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	reachable, canFinish := g.Reachable(), g.CanFinish()
+	pos := positions(g)
+	for _, n := range g.Nodes {
+		switch {
+		case !reachable[n.ID]:
+			add(n.Pos, engine.Error, "unreachable", "no next or goto leads to node %q; link it from another node or remove it", n.ID)
+		case !canFinish[n.ID]:
+			add(n.Pos, engine.Error, "no-exit", "from node %q no ending can be reached: it is a loop with no way out; add a reply whose next leads toward an ending", n.ID)
+		}
+		for _, r := range n.Replies {
+			if strings.TrimSpace(r.Note) == "" {
+				add(r.Pos, engine.Warning, "missing-note", "reply %q of node %q has no coaching note; add note = \"…\" naming the principle it follows or breaks", r.ID, n.ID)
+			}
+		}
+	}
+	for _, e := range g.Endings {
+		if !reachable[e.ID] {
+			add(e.Pos, engine.Error, "unreachable", "no next or goto leads to ending %q; link it or remove it", e.ID)
+		}
+	}
+	ps = append(ps, unscored(sc, g)...)
+	a := sc.Explore(limits)
+	ps = append(ps, explored(a, g, reachable, pos)...)
+	return ps
+}
+
+func positions(g engine.Graph) map[string]engine.Pos {
+	pos := map[string]engine.Pos{}
+	for _, n := range g.Nodes {
+		pos[n.ID] = n.Pos
+	}
+	for _, e := range g.Endings {
+		pos[e.ID] = e.Pos
+	}
+	return pos
+}
+
+func unscored(sc *engine.Scenario, g engine.Graph) engine.Problems {
+	var ps engine.Problems
+	for _, c := range sc.Competencies {
+		scored := false
+		for _, n := range g.Nodes {
+			for _, r := range n.Replies {
+				scored = scored || r.Points[c.ID] > 0
+			}
+		}
+		if !scored {
+			ps = append(ps, engine.Problem{Pos: engine.Pos{Line: 1, Col: 1}, Severity: engine.Warning, Code: "unscored-competency",
+				Message: fmt.Sprintf("no reply gives points in %q, so it cannot be scored; give the replies that show it positive points", c.ID)})
+		}
+	}
+	return ps
+}
+
+func explored(a *engine.Analysis, g engine.Graph, reachable map[string]bool, pos map[string]engine.Pos) engine.Problems {
+	var ps engine.Problems
+	for _, d := range a.DeadEnds {
+		ps = append(ps, engine.Problem{Pos: pos[d.Node], Severity: engine.Error, Code: "dead-end",
+			Message: fmt.Sprintf("node %q can be reached with no reply on offer (after %s); give one reply no when, or change the conditions", d.Node, describePath(d.Path))})
+	}
+	for _, e := range a.Errors {
+		ps = append(ps, engine.Problem{Pos: pos[e.Node], Severity: engine.Error, Code: "runtime-error",
+			Message: fmt.Sprintf("at node %q (after %s) an expression fails: %s", e.Node, describePath(e.Path), e.Message)})
+	}
+	for _, id := range a.Silent {
+		ps = append(ps, engine.Problem{Pos: pos[id], Severity: engine.Warning, Code: "silent-node",
+			Message: fmt.Sprintf("in some playthrough the client says nothing at node %q; give one line no when", id)})
+	}
+	if !a.Complete {
+		ps = append(ps, engine.Problem{Pos: engine.Pos{Line: 1, Col: 1}, Severity: engine.Warning, Code: "exploration-incomplete",
+			Message: fmt.Sprintf("stopped after %d states: the scenario has loops or too many distinct states; scores are measured against what was explored. Use once = true or visits[...] limits on looping replies", a.States)})
+		return ps
+	}
+	for id, p := range pos {
+		if reachable[id] && !slices.Contains(a.Reached, id) {
+			ps = append(ps, engine.Problem{Pos: p, Severity: engine.Warning, Code: "never-reached",
+				Message: fmt.Sprintf("%q is linked but no playthrough honouring the conditions reaches it; check the when conditions that lead there", id)})
+		}
+	}
+	return ps
+}
+
+func describePath(path []engine.Step) string {
+	if len(path) == 0 {
+		return "the start"
+	}
+	parts := make([]string, len(path))
+	for i, s := range path {
+		parts[i] = s.Node + "/" + s.Reply
+	}
+	return strings.Join(parts, " → ")
+}

@@ -1,0 +1,172 @@
+package scenarios
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+
+	"parley/engine"
+)
+
+// maxNesting bounds how deeply a scenario file may nest: keys of tables, dotted
+// keys, array items and inline tables together. The format needs about 7.
+const maxNesting = 32
+
+// errTooDeep is returned by indexPositions when the input nests deeper than
+// maxNesting.
+var errTooDeep = errors.New("nesting too deep")
+
+// depthError says where the input first nests too deeply.
+type depthError struct {
+	Pos engine.Pos
+}
+
+func (e *depthError) Error() string {
+	return "line " + strconv.Itoa(e.Pos.Line) + ": " + errTooDeep.Error()
+}
+
+func (e *depthError) Unwrap() error { return errTooDeep }
+
+// entryPos records where one entry of a TOML document stands. Entries are found
+// by path: the keys from the top, with array items and [[table]] elements
+// numbered from 0, as in "nodes.3.replies.1.effects.frustration".
+type entryPos struct {
+	Key   engine.Pos // the key; for array items and table headers, as Value
+	Value engine.Pos // the value's first character, or the '[' of its header
+	Text  engine.Pos // for a string, the first character of its content
+}
+
+// posIndex maps paths of a TOML document to where they stand.
+type posIndex struct {
+	entries map[string]entryPos
+}
+
+// pathKey is the map key of a path: its keys joined with dots, quoted where
+// they need it.
+func pathKey(path []string) string {
+	return toml.Key(path).String()
+}
+
+// lookup returns where path stands, or where its nearest recorded ancestor
+// does, or 1:1.
+func (x *posIndex) lookup(path []string) entryPos {
+	for n := len(path); n > 0; n-- {
+		if w, ok := x.entries[pathKey(path[:n])]; ok {
+			return w
+		}
+	}
+	start := engine.Pos{Line: 1, Col: 1}
+	return entryPos{Key: start, Value: start, Text: start}
+}
+
+// has reports whether path was recorded.
+func (x *posIndex) has(path []string) bool {
+	_, ok := x.entries[pathKey(path)]
+	return ok
+}
+
+// lastDefinition returns where the key named name (as the TOML decoder names
+// it: without array indexes) is last defined up to limit.
+func (x *posIndex) lastDefinition(name string, limit engine.Pos) (engine.Pos, bool) {
+	var last engine.Pos
+	for k, w := range x.entries {
+		if withoutIndexes(k) == name && posBefore(last, w.Key) && !posBefore(limit, w.Key) {
+			last = w.Key
+		}
+	}
+	return last, last.Line > 0
+}
+
+// withoutIndexes drops the array indexes from a path key: "nodes.0.id" is
+// "nodes.id".
+func withoutIndexes(key string) string {
+	parts := strings.Split(key, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if _, err := strconv.Atoi(p); err != nil {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
+}
+
+// inOrder sorts the keys of the table at path by where they stand in the file.
+func (x *posIndex) inOrder(path []string, keys []string) []string {
+	sorted := append([]string(nil), keys...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a := x.lookup(append(path[:len(path):len(path)], sorted[i])).Key
+		b := x.lookup(append(path[:len(path):len(path)], sorted[j])).Key
+		return posBefore(a, b)
+	})
+	return sorted
+}
+
+// posBefore reports whether a comes before b in the file.
+func posBefore(a, b engine.Pos) bool {
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Col < b.Col
+}
+
+// lineIndex turns byte offsets into 1-based lines and columns (in characters)
+// in constant time, however long the lines.
+type lineIndex struct {
+	src    []byte
+	starts []int // byte offset of the start of each line
+	runes  []int // runes[k] is the number of characters in src[:k*runeBlock]
+}
+
+// runeBlock is how many bytes lineIndex counts characters over at most.
+const runeBlock = 64
+
+func newLineIndex(src []byte) *lineIndex {
+	li := &lineIndex{src: src, starts: []int{0}, runes: make([]int, len(src)/runeBlock+1)}
+	n := 0
+	for i, c := range src {
+		if i%runeBlock == 0 {
+			li.runes[i/runeBlock] = n
+		}
+		if c == '\n' {
+			li.starts = append(li.starts, i+1)
+		}
+		if utf8.RuneStart(c) {
+			n++
+		}
+	}
+	if len(src)%runeBlock == 0 {
+		li.runes[len(src)/runeBlock] = n
+	}
+	return li
+}
+
+// pos returns the line and column of byte offset off.
+func (li *lineIndex) pos(off int) engine.Pos {
+	off = max(0, min(off, len(li.src)))
+	line := sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off }) - 1
+	col := li.runesBefore(off) - li.runesBefore(li.starts[line]) + 1
+	return engine.Pos{Line: line + 1, Col: col}
+}
+
+// runesBefore counts the characters in src[:off] (the bytes that start one).
+func (li *lineIndex) runesBefore(off int) int {
+	k := off / runeBlock
+	n := li.runes[k]
+	for _, c := range li.src[k*runeBlock : off] {
+		if utf8.RuneStart(c) {
+			n++
+		}
+	}
+	return n
+}
+
+// offset returns the byte offset of a 1-based line and byte column, clamped to
+// the source.
+func (li *lineIndex) offset(line, byteCol int) int {
+	line = max(1, min(line, len(li.starts)))
+	return max(0, min(li.starts[line-1]+byteCol-1, len(li.src)))
+}

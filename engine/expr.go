@@ -51,8 +51,16 @@ func (k exprKind) String() string {
 }
 
 // exprCompiler compiles expressions against one scenario's declared names.
+// The same source compiles once: programs are immutable and shared.
 type exprCompiler struct {
-	env map[string]any
+	env   map[string]any
+	opts  [3][]expr.Option // per exprKind
+	cache map[exprKey]*vm.Program
+}
+
+type exprKey struct {
+	src  string
+	kind exprKind
 }
 
 func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
@@ -68,7 +76,11 @@ func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
 	for _, v := range vars {
 		env[v.Name] = v.Default
 	}
-	return &exprCompiler{env: env}
+	c := &exprCompiler{env: env, cache: map[exprKey]*vm.Program{}}
+	for k := range c.opts {
+		c.opts[k] = c.options(exprKind(k))
+	}
+	return c
 }
 
 // compile checks and compiles e. A problem points at the offending character
@@ -80,6 +92,9 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	if strings.TrimSpace(e.Src) == "" {
 		return nil, &Problem{e.Pos, Error, "expr-syntax", what + " is empty; write an expression or remove the key"}
 	}
+	if prog, ok := c.cache[exprKey{e.Src, want}]; ok {
+		return prog, nil
+	}
 	tree, err := parser.Parse(e.Src)
 	if err != nil {
 		return nil, exprProblem(e, "expr-syntax", what, err)
@@ -87,7 +102,7 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	if p := checkAllowed(e, tree.Node, what); p != nil {
 		return nil, p
 	}
-	prog, err := expr.Compile(e.Src, c.options(want)...)
+	prog, err := expr.Compile(e.Src, c.opts[want]...)
 	if err != nil {
 		code := "expr-type"
 		if strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
@@ -95,6 +110,7 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 		}
 		return nil, exprProblem(e, code, what, err)
 	}
+	c.cache[exprKey{e.Src, want}] = prog
 	return prog, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"sort"
@@ -50,18 +51,27 @@ var requiredKeys = map[string][]string{
 	"ending":  {"id", "title", "outcome", "text"},
 }
 
-// ParseFile reads and parses the scenario file at path. See Parse.
+// ParseFile reads and parses the scenario file at path. See Parse. It reads
+// at most one byte more than MaxFileSize, so a huge file costs no more.
 func ParseFile(path string) (*engine.Spec, engine.Problems) {
-	src, err := os.ReadFile(path)
+	src, err := readLimited(path)
 	if err != nil {
-		return nil, engine.Problems{{
-			Pos:      engine.Pos{Line: 1, Col: 1},
-			Severity: engine.Error,
-			Code:     "read-error",
-			Message:  fmt.Errorf("cannot read the scenario: %w", err).Error(),
-		}}
+		return nil, engine.Problems{wholeFileProblem("read-error", err.Error())}
 	}
 	return Parse(path, src)
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the scenario: %w", err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the scenario: %w", err)
+	}
+	return src, nil
 }
 
 // Parse decodes the scenario file src, named name, into a Spec. It checks only
@@ -69,8 +79,12 @@ func ParseFile(path string) (*engine.Spec, engine.Problems) {
 // values outside what a key accepts. Everything else is for engine.Compile.
 //
 // Problems come in file order. When src is TOML at all, Parse returns a Spec
-// too, filled as far as the problems allow; otherwise the Spec is nil.
+// too, filled as far as the problems allow; otherwise the Spec is nil. Every
+// Pos in the Spec is a line and column in src, counted in characters (a
+// leading byte-order mark is not counted). name identifies the file to the
+// caller; Parse does not read it.
 func Parse(name string, src []byte) (*engine.Spec, engine.Problems) {
+	version := sourceVersion(src)
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if p, ok := checkLoadable(src); !ok {
 		return nil, engine.Problems{p}
@@ -88,7 +102,7 @@ func Parse(name string, src []byte) (*engine.Spec, engine.Problems) {
 	}
 	l := &specLoader{index: index}
 	spec := l.spec(raw)
-	spec.Version = sourceVersion(src)
+	spec.Version = version
 	return spec, l.sorted()
 }
 

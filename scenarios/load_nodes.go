@@ -105,7 +105,7 @@ func (l *specLoader) reply(t tomlTable) engine.ReplySpec {
 
 // effects decodes effects = { var = "expression" }, in file order.
 func (l *specLoader) effects(t tomlTable) []engine.Effect {
-	e, ok := l.sub(t, "effects", "", "\"effects\" in "+t.name)
+	e, ok := l.sub(t, "effects", byName, "\"effects\" in "+t.name)
 	if !ok {
 		return nil
 	}
@@ -129,7 +129,7 @@ func (l *specLoader) effects(t tomlTable) []engine.Effect {
 
 // points decodes points = { competency = integer }, in file order.
 func (l *specLoader) points(t tomlTable) []engine.Points {
-	p, ok := l.sub(t, "points", "", "\"points\" in "+t.name)
+	p, ok := l.sub(t, "points", byName, "\"points\" in "+t.name)
 	if !ok {
 		return nil
 	}
@@ -157,7 +157,7 @@ func (l *specLoader) next(t tomlTable) []engine.Branch {
 	if s, ok := v.(string); ok {
 		return []engine.Branch{{Goto: s, Pos: w.Value}}
 	}
-	items, ok := v.([]any)
+	items, ok := tomlArray(v)
 	if !ok {
 		l.wrongType(t, "next", v, "a string or an array of tables", missingKeyHint("next"))
 		return nil

@@ -46,7 +46,7 @@ func (l *specLoader) minutes(top tomlTable) int {
 
 // competencies decodes [competencies.NAME] tables, in file order.
 func (l *specLoader) competencies(top tomlTable) []engine.CompetencySpec {
-	t, ok := l.sub(top, "competencies", "", "[competencies]")
+	t, ok := l.sub(top, "competencies", byName, "[competencies]")
 	if !ok {
 		return nil
 	}

@@ -20,6 +20,10 @@ type tomlTable struct {
 	m    map[string]any
 }
 
+// byName is the kind of the tables whose keys are names the author chooses
+// (mood variables, competencies, effects): they have no fixed keys.
+const byName = "by-name"
+
 // at returns the path of key in t.
 func (t tomlTable) at(key ...string) []string {
 	return append(t.path[:len(t.path):len(t.path)], key...)
@@ -46,11 +50,13 @@ func (l *specLoader) checkKeys(t tomlTable) {
 	accepted := acceptedKeys[t.kind]
 	misspelt := map[string]bool{}
 	for _, k := range l.keys(t) {
-		if !slices.Contains(accepted, k) {
-			l.report(l.index.lookup(t.at(k)).Key, "unknown-key", "unknown key %q in %s; %s",
-				k, t.name, suggestKey(k, accepted))
-			misspelt[nearestName(k, accepted)] = true
+		if slices.Contains(accepted, k) {
+			continue
 		}
+		near := nearestName(k, accepted)
+		misspelt[near] = true
+		l.report(l.index.lookup(t.at(k)).Key, "unknown-key", "unknown key %q in %s; %s",
+			k, t.name, unknownKeyAdvice(near, accepted))
 	}
 	for _, k := range requiredKeys[t.kind] {
 		if _, ok := t.m[k]; !ok && !misspelt[k] {
@@ -195,18 +201,26 @@ func (l *specLoader) list(t tomlTable, key, example string) []any {
 	if !ok {
 		return nil
 	}
+	items, ok := tomlArray(v)
+	if !ok {
+		l.wrongType(t, key, v, "an array", example)
+	}
+	return items
+}
+
+// tomlArray returns the items of an inline array or an array of tables.
+func tomlArray(v any) ([]any, bool) {
 	switch a := v.(type) {
 	case []any:
-		return a
+		return a, true
 	case []map[string]any:
 		out := make([]any, len(a))
 		for i, m := range a {
 			out[i] = m
 		}
-		return out
+		return out, true
 	}
-	l.wrongType(t, key, v, "an array", example)
-	return nil
+	return nil, false
 }
 
 // tables returns the array of tables at key; name names element i for
@@ -286,11 +300,11 @@ var missingKeyHints = map[string]string{
 	"goto":       `goto = "node-id"`,
 }
 
-// suggestKey says what to do about an unknown key: use the accepted key it
-// nearly matches, or remove it.
-func suggestKey(key string, accepted []string) string {
-	if best := nearestName(key, accepted); best != "" {
-		return fmt.Sprintf("did you mean %q?", best)
+// unknownKeyAdvice says what to do about an unknown key: use the accepted
+// key it nearly matches (near), or remove it.
+func unknownKeyAdvice(near string, accepted []string) string {
+	if near != "" {
+		return fmt.Sprintf("did you mean %q?", near)
 	}
 	return "remove it; the keys here are " + strings.Join(accepted, ", ")
 }
@@ -311,34 +325,33 @@ func nearestName(s string, candidates []string) string {
 	return best
 }
 
-// editDistance is the edit distance between a and b, in bytes, counting a swap of
-// two neighbours as one edit (optimal string alignment).
+// editDistance is the edit distance between a and b, in bytes, counting a
+// swap of two neighbours as one edit (optimal string alignment).
 func editDistance(a, b string) int {
-	rows := make([][]int, len(a)+1)
-	for i := range rows {
-		rows[i] = make([]int, len(b)+1)
-		rows[i][0] = i
-	}
-	for j := range rows[0] {
-		rows[0][j] = j
+	older, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
+		cur[0] = i
 		for j := 1; j <= len(b); j++ {
-			rows[i][j] = editStep(rows, a, b, i, j)
+			cur[j] = editStep(older, prev, cur, a, b, i, j)
 		}
+		older, prev, cur = prev, cur, older
 	}
-	return rows[len(a)][len(b)]
+	return prev[len(b)]
 }
 
-// editStep is the distance between a[:i] and b[:j], given the shorter ones.
-func editStep(rows [][]int, a, b string, i, j int) int {
+// editStep is the distance between a[:i] and b[:j], given the rows for a[:i-2]
+// (older), a[:i-1] (prev) and a[:i] up to j-1 (cur).
+func editStep(older, prev, cur []int, a, b string, i, j int) int {
 	cost := 1
 	if a[i-1] == b[j-1] {
 		cost = 0
 	}
-	d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+	d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 	if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-		d = min(d, rows[i-2][j-2]+1)
+		d = min(d, older[j-2]+1)
 	}
 	return d
 }

@@ -44,6 +44,11 @@ func TestParseProblems(t *testing.T) {
 			src:  baseScenario + "[[nodes.replies]]\nid = \"r\"\ntext = \"R\"\nnext = \"done\"\n",
 		},
 		{
+			name: "valid with lines and next as arrays of tables",
+			src: baseScenario + "[[nodes.lines]]\ntext = \"Hi.\"\n[[nodes.replies]]\nid = \"r\"\ntext = \"R\"\n" +
+				"[[nodes.replies.next]]\nwhen = \"turn > 1\"\ngoto = \"done\"\n[[nodes.replies.next]]\ngoto = \"open\"\n",
+		},
+		{
 			name: "reply without next",
 			src:  baseScenario + "lines = [\"Hi.\"]\n[[nodes.replies]]\nid = \"own-it\"\ntext = \"Sorry.\"\n",
 			want: []string{`21:1: error: missing-key: reply "own-it" in node "open" has no "next"; add next = "node-id" or an array of { when, goto }`},
@@ -183,6 +188,13 @@ func TestParseFile(t *testing.T) {
 	src, _ := os.ReadFile(filepath.Join("testdata", "load", "example.toml"))
 	if sum := sha256.Sum256(src); spec.Version != hex.EncodeToString(sum[:]) {
 		t.Errorf("Version = %q, want the SHA-256 of the file", spec.Version)
+	}
+	huge := filepath.Join(t.TempDir(), "huge.toml")
+	if err := os.WriteFile(huge, nil, 0o644); err != nil || os.Truncate(huge, 1<<30) != nil {
+		t.Fatal("cannot make a huge file")
+	}
+	if _, problems = ParseFile(huge); len(problems) != 1 || problems[0].Code != "too-large" {
+		t.Errorf("huge file: got %v, want one too-large problem", problems)
 	}
 	_, problems = ParseFile(filepath.Join(t.TempDir(), "missing.toml"))
 	if len(problems) != 1 || problems[0].Code != "read-error" || !strings.Contains(problems[0].Message, "no such file") {

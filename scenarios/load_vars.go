@@ -22,7 +22,7 @@ var (
 
 // moods decodes [mood.NAME] tables, in file order.
 func (l *specLoader) moods(top tomlTable) []engine.MoodSpec {
-	t, ok := l.sub(top, "mood", "", "[mood]")
+	t, ok := l.sub(top, "mood", byName, "[mood]")
 	if !ok {
 		return nil
 	}
@@ -81,7 +81,7 @@ func decodeBand(v any) (engine.Band, bool) {
 
 // state decodes [state]: variables with their defaults, in file order.
 func (l *specLoader) state(top tomlTable) []engine.VarSpec {
-	t, ok := l.sub(top, "state", "", "[state]")
+	t, ok := l.sub(top, "state", byName, "[state]")
 	if !ok {
 		return nil
 	}

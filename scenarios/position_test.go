@@ -196,3 +196,32 @@ func TestIndexPositionsEndsOnJunk(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexPositionsCoversDecoder checks the index against the TOML decoder
+// on snippets that use the less common corners of TOML 1.1.
+func TestIndexPositionsCoversDecoder(t *testing.T) {
+	snippets := []string{
+		"a = {\n  b = 1, # comment\n  c = \"}\",\n}\n",
+		"\"a\\\"b\" = 1\n\"\\u00e9\\e\" = 2\n'x\"y' = 3\n",
+		"n = [+inf, -nan, 0x1F, 0o17, 0b101, 1_000, 6.02e+23]\n",
+		"t = [07:32, 1979-05-27T07:32:00.999-07:00, 1979-05-27 07:32:00, 1979-05-27]\n",
+		"[[a.b.c]]\nx = 1\n[[a.b.c]]\nx = 2\n[a.b.c.d]\ny = \"z\"\n",
+		"[x]\n[x.y]\nz = 1\n[x.w]\nv = [[1, 2], ['a', \"b\"], [{c = 1}]]\n",
+		"a.b.c = 1\na.b.d = \"\"\"\n\"\"\"\na.e = ''''''\n",
+		"s = \"\"\"a\\\n  b\\\n  \"\"\"\nl = '''a''\"'''\nq = \"\"\"\"\"x\"\"\"\"\"\n",
+		"k = 1 # \"not a string\n[t] # [not.a.table]\nv = 2\n",
+		"a = [\n  # comment\n  1,\n  # comment ]\n]\n",
+	}
+	for _, src := range snippets {
+		var decoded map[string]any
+		if _, err := toml.Decode(src, &decoded); err != nil {
+			t.Errorf("%q is not valid TOML: %v", src, err)
+			continue
+		}
+		index, err := indexPositions([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkIndexCovers(t, []byte(src), index, decoded)
+	}
+}

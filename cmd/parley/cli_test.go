@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// runCLI runs parley with args and stdin, returning its output and exit code.
+func runCLI(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &out)
+	return out.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestLintGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/lint/*.toml")
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out, code := runCLI(t, "", "lint", f)
+			if code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+			golden(t, strings.TrimSuffix(f[len("testdata/"):], ".toml")+".golden", out)
+		})
+	}
+}
+
+func TestLintJSONAndCleanFile(t *testing.T) {
+	out, code := runCLI(t, "", "lint", "--format", "json", "testdata/mini.toml")
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Errorf("clean file: exit %d, output %q", code, out)
+	}
+	out, code = runCLI(t, "", "lint", "--format", "json", "testdata/lint/broken.toml")
+	if code != 1 || !strings.Contains(out, `"code": "unknown-key"`) || !strings.Contains(out, `"line": 2`) {
+		t.Errorf("broken file as JSON: exit %d, output %s", code, out)
+	}
+}
+
+func TestLintBundled(t *testing.T) {
+	out, code := runCLI(t, "", "lint")
+	if code != 0 || out != "" {
+		t.Errorf("bundled scenarios: exit %d\n%s", code, out)
+	}
+}
+
+func TestGraphGolden(t *testing.T) {
+	for _, format := range []string{"mermaid", "dot"} {
+		t.Run(format, func(t *testing.T) {
+			out, code := runCLI(t, "", "graph", "--format", format, "testdata/mini.toml")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+			golden(t, "graph/mini."+format, out)
+		})
+	}
+}
+
+func TestPathsGolden(t *testing.T) {
+	out, code := runCLI(t, "", "paths", "testdata/mini.toml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	golden(t, "paths-mini.golden", out)
+}
+
+func TestPlayGolden(t *testing.T) {
+	tests := []struct{ name, stdin string }{
+		{"play-ideal", "1\nexpect\n"},
+		{"play-bad-input", "9\nexcuse\n?\n1\n"},
+		{"play-stop", "q\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, code := runCLI(t, tt.stdin, "play", "--seed", "3", "testdata/mini.toml")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+			golden(t, tt.name+".golden", out)
+		})
+	}
+}
+
+func TestPlayFromNodeWithState(t *testing.T) {
+	out, code := runCLI(t, "2\n", "play", "--from", "plan", "--set", "frustration=10", "testdata/mini.toml")
+	if code != 0 || !strings.Contains(out, "So what now?") || !strings.Contains(out, "calm") || !strings.Contains(out, "== Sorted (resolved) ==") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	_, code = runCLI(t, "", "play", "--from", "nowhere", "testdata/mini.toml")
+	if code != 1 {
+		t.Errorf("unknown --from node: exit %d, want 1", code)
+	}
+}
+
+func TestTestCommand(t *testing.T) {
+	dir := t.TempDir()
+	src, _ := os.ReadFile("testdata/mini.toml")
+	os.WriteFile(filepath.Join(dir, "mini.toml"), src, 0o644)
+	os.WriteFile(filepath.Join(dir, "mini.good.testplan"), []byte("line: Four days\nchoose: own\nline: So what now?\nchoose: expect\nending: fixed\noutcome: resolved\nscore: * >= 90\npassed: boundaries\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mini.bad.testplan"), []byte("choose: promise\n"), 0o644)
+	out, code := runCLI(t, "", "test", dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (one plan fails)", code)
+	}
+	for _, want := range []string{"ok   " + filepath.Join(dir, "mini.good.testplan"), "FAIL " + filepath.Join(dir, "mini.bad.testplan"),
+		"mini.bad.testplan:1:1: error: testplan: choose promise: reply \"promise\" at node \"open\": no reply with that id at this point (on offer: own, excuse)",
+		"2 passed, 1 failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBundledTestPlansPass(t *testing.T) {
+	out, code := runCLI(t, "", "test", "../../scenarios")
+	if code != 0 {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	out, code := runCLI(t, "", "frobnicate")
+	if code != 2 || !strings.Contains(out, `unknown command "frobnicate"`) {
+		t.Errorf("exit %d: %s", code, out)
+	}
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"parley/webui/store"
+)
+
+// maxMissingShown bounds how many missing turns the report lists.
+const maxMissingShown = 10
+
+// storedTurn is a turn as read back: its reply, and its seq when known.
+type storedTurn struct {
+	reply string
+	seq   int64 // 0 when read over HTTP, which does not show it
+}
+
+// turnReader reads back one attempt's stored turns by number.
+type turnReader func(ctx context.Context, attempt, cookie string) (map[int]storedTurn, error)
+
+// verifyDurable checks that every acknowledged turn is stored. In-process,
+// the server has been stopped and the database file is opened afresh;
+// otherwise each attempt is read back with GET /api/attempts/{id}.
+func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableResult, error) {
+	read := httpTurnReader(tg.http, tg.base)
+	if tg.dbPath != "" {
+		st, err := store.Open(ctx, tg.dbPath)
+		if err != nil {
+			return durableResult{}, fmt.Errorf("durability check: reopen %s: %w", tg.dbPath, err)
+		}
+		defer st.Close()
+		read = storeTurnReader(st)
+	}
+	return checkAcked(ctx, acked, read)
+}
+
+// checkAcked reads each attempt once, with a few workers, and looks for
+// every acknowledged turn in it.
+func checkAcked(ctx context.Context, acked []ackedTurn, read turnReader) (durableResult, error) {
+	byAttempt := map[string][]ackedTurn{}
+	for _, a := range acked {
+		byAttempt[a.attempt] = append(byAttempt[a.attempt], a)
+	}
+	res := durableResult{checked: true, acked: len(acked)}
+	var mu sync.Mutex
+	var firstErr error
+	work := make(chan []ackedTurn)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for turns := range work {
+				found, missing, err := checkAttempt(ctx, turns, read)
+				mu.Lock()
+				res.found += found
+				res.missing = append(res.missing, missing...)
+				firstErr = cmpOr(firstErr, err)
+				mu.Unlock()
+			}
+		})
+	}
+	for _, turns := range byAttempt {
+		work <- turns
+	}
+	close(work)
+	wg.Wait()
+	if len(res.missing) > maxMissingShown {
+		res.missing = res.missing[:maxMissingShown]
+	}
+	return res, firstErr
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// checkAttempt looks for one attempt's acknowledged turns among its stored ones.
+func checkAttempt(ctx context.Context, acked []ackedTurn, read turnReader) (found int, missing []string, err error) {
+	stored, err := read(ctx, acked[0].attempt, acked[0].cookie)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, a := range acked {
+		s, ok := stored[a.turn]
+		if ok && s.reply == a.reply && (s.seq == 0 || s.seq == a.seq) {
+			found++
+			continue
+		}
+		missing = append(missing, fmt.Sprintf("attempt %s turn %d seq %d reply %s", a.attempt, a.turn, a.seq, a.reply))
+	}
+	return found, missing, nil
+}
+
+func storeTurnReader(st *store.Store) turnReader {
+	return func(ctx context.Context, attempt, _ string) (map[int]storedTurn, error) {
+		turns, err := st.Turns(ctx, attempt)
+		if err != nil {
+			return nil, fmt.Errorf("durability check: attempt %s: %w", attempt, err)
+		}
+		out := make(map[int]storedTurn, len(turns))
+		for _, t := range turns {
+			out[t.Number] = storedTurn{reply: t.ReplyID, seq: t.Seq}
+		}
+		return out, nil
+	}
+}
+
+// httpTurnReader reads an attempt's transcript as its trainee would.
+func httpTurnReader(hc *http.Client, base string) turnReader {
+	return func(ctx context.Context, attempt, cookie string) (map[int]storedTurn, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/attempts/"+attempt, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Cookie", cookie)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("durability check: GET /api/attempts/%s: %w", attempt, err)
+		}
+		defer resp.Body.Close()
+		var snap struct {
+			Transcript []struct {
+				Turn  int       `json:"turn"`
+				Reply loadReply `json:"reply"`
+			} `json:"transcript"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&snap); err != nil || resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("durability check: GET /api/attempts/%s: %s, %v", attempt, resp.Status, err)
+		}
+		out := make(map[int]storedTurn, len(snap.Transcript))
+		for _, t := range snap.Transcript {
+			out[t.Turn] = storedTurn{reply: t.Reply.ID}
+		}
+		return out, nil
+	}
+}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// idleChildEnv makes `parley loadtest` the idle-session child: the value is
+// "BASE-URL COUNT". The child opens COUNT sessions, each with an attempt
+// started, prints "ready COUNT", and holds them until its stdin closes. It
+// is a separate process so that the client side of the sessions does not
+// count in the server's memory.
+const idleChildEnv = "PARLEY_LOADTEST_IDLE_CHILD"
+
+// idleChildLimit bounds how long a child holds its sessions.
+const idleChildLimit = 5 * time.Minute
+
+// idleChildCommand is how the idle-session child is started; tests
+// re-execute the test binary instead.
+var idleChildCommand = func(ctx context.Context) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return exec.CommandContext(ctx, exe, "loadtest"), nil
+}
+
+// memoryResult is the server's memory growth for some idle sessions.
+type memoryResult struct {
+	sessions              int
+	heapInuse, stackInuse int64
+	goroutines            int
+}
+
+func (m *memoryResult) heapPer() float64       { return float64(m.heapInuse) / float64(m.sessions) }
+func (m *memoryResult) stackPer() float64      { return float64(m.stackInuse) / float64(m.sessions) }
+func (m *memoryResult) perSession() float64    { return m.heapPer() + m.stackPer() }
+func (m *memoryResult) goroutinesPer() float64 { return float64(m.goroutines) / float64(m.sessions) }
+
+// memSample is this process's memory after a full collection.
+type memSample struct {
+	heapInuse, stackInuse int64
+	goroutines            int
+}
+
+func settledMemory() memSample {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return memSample{heapInuse: int64(ms.HeapInuse), stackInuse: int64(ms.StackInuse), goroutines: runtime.NumGoroutine()}
+}
+
+// measureIdle has a child process open n idle sessions against the
+// in-process server at base and measures how much this process (the
+// server) grew.
+func measureIdle(ctx context.Context, base string, n int, profile string) (*memoryResult, error) {
+	cmd, err := idleChildCommand(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("idle sessions: %w", err)
+	}
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d", idleChildEnv, base, n))
+	cmd.Stderr = os.Stderr
+	cmd.WaitDelay = 5 * time.Second
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	before := settledMemory()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("idle sessions: start the child: %w", err)
+	}
+	res, err := sampleWithChild(stdout, n, before, profile)
+	_ = stdin.Close() // the child lets go of its sessions
+	return res, errors.Join(err, cmd.Wait())
+}
+
+// sampleWithChild waits for the child's "ready" and samples memory.
+func sampleWithChild(stdout io.Reader, n int, before memSample, profile string) (*memoryResult, error) {
+	if err := awaitReady(stdout, 2*time.Minute); err != nil {
+		return nil, err
+	}
+	time.Sleep(200 * time.Millisecond) // the last handlers return and park in read
+	after := settledMemory()
+	if err := writeHeapProfile(profile); err != nil {
+		return nil, err
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	return &memoryResult{sessions: n, heapInuse: after.heapInuse - before.heapInuse,
+		stackInuse: after.stackInuse - before.stackInuse, goroutines: after.goroutines - before.goroutines}, nil
+}
+
+func awaitReady(stdout io.Reader, limit time.Duration) error {
+	ready := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "ready ") {
+				ready <- nil
+				return
+			}
+		}
+		ready <- fmt.Errorf("idle sessions: the child stopped before it was ready: %v", sc.Err())
+	}()
+	select {
+	case err := <-ready:
+		return err
+	case <-time.After(limit):
+		return fmt.Errorf("idle sessions: the child was not ready within %v", limit)
+	}
+}
+
+func writeHeapProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--memprofile: %w", err)
+	}
+	return errors.Join(pprof.Lookup("heap").WriteTo(f, 0), f.Close())
+}
+
+// runIdleChild is the child's side: open the sessions, say ready, hold them
+// until stdin closes (or idleChildLimit passes), then hang up.
+func runIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.Writer) error {
+	base, countText, ok := strings.Cut(spec, " ")
+	n, err := strconv.Atoi(countText)
+	if !ok || err != nil || n < 1 || n > maxIdleSessions {
+		return fmt.Errorf("loadtest: %s=%q: want \"BASE-URL COUNT\"", idleChildEnv, spec)
+	}
+	hc := newLoadHTTPClient()
+	defer hc.CloseIdleConnections()
+	ids, err := fetchScenarioIDs(ctx, hc, base)
+	if err != nil {
+		return err
+	}
+	op := &idleOpener{base: base, hc: hc, scenarios: ids,
+		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}}
+	conns, err := openIdleSessions(ctx, op, n)
+	defer hangUpAll(conns)
+	if err != nil {
+		return err
+	}
+	hc.CloseIdleConnections() // only the websockets stay open
+	fmt.Fprintf(stdout, "ready %d\n", n)
+	waitForEOF(ctx, stdin, idleChildLimit)
+	return nil
+}
+
+// idleOpener opens idle sessions: a small dialer, since the client side is
+// not what is measured.
+type idleOpener struct {
+	base      string
+	hc        *http.Client
+	dialer    *websocket.Dialer
+	scenarios []string
+}
+
+// openIdleSessions opens n sessions with a few workers.
+func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*loadConn, error) {
+	conns := make([]*loadConn, n)
+	errs := make([]error, n)
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= n {
+					return
+				}
+				conns[k], errs[k] = op.open(ctx, k)
+			}
+		})
+	}
+	wg.Wait()
+	return conns, errors.Join(errs...)
+}
+
+func (op *idleOpener) open(ctx context.Context, k int) (*loadConn, error) {
+	cookie, err := identify(ctx, op.hc, op.base, fmt.Sprintf("Idle trainee %d", k+1))
+	if err != nil {
+		return nil, err
+	}
+	c, err := dialPlay(ctx, op.dialer, op.base, cookie, time.Now().Add(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	sc := op.scenarios[rand.IntN(len(op.scenarios))]
+	if err := c.send(loadFrame{Type: "start", Seq: 1, Scenario: sc}); err != nil {
+		return c, err
+	}
+	_, _, err = c.awaitSnapshot(1)
+	return c, err
+}
+
+func hangUpAll(conns []*loadConn) {
+	for _, c := range conns {
+		if c != nil {
+			c.hangUp()
+		}
+	}
+}
+
+// waitForEOF returns when r is exhausted, ctx ends, or limit passes.
+func waitForEOF(ctx context.Context, r io.Reader, limit time.Duration) {
+	eof := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, r); close(eof) }()
+	select {
+	case <-eof:
+	case <-ctx.Done():
+	case <-time.After(limit):
+	}
+}

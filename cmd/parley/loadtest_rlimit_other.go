@@ -1,0 +1,13 @@
+//go:build !linux && !darwin
+
+package main
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// raiseOpenFiles cannot change the limit on this system.
+func raiseOpenFiles(need uint64, _ *slog.Logger) string {
+	return fmt.Sprintf("not adjusted on this system; need about %d", need)
+}

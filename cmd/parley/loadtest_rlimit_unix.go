@@ -1,0 +1,32 @@
+//go:build linux || darwin
+
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"syscall"
+)
+
+// raiseOpenFiles raises the soft limit on open files towards need, up to
+// the hard limit (each connected trainee costs two descriptors in-process:
+// the client's and the server's), and says what the limit is.
+func raiseOpenFiles(need uint64, log *slog.Logger) string {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Sprintf("unknown (%v); need about %d", err, need)
+	}
+	if lim.Cur >= need {
+		return fmt.Sprintf("soft limit %d, hard %d; need about %d", lim.Cur, lim.Max, need)
+	}
+	was := lim.Cur
+	lim.Cur = min(need, lim.Max)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		log.Warn("could not raise the open-files limit", "soft", was, "need", need, "err", err)
+		return fmt.Sprintf("soft limit %d (raising it failed: %v); need about %d", was, err, need)
+	}
+	if lim.Cur < need {
+		log.Warn("the open-files hard limit is below what this run needs; raise it (ulimit -Hn)", "hard", lim.Max, "need", need)
+	}
+	return fmt.Sprintf("soft limit raised from %d to %d (hard %d); need about %d", was, lim.Cur, lim.Max, need)
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"parley/webui"
+	"parley/webui/store"
+)
+
+// target is the server under load: started in-process (st is set) or
+// already running at a URL.
+type target struct {
+	base   string // http://host:port, no trailing slash
+	http   *http.Client
+	dir    string       // temporary folder: the database and the floor's commit test
+	dbPath string       // in-process only
+	st     *store.Store // in-process only
+	cancel context.CancelFunc
+	done   chan error // in-process: listenAndRun's result
+}
+
+// openTarget starts the server in-process, or checks the one at url answers.
+func openTarget(ctx context.Context, url string, log *slog.Logger) (*target, error) {
+	dir, err := os.MkdirTemp("", "parley-loadtest-")
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: temporary folder: %w", err)
+	}
+	tg := &target{dir: dir, http: newLoadHTTPClient()}
+	if url != "" {
+		tg.base = strings.TrimSuffix(url, "/")
+		err = tg.checkHealth(ctx)
+	} else {
+		err = tg.startInProcess(ctx, log)
+	}
+	if err != nil {
+		tg.cleanup(log)
+		return nil, err
+	}
+	return tg, nil
+}
+
+func newLoadHTTPClient() *http.Client {
+	tr := &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64, IdleConnTimeout: 10 * time.Second}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// startInProcess runs the serve code path (serverConfig, store.Open,
+// listenAndRun) on 127.0.0.1:0 with a database file in tg.dir, and waits
+// until it listens.
+func (tg *target) startInProcess(ctx context.Context, log *slog.Logger) error {
+	tg.dbPath = filepath.Join(tg.dir, "parley.db")
+	o := serveOptions{addr: "127.0.0.1:0", db: tg.dbPath, abandonAfter: webui.DefaultAbandonAfter}
+	catcher := newAddrCatcher(log.Handler())
+	srvLog := slog.New(catcher)
+	cfg, err := serverConfig(o, srvLog)
+	if err != nil {
+		return err
+	}
+	if tg.st, err = store.Open(ctx, tg.dbPath); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	tg.cancel, tg.done = cancel, make(chan error, 1)
+	go func() { tg.done <- listenAndRun(runCtx, o.addr, cfg, tg.st, srvLog) }()
+	select {
+	case addr := <-catcher.addr:
+		tg.base = "http://" + addr
+		return nil
+	case err := <-tg.done:
+		tg.done <- err
+		return errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), tg.stop())
+	case <-time.After(30 * time.Second):
+		return errors.Join(errors.New("loadtest: the server did not start listening within 30s"), tg.stop())
+	}
+}
+
+// checkHealth asks a running server's /healthz.
+func (tg *target) checkHealth(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+"/healthz", nil)
+	if err != nil {
+		return fmt.Errorf("loadtest: --url %s: %w", tg.base, err)
+	}
+	resp, err := tg.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("loadtest: --url %s does not answer: %w", tg.base, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("loadtest: %s/healthz answered %s", tg.base, resp.Status)
+	}
+	return nil
+}
+
+// stop shuts an in-process server down gracefully and closes its store, so
+// every queued write is committed. For a remote target it does nothing.
+func (tg *target) stop() error {
+	if tg.cancel == nil {
+		return nil
+	}
+	tg.cancel()
+	tg.cancel = nil
+	err := <-tg.done
+	return errors.Join(err, tg.st.Close())
+}
+
+// cleanup stops the server if still running and removes the temporary folder.
+func (tg *target) cleanup(log *slog.Logger) {
+	if err := tg.stop(); err != nil {
+		log.Warn("stopping the in-process server", "err", err)
+	}
+	tg.http.CloseIdleConnections()
+	if err := os.RemoveAll(tg.dir); err != nil {
+		log.Warn("removing the temporary folder", "dir", tg.dir, "err", err)
+	}
+}
+
+func (tg *target) describe() string {
+	if tg.st == nil {
+		return tg.base + " (already running; server memory not measured)"
+	}
+	return "in-process server at " + tg.base + ", database " + tg.dbPath
+}
+
+// stats reads the store's group-commit counters; zero for a remote target.
+func (tg *target) stats() commitStats {
+	if tg.st == nil {
+		return commitStats{}
+	}
+	s := tg.st.Stats()
+	return commitStats{known: true, commits: s.Commits, writes: s.Writes}
+}
+
+// commitStats is the store's counters over some stretch of time.
+type commitStats struct {
+	known           bool
+	commits, writes int64
+}
+
+func (s commitStats) minus(before commitStats) commitStats {
+	return commitStats{known: s.known, commits: s.commits - before.commits, writes: s.writes - before.writes}
+}
+
+// fetchScenarioIDs asks the server which scenarios are on offer.
+func fetchScenarioIDs(ctx context.Context, hc *http.Client, base string) ([]string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/scenarios", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: GET /api/scenarios: %w", err)
+	}
+	defer resp.Body.Close()
+	var list []struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("loadtest: GET /api/scenarios: %s, %v", resp.Status, err)
+	}
+	ids := make([]string, 0, len(list))
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("loadtest: the server offers no scenarios")
+	}
+	return ids, nil
+}
+
+// addrCatcher passes the server's log records at warning and above to the
+// next handler, and catches the address from its "open http://… in a
+// browser" record.
+type addrCatcher struct {
+	slog.Handler
+	addr chan string
+}
+
+func newAddrCatcher(next slog.Handler) *addrCatcher {
+	return &addrCatcher{Handler: next, addr: make(chan string, 1)}
+}
+
+func (h *addrCatcher) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+
+func (h *addrCatcher) Handle(ctx context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "open ") {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "addr" {
+				select {
+				case h.addr <- a.Value.String():
+				default:
+				}
+			}
+			return true
+		})
+	}
+	if r.Level < slog.LevelWarn {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}

@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// stopGrace is how long past --duration a round trip in flight may take
+// before the trainee gives up on it.
+const stopGrace = 15 * time.Second
+
+// errorPause is how long a trainee waits after an error before going on,
+// so that a persistent failure cannot spin.
+const errorPause = 100 * time.Millisecond
+
+// loadEnv is what every trainee shares.
+type loadEnv struct {
+	base      string
+	http      *http.Client
+	dialer    *websocket.Dialer
+	scenarios []string
+	trainees  int
+	think     time.Duration
+	ramp      time.Duration
+	seed      uint64
+	duration  time.Duration
+}
+
+func newLoadEnv(tg *target, o loadOptions, scenarioIDs []string) *loadEnv {
+	seed := o.seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	return &loadEnv{base: tg.base, http: tg.http, scenarios: scenarioIDs, trainees: o.trainees, think: o.think,
+		ramp: o.ramp, seed: seed, duration: o.duration,
+		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 1024}}
+}
+
+// ackedTurn is a turn the server acknowledged: it must be in the database.
+type ackedTurn struct {
+	attempt string
+	turn    int
+	seq     int64
+	reply   string
+	cookie  string // the trainee's identity, to read the attempt back over HTTP
+}
+
+// traineeResult is what one trainee saw.
+type traineeResult struct {
+	rtts     []time.Duration // choose sent → its ack received
+	acked    []ackedTurn
+	errors   map[string]int // by kind
+	started  int            // attempts started
+	finished int            // attempts that reached an ending
+}
+
+// simTrainee is one simulated trainee on its own websocket: it starts a
+// random scenario, picks random replies on offer with think time, and
+// starts another attempt after each ending.
+type simTrainee struct {
+	env     *loadEnv
+	rng     *rand.Rand
+	name    string
+	stopBy  time.Time
+	cookie  string
+	conn    *loadConn
+	connSeq int64 // seq for start and resume
+	attempt string
+	lastSeq int64
+	replies []string
+	res     traineeResult
+}
+
+// runTrainees runs every trainee until the duration is over and merges
+// what they saw.
+func runTrainees(ctx context.Context, env *loadEnv) loadResult {
+	ctx, cancel := context.WithTimeout(ctx, env.duration)
+	defer cancel()
+	stopBy := time.Now().Add(env.duration + stopGrace)
+	results := make([]traineeResult, env.trainees)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range env.trainees {
+		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), name: fmt.Sprintf("Load trainee %d", i+1),
+			stopBy: stopBy, res: traineeResult{errors: map[string]int{}}}
+		delay := env.ramp * time.Duration(i) / time.Duration(env.trainees)
+		wg.Go(func() { results[i] = t.run(ctx, delay) })
+	}
+	wg.Wait()
+	return mergeResults(results, time.Since(start))
+}
+
+// run plays until ctx ends; delay spreads the connection starts.
+func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult {
+	if !sleepCtx(ctx, delay) {
+		return t.res
+	}
+	if err := t.connect(ctx); err != nil {
+		t.count(err)
+		return t.res
+	}
+	for ctx.Err() == nil {
+		if err := t.step(ctx); err != nil {
+			t.count(err)
+			t.recover(ctx, err)
+		}
+	}
+	t.conn.hangUp()
+	return t.res
+}
+
+func (t *simTrainee) connect(ctx context.Context) error {
+	cookie, err := identify(ctx, t.env.http, t.env.base, t.name)
+	if err != nil {
+		return fmt.Errorf("identity: %w", err)
+	}
+	t.cookie = cookie
+	t.conn, err = dialPlay(ctx, t.env.dialer, t.env.base, cookie, t.stopBy)
+	return err
+}
+
+// step starts an attempt when none is on, else thinks and replies.
+func (t *simTrainee) step(ctx context.Context) error {
+	if len(t.replies) == 0 {
+		return t.start()
+	}
+	if !t.thinkFor(ctx) {
+		return nil
+	}
+	return t.choose()
+}
+
+func (t *simTrainee) start() error {
+	t.connSeq++
+	sc := t.env.scenarios[t.rng.IntN(len(t.env.scenarios))]
+	if err := t.conn.send(loadFrame{Type: "start", Seq: t.connSeq, Scenario: sc}); err != nil {
+		return err
+	}
+	if err := t.takeSnapshot(); err != nil {
+		return err
+	}
+	t.res.started++
+	return nil
+}
+
+// resume reattaches to the current attempt, to learn its committed state.
+func (t *simTrainee) resume() error {
+	t.connSeq++
+	if err := t.conn.send(loadFrame{Type: "resume", Seq: t.connSeq, Attempt: t.attempt}); err != nil {
+		return err
+	}
+	return t.takeSnapshot()
+}
+
+func (t *simTrainee) takeSnapshot() error {
+	head, replies, err := t.conn.awaitSnapshot(t.connSeq)
+	if err != nil {
+		return err
+	}
+	t.attempt, t.lastSeq, t.replies = head.ID, head.LastSeq, replies
+	if head.Status != "active" {
+		t.attempt, t.replies = "", nil
+	}
+	return nil
+}
+
+func (t *simTrainee) thinkFor(ctx context.Context) bool {
+	if t.env.think <= 0 {
+		return ctx.Err() == nil
+	}
+	jitter := time.Duration(t.rng.Int64N(int64(t.env.think))) // mean think: think/2 + [0, think)
+	return sleepCtx(ctx, t.env.think/2+jitter)
+}
+
+// choose sends a random reply on offer and waits for its turn and ack (and
+// the ended that follows an ending).
+func (t *simTrainee) choose() error {
+	reply := t.replies[t.rng.IntN(len(t.replies))]
+	seq := t.lastSeq + 1
+	sent := time.Now()
+	if err := t.conn.send(loadFrame{Type: "choose", Seq: seq, Attempt: t.attempt, Reply: reply}); err != nil {
+		return err
+	}
+	turn, err := t.awaitAck(seq)
+	if err != nil {
+		return err
+	}
+	t.res.rtts = append(t.res.rtts, time.Since(sent))
+	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, cookie: t.cookie})
+	t.lastSeq, t.replies = seq, replyIDs(turn.Replies)
+	if len(t.replies) == 0 {
+		return t.awaitEnded()
+	}
+	return nil
+}
+
+// awaitAck reads the turn frame, then the ack for seq.
+func (t *simTrainee) awaitAck(seq int64) (loadServerFrame, error) {
+	turn, err := t.conn.recv()
+	if err != nil {
+		return turn, err
+	}
+	if turn.Type != "turn" {
+		return turn, &protocolError{"wanted turn after choose, got " + turn.Type}
+	}
+	ack, err := t.conn.recv()
+	if err != nil {
+		return turn, err
+	}
+	if ack.Type != "ack" || ack.Seq != seq {
+		return turn, &protocolError{fmt.Sprintf("wanted ack %d after turn, got %s seq %d", seq, ack.Type, ack.Seq)}
+	}
+	return turn, nil
+}
+
+func (t *simTrainee) awaitEnded() error {
+	t.attempt = ""
+	f, err := t.conn.recv()
+	if err != nil {
+		return err
+	}
+	if f.Type != "ended" {
+		return &protocolError{"wanted ended after the last turn's ack, got " + f.Type}
+	}
+	t.res.finished++
+	return nil
+}
+
+// recover gets back to a known state after err, then resumes the attempt
+// (or forgets it). After an error frame the connection is fine; after a
+// protocol surprise or a transport failure it is dialled again, so no
+// stale frame is read as an answer.
+func (t *simTrainee) recover(ctx context.Context, err error) {
+	if !sleepCtx(ctx, errorPause) {
+		return
+	}
+	var fe *frameError
+	if !errors.As(err, &fe) {
+		t.redial(ctx)
+	}
+	t.replies = nil
+	if t.attempt == "" || ctx.Err() != nil {
+		return
+	}
+	if err := t.resume(); err != nil {
+		t.count(err)
+		t.attempt = ""
+	}
+}
+
+func (t *simTrainee) redial(ctx context.Context) {
+	t.conn.hangUp()
+	conn, err := dialPlay(ctx, t.env.dialer, t.env.base, t.cookie, t.stopBy)
+	for err != nil && sleepCtx(ctx, time.Second) {
+		t.count(err)
+		conn, err = dialPlay(ctx, t.env.dialer, t.env.base, t.cookie, t.stopBy)
+	}
+	if conn != nil {
+		t.conn = conn
+	}
+}
+
+// count records err by kind: the error frame's code, a protocol surprise,
+// or a transport failure.
+func (t *simTrainee) count(err error) {
+	var fe *frameError
+	var pe *protocolError
+	switch {
+	case errors.As(err, &fe):
+		t.res.errors["error frame: "+fe.code]++
+	case errors.As(err, &pe):
+		t.res.errors[pe.Error()]++
+	default:
+		t.res.errors["transport: "+transportKind(err)]++
+	}
+}
+
+// transportKind is a short, low-cardinality description of err.
+func transportKind(err error) string {
+	s := err.Error()
+	for _, k := range []string{"timeout", "connection reset", "broken pipe", "refused", "too many open files", "close 1001", "close 1008", "close 1009", "EOF"} {
+		if strings.Contains(s, k) {
+			return k
+		}
+	}
+	if len(s) > 80 {
+		s = s[:80]
+	}
+	return s
+}
+
+// sleepCtx sleeps for d unless ctx ends first; it reports whether ctx is
+// still live.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"parley/engine"
+)
+
+// setFlags collects repeated --set name=value flags.
+type setFlags map[string]any
+
+func (s setFlags) String() string { return fmt.Sprint(map[string]any(s)) }
+
+func (s setFlags) Set(v string) error {
+	name, val, ok := strings.Cut(v, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("write --set name=value")
+	}
+	s[name] = parseValue(val)
+	return nil
+}
+
+func parseValue(v string) any {
+	if b, err := strconv.ParseBool(v); err == nil {
+		return b
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		return f
+	}
+	return strings.Trim(v, `"`)
+}
+
+func playCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("play", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	seed := fs.Uint64("seed", 1, "seed that picks line variants")
+	from := fs.String("from", "", "start at this node instead of the start")
+	set := setFlags{}
+	fs.Var(set, "set", "preset a mood or state variable, name=value (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	sc, err := loadOne(fs.Args(), stderr)
+	if err != nil {
+		return err
+	}
+	s, err := sc.StartAt(*seed, *from, set)
+	if err != nil {
+		return err
+	}
+	p := &player{s: s, in: bufio.NewScanner(stdin), out: stdout}
+	return p.play()
+}
+
+type player struct {
+	s   *engine.Session
+	in  *bufio.Scanner
+	out io.Writer
+}
+
+func (p *player) play() error {
+	sc := p.s.Scenario()
+	fmt.Fprintf(p.out, "%s\n%s, %s\n\n%s\n", sc.Title, sc.Persona.Name, sc.Persona.Role, strings.TrimSpace(sc.Persona.Briefing))
+	p.say(p.s.Lines())
+	for !p.s.Ended() {
+		p.mood()
+		choices, err := p.s.Replies()
+		if err != nil {
+			return err
+		}
+		for i, c := range choices {
+			fmt.Fprintf(p.out, "  %d) %s\n", i+1, c.Text)
+		}
+		id, ok := p.ask(choices)
+		if !ok {
+			fmt.Fprintln(p.out, "\n(stopped)")
+			p.scores()
+			return nil
+		}
+		o, err := p.s.Choose(id)
+		if err != nil {
+			fmt.Fprintf(p.out, "! %v\n", err)
+			continue
+		}
+		p.show(o)
+	}
+	e := p.s.Ending()
+	fmt.Fprintf(p.out, "\n== %s (%s) ==\n%s\n", e.Title, e.Outcome, strings.TrimSpace(e.Text))
+	p.scores()
+	return nil
+}
+
+// ask reads a reply number or id; q or end of input stops.
+func (p *player) ask(choices []engine.Choice) (string, bool) {
+	for {
+		fmt.Fprint(p.out, "> ")
+		if !p.in.Scan() {
+			return "", false
+		}
+		text := strings.TrimSpace(p.in.Text())
+		if text == "q" {
+			return "", false
+		}
+		if text == "?" {
+			p.scores()
+			continue
+		}
+		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(choices) {
+			return choices[n-1].ID, true
+		}
+		for _, c := range choices {
+			if c.ID == text {
+				return c.ID, true
+			}
+		}
+		fmt.Fprintf(p.out, "type 1-%d (or a reply id), ? for scores, q to stop\n", len(choices))
+	}
+}
+
+func (p *player) say(lines []string) {
+	name := p.s.Scenario().Persona.Name
+	for _, l := range lines {
+		fmt.Fprintf(p.out, "\n%s: %s\n", name, l)
+	}
+}
+
+func (p *player) show(o engine.Outcome) {
+	fmt.Fprintf(p.out, "  [%s] %s\n", pointsText(o.Reply.Points), o.Reply.Note)
+	for _, l := range o.Interjections {
+		fmt.Fprintf(p.out, "\n%s (interrupting): %s\n", p.s.Scenario().Persona.Name, l)
+	}
+	p.say(o.Lines)
+}
+
+func pointsText(points map[string]int) string {
+	if len(points) == 0 {
+		return "no points"
+	}
+	keys := make([]string, 0, len(points))
+	for k := range points {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %+d", k, points[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *player) mood() {
+	for _, m := range p.s.Mood() {
+		filled := int(10 * (m.Value - m.Min) / (m.Max - m.Min))
+		fmt.Fprintf(p.out, "  %-12s %s%s %3.0f %s\n", m.Label, strings.Repeat("█", filled), strings.Repeat("░", 10-filled), m.Value, m.Band)
+	}
+}
+
+func (p *player) scores() {
+	for _, s := range p.s.Scores() {
+		verdict := "fail"
+		if s.Passed {
+			verdict = "pass"
+		}
+		blocked := ""
+		if len(s.BlockedBy) > 0 {
+			blocked = " (blocked by " + strings.Join(s.BlockedBy, ", ") + ")"
+		}
+		fmt.Fprintf(p.out, "  %-16s %3d/100  %s at %d%s\n", s.Label, s.Score, verdict, s.Pass, blocked)
+	}
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"parley/engine"
+	"parley/scenarios"
+	"parley/webui"
+	"parley/webui/store"
+)
+
+// serveOptions is what the serve flags and environment say.
+type serveOptions struct {
+	addr         string
+	db           string
+	scenarios    string
+	static       string
+	abandonAfter time.Duration
+}
+
+// serve runs the web app until ctx ends or SIGINT/SIGTERM arrives, then shuts
+// down gracefully and returns nil.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseServeFlags(args, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	return runServer(ctx, o, log)
+}
+
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
+	var o serveOptions
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", envOr(getenv, "PARLEY_ADDR", "127.0.0.1:8080"), "address to listen on (env PARLEY_ADDR)")
+	fs.StringVar(&o.db, "db", envOr(getenv, "PARLEY_DB", "parley.db"), "SQLite database file, created if missing (env PARLEY_DB)")
+	fs.StringVar(&o.scenarios, "scenarios", getenv("PARLEY_SCENARIOS"), "folder of trainer scenario .toml files to offer besides the bundled ones (env PARLEY_SCENARIOS)")
+	fs.StringVar(&o.static, "static", getenv("PARLEY_STATIC"), "serve the browser UI from this folder instead of the embedded copy, for UI work (env PARLEY_STATIC)")
+	abandon, err := envDuration(getenv, "PARLEY_ABANDON_AFTER", webui.DefaultAbandonAfter)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return o, errUsage
+	}
+	fs.DurationVar(&o.abandonAfter, "abandon-after", abandon, "mark an attempt abandoned after it sits idle this long (env PARLEY_ABANDON_AFTER)")
+	if err := fs.Parse(args); err != nil {
+		return o, errUsage
+	}
+	if fs.NArg() > 0 || o.abandonAfter <= 0 {
+		fmt.Fprintf(stderr, "serve: takes flags only (got %q) and a positive --abandon-after\n", fs.Args())
+		return o, errUsage
+	}
+	return o, nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not a duration such as 24h or 90m", key, v)
+	}
+	return d, nil
+}
+
+// runServer wires the store, the scenarios and the web server, and serves
+// until ctx ends or a signal arrives. The store is drained and closed last.
+func runServer(ctx context.Context, o serveOptions, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := serverConfig(o, log)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	err = listenAndRun(ctx, o.addr, cfg, st, log)
+	if cerr := st.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close database %s: %w", o.db, cerr))
+	}
+	log.Info("parley stopped")
+	return err
+}
+
+func listenAndRun(ctx context.Context, addr string, cfg webui.Config, st *store.Store, log *slog.Logger) error {
+	srv, err := webui.New(cfg, st, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; pick another with --addr or PARLEY_ADDR", addr, err)
+	}
+	log.Info("open "+browserURL(ln.Addr())+" in a browser", "addr", ln.Addr().String())
+	return srv.Run(ctx, ln)
+}
+
+func serverConfig(o serveOptions, log *slog.Logger) (webui.Config, error) {
+	list, err := loadScenarios(o.scenarios, log)
+	if err != nil {
+		return webui.Config{}, err
+	}
+	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter}
+	if o.static != "" {
+		if info, err := os.Stat(o.static); err != nil || !info.IsDir() {
+			return webui.Config{}, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.static)
+		}
+		cfg.Static = os.DirFS(o.static)
+	}
+	return cfg, nil
+}
+
+// compileScenario compiles a scenario version stored in the database.
+func compileScenario(name string, src []byte) (*engine.Scenario, engine.Problems) {
+	return scenarios.Load(scenarios.File{Name: name, Src: src})
+}
+
+// loadScenarios loads the bundled scenarios and those in dir. A file with
+// errors, or whose id is taken, is logged and skipped; the rest are served.
+func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, error) {
+	files := scenarios.Bundled()
+	if dir != "" {
+		more, err := scenarios.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--scenarios: %w", err)
+		}
+		files = append(files, more...)
+	}
+	var out []webui.Scenario
+	seen := map[string]string{}
+	for _, f := range files {
+		sc, problems := scenarios.Load(f)
+		if sc == nil || problems.HasErrors() {
+			logProblems(log, f.Name, problems)
+			continue
+		}
+		if first, dup := seen[sc.ID]; dup {
+			log.Warn("scenario skipped: its id is already used; give it another id", "file", f.Name, "id", sc.ID, "used_by", first)
+			continue
+		}
+		seen[sc.ID] = f.Name
+		out = append(out, webui.Scenario{Compiled: sc, Source: f.Src})
+	}
+	log.Info("scenarios loaded", "count", len(out), "trainer_folder", dir)
+	return out, nil
+}
+
+func logProblems(log *slog.Logger, file string, problems engine.Problems) {
+	log.Warn("scenario skipped: it has errors; fix them (parley lint " + file + ") and restart")
+	for _, p := range problems {
+		log.Warn(file + ":" + p.String())
+	}
+}
+
+// browserURL is where to point a browser for a listener on addr.
+func browserURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

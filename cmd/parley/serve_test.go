@@ -1,0 +1,398 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// childEnv marks a re-executed test binary that must run serve instead of
+// the tests: the crash test kills it with SIGKILL.
+const childEnv = "PARLEY_TEST_SERVE_CHILD"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err := serve(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "serve:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+var readyLine = regexp.MustCompile(`msg="open (http://[^ ]+/) in a browser"`)
+
+// lineWatcher is an io.Writer that keeps what serve logs and reports the
+// URL from its "open http://… in a browser" line.
+type lineWatcher struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ready chan string
+	once  sync.Once
+}
+
+func newLineWatcher() *lineWatcher { return &lineWatcher{ready: make(chan string, 1)} }
+
+func (w *lineWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if m := readyLine.FindSubmatch(w.buf.Bytes()); m != nil {
+		w.once.Do(func() { w.ready <- string(m[1]) })
+	}
+	return len(p), nil
+}
+
+func (w *lineWatcher) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// waitURL waits for serve to say where it listens.
+func (w *lineWatcher) waitURL(t *testing.T) string {
+	t.Helper()
+	select {
+	case u := <-w.ready:
+		return u
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve never said where to point the browser; it logged:\n%s", w)
+		return ""
+	}
+}
+
+func TestParseServeFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want serveOptions
+		err  error
+	}{
+		{"defaults", nil, nil, serveOptions{addr: "127.0.0.1:8080", db: "parley.db", abandonAfter: 24 * time.Hour}, nil},
+		{"environment", nil, map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "/tmp/x.db", "PARLEY_SCENARIOS": "mine",
+			"PARLEY_ABANDON_AFTER": "2h", "PARLEY_STATIC": "ui"},
+			serveOptions{addr: ":9000", db: "/tmp/x.db", scenarios: "mine", static: "ui", abandonAfter: 2 * time.Hour}, nil},
+		{"flags beat environment", []string{"--addr", "127.0.0.1:0", "--db", "a.db", "--abandon-after", "90m"},
+			map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "b.db"},
+			serveOptions{addr: "127.0.0.1:0", db: "a.db", abandonAfter: 90 * time.Minute}, nil},
+		{"bad duration in environment", nil, map[string]string{"PARLEY_ABANDON_AFTER": "soon"}, serveOptions{}, errUsage},
+		{"negative duration", []string{"--abandon-after", "-1h"}, nil, serveOptions{}, errUsage},
+		{"positional argument", []string{"extra"}, nil, serveOptions{}, errUsage},
+		{"unknown flag", []string{"--port", "80"}, nil, serveOptions{}, errUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseServeFlags(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if !errors.Is(err, tt.err) || (err == nil && got != tt.want) {
+				t.Errorf("got %+v, %v; want %+v, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+// TestServeSkipsBrokenTrainerFiles runs serve in-process with a trainer
+// folder holding one good and one broken file.
+func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "good.toml"), good)
+	writeFile(t, filepath.Join(dir, "broken.toml"), []byte("id = \"broken\"\ntitle = 3\n"))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir},
+			io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	var list []struct{ ID string }
+	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+	var got []string
+	for _, s := range list {
+		got = append(got, s.ID)
+	}
+	if !strings.Contains(strings.Join(got, " "), "short-call") || strings.Contains(strings.Join(got, " "), "broken") {
+		t.Errorf("scenarios on offer %v: want short-call and not broken", got)
+	}
+	if resp, err := http.Get(base + "healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz: %v %v", resp, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v after its context ended, want nil", err)
+	}
+	out := logs.String()
+	brokenAt := regexp.MustCompile(regexp.QuoteMeta(filepath.Join(dir, "broken.toml")) + `:\d+:\d+: error: `)
+	if !strings.Contains(out, "scenario skipped") || !brokenAt.MatchString(out) || !strings.Contains(out, "parley stopped") {
+		t.Errorf("logs do not name the broken file's problems as file:line:col and the skip:\n%s", out)
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func getJSON(t *testing.T, c *http.Client, url string, v any) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// child is the serve command running in another process.
+type child struct {
+	cmd    *exec.Cmd
+	logs   *lineWatcher
+	url    string
+	exited chan struct{} // closed when the process has exited
+	err    error         // how it exited, once exited is closed
+}
+
+// wait waits for the process to exit and says how.
+func (c *child) wait() error {
+	<-c.exited
+	return c.err
+}
+
+// startChild re-executes this test binary as `parley serve` on dbPath.
+func startChild(t *testing.T, dbPath string) *child {
+	t.Helper()
+	logs := newLineWatcher()
+	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", dbPath, "--scenarios", "../../webui/testdata")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stdout, cmd.Stderr = io.Discard, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, logs: logs, exited: make(chan struct{})}
+	go func() { c.err = cmd.Wait(); close(c.exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = c.wait()
+	})
+	c.url = logs.waitURL(t)
+	return c
+}
+
+// crashPlayer is one browser playing one attempt, counting what was acknowledged.
+type crashPlayer struct {
+	jar     http.CookieJar
+	attempt string
+	acked   atomic.Int64 // highest seq acknowledged
+}
+
+func newCrashPlayer(t *testing.T, c *child, name string) *crashPlayer {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := hc.Post(c.url+"api/me", "application/json", strings.NewReader(`{"name":"`+name+`"}`))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("set name: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	return &crashPlayer{jar: jar}
+}
+
+func (p *crashPlayer) dial(c *child) (*websocket.Conn, error) {
+	origin := strings.TrimSuffix(c.url, "/")
+	d := websocket.Dialer{Jar: p.jar, HandshakeTimeout: 5 * time.Second}
+	ws, _, err := d.Dial("ws"+strings.TrimPrefix(origin, "http")+"/ws", http.Header{"Origin": {origin}})
+	return ws, err
+}
+
+type wsFrame struct {
+	Type    string          `json:"type"`
+	Seq     int64           `json:"seq"`
+	Code    string          `json:"code"`
+	Attempt json.RawMessage `json:"attempt"`
+	Turn    int             `json:"turn"`
+	Reply   struct {
+		ID string `json:"id"`
+	} `json:"reply"`
+	Transcript []wsFrame `json:"transcript"`
+}
+
+func readFrame(ws *websocket.Conn) (wsFrame, error) {
+	var f wsFrame
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		return f, err
+	}
+	return f, json.Unmarshal(data, &f)
+}
+
+// snapshotOf sends start or resume and reads the snapshot.
+func snapshotOf(ws *websocket.Conn, msg map[string]any) (wsFrame, struct {
+	ID      string `json:"id"`
+	Turn    int    `json:"turn"`
+	LastSeq int64  `json:"last_seq"`
+}, error) {
+	var head struct {
+		ID      string `json:"id"`
+		Turn    int    `json:"turn"`
+		LastSeq int64  `json:"last_seq"`
+	}
+	if err := ws.WriteJSON(msg); err != nil {
+		return wsFrame{}, head, err
+	}
+	f, err := readFrame(ws)
+	if err != nil || f.Type != "snapshot" {
+		return f, head, fmt.Errorf("want a snapshot, got %+v, %v", f, err)
+	}
+	return f, head, json.Unmarshal(f.Attempt, &head)
+}
+
+// play chooses "ask" until the connection dies or it is no longer offered,
+// recording every ack.
+func (p *crashPlayer) play(ws *websocket.Conn) error {
+	for seq := p.acked.Load() + 1; ; seq++ {
+		msg := map[string]any{"type": "choose", "seq": seq, "attempt": p.attempt, "reply": "ask"}
+		if err := ws.WriteJSON(msg); err != nil {
+			return err
+		}
+		for {
+			f, err := readFrame(ws)
+			if err != nil {
+				return err
+			}
+			if f.Type == "error" {
+				return fmt.Errorf("seq %d: error %s", seq, f.Code)
+			}
+			if f.Type == "ack" && f.Seq == seq {
+				p.acked.Store(seq)
+				break
+			}
+		}
+	}
+}
+
+// TestCrashLosesNoAcknowledgedReply kills the server with SIGKILL while
+// several browsers are choosing replies, restarts it on the same database,
+// and checks that every acknowledged reply is there and every attempt
+// resumes; then it stops the server with SIGTERM and expects exit 0.
+func TestCrashLosesNoAcknowledgedReply(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server in child processes")
+	}
+	dbPath := filepath.Join(t.TempDir(), "parley.db")
+	first := startChild(t, dbPath)
+	players := make([]*crashPlayer, 6)
+	var wg sync.WaitGroup
+	for i := range players {
+		p := newCrashPlayer(t, first, fmt.Sprintf("trainee %d", i))
+		ws, err := p.dial(first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, head, err := snapshotOf(ws, map[string]any{"type": "start", "seq": 1, "scenario": "short-call"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.attempt, players[i] = head.ID, p
+		wg.Go(func() { _ = p.play(ws) })
+	}
+	waitUntil(t, func() bool {
+		for _, p := range players {
+			if p.acked.Load() < 3 {
+				return false
+			}
+		}
+		return true
+	})
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.wait()
+	wg.Wait()
+
+	second := startChild(t, dbPath)
+	for i, p := range players {
+		checkResumes(t, second, p, i)
+	}
+	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v, want exit status 0; logs:\n%s", err, second.logs)
+	}
+}
+
+// checkResumes resumes p's attempt on the restarted server: every
+// acknowledged reply must be in the transcript, and the next reply must
+// apply.
+func checkResumes(t *testing.T, c *child, p *crashPlayer, i int) {
+	t.Helper()
+	ws, err := p.dial(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	snap, head, err := snapshotOf(ws, map[string]any{"type": "resume", "seq": 1, "attempt": p.attempt})
+	if err != nil {
+		t.Fatalf("crashPlayer %d: %v", i, err)
+	}
+	acked := p.acked.Load()
+	if head.LastSeq < acked || int64(head.Turn) < acked || len(snap.Transcript) != head.Turn {
+		t.Fatalf("crashPlayer %d: %d replies acknowledged, but the attempt resumed at turn %d, last_seq %d, %d in transcript",
+			i, acked, head.Turn, head.LastSeq, len(snap.Transcript))
+	}
+	for n, tn := range snap.Transcript {
+		if tn.Turn != n+1 || tn.Reply.ID != "ask" {
+			t.Fatalf("crashPlayer %d: transcript entry %d is turn %d reply %q", i, n, tn.Turn, tn.Reply.ID)
+		}
+	}
+	t.Logf("player %d: %d replies acknowledged before the kill, %d committed", i, acked, head.Turn)
+	p.acked.Store(head.LastSeq)
+	msg := map[string]any{"type": "choose", "seq": head.LastSeq + 1, "attempt": p.attempt, "reply": "own"}
+	if err := ws.WriteJSON(msg); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := readFrame(ws); err != nil || f.Type != "turn" || f.Turn != head.Turn+1 {
+		t.Fatalf("crashPlayer %d: continuing after the restart gave %+v, %v", i, f, err)
+	}
+}
+
+func waitUntil(t *testing.T, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+	}
+}

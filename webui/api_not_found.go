@@ -1,0 +1,8 @@
+package webui
+
+import "net/http"
+
+// apiNotFound answers API paths no route matches, in JSON.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, fail(codeNotFound, "no API route %s %s: see docs/protocol.md", r.Method, r.URL.Path))
+}

@@ -1,0 +1,65 @@
+package webui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"parley/engine"
+	"parley/webui/store"
+)
+
+type debriefResponse struct {
+	Attempt  attemptItem    `json:"attempt"`
+	Scenario scenarioDetail `json:"scenario"`
+	Debrief  engine.Debrief `json:"debrief"`
+}
+
+// attemptDebrief reviews an ended attempt turn by turn, on the scenario
+// version it was played on. The scores come from the engine, never the
+// browser.
+func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
+	u, err := s.user(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.debrief(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) debrief(ctx context.Context, u User, id string) (debriefResponse, error) {
+	a, err := s.st.Attempt(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return debriefResponse{}, fail(codeNotFound, "there is no attempt %q", id)
+	}
+	if err != nil {
+		return debriefResponse{}, err
+	}
+	if a.UserID != u.ID {
+		return debriefResponse{}, fail(codeNotYours, "attempt %q belongs to someone else", id)
+	}
+	if a.Status == store.StatusActive {
+		return debriefResponse{}, fail(codeNotActive, "attempt %q is still being played: finish it or give up first", id)
+	}
+	sc, err := s.cat.version(ctx, a.Version)
+	if err != nil {
+		return debriefResponse{}, err
+	}
+	var st engine.State
+	if err := json.Unmarshal(a.State, &st); err != nil {
+		return debriefResponse{}, fmt.Errorf("debrief attempt %s: stored state is not JSON: %w", id, err)
+	}
+	d, err := sc.Debrief(st)
+	if err != nil {
+		return debriefResponse{}, fmt.Errorf("debrief attempt %s: %w", id, err)
+	}
+	d.Opening, d.Turns, d.Scores = nonNil(d.Opening), nonNil(d.Turns), nonNil(d.Scores)
+	return debriefResponse{Attempt: listItem(a, sc.Title), Scenario: detail(sc), Debrief: d}, nil
+}

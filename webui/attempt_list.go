@@ -1,0 +1,22 @@
+package webui
+
+import "net/http"
+
+// attemptList lists the caller's attempts, most recently played first.
+func (s *Server) attemptList(w http.ResponseWriter, r *http.Request) {
+	u, err := s.user(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	as, err := s.st.AttemptsByUser(r.Context(), u.ID, 0)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]attemptItem, 0, len(as))
+	for _, a := range as {
+		out = append(out, listItem(a, s.cat.title(r.Context(), a)))
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,19 @@
+package webui
+
+import "net/http"
+
+// attemptShow answers one of the caller's attempts as a snapshot, the same
+// the websocket sends on resume.
+func (s *Server) attemptShow(w http.ResponseWriter, r *http.Request) {
+	u, err := s.user(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	snap, err := s.snapshot(r.Context(), u, r.PathValue("id"), 0)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, snap)
+}

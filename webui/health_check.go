@@ -1,0 +1,21 @@
+package webui
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// healthCheck answers 200 when the database answers, 503 otherwise.
+func (s *Server) healthCheck(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.st.Ping(ctx); err != nil {
+		s.log.Warn("health check: the database does not answer", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,66 @@
+package webui
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+)
+
+// maxBody is the largest JSON body the API reads.
+const maxBody = 4 << 10
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeJSON sends v with status. API answers are never cached.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError sends err as {"error": {"code", "message"}}, logging what the
+// browser is not told.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := asAPIError(err)
+	if e.Code == codeInternal {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, httpStatus(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}})
+}
+
+// readJSON decodes a small JSON body strictly into v.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return fail(codeBadRequest, "send the body as JSON with Content-Type: application/json")
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+		return fail(codeBadRequest, "the body is over %d bytes", maxBody)
+	}
+	if err != nil {
+		return fail(codeBadRequest, "could not read the body: %v", err)
+	}
+	if err := strictUnmarshal(data, v); err != nil {
+		return fail(codeBadRequest, "the body is not the JSON expected: %v", err)
+	}
+	return nil
+}
+
+// user is who made the request, or a no_identity error.
+func (s *Server) user(r *http.Request) (User, error) {
+	u, err := s.cfg.Identity.User(r)
+	if errors.Is(err, ErrNoIdentity) {
+		return User{}, fail(codeNoIdentity, "set your name first")
+	}
+	return u, err
+}

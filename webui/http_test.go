@@ -1,0 +1,268 @@
+package webui_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"parley/webui"
+)
+
+func TestHealthz(t *testing.T) {
+	h := start(t)
+	tr := h.anonymous()
+	if status := tr.get("/healthz", nil); status != http.StatusOK {
+		t.Fatalf("healthz: %d, want 200", status)
+	}
+	if err := h.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if status := tr.get("/healthz", nil); status != http.StatusServiceUnavailable {
+		t.Fatalf("healthz with the database closed: %d, want 503", status)
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	h := start(t)
+	anon := h.anonymous()
+	var body struct {
+		ID, Name string
+		Error    struct{ Code string }
+	}
+	for _, path := range []string{"/api/me", "/api/attempts"} {
+		if status := anon.get(path, &body); status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
+			t.Errorf("GET %s without identity: %d %q, want 401 no_identity", path, status, body.Error.Code)
+		}
+	}
+	tests := []struct {
+		name   string
+		status int
+	}{
+		{"  Sam Smith ", http.StatusOK},
+		{"", http.StatusBadRequest},
+		{strings.Repeat("x", webui.MaxNameLength+1), http.StatusBadRequest},
+		{"bell\a", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		if status := anon.post("/api/me", map[string]string{"name": tt.name}, &body); status != tt.status {
+			t.Errorf("POST /api/me %q: %d, want %d", tt.name, status, tt.status)
+		}
+	}
+	if status := anon.get("/api/me", &body); status != http.StatusOK || body.Name != "Sam Smith" || len(body.ID) != 32 {
+		t.Errorf("GET /api/me: %d %+v", status, body)
+	}
+	id := body.ID
+	anon.post("/api/me", map[string]string{"name": "Sam"}, &body)
+	if body.ID != id || body.Name != "Sam" {
+		t.Errorf("renaming changed the id or missed the name: %+v, want id %s", body, id)
+	}
+	resp, err := anon.http.Post(h.url("/api/me"), "text/plain", strings.NewReader(`{"name":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("POST /api/me as text/plain: %d, want 400", resp.StatusCode)
+	}
+}
+
+func TestCookieAttributes(t *testing.T) {
+	h := start(t)
+	resp, err := http.Post(h.url("/api/me"), "application/json", strings.NewReader(`{"name":"Sam"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if len(cookies) != 2 {
+		t.Fatalf("cookies %v", cookies)
+	}
+	for _, c := range cookies {
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			t.Errorf("cookie %s: HttpOnly %v SameSite %v Path %q", c.Name, c.HttpOnly, c.SameSite, c.Path)
+		}
+	}
+}
+
+func TestWebsocketNeedsIdentity(t *testing.T) {
+	h := start(t)
+	ws, _, err := dialWS(h, nil, "http://"+h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	c := &conn{t: t, ws: ws}
+	c.expectError("no_identity")
+	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+		t.Fatalf("after no_identity: %v, want close 1008", err)
+	}
+}
+
+func TestCrossOriginUpgradeIsRefused(t *testing.T) {
+	h := start(t)
+	tr := h.trainee("Sam")
+	for _, origin := range []string{"http://evil.example", "http://" + h.addr + ".evil.example", "null"} {
+		_, resp, err := dialWS(h, tr.jar, origin)
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("origin %s: err %v, response %v; want 403", origin, err, resp)
+		}
+	}
+}
+
+func TestScenarioRoutes(t *testing.T) {
+	h := start(t)
+	tr := h.anonymous()
+	var list []struct {
+		ID, Title string
+		Persona   struct{ Name string }
+	}
+	if status := tr.get("/api/scenarios", &list); status != http.StatusOK || len(list) < 2 {
+		t.Fatalf("GET /api/scenarios: %d, %d scenarios", status, len(list))
+	}
+	var one struct {
+		ID, Briefing string
+		Competencies []struct{ ID string }
+		Mood         []struct {
+			Name  string
+			Value float64
+		}
+	}
+	if status := tr.get("/api/scenarios/short-call", &one); status != http.StatusOK || one.Briefing == "" ||
+		len(one.Competencies) != 4 || len(one.Mood) != 1 || one.Mood[0].Value != 60 {
+		t.Fatalf("GET /api/scenarios/short-call: %d %+v", status, one)
+	}
+	var body struct{ Error struct{ Code string } }
+	if status := tr.get("/api/scenarios/nope", &body); status != http.StatusNotFound || body.Error.Code != "not_found" {
+		t.Fatalf("unknown scenario: %d %q", status, body.Error.Code)
+	}
+	if status := tr.get("/api/nothing/here", &body); status != http.StatusNotFound || body.Error.Code != "not_found" {
+		t.Fatalf("unknown API route: %d %q", status, body.Error.Code)
+	}
+}
+
+func TestAttemptList(t *testing.T) {
+	h := start(t)
+	tr := h.trainee("Sam")
+	c := tr.dial()
+	g := c.startGame("short-call")
+	g.choose("rude")
+	expect[endedFrame](c, "ended")
+	late := c.startGame("late-shipment")
+	var list []struct {
+		ID, Scenario, Title, Status, Outcome string
+		Turns                                int
+	}
+	if status := tr.get("/api/attempts", &list); status != http.StatusOK || len(list) != 2 {
+		t.Fatalf("GET /api/attempts: %d %+v", status, list)
+	}
+	byID := map[string]int{list[0].ID: 0, list[1].ID: 1}
+	if a := list[byID[g.id]]; a.Status != "finished" || a.Outcome != "lost" || a.Turns != 1 || a.Title != "A short call" {
+		t.Errorf("finished attempt listed as %+v", a)
+	}
+	if a := list[byID[late.id]]; a.Status != "active" || a.Turns != 0 {
+		t.Errorf("new attempt listed as %+v", a)
+	}
+	var body struct{ Error struct{ Code string } }
+	if status := tr.get("/api/attempts/"+late.id+"/debrief", &body); status != http.StatusConflict || body.Error.Code != "not_active" {
+		t.Errorf("debrief of an active attempt: %d %q, want 409 not_active", status, body.Error.Code)
+	}
+}
+
+func TestStaticUI(t *testing.T) {
+	h := start(t)
+	resp, err := http.Get(h.url("/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(page), "<html") || !strings.Contains(csp, "script-src 'self'") ||
+		strings.Contains(csp, "unsafe-inline") || resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("GET /: %d %v", resp.StatusCode, resp.Header)
+	}
+	req, _ := http.NewRequest("GET", h.url("/"), nil)
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	again, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Body.Close()
+	if again.StatusCode != http.StatusNotModified {
+		t.Errorf("GET / with its ETag: %d, want 304", again.StatusCode)
+	}
+	for path, want := range map[string]int{"/no-such.js": 404, "/../go.mod": 404, "/ws": 400} {
+		resp, err := http.Get(h.url(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
+
+func TestSweepAbandonsIdleAttempts(t *testing.T) {
+	var offset time.Duration
+	now := func() time.Time { return time.Now().Add(offset) }
+	h := start(t, func(cfg *webui.Config) { cfg.Now = now })
+	tr := h.trainee("Sam")
+	c := tr.dial()
+	g := c.startGame("short-call")
+	g.choose("ask")
+
+	if err := h.srv.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	g.choose("ask") // not idle long enough: still active
+
+	offset = webui.DefaultAbandonAfter + time.Hour
+	if err := h.srv.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.send(map[string]any{"type": "choose", "seq": g.seq + 1, "attempt": g.id, "reply": "own"})
+	c.expectError("not_active")
+	if s := c.resume(g.id); s.snap.Attempt.Status != "abandoned" {
+		t.Fatalf("status %s after the sweep, want abandoned", s.snap.Attempt.Status)
+	}
+}
+
+func TestShutdownSendsGoingAway(t *testing.T) {
+	h := start(t)
+	c := h.trainee("Sam").dial()
+	g := c.startGame("short-call")
+	g.choose("ask")
+	frames := make(chan string, 4)
+	go func() {
+		defer close(frames)
+		for {
+			_, data, err := c.ws.ReadMessage()
+			if err != nil {
+				if websocket.IsCloseError(err, websocket.CloseGoingAway) {
+					frames <- "close 1001"
+				}
+				return
+			}
+			frames <- string(data)
+		}
+	}()
+	start := time.Now()
+	h.close()
+	var got []string
+	for f := range frames {
+		got = append(got, f)
+	}
+	if len(got) != 2 || !strings.Contains(got[0], `"going_away"`) || got[1] != "close 1001" {
+		t.Fatalf("frames at shutdown %q, want going_away then close 1001", got)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("shutdown took %v with a browser that answers the close", d)
+	}
+}

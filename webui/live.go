@@ -1,0 +1,142 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"parley/engine"
+	"parley/webui/store"
+)
+
+// liveAttempt is one attempt's session in memory. mu is held for the whole
+// handling of one message, so two tabs on the same attempt cannot
+// interleave; rec is the attempt as last committed.
+type liveAttempt struct {
+	mu    sync.Mutex
+	id    string
+	ready bool // rec, sc and sess are loaded
+	gone  bool // evicted: whoever locks it next must look it up again
+	rec   store.Attempt
+	sc    *engine.Scenario
+	sess  *engine.Session
+	used  time.Time
+}
+
+// liveAttempts keeps sessions in memory, keyed by attempt id, loading them
+// from the store on first use and evicting them when they end, fail or idle.
+type liveAttempts struct {
+	st  Store
+	cat *catalog
+	now func() time.Time
+
+	mu sync.Mutex
+	m  map[string]*liveAttempt
+}
+
+func newLiveAttempts(st Store, cat *catalog, now func() time.Time) *liveAttempts {
+	return &liveAttempts{st: st, cat: cat, now: now, m: map[string]*liveAttempt{}}
+}
+
+// lock returns the attempt's live session, locked, loading it if needed.
+// Release it with unlock.
+func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error) {
+	for {
+		la := l.entry(id)
+		la.mu.Lock()
+		if la.gone {
+			la.mu.Unlock()
+			continue
+		}
+		if !la.ready {
+			if err := l.load(ctx, la); err != nil {
+				l.evict(la)
+				la.mu.Unlock()
+				return nil, err
+			}
+		}
+		return la, nil
+	}
+}
+
+// unlock releases la; an attempt that is over leaves memory.
+func (l *liveAttempts) unlock(la *liveAttempt) {
+	la.used = l.now()
+	if la.rec.Status != store.StatusActive {
+		l.evict(la)
+	}
+	la.mu.Unlock()
+}
+
+func (l *liveAttempts) entry(id string) *liveAttempt {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	la, ok := l.m[id]
+	if !ok {
+		la = &liveAttempt{id: id}
+		l.m[id] = la
+	}
+	return la
+}
+
+// evict forgets la; the caller holds la.mu. The next lock reloads the
+// attempt from the store, which is how a failed commit is rolled back.
+func (l *liveAttempts) evict(la *liveAttempt) {
+	la.gone = true
+	l.mu.Lock()
+	if l.m[la.id] == la {
+		delete(l.m, la.id)
+	}
+	l.mu.Unlock()
+}
+
+// load reads the attempt and resumes its session on the scenario version it
+// was played on.
+func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
+	rec, err := l.st.Attempt(ctx, la.id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(codeNotFound, "there is no attempt %q: start a new one", la.id)
+	}
+	if err != nil {
+		return err
+	}
+	sc, err := l.cat.version(ctx, rec.Version)
+	if err != nil {
+		return fmt.Errorf("resume attempt %s: %w", la.id, err)
+	}
+	sess, err := sc.Resume(rec.State)
+	if err != nil {
+		return fmt.Errorf("resume attempt %s from its stored state: %w", la.id, err)
+	}
+	la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
+	return nil
+}
+
+// evictIdle forgets every session not used since before. Sessions being
+// used right now are left alone.
+func (l *liveAttempts) evictIdle(before time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for id, la := range l.m {
+		if !la.mu.TryLock() {
+			continue
+		}
+		if la.used.Before(before) {
+			la.gone = true
+			delete(l.m, id)
+			n++
+		}
+		la.mu.Unlock()
+	}
+	return n
+}
+
+// size is how many sessions are in memory.
+func (l *liveAttempts) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}

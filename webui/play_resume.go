@@ -1,0 +1,12 @@
+package webui
+
+import "context"
+
+// playResume answers the snapshot of one of the caller's attempts.
+func (s *Server) playResume(ctx context.Context, u User, m message) ([]any, error) {
+	snap, err := s.snapshot(ctx, u, m.Attempt, m.Seq)
+	if err != nil {
+		return nil, err
+	}
+	return []any{snap}, nil
+}

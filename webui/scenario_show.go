@@ -1,0 +1,13 @@
+package webui
+
+import "net/http"
+
+// scenarioShow describes one scenario on offer, with its briefing.
+func (s *Server) scenarioShow(w http.ResponseWriter, r *http.Request) {
+	sc, ok := s.cat.current(r.PathValue("id"))
+	if !ok {
+		s.writeError(w, r, fail(codeNotFound, "there is no scenario %q", r.PathValue("id")))
+		return
+	}
+	writeJSON(w, http.StatusOK, detail(sc))
+}

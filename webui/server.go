@@ -1,0 +1,150 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultAbandonAfter = 24 * time.Hour
+	DefaultSweepEvery   = time.Minute
+	DefaultIdleEvict    = 10 * time.Minute
+	DefaultShutdownWait = 10 * time.Second
+)
+
+// Config is everything the server is told; nothing deeper reads flags or
+// the environment.
+type Config struct {
+	// Scenarios are the scenarios on offer, in the order they are listed.
+	Scenarios []Scenario
+	// Compile compiles a scenario version stored in the database, to resume
+	// or debrief an attempt played on it. Required.
+	Compile Compiler
+	// AbandonAfter is how long an attempt may sit idle before the sweep
+	// marks it abandoned. Zero means DefaultAbandonAfter.
+	AbandonAfter time.Duration
+	// SweepEvery is how often the sweep runs. Zero means DefaultSweepEvery.
+	SweepEvery time.Duration
+	// IdleEvict is how long an unused session stays in memory. Zero means
+	// DefaultIdleEvict.
+	IdleEvict time.Duration
+	// ShutdownWait bounds a graceful shutdown. Zero means DefaultShutdownWait.
+	ShutdownWait time.Duration
+	// Now is the clock. Nil means time.Now. The sweep compares it with the
+	// store's own timestamps, so tests move it forward rather than back.
+	Now func() time.Time
+	// Static overrides the embedded browser UI, for working on the UI
+	// without rebuilding. Nil means the embedded files.
+	Static fs.FS
+	// Identity says who a request comes from. Nil means a CookieIdentity
+	// over the store.
+	Identity Identity
+}
+
+func (cfg *Config) setDefaults(st Store) {
+	cfg.AbandonAfter = positiveOr(cfg.AbandonAfter, DefaultAbandonAfter)
+	cfg.SweepEvery = positiveOr(cfg.SweepEvery, DefaultSweepEvery)
+	cfg.IdleEvict = positiveOr(cfg.IdleEvict, DefaultIdleEvict)
+	cfg.ShutdownWait = positiveOr(cfg.ShutdownWait, DefaultShutdownWait)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Static == nil {
+		cfg.Static = embeddedStatic()
+	}
+	if cfg.Identity == nil {
+		cfg.Identity = NewCookieIdentity(st)
+	}
+}
+
+// positiveOr is d, or def when d is not positive.
+func positiveOr(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Server is Parley's web server.
+type Server struct {
+	cfg      Config
+	st       Store
+	log      *slog.Logger
+	cat      *catalog
+	live     *liveAttempts
+	hub      *hub
+	upgrader websocket.Upgrader
+	handler  http.Handler
+	plays    map[string]playHandler
+}
+
+// New checks cfg and builds the server. It does no I/O: Run does.
+func New(cfg Config, st Store, log *slog.Logger) (*Server, error) {
+	if st == nil || log == nil || cfg.Compile == nil {
+		return nil, errors.New("webui: New needs a store, a logger and Config.Compile")
+	}
+	cfg.setDefaults(st)
+	cat, err := newCatalog(cfg.Scenarios, st, cfg.Compile)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(),
+		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 4096}}
+	s.plays = s.playHandlers()
+	s.handler = secureHeaders(s.routes())
+	return s, nil
+}
+
+// Run saves the scenarios' sources, serves on ln until ctx is done, then
+// shuts down gracefully: it stops accepting, tells every websocket
+// going_away, waits for messages being handled to commit, and returns. The
+// caller closes the store afterwards.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if err := s.cat.publish(ctx); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("webui: %w", err)
+	}
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	swept := make(chan struct{})
+	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
+	var err error
+	select {
+	case err = <-served:
+		err = fmt.Errorf("webui: serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	stopSweep()
+	<-swept
+	return errors.Join(err, s.shutdown(hs))
+}
+
+// shutdown stops accepting, closes every websocket with going_away and
+// waits for them, within ShutdownWait.
+func (s *Server) shutdown(hs *http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownWait)
+	defer cancel()
+	err := hs.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = errors.Join(err, hs.Close())
+	}
+	if n := s.hub.goAway(ctx); n > 0 {
+		s.log.Warn("websockets did not close in time and were cut", "count", n)
+	}
+	if err != nil {
+		return fmt.Errorf("webui: shut down HTTP: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+// The debrief's mood chart: an inline SVG line chart, one line per mood
+// variable, built from the server's readings. It comes with a legend that says
+// which end is good for each line, and a visually-hidden table of the values
+// for screen readers (the SVG itself is one labelled image).
+
+import { h, s, vh } from './dom.js';
+
+const PAD = { top: 20, right: 20, bottom: 44, left: 52 };
+const MARKERS = ['circle', 'square', 'diamond', 'triangle'];
+
+let chartCount = 0;
+
+// series: [{name, label, min, max, good, points: [{value, band}]}] where
+// points[0] is the start and points[i] the reading after turn i.
+// width is the chart's width in CSS pixels (the viewBox matches it, so text
+// keeps its size on a phone as on a desktop).
+export function moodChart(series, { who = 'The client', width = 720 } = {}) {
+  const id = `mood-chart-${++chartCount}`;
+  const W = Math.round(Math.max(300, Math.min(1100, width)));
+  const H = W < 500 ? 240 : 300;
+  const n = Math.max(0, ...series.map((m) => m.points.length - 1));
+  const sameScale = series.every((m) => m.min === series[0].min && m.max === series[0].max);
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const x = (i) => PAD.left + (n === 0 ? plotW / 2 : (i / n) * plotW);
+  const y = (m, v) => PAD.top + plotH - ((v - m.min) / ((m.max - m.min) || 1)) * plotH;
+
+  const title = `${who}'s mood over the call`;
+  const desc = series.map((m) => {
+    const first = m.points[0];
+    const last = m.points[m.points.length - 1];
+    return `${m.label} went from ${fmt(first.value)}${first.band ? ` (${first.band})` : ''} at the start to ` +
+      `${fmt(last.value)}${last.band ? ` (${last.band})` : ''} after turn ${m.points.length - 1}; ` +
+      `${m.good === 'high' ? 'higher' : 'lower'} is better.`;
+  }).join(' ');
+
+  const svg = s('svg', {
+    class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`,
+    preserveAspectRatio: 'xMidYMid meet', focusable: 'false',
+  },
+  s('title', { id: `${id}-title` }, title),
+  s('desc', { id: `${id}-desc` }, desc));
+
+  // Grid and y axis.
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const grid = s('g', { class: 'chart__grid', 'aria-hidden': 'true' });
+  for (const t of ticks) {
+    const yy = PAD.top + plotH - t * plotH;
+    grid.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: yy, y2: yy }));
+    const label = sameScale && series.length ? fmt(series[0].min + t * (series[0].max - series[0].min)) : `${Math.round(t * 100)}%`;
+    grid.append(s('text', { class: 'chart__tick', x: PAD.left - 10, y: yy + 4, 'text-anchor': 'end' }, label));
+  }
+  // X axis.
+  const maxLabels = Math.max(4, Math.floor(plotW / 44));
+  const step = n + 1 > maxLabels ? Math.ceil((n + 1) / maxLabels) : 1;
+  for (let i = 0; i <= n; i += step) {
+    grid.append(s('text', { class: 'chart__tick', x: x(i), y: H - PAD.bottom + 20, 'text-anchor': 'middle' }, i === 0 ? 'Start' : String(i)));
+  }
+  grid.append(s('text', { class: 'chart__axis-label', x: PAD.left + plotW / 2, y: H - 6, 'text-anchor': 'middle' }, 'Turn'));
+  grid.append(s('text', {
+    class: 'chart__axis-label', x: 14, y: PAD.top + plotH / 2, 'text-anchor': 'middle',
+    transform: `rotate(-90 14 ${PAD.top + plotH / 2})`,
+  }, sameScale ? 'Level' : 'Level (share of range)'));
+  grid.append(s('line', { class: 'chart__axis', x1: PAD.left, x2: W - PAD.right, y1: PAD.top + plotH, y2: PAD.top + plotH }));
+  svg.append(grid);
+
+  // Lines.
+  series.forEach((m, si) => {
+    const g = s('g', { class: `chart__series series-${si % 4}`, 'aria-hidden': 'true' });
+    const d = m.points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(m, p.value).toFixed(1)}`).join(' ');
+    g.append(s('path', { class: 'chart__line', d, 'stroke-dasharray': si % 2 ? '7 5' : null }));
+    m.points.forEach((p, i) => g.append(marker(MARKERS[si % MARKERS.length], x(i), y(m, p.value))));
+    svg.append(g);
+  });
+
+  const legend = h('ul', { class: 'chart-legend' }, series.map((m, si) =>
+    h('li', { class: `series-${si % 4}` },
+      legendKey(MARKERS[si % MARKERS.length], si % 2 === 1),
+      h('span', null, h('strong', null, m.label), ` · ${m.good === 'high' ? 'higher' : 'lower'} is better`))));
+
+  const table = h('table', { class: 'vh' },
+    h('caption', null, `${title}: values after each turn`),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Turn'), series.map((m) => h('th', { scope: 'col' }, m.label)))),
+    h('tbody', null, Array.from({ length: n + 1 }, (_, i) =>
+      h('tr', null, h('th', { scope: 'row' }, i === 0 ? 'Start' : `After turn ${i}`),
+        series.map((m) => {
+          const p = m.points[i];
+          return h('td', null, p ? `${fmt(p.value)}${p.band ? ` (${p.band})` : ''}` : '–');
+        })))));
+
+  return h('figure', { class: 'chart-figure', id },
+    legend,
+    h('div', { class: 'chart-wrap' }, svg),
+    table,
+    h('figcaption', { class: 'chart-caption' }, vh('Chart summary: '), desc));
+}
+
+function legendKey(shape, dashed) {
+  return s('svg', { class: 'chart-legend__key', viewBox: '0 0 36 14', width: 36, height: 14, 'aria-hidden': 'true', focusable: 'false' },
+    s('line', { class: 'chart__line', x1: 2, x2: 34, y1: 7, y2: 7, 'stroke-dasharray': dashed ? '7 5' : null }),
+    marker(shape, 18, 7));
+}
+
+function marker(shape, cx, cy) {
+  const r = 5;
+  switch (shape) {
+    case 'square':
+      return s('rect', { class: 'chart__marker', x: cx - r + 0.5, y: cy - r + 0.5, width: 2 * r - 1, height: 2 * r - 1 });
+    case 'diamond':
+      return s('path', { class: 'chart__marker', d: `M${cx},${cy - r - 1} L${cx + r + 1},${cy} L${cx},${cy + r + 1} L${cx - r - 1},${cy} Z` });
+    case 'triangle':
+      return s('path', { class: 'chart__marker', d: `M${cx},${cy - r - 1} L${cx + r + 1},${cy + r} L${cx - r - 1},${cy + r} Z` });
+    default:
+      return s('circle', { class: 'chart__marker', cx, cy, r });
+  }
+}
+
+function fmt(v) {
+  return Number.isInteger(v) ? String(v) : String(Math.round(v * 10) / 10);
+}

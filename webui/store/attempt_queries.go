@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+const attemptColumns = `id, user_id, scenario_id, version, seed, status, state, last_seq, turns,
+	ending, outcome, summary, started_at, updated_at, ended_at`
+
+// Attempt returns the attempt with the given id.
+func (s *Store) Attempt(ctx context.Context, id string) (Attempt, error) {
+	row := s.read.QueryRowContext(ctx, "SELECT "+attemptColumns+" FROM attempts WHERE id = ?", id)
+	a, err := scanAttempt(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Attempt{}, fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, ErrNotFound)
+	}
+	if err != nil {
+		return Attempt{}, readFailed(fmt.Sprintf("read attempt %q", id), err)
+	}
+	return a, nil
+}
+
+// ActiveAttempt returns the user's active attempt on the scenario, or
+// ErrNotFound if there is none.
+func (s *Store) ActiveAttempt(ctx context.Context, userID, scenarioID string) (Attempt, error) {
+	row := s.read.QueryRowContext(ctx, "SELECT "+attemptColumns+
+		" FROM attempts WHERE user_id = ? AND scenario_id = ? AND status = 'active'", userID, scenarioID)
+	a, err := scanAttempt(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Attempt{}, fmt.Errorf("store: no active attempt for user %q on scenario %q: %w; start one with CreateAttempt",
+			userID, scenarioID, ErrNotFound)
+	}
+	if err != nil {
+		return Attempt{}, readFailed(fmt.Sprintf("read active attempt of user %q", userID), err)
+	}
+	return a, nil
+}
+
+// AttemptsByUser returns the user's attempts, most recently updated first, at
+// most limit of them (limit <= 0: all). An unknown user has no attempts.
+func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([]Attempt, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := s.read.QueryContext(ctx, "SELECT "+attemptColumns+
+		" FROM attempts WHERE user_id = ? ORDER BY updated_at DESC, id LIMIT ?", userID, limit)
+	if err != nil {
+		return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
+	}
+	defer rows.Close()
+	var as []Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
+	}
+	return as, nil
+}
+
+// scanAttempt reads one row selected with attemptColumns.
+func scanAttempt(row interface{ Scan(...any) error }) (Attempt, error) {
+	var a Attempt
+	var started, updated int64
+	var ended sql.NullInt64
+	err := row.Scan(&a.ID, &a.UserID, &a.ScenarioID, &a.Version, &a.Seed, &a.Status, &a.State, &a.LastSeq,
+		&a.Turns, &a.Ending, &a.Outcome, &a.Summary, &started, &updated, &ended)
+	if err != nil {
+		return Attempt{}, err
+	}
+	a.StartedAt, a.UpdatedAt = fromMillis(started), fromMillis(updated)
+	if ended.Valid {
+		a.EndedAt = fromMillis(ended.Int64)
+	}
+	return a, nil
+}

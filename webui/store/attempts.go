@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// CreateAttempt stores a new active attempt with the engine's initial state.
+// The user and the scenario version must exist (EnsureUser,
+// SaveScenarioVersion), else ErrNotFound. A user has at most one active
+// attempt per scenario: a second one, or a reused id, is ErrConflict.
+// Status, Turns and the times are set by the store.
+func (s *Store) CreateAttempt(ctx context.Context, a Attempt) error {
+	if err := checkNewAttempt(a); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+		return insertAttempt(ctx, tx, a, now)
+	})
+}
+
+func checkNewAttempt(a Attempt) error {
+	switch {
+	case a.ID == "" || a.UserID == "" || a.ScenarioID == "" || a.Version == "":
+		return errors.New("store: create attempt: ID, UserID, ScenarioID and Version are all required")
+	case a.Status != "" && a.Status != StatusActive:
+		return fmt.Errorf("store: create attempt %q: a new attempt is %q; leave Status empty", a.ID, StatusActive)
+	case len(a.State) == 0:
+		return fmt.Errorf("store: create attempt %q: State is empty: pass the engine's initial state JSON", a.ID)
+	}
+	return nil
+}
+
+func insertAttempt(ctx context.Context, tx *writeTx, a Attempt, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO attempts
+		(id, user_id, scenario_id, version, seed, status, state, last_seq, started_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+		a.ID, a.UserID, a.ScenarioID, a.Version, a.Seed, a.State, a.LastSeq, now, now)
+	switch {
+	case isUniqueViolation(err):
+		return fmt.Errorf("store: create attempt %q: %w: the id is taken, or user %q already has an active attempt "+
+			"on scenario %q; resume that one (ActiveAttempt) or end it (EndAttempt) first",
+			a.ID, ErrConflict, a.UserID, a.ScenarioID)
+	case isForeignKeyViolation(err):
+		return fmt.Errorf("store: create attempt %q: user %q or version %q of scenario %q: %w; "+
+			"call EnsureUser and SaveScenarioVersion first", a.ID, a.UserID, a.Version, a.ScenarioID, ErrNotFound)
+	case err != nil:
+		return writeFailed(fmt.Sprintf("create attempt %q", a.ID), err)
+	}
+	return nil
+}
+
+// EndAttempt ends an active attempt without a final turn, for example when
+// the trainee gives up (StatusGivenUp). Ending an attempt that is not active
+// is ErrConflict; an unknown id is ErrNotFound.
+func (s *Store) EndAttempt(ctx context.Context, id string, status Status, summary []byte) error {
+	if err := status.checkFinal(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+		return endAttempt(ctx, tx, id, Ending{Status: status, Summary: summary}, now)
+	})
+}
+
+func endAttempt(ctx context.Context, tx *writeTx, id string, e Ending, now int64) error {
+	res, err := tx.ExecContext(ctx, sqlEndAttempt, e.Status, e.Ending, e.Outcome, e.Summary, now, now, id)
+	if err != nil {
+		return writeFailed(fmt.Sprintf("end attempt %q", id), err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return explainNotActive(ctx, tx, id, "end it")
+	}
+	return nil
+}
+
+// AbandonIdle marks as abandoned every active attempt whose last update is
+// before olderThan, and returns how many it marked.
+func (s *Store) AbandonIdle(ctx context.Context, olderThan time.Time) (int, error) {
+	now := s.now()
+	var n int64
+	err := s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE attempts SET status = 'abandoned', ended_at = ?, updated_at = ?
+			WHERE status = 'active' AND updated_at < ?`, now, now, olderThan.UnixMilli())
+		if err != nil {
+			return writeFailed("abandon idle attempts", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// explainNotActive says why an update guarded by status = 'active' matched
+// no row: the attempt does not exist (ErrNotFound) or it has ended
+// (ErrConflict). It returns nil if the attempt is in fact active.
+func explainNotActive(ctx context.Context, tx *writeTx, id, action string) error {
+	var status Status
+	err := tx.QueryRowContext(ctx, "SELECT status FROM attempts WHERE id = ?", id).Scan(&status)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, ErrNotFound)
+	case err != nil:
+		return readFailed(fmt.Sprintf("read attempt %q", id), err)
+	case status != StatusActive:
+		return fmt.Errorf("store: attempt %q is %s, not active, so you cannot %s: %w; start a new attempt",
+			id, status, action, ErrConflict)
+	}
+	return nil
+}

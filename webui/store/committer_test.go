@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+func TestGroupCommit(t *testing.T) {
+	const sessions, turnsEach = 200, 5
+	s, _, _ := openTest(t)
+	ctx := context.Background()
+	seedAttempts(t, s, sessions)
+	before := s.Stats()
+
+	start := make(chan struct{})
+	errs := make(chan error, sessions)
+	var wg sync.WaitGroup
+	for i := range sessions {
+		wg.Go(func() {
+			<-start
+			for n := 1; n <= turnsEach; n++ {
+				if err := s.SaveTurn(ctx, turnWrite(fmt.Sprintf("a%d", i), n)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	after := s.Stats()
+	commits, writes := after.Commits-before.Commits, after.Writes-before.Writes
+	t.Logf("%d writes in %d commits (%.1f writes per commit)", writes, commits, float64(writes)/float64(commits))
+	if writes != sessions*turnsEach {
+		t.Errorf("Stats counted %d writes, want %d", writes, sessions*turnsEach)
+	}
+	if commits*4 > writes {
+		t.Errorf("%d commits for %d writes: concurrent writes were not grouped", commits, writes)
+	}
+	for i := range sessions {
+		if a, err := s.Attempt(ctx, fmt.Sprintf("a%d", i)); err != nil || a.Turns != turnsEach {
+			t.Errorf("attempt a%d: %d turns, %v; want %d", i, a.Turns, err, turnsEach)
+		}
+	}
+}
+
+// TestBatchIsolatesFailures runs one batch by hand: a conflicting write in the
+// middle must fail alone while the writes around it commit.
+func TestBatchIsolatesFailures(t *testing.T) {
+	s, _, _ := openTest(t)
+	ctx := context.Background()
+	for _, id := range []string{"a1", "a2", "a3"} {
+		seedAttempt(t, s, id, "user-"+id)
+	}
+	// Drive commit directly. The committer goroutine is idle meanwhile, and
+	// the pool hands the one write connection to whoever asks.
+
+	writes := []TurnWrite{turnWrite("a1", 1), turnWrite("a2", 2), turnWrite("a3", 1)}
+	batch := make([]*writeRequest, len(writes))
+	for i, w := range writes {
+		batch[i] = &writeRequest{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *writeTx) error {
+			return saveTurn(ctx, tx, w, 0)
+		}}
+	}
+	before := s.w.stats()
+	s.w.commit(batch)
+
+	wantErr := []error{nil, ErrConflict, nil}
+	for i, req := range batch {
+		if err := <-req.done; !errors.Is(err, wantErr[i]) || (err != nil) != (wantErr[i] != nil) {
+			t.Errorf("write %d: got %v, want %v", i, err, wantErr[i])
+		}
+	}
+	wantTurns := map[string]int{"a1": 1, "a2": 0, "a3": 1}
+	for id, want := range wantTurns {
+		if a, err := s.Attempt(ctx, id); err != nil || a.Turns != want {
+			t.Errorf("attempt %s: %d turns, %v; want %d", id, a.Turns, err, want)
+		}
+	}
+	if got := s.w.stats(); got.Commits-before.Commits != 1 || got.Writes-before.Writes != 2 {
+		t.Errorf("stats moved by %+v, want 1 commit and 2 writes", Stats{got.Commits - before.Commits, got.Writes - before.Writes})
+	}
+}
+
+// TestCloseDrainsQueue closes the store while writers are busy: every write
+// that was acknowledged must be on disk, and every other one must say it was
+// refused because the store closed.
+func TestCloseDrainsQueue(t *testing.T) {
+	const sessions = 50
+	s, _, path := openTest(t)
+	seedAttempts(t, s, sessions)
+	seeded := s.Stats().Writes
+	acked := make([]int, sessions)
+	var wg sync.WaitGroup
+	for i := range sessions {
+		wg.Go(func() {
+			for n := 1; ; n++ {
+				err := s.SaveTurn(context.Background(), turnWrite(fmt.Sprintf("a%d", i), n))
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Errorf("session %d turn %d: %v", i, n, err)
+					return
+				}
+				acked[i] = n
+			}
+		})
+	}
+	for s.Stats().Writes < seeded+200 { // let the writers get going
+		_ = s.Ping(context.Background())
+	}
+	must(t, s.Close())
+	wg.Wait()
+
+	s2 := mustOpen(t, path)
+	for i, n := range acked {
+		if a, err := s2.Attempt(context.Background(), fmt.Sprintf("a%d", i)); err != nil || a.Turns != n {
+			t.Errorf("attempt a%d: %d turns on disk, %v; %d were acknowledged", i, a.Turns, err, n)
+		}
+	}
+}

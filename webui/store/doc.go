@@ -1,0 +1,14 @@
+// Package store keeps Parley's durable records — users, the exact scenario
+// versions that were played, attempts and their turns — in an embedded SQLite
+// database (modernc.org/sqlite, pure Go, no cgo).
+//
+// Every write goes through one committer goroutine that groups concurrent
+// writes into a single transaction, so many websocket sessions share one
+// fsync. A write method returns nil only after its transaction is durably
+// committed (journal_mode=WAL, synchronous=FULL). Reads use a separate pool of
+// connections and see every write that has been acknowledged.
+//
+// The store treats the engine's state, events and scores as opaque JSON bytes.
+// It must never import the engine, the scenarios package or the web server;
+// docs/storage.md describes the schema and the durability guarantees.
+package store

@@ -1,0 +1,40 @@
+package store
+
+import (
+	"errors"
+
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Errors a caller can test for with errors.Is. Returned errors wrap them with
+// a message that names the record and says what to do next.
+var (
+	// ErrNotFound means the record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the write contradicts what is stored: the turn was
+	// already saved, the attempt is no longer active, or the record exists.
+	ErrConflict = errors.New("conflict")
+	// ErrClosed means the Store was closed.
+	ErrClosed = errors.New("store: closed: open the database again with store.Open")
+)
+
+// sqliteCode is the extended SQLite result code of err, or 0.
+func sqliteCode(err error) int {
+	var e interface{ Code() int }
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+// isUniqueViolation reports whether err is a primary key or unique constraint
+// failure.
+func isUniqueViolation(err error) bool {
+	code := sqliteCode(err)
+	return code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || code == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+// isForeignKeyViolation reports whether err is a foreign key failure.
+func isForeignKeyViolation(err error) bool {
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestMigrationsApplyOnceAcrossOpens(t *testing.T) {
+	s, _, path := openTest(t)
+	ctx := context.Background()
+	must(t, migrate(ctx, s.write)) // again on a live database
+	must(t, s.Close())
+	s2 := mustOpen(t, path) // and again at restart
+
+	want, err := loadMigrations(migrationFiles)
+	must(t, err)
+	var n int
+	must(t, s2.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n))
+	if n != len(want) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(want))
+	}
+	must(t, s2.Ping(ctx))
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	s, _, path := openTest(t)
+	_, err := s.write.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)")
+	must(t, err)
+	must(t, s.Close())
+
+	_, err = Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("Open on a newer schema: got %v, want an error saying the schema is newer", err)
+	}
+}
+
+func TestLoadMigrations(t *testing.T) {
+	sql := &fstest.MapFile{Data: []byte("SELECT 1;")}
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		want    []int
+		wantErr string
+	}{
+		{"sorted", fstest.MapFS{"migrations/0002_b.sql": sql, "migrations/0001_a.sql": sql}, []int{1, 2}, ""},
+		{"bad name", fstest.MapFS{"migrations/init.sql": sql}, nil, "name it NNNN_description.sql"},
+		{"zero", fstest.MapFS{"migrations/0000_a.sql": sql}, nil, "name it NNNN_description.sql"},
+		{"repeat", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/001_b.sql": sql}, nil, "repeats version 1"},
+		{"none", fstest.MapFS{"migrations": &fstest.MapFile{Mode: fs.ModeDir}}, nil, "no migrations embedded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := loadMigrations(tt.files)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			must(t, err)
+			var got []int
+			for _, m := range ms {
+				got = append(got, m.version)
+			}
+			if len(got) != len(tt.want) || got[0] != tt.want[0] || got[1] != tt.want[1] {
+				t.Errorf("versions %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOpenRejectsBadPath(t *testing.T) {
+	for _, path := range []string{"", ":memory:", "x.db?mode=ro"} {
+		if _, err := Open(context.Background(), path); err == nil {
+			t.Errorf("Open(%q) succeeded, want an error", path)
+		}
+	}
+	_, err := Open(context.Background(), t.TempDir()+"/missing/dir/parley.db")
+	if err == nil || errors.Is(err, ErrNotFound) {
+		t.Errorf("Open in a missing directory: got %v, want an open error", err)
+	}
+}

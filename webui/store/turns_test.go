@@ -1,0 +1,153 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestSaveTurnRefusals(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, s *Store) // after a1 has turns 1 and 2
+		write   TurnWrite
+		wantErr error
+	}{
+		{"duplicate turn", nil, turnWrite("a1", 2), ErrConflict},
+		{"earlier turn", nil, turnWrite("a1", 1), ErrConflict},
+		{"gap", nil, turnWrite("a1", 4), ErrConflict},
+		{"finished attempt", func(t *testing.T, s *Store) {
+			w := turnWrite("a1", 3)
+			w.End = &Ending{Status: StatusFinished, Ending: "e"}
+			must(t, s.SaveTurn(context.Background(), w))
+		}, turnWrite("a1", 4), ErrConflict},
+		{"given up attempt", func(t *testing.T, s *Store) {
+			must(t, s.EndAttempt(context.Background(), "a1", StatusGivenUp, nil))
+		}, turnWrite("a1", 3), ErrConflict},
+		{"unknown attempt", nil, turnWrite("nope", 1), ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _ := openTest(t)
+			ctx := context.Background()
+			seedAttempt(t, s, "a1", testUser)
+			must(t, s.SaveTurn(ctx, turnWrite("a1", 1)))
+			must(t, s.SaveTurn(ctx, turnWrite("a1", 2)))
+			if tt.prepare != nil {
+				tt.prepare(t, s)
+			}
+			before := snapshot(t, s, "a1")
+
+			err := s.SaveTurn(ctx, tt.write)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("SaveTurn: got %v, want %v", err, tt.wantErr)
+			}
+			if after := snapshot(t, s, "a1"); !after.equal(before) {
+				t.Errorf("a refused SaveTurn changed the attempt:\nbefore %+v\n after %+v", before, after)
+			}
+		})
+	}
+}
+
+// attemptSnapshot is everything SaveTurn could change.
+type attemptSnapshot struct {
+	attempt Attempt
+	turns   []Turn
+}
+
+func snapshot(t *testing.T, s *Store, id string) attemptSnapshot {
+	t.Helper()
+	a, err := s.Attempt(context.Background(), id)
+	must(t, err)
+	ts, err := s.Turns(context.Background(), id)
+	must(t, err)
+	return attemptSnapshot{a, ts}
+}
+
+func (x attemptSnapshot) equal(y attemptSnapshot) bool {
+	a, b := x.attempt, y.attempt
+	if a.Status != b.Status || a.Turns != b.Turns || a.LastSeq != b.LastSeq || !bytes.Equal(a.State, b.State) ||
+		!a.UpdatedAt.Equal(b.UpdatedAt) || len(x.turns) != len(y.turns) {
+		return false
+	}
+	for i := range x.turns {
+		if !bytes.Equal(x.turns[i].Event, y.turns[i].Event) || x.turns[i].Seq != y.turns[i].Seq {
+			return false
+		}
+	}
+	return true
+}
+
+func TestSaveTurnValidates(t *testing.T) {
+	s, _, _ := openTest(t)
+	bad := map[string]TurnWrite{
+		"no attempt": {Turn: Turn{Number: 1, Event: []byte("{}")}, State: []byte("{}")},
+		"turn 0":     {AttemptID: "a1", Turn: Turn{Event: []byte("{}")}, State: []byte("{}")},
+		"no state":   {AttemptID: "a1", Turn: Turn{Number: 1, Event: []byte("{}")}},
+		"no event":   {AttemptID: "a1", Turn: Turn{Number: 1}, State: []byte("{}")},
+		"end active": {AttemptID: "a1", Turn: Turn{Number: 1, Event: []byte("{}")}, State: []byte("{}"),
+			End: &Ending{Status: StatusActive}},
+	}
+	for name, w := range bad {
+		if err := s.SaveTurn(context.Background(), w); err == nil {
+			t.Errorf("%s: SaveTurn succeeded, want a validation error", name)
+		}
+	}
+}
+
+func TestTurnsOfUnknownAttempt(t *testing.T) {
+	s, _, _ := openTest(t)
+	seedAttempt(t, s, "a1", testUser)
+	ts, err := s.Turns(context.Background(), "a1")
+	if err != nil || len(ts) != 0 {
+		t.Errorf("Turns of a new attempt = %v, %v; want none, nil", ts, err)
+	}
+	if _, err := s.Turns(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Turns of an unknown attempt: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	s, _, path := openTest(t)
+	ctx := context.Background()
+	seedAttempt(t, s, "a1", testUser)
+	must(t, s.SaveTurn(ctx, turnWrite("a1", 1)))
+	must(t, s.SaveTurn(ctx, turnWrite("a1", 2)))
+	before := snapshot(t, s, "a1")
+	must(t, s.Close())
+
+	s2 := mustOpen(t, path)
+	if after := snapshot(t, s2, "a1"); !after.equal(before) {
+		t.Errorf("after reopening:\n got %+v\nwant %+v", after, before)
+	}
+	src, err := s2.ScenarioSource(ctx, testVersion)
+	if err != nil || len(src) == 0 {
+		t.Errorf("scenario source after reopening = %q, %v", src, err)
+	}
+	must(t, s2.SaveTurn(ctx, turnWrite("a1", 3)))
+}
+
+func TestWritesAfterCloseFail(t *testing.T) {
+	s, _, _ := openTest(t)
+	seedAttempt(t, s, "a1", testUser)
+	must(t, s.Close())
+	if err := s.SaveTurn(context.Background(), turnWrite("a1", 1)); !errors.Is(err, ErrClosed) {
+		t.Errorf("SaveTurn after Close: got %v, want ErrClosed", err)
+	}
+}
+
+func TestCanceledWriteChangesNothing(t *testing.T) {
+	s, _, _ := openTest(t)
+	seedAttempt(t, s, "a1", testUser)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.SaveTurn(ctx, turnWrite("a1", 1)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("SaveTurn with a canceled context: got %v, want context.Canceled", err)
+	}
+	a, err := s.Attempt(context.Background(), "a1")
+	must(t, err)
+	if a.Turns != 0 {
+		t.Errorf("attempt has %d turns after a canceled write, want 0", a.Turns)
+	}
+}

@@ -1,0 +1,25 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// EnsureUser creates the user if it does not exist yet, and otherwise updates
+// its display name.
+func (s *Store) EnsureUser(ctx context.Context, id, displayName string) error {
+	if id == "" {
+		return errors.New("store: ensure user: the user id is empty: pass the id from the identity layer")
+	}
+	now := s.now()
+	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name
+			WHERE display_name <> excluded.display_name`, id, displayName, now)
+		if err != nil {
+			return writeFailed(fmt.Sprintf("save user %q", id), err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,205 @@
+package webui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Websocket limits and timings (docs/protocol.md).
+const (
+	maxFrame       = 16 << 10         // largest frame read; bigger gets too_large, then close
+	writeWait      = 10 * time.Second // per write
+	pongWait       = 60 * time.Second // drop a browser silent this long
+	pingPeriod     = 30 * time.Second
+	closeGrace     = 2 * time.Second // how long to wait for the browser to answer a close
+	sendQueue      = 32              // frames waiting for the writer; a full queue drops the client
+	messageTimeout = 15 * time.Second
+)
+
+var errTooLarge = errors.New("frame over 16 KiB")
+
+// client is one websocket: one reader goroutine, which also handles each
+// message in turn, and one writer goroutine fed by a bounded queue.
+type client struct {
+	srv     *Server
+	ws      *websocket.Conn
+	user    User
+	send    chan outbound
+	done    chan struct{} // closed when the reader has finished
+	closing atomic.Bool   // a close is queued: nothing more is sent or handled
+}
+
+// outbound is a frame for the writer: a text frame, or a close.
+type outbound struct {
+	data      []byte
+	closeCode int
+	closeText string
+}
+
+func newClient(s *Server, ws *websocket.Conn, u User) *client {
+	return &client{srv: s, ws: ws, user: u, send: make(chan outbound, sendQueue), done: make(chan struct{})}
+}
+
+// readLoop reads frames until the connection fails or closes. It reads at
+// most maxFrame+1 bytes of a frame itself rather than with SetReadLimit:
+// gorilla's limit sends its close before the too_large frame could go out.
+func (c *client) readLoop() {
+	defer c.srv.hub.wg.Done()
+	defer c.finish()
+	_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error {
+		if !c.closing.Load() {
+			_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		return nil
+	})
+	for {
+		typ, data, err := c.read()
+		switch {
+		case errors.Is(err, errTooLarge):
+			c.sendError(0, fail(codeTooLarge, "a frame may be at most %d bytes; this connection will close", maxFrame))
+			c.close(websocket.CloseMessageTooBig, "frame over 16 KiB")
+		case err != nil:
+			c.srv.log.Debug("websocket closed", "user", c.user.ID, "err", err)
+			return
+		case !c.closing.Load():
+			c.handle(typ, data)
+		}
+	}
+}
+
+func (c *client) read() (int, []byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxFrame+1))
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(data) > maxFrame {
+		return 0, nil, errTooLarge
+	}
+	return typ, data, nil
+}
+
+// finish ends the client once the reader is done.
+func (c *client) finish() {
+	c.srv.hub.remove(c)
+	close(c.done)
+	_ = c.ws.Close()
+}
+
+// handle answers one message.
+func (c *client) handle(typ int, data []byte) {
+	if typ != websocket.TextMessage {
+		c.sendError(0, fail(codeBadMessage, "frames must be JSON text, not binary"))
+		return
+	}
+	m, err := decodeMessage(data)
+	if err != nil {
+		c.sendError(m.Seq, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
+	defer cancel()
+	frames, err := c.srv.plays[m.Type](ctx, c.user, m)
+	for _, f := range frames {
+		c.sendFrame(f)
+	}
+	if err != nil {
+		c.sendError(m.Seq, err)
+	}
+}
+
+// writeLoop writes queued frames and pings until the reader finishes, a
+// write fails, or a close has been sent.
+func (c *client) writeLoop() {
+	defer c.srv.hub.wg.Done()
+	ticker := time.NewTicker(pingPeriod)
+	defer ticker.Stop()
+	for {
+		select {
+		case o := <-c.send:
+			if err := c.write(o); err != nil {
+				_ = c.ws.Close() // the reader stops too
+				return
+			}
+			if o.closeCode != 0 {
+				_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace)) // the reader waits this long for the answer
+				return
+			}
+		case <-ticker.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				_ = c.ws.Close()
+				return
+			}
+		case <-c.done:
+			return
+		}
+	}
+}
+
+func (c *client) write(o outbound) error {
+	deadline := time.Now().Add(writeWait)
+	if o.closeCode != 0 {
+		return c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(o.closeCode, o.closeText), deadline)
+	}
+	_ = c.ws.SetWriteDeadline(deadline)
+	return c.ws.WriteMessage(websocket.TextMessage, o.data)
+}
+
+// enqueue hands o to the writer without waiting: a browser that lets its
+// queue fill is dropped.
+func (c *client) enqueue(o outbound) {
+	if c.closing.Load() {
+		return
+	}
+	select {
+	case c.send <- o:
+	case <-c.done:
+	default:
+		c.srv.log.Warn("websocket dropped: the browser is not reading its frames", "user", c.user.ID)
+		c.kill()
+	}
+}
+
+func (c *client) sendFrame(v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		c.srv.log.Error("encode websocket frame", "err", err)
+		return
+	}
+	c.enqueue(outbound{data: data})
+}
+
+// sendError sends err as an error frame, logging what the browser is not told.
+func (c *client) sendError(seq int64, err error) {
+	e := asAPIError(err)
+	if e.Code == codeInternal {
+		c.srv.log.Error("websocket message failed", "user", c.user.ID, "seq", seq, "err", err)
+	}
+	c.sendFrame(errorFrame{Type: "error", Code: e.Code, Message: e.Message, Seq: seq})
+}
+
+// close queues a close frame after whatever is queued; nothing is sent or
+// handled after it.
+func (c *client) close(code int, text string) {
+	c.enqueue(outbound{closeCode: code, closeText: text})
+	c.closing.Store(true)
+}
+
+// goAway tells the browser the server is shutting down, then closes.
+func (c *client) goAway() {
+	c.sendFrame(goingAwayFrame{Type: "going_away", Message: "the server is restarting: reconnect and resume"})
+	c.close(websocket.CloseGoingAway, "server shutting down")
+}
+
+// kill closes the connection at once; both goroutines then stop.
+func (c *client) kill() { _ = c.ws.Close() }

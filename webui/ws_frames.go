@@ -1,0 +1,60 @@
+package webui
+
+import "parley/engine"
+
+// Frames the server sends on the websocket.
+
+type snapshotFrame struct {
+	Type       string               `json:"type"` // "snapshot"
+	Seq        int64                `json:"seq,omitempty"`
+	Attempt    attemptHead          `json:"attempt"`
+	Opening    []string             `json:"opening"`
+	Transcript []turnView           `json:"transcript"`
+	Lines      []string             `json:"lines"`
+	Replies    []engine.Choice      `json:"replies"`
+	Mood       []engine.MoodReading `json:"mood"`
+	Ending     *engine.EndingInfo   `json:"ending,omitempty"`
+}
+
+type turnFrame struct {
+	Type string `json:"type"` // "turn"
+	turnView
+	Replies []engine.Choice `json:"replies"`
+}
+
+type ackFrame struct {
+	Type    string `json:"type"` // "ack"
+	Seq     int64  `json:"seq"`
+	Attempt string `json:"attempt"`
+}
+
+type endedFrame struct {
+	Type    string             `json:"type"` // "ended"
+	Attempt string             `json:"attempt"`
+	Status  string             `json:"status"`
+	Ending  *engine.EndingInfo `json:"ending,omitempty"`
+	Debrief string             `json:"debrief"`
+}
+
+type errorFrame struct {
+	Type    string `json:"type"` // "error"
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Seq     int64  `json:"seq,omitempty"`
+}
+
+type goingAwayFrame struct {
+	Type    string `json:"type"` // "going_away"
+	Message string `json:"message"`
+}
+
+func ack(seq int64, attempt string) ackFrame {
+	return ackFrame{Type: "ack", Seq: seq, Attempt: attempt}
+}
+
+func ended(la *liveAttempt) endedFrame {
+	return endedFrame{Type: "ended", Attempt: la.id, Status: string(la.rec.Status), Ending: la.sess.Ending(),
+		Debrief: debriefURL(la.id)}
+}
+
+func debriefURL(attempt string) string { return "/api/attempts/" + attempt + "/debrief" }

@@ -1,0 +1,68 @@
+package webui
+
+import (
+	"context"
+	"sync"
+)
+
+// hub knows every open websocket, to say going_away to all of them.
+type hub struct {
+	mu      sync.Mutex
+	clients map[*client]struct{}
+	closed  bool
+	wg      sync.WaitGroup // one count per client goroutine
+}
+
+func newHub() *hub { return &hub{clients: map[*client]struct{}{}} }
+
+// add registers c and counts its two goroutines; false once shutting down.
+func (h *hub) add(c *client) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.clients[c] = struct{}{}
+	h.wg.Add(2)
+	return true
+}
+
+func (h *hub) remove(c *client) {
+	h.mu.Lock()
+	delete(h.clients, c)
+	h.mu.Unlock()
+}
+
+// goAway sends going_away and a close to every client and waits for them
+// to finish, including any message being committed. Clients still open when
+// ctx ends are cut; goAway returns how many.
+func (h *hub) goAway(ctx context.Context) int {
+	for _, c := range h.shut() {
+		c.goAway()
+	}
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return 0
+	case <-ctx.Done():
+	}
+	cut := h.shut()
+	for _, c := range cut {
+		c.kill()
+	}
+	<-done // a message being handled still finishes its commit
+	return len(cut)
+}
+
+// shut refuses new clients and lists the open ones.
+func (h *hub) shut() []*client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	out := make([]*client, 0, len(h.clients))
+	for c := range h.clients {
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package webui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+)
+
+// message is one frame from the browser, decoded strictly.
+type message struct {
+	Type     string `json:"type"`
+	Seq      int64  `json:"seq"`
+	Scenario string `json:"scenario"`
+	Attempt  string `json:"attempt"`
+	Reply    string `json:"reply"`
+}
+
+// messageFields lists, per type, the fields a message must carry besides
+// type and seq. No other field is accepted.
+var messageFields = map[string][]string{
+	"start":   {"scenario"},
+	"resume":  {"attempt"},
+	"choose":  {"attempt", "reply"},
+	"give_up": {"attempt"},
+}
+
+// decodeMessage decodes one frame. On failure it still returns whatever seq
+// it could read, so that the error frame can answer it.
+func decodeMessage(data []byte) (message, error) {
+	var raw map[string]json.RawMessage
+	if err := strictUnmarshal(data, &raw); err != nil || raw == nil {
+		return message{}, fail(codeBadMessage, "a message is one JSON object with a \"type\": %v", errOr(err, "got null"))
+	}
+	var m message
+	seq := peekSeq(raw)
+	if err := json.Unmarshal(raw["type"], &m.Type); err != nil || m.Type == "" {
+		return message{Seq: seq}, fail(codeBadMessage, "\"type\" must be a non-empty string")
+	}
+	fields, ok := messageFields[m.Type]
+	if !ok {
+		return message{Seq: seq}, fail(codeUnknownType, "unknown message type %q: use start, resume, choose or give_up", m.Type)
+	}
+	if err := checkFields(raw, fields); err != nil {
+		return message{Seq: seq}, err
+	}
+	if err := strictUnmarshal(data, &m); err != nil {
+		return message{Seq: seq}, fail(codeBadMessage, "%s: a field has the wrong type: %v", m.Type, err)
+	}
+	if _, ok := raw["seq"]; !ok || m.Seq <= 0 {
+		return m, fail(codeBadSeq, "%s: \"seq\" must be a positive integer", m.Type)
+	}
+	return m, nil
+}
+
+// checkFields refuses unknown fields and missing or empty required ones.
+func checkFields(raw map[string]json.RawMessage, required []string) error {
+	for name := range raw {
+		if name != "type" && name != "seq" && !slices.Contains(required, name) {
+			return fail(codeBadMessage, "unknown field %q: this message takes seq and %v", name, required)
+		}
+	}
+	for _, name := range required {
+		var s string
+		if err := json.Unmarshal(raw[name], &s); err != nil || s == "" {
+			return fail(codeBadMessage, "%q is required and must be a non-empty string", name)
+		}
+	}
+	return nil
+}
+
+// peekSeq reads seq if it is a positive integer, else 0.
+func peekSeq(raw map[string]json.RawMessage) int64 {
+	var seq int64
+	if json.Unmarshal(raw["seq"], &seq) != nil || seq < 0 {
+		return 0
+	}
+	return seq
+}
+
+// strictUnmarshal decodes exactly one JSON value and nothing after it.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("the frame holds more than one JSON value")
+	}
+	return nil
+}
+
+func errOr(err error, alt string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return alt
+}

@@ -1,0 +1,36 @@
+package webui
+
+import (
+	"errors"
+	"testing"
+)
+
+func FuzzDecodeMessage(f *testing.F) {
+	for _, seed := range []string{
+		`{"type":"start","seq":1,"scenario":"late-shipment"}`,
+		`{"type":"choose","seq":2,"attempt":"a","reply":"r"}`,
+		`{"type":"give_up","seq":3,"attempt":"a"}`,
+		`{"type":"resume","seq":1,"attempt":"a","x":1}`,
+		`{"type":"dance"}`, `[]`, `null`, `{"type":`, `{"seq":1e400}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := decodeMessage(data)
+		if err != nil {
+			var e *apiError
+			if !errors.As(err, &e) || e.Code == codeInternal || e.Message == "" {
+				t.Fatalf("decode error %v is not a coded error for the browser", err)
+			}
+			return
+		}
+		if m.Seq <= 0 || messageFields[m.Type] == nil {
+			t.Fatalf("accepted %q as %+v", data, m)
+		}
+		for _, name := range messageFields[m.Type] {
+			if map[string]string{"scenario": m.Scenario, "attempt": m.Attempt, "reply": m.Reply}[name] == "" {
+				t.Fatalf("accepted %q without %s", data, name)
+			}
+		}
+	})
+}

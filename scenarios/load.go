@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -130,7 +130,7 @@ func checkLoadable(src []byte) (engine.Problem, bool) {
 	return engine.Problem{}, true
 }
 
-// firstInvalid returns the offset of the first byte of src that is not valid
+// firstInvalidUTF8 returns the offset of the first byte of src that is not valid
 // UTF-8.
 func firstInvalidUTF8(src []byte) int {
 	for i := 0; i < len(src); {
@@ -163,9 +163,9 @@ func tooDeepProblem(err error) engine.Problem {
 	p := wholeFileProblem("too-large", fmt.Sprintf(
 		"the file nests tables and arrays more than %d levels deep; a scenario needs far fewer: flatten it",
 		maxNesting))
-	var de *depthError
-	if errors.As(err, &de) {
-		p.Pos = de.Pos
+	var deep *depthError
+	if errors.As(err, &deep) {
+		p.Pos = deep.Pos
 	}
 	return p
 }
@@ -204,9 +204,7 @@ type specLoader struct {
 
 // sorted returns the problems in file order.
 func (l *specLoader) sorted() engine.Problems {
-	sort.SliceStable(l.problems, func(i, j int) bool {
-		return posBefore(l.problems[i].Pos, l.problems[j].Pos)
-	})
+	slices.SortStableFunc(l.problems, func(a, b engine.Problem) int { return comparePos(a.Pos, b.Pos) })
 	return l.problems
 }
 

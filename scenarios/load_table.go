@@ -148,11 +148,12 @@ func (l *specLoader) strs(t tomlTable, key string, single bool) []string {
 		return []string{s}
 	}
 	items, ok := v.([]any)
-	if !ok && single {
-		l.wrongType(t, key, v, "a string or an array of strings", key+` = "…" or `+key+` = ["…", "…"]`)
-	}
-	if !ok && !single {
-		l.wrongType(t, key, v, "an array of strings", key+` = ["…", "…"]`)
+	if !ok {
+		want, example := "an array of strings", key+` = ["…", "…"]`
+		if single {
+			want, example = "a string or "+want, key+` = "…" or `+example
+		}
+		l.wrongType(t, key, v, want, example)
 	}
 	return l.strItems(t, key, items)
 }

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
-	"errors"
+	"cmp"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,20 +18,14 @@ import (
 // keys, array items and inline tables together. The format needs about 7.
 const maxNesting = 32
 
-// errTooDeep is returned by indexPositions when the input nests deeper than
-// maxNesting.
-var errTooDeep = errors.New("nesting too deep")
-
-// depthError says where the input first nests too deeply.
+// depthError says where the input first nests deeper than maxNesting.
 type depthError struct {
 	Pos engine.Pos
 }
 
 func (e *depthError) Error() string {
-	return "line " + strconv.Itoa(e.Pos.Line) + ": " + errTooDeep.Error()
+	return fmt.Sprintf("%d:%d: nested deeper than %d levels", e.Pos.Line, e.Pos.Col, maxNesting)
 }
-
-func (e *depthError) Unwrap() error { return errTooDeep }
 
 // entryPos records where one entry of a TOML document stands. Entries are found
 // by path: the keys from the top, with array items and [[table]] elements
@@ -96,22 +92,25 @@ func withoutIndexes(key string) string {
 
 // inOrder sorts the keys of the table at path by where they stand in the file.
 func (x *posIndex) inOrder(path []string, keys []string) []string {
-	sorted := append([]string(nil), keys...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a := x.lookup(append(path[:len(path):len(path)], sorted[i])).Key
-		b := x.lookup(append(path[:len(path):len(path)], sorted[j])).Key
-		return posBefore(a, b)
-	})
+	at := make(map[string]engine.Pos, len(keys))
+	for _, k := range keys {
+		at[k] = x.lookup(append(path[:len(path):len(path)], k)).Key
+	}
+	sorted := slices.Clone(keys)
+	slices.SortStableFunc(sorted, func(a, b string) int { return comparePos(at[a], at[b]) })
 	return sorted
 }
 
-// posBefore reports whether a comes before b in the file.
-func posBefore(a, b engine.Pos) bool {
-	if a.Line != b.Line {
-		return a.Line < b.Line
+// comparePos orders positions as they stand in the file.
+func comparePos(a, b engine.Pos) int {
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
 	}
-	return a.Col < b.Col
+	return cmp.Compare(a.Col, b.Col)
 }
+
+// posBefore reports whether a comes before b in the file.
+func posBefore(a, b engine.Pos) bool { return comparePos(a, b) < 0 }
 
 // lineIndex turns byte offsets into 1-based lines and columns (in characters)
 // in constant time, however long the lines.

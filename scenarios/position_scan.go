@@ -26,13 +26,13 @@ func indexPositions(src []byte) (*posIndex, error) {
 
 // tomlScanner walks TOML text once, from the top, recording positions.
 type tomlScanner struct {
-	src       []byte
-	off       int
-	lines     *lineIndex
-	index     *posIndex
-	tomlTable []string       // path of the current [table] or [[table]] element
-	arrays    map[string]int // elements so far of each [[table]] array, by path
-	err       error
+	src     []byte
+	off     int
+	lines   *lineIndex
+	index   *posIndex
+	current []string       // path of the current [table] or [[table]] element
+	arrays  map[string]int // elements so far of each [[table]] array, by path
+	err     error
 }
 
 // tomlKeyPart is one part of a dotted key and the offset where it is written.
@@ -61,7 +61,7 @@ func (s *tomlScanner) document() {
 		if s.peek(0) == '[' {
 			s.header()
 		} else {
-			s.keyValue(s.tomlTable)
+			s.keyValue(s.current)
 		}
 		if s.off == start {
 			s.off++ // not TOML; move on
@@ -107,7 +107,7 @@ func (s *tomlScanner) header() {
 		s.off += 1 + oneIf(double && s.peek(1) == ']')
 	}
 	if len(parts) > 0 {
-		s.tomlTable = s.headerPath(parts, start, double)
+		s.current = s.headerPath(parts, start, double)
 	}
 }
 
@@ -184,12 +184,12 @@ func isBareKeyChar(c byte) bool {
 }
 
 // keyValue scans key = value, with the key relative to base.
-func (s *tomlScanner) keyValue(baseScenario []string) {
+func (s *tomlScanner) keyValue(base []string) {
 	parts := s.keys()
 	if len(parts) == 0 {
 		return
 	}
-	path := baseScenario
+	path := base
 	for _, p := range parts {
 		path = s.push(path, p.name, p.off)
 		s.recordOnce(path, p.off, p.off)

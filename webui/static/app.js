@@ -14,26 +14,32 @@
 //   <main> carries data-state="loading" while a view fetches its data.
 //
 // Test hooks (stable ids and data-* attributes for browser tests)
-//   Name prompt   #name-form, #name-input, #name-save, #name-error
+//   Everywhere    <main id="main" data-state="…"> (see Routes); skip link #skip-link.
 //   Header        #user-name, #change-name, #nav-scenarios
-//   Notices       #conn-status (role=status: "Reconnecting…"), #notice (role=status: errors, info)
-//   Catalog       [data-testid=scenario-card][data-scenario-id], a.start in each card (#start-{id}),
-//                 #attempts, [data-testid=attempt][data-attempt-id][data-status] with
-//                 a[data-action=resume] or a[data-action=debrief]
-//   Briefing      #briefing, #begin, [data-testid=competency][data-competency][data-pass],
-//                 #mood (starting mood), #back-to-catalog
-//   Conversation  #call, #transcript (role=log), [data-testid=line][data-who=client|me|interjection|note],
-//                 #typing (role=status; data-active while the client is "typing"), #skip (while typing),
-//                 #replies (ol) with button[data-reply-id][data-index] (1-based), #reply-panel,
-//                 #mood with [data-testid=mood-meter][data-mood][data-value][data-band] whose
-//                 [role=meter] has aria-valuenow, and .meter__change text ("annoyed → calming down"),
-//                 #give-up, dialog #give-up-dialog with #give-up-confirm and #give-up-cancel,
-//                 #call-ended (when the call is over) with #see-debrief.
-//                 #call has data-connected ("true"/"false"), data-turn and data-last-seq.
+//   Notices       #conn-status (role=status: "Reconnecting…" while the socket is down),
+//                 #notice (role=status: errors and information, with a dismiss button)
+//   Name prompt   #name-form, #name-input, #name-save, #name-error
+//   Catalog       [data-testid=scenario-card][data-scenario-id] with its start link a.start#start-{id};
+//                 #attempts section; [data-testid=attempt][data-attempt-id][data-status] holding
+//                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8
+//   Briefing      #briefing, #begin, #back-to-catalog, #mood (starting mood meters),
+//                 [data-testid=competency][data-competency][data-pass]
+//   Conversation  #call[data-connected="true"|"false"][data-turn][data-last-seq]
+//                 #transcript (role=log, aria-live=polite) of [data-testid=line][data-who=client|me|interjection|note]
+//                   (a "me" line also has data-reply-id; class is-sending until the server confirms it)
+//                 #typing (role=status; has data-active while the client is "typing")
+//                 #reply-panel[data-mode=connecting|waiting|replies|sending|ended]
+//                 #skip (only while typing: shows the rest at once; Escape does the same)
+//                 #replies (ol) > li > button[data-reply-id][data-index] (1-based; keys 1–9 choose)
+//                 #mood > [data-testid=mood-meter][data-mood][data-value][data-band], each with a
+//                   [role=meter] (aria-valuenow/min/max/valuetext) and .meter__change ("annoyed → calming down")
+//                 #give-up, then dialog#give-up-dialog with #give-up-confirm and #give-up-cancel
+//                 #call-ended (once the call is over) with #see-debrief
 //   Debrief       #debrief[data-outcome][data-status], #ending-title,
-//                 [data-testid=score][data-competency][data-score][data-pass][data-passed],
-//                 #mood-chart (figure: svg + visually-hidden table), [data-testid=turn][data-turn]
-//                 [data-on-ideal] with .turn__ideal ("A stronger reply here: …"), #try-again, #back-home.
+//                 [data-testid=score][data-competency][data-score][data-pass][data-passed][data-blocked],
+//                 #mood-chart (figure with an SVG and a visually-hidden table),
+//                 [data-testid=turn][data-turn][data-on-ideal] with .turn__ideal ("A stronger reply here: …"),
+//                 #try-again (to the briefing), #back-home
 //
 // Pacing: a client line is preceded by the typing indicator for ~30 ms a
 // character (0.7–2.5 s). "Skip" or Escape shows everything at once; with
@@ -167,7 +173,13 @@ async function route(opts = {}) {
       return renderName(token, { first: true });
     }
     if (!(err instanceof ApiError)) console.error(err);
-    renderProblem(token, err.status === 404 ? 'Not found' : 'Something went wrong', err.message || String(err));
+    if (err.status === 404) {
+      renderProblem(token, r.view === 'briefing' ? 'Scenario not found' : 'Attempt not found',
+        r.view === 'briefing' ? 'This scenario isn’t available. It may have been renamed or removed.'
+          : 'We couldn’t find this attempt. It may have been removed, or the link is wrong.');
+    } else {
+      renderProblem(token, 'Something went wrong', err.message || String(err));
+    }
   }
 }
 
@@ -446,7 +458,7 @@ async function renderCatalog(token) {
     h('div', { class: 'section__head' },
       h('h2', { id: 'attempts-heading' }, 'Your attempts'),
       mine.length ? h('p', { class: 'section__sub' }, plural(mine.length, 'attempt', 'attempts') + ', newest first') : null),
-    mine.length ? h('ul', { class: 'attempt-list', role: 'list' }, mine.map(attemptRow))
+    mine.length ? attemptList(mine)
       : h('div', { class: 'empty' }, icon('chat'), h('p', null, 'No attempts yet. Pick a scenario above — your practice calls and their debriefs will be listed here.')));
 
   const active = mine.filter((a) => a.status === 'active');
@@ -465,6 +477,24 @@ async function renderCatalog(token) {
       scenarios.length ? cards : h('div', { class: 'empty' }, h('p', null, 'No scenarios are installed yet.'))),
     attemptsSection);
   mount(token, 'catalog', 'Scenarios', view);
+}
+
+const ATTEMPTS_SHOWN = 8;
+
+// attemptList shows the newest attempts, with a button to show the rest.
+function attemptList(all) {
+  const list = h('ul', { class: 'attempt-list', role: 'list', id: 'attempt-list' }, all.slice(0, ATTEMPTS_SHOWN).map(attemptRow));
+  if (all.length <= ATTEMPTS_SHOWN) return list;
+  const more = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', id: 'show-all-attempts', 'aria-controls': 'attempt-list' },
+    `Show all ${all.length} attempts`);
+  more.addEventListener('click', () => {
+    const rows = all.slice(ATTEMPTS_SHOWN).map(attemptRow);
+    list.append(...rows);
+    more.remove();
+    const link = rows[0] && rows[0].querySelector('a');
+    if (link) link.focus();
+  });
+  return h('div', null, list, h('p', { class: 'more-row' }, more));
 }
 
 function attemptRow(a) {
@@ -682,11 +712,11 @@ class Call {
         return h('div', { class: 'msg msg--them msg--interjection', dataset: { testid: 'line', who: 'interjection' } },
           avatar(who, 'sm'),
           h('div', { class: 'msg__bubble' },
-            h('span', { class: 'msg__tag' }, icon('flag'), 'Interrupts'), vh(`${who} interrupts: `),
+            h('span', { class: 'msg__tag', 'aria-hidden': 'true' }, icon('flag'), 'Interrupts'), vh(`${who} interrupts: `),
             h('span', { class: 'msg__text' }, item.text)));
       case 'note':
         return h('div', { class: ['msg-note', `msg-note--${item.dir}`], dataset: { testid: 'line', who: 'note' } },
-          h('span', null, item.text));
+          h('span', null, vh(`Mood ${item.dir === 'better' ? 'improved' : item.dir === 'worse' ? 'worsened' : 'changed'}: `), item.text));
       case 'ending':
         return h('div', { class: 'msg-note msg-note--end', dataset: { testid: 'line', who: 'note' } },
           h('span', null, icon('flag'), 'The call has ended'));

@@ -53,7 +53,7 @@ func (l *specLoader) competencies(top tomlTable) []engine.CompetencySpec {
 	var out []engine.CompetencySpec
 	for _, name := range l.keys(t) {
 		l.checkName(t, name, "competency", idNamePattern)
-		c, ok := l.sub(t, name, "competency", "["+pathKey(t.at(name))+"]")
+		c, ok := l.sub(t, name, "competency", "["+tomlName(t.at(name))+"]")
 		if ok {
 			out = append(out, l.competency(c, name))
 		}

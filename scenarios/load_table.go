@@ -191,7 +191,7 @@ func (l *specLoader) sub(t tomlTable, key, kind, name string) (tomlTable, bool) 
 // top, inline deeper down.
 func tableTypeHint(t tomlTable, key string) string {
 	if len(t.path) <= 1 {
-		return "a [" + pathKey(t.at(key)) + "] table"
+		return "a [" + tomlName(t.at(key)) + "] table"
 	}
 	return key + " = { … }"
 }
@@ -228,7 +228,7 @@ func tomlArray(v any) ([]any, bool) {
 // messages.
 func (l *specLoader) tables(t tomlTable, key, kind string, name func(i int, m map[string]any) string) []tomlTable {
 	var out []tomlTable
-	for i, v := range l.list(t, key, "[["+pathKey(t.at(key))+"]] entries") {
+	for i, v := range l.list(t, key, "[["+tomlName(t.at(key))+"]] entries") {
 		path := t.at(key, strconv.Itoa(i))
 		m, ok := v.(map[string]any)
 		if !ok {

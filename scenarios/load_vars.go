@@ -29,7 +29,7 @@ func (l *specLoader) moods(top tomlTable) []engine.MoodSpec {
 	var out []engine.MoodSpec
 	for _, name := range l.keys(t) {
 		l.checkName(t, name, "mood variable", varNamePattern)
-		m, ok := l.sub(t, name, "mood", "["+pathKey(t.at(name))+"]")
+		m, ok := l.sub(t, name, "mood", "["+tomlName(t.at(name))+"]")
 		if ok {
 			out = append(out, l.mood(m, name))
 		}

@@ -41,10 +41,13 @@ type posIndex struct {
 	entries map[string]entryPos
 }
 
-// pathKey is the map key of a path: its keys joined with dots, quoted where
-// they need it.
+// tomlName writes a path as TOML would: keys joined with dots, quoted where
+// needed. For messages.
+func tomlName(path []string) string { return toml.Key(path).String() }
+
+// pathKey is the map key of a path.
 func pathKey(path []string) string {
-	return toml.Key(path).String()
+	return strings.Join(path, "\x00") // NUL cannot appear in a scenario: the loader refuses it
 }
 
 // lookup returns where path stands, or where its nearest recorded ancestor

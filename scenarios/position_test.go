@@ -96,8 +96,12 @@ func TestIndexPositionsTricky(t *testing.T) {
 		{"arr2.1.inner.0", "32:3", "32:3", ""},
 		{"arr2.1.inner.0.v", "33:3", "33:7", "33:8"},
 	}
+	byName := map[string]entryPos{} // the index by the TOML spelling of each path
+	for k, w := range index.entries {
+		byName[tomlName(strings.Split(k, "\x00"))] = w
+	}
 	for _, tt := range tests {
-		w, ok := index.entries[tt.path]
+		w, ok := byName[tt.path]
 		if !ok {
 			t.Errorf("%s: not recorded", tt.path)
 			continue

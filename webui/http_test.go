@@ -126,13 +126,14 @@ func TestScenarioRoutes(t *testing.T) {
 	}
 	var one struct {
 		ID, Briefing string
+		Persona      struct{ Backstory string }
 		Competencies []struct{ ID string }
 		Mood         []struct {
 			Name  string
 			Value float64
 		}
 	}
-	if status := tr.get("/api/scenarios/short-call", &one); status != http.StatusOK || one.Briefing == "" ||
+	if status := tr.get("/api/scenarios/short-call", &one); status != http.StatusOK || one.Briefing == "" || one.Persona.Backstory == "" ||
 		len(one.Competencies) != 4 || len(one.Mood) != 1 || one.Mood[0].Value != 60 {
 		t.Fatalf("GET /api/scenarios/short-call: %d %+v", status, one)
 	}

@@ -10,9 +10,10 @@ import (
 // The JSON the browser receives. docs/protocol.md describes every field.
 
 type personaView struct {
-	Name    string `json:"name"`
-	Role    string `json:"role"`
-	Company string `json:"company"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Company   string `json:"company"`
+	Backstory string `json:"backstory,omitempty"` // in the detail only
 }
 
 type scenarioSummary struct {
@@ -39,8 +40,10 @@ func summarize(sc *engine.Scenario) scenarioSummary {
 }
 
 func detail(sc *engine.Scenario) scenarioDetail {
-	return scenarioDetail{scenarioSummary: summarize(sc), Briefing: sc.Persona.Briefing,
+	d := scenarioDetail{scenarioSummary: summarize(sc), Briefing: sc.Persona.Briefing,
 		Competencies: nonNil(sc.Competencies), Mood: nonNil(sc.Start(0).Mood())}
+	d.Persona.Backstory = sc.Persona.Backstory
+	return d
 }
 
 type attemptItem struct {

@@ -376,13 +376,13 @@ function describeChange(c, good) {
 let meterCount = 0;
 
 // moodMeter renders one reading; update(reading, change) redraws it in place.
-function moodMeter(reading, { compact = false } = {}) {
+function moodMeter(reading) {
   const id = `meter-${++meterCount}`;
   const fill = h('div', { class: 'meter__fill' });
   const band = h('span', { class: 'meter__band' });
   const track = h('div', { class: 'meter__track', role: 'meter', 'aria-labelledby': `${id}-label`, 'aria-describedby': `${id}-change` }, fill);
   const change = h('p', { class: 'meter__change', id: `${id}-change` });
-  const el = h('div', { class: ['meter', compact && 'meter--compact'], dataset: { testid: 'mood-meter', mood: reading.name } },
+  const el = h('div', { class: 'meter', dataset: { testid: 'mood-meter', mood: reading.name } },
     h('div', { class: 'meter__head' },
       h('span', { class: 'meter__name' },
         h('span', { class: 'meter__label', id: `${id}-label` }, reading.label || reading.name),
@@ -410,7 +410,7 @@ function moodMeter(reading, { compact = false } = {}) {
       const d = describeChange(c, r.good);
       change.classList.add(`meter__change--${d.dir}`);
       change.append(icon(d.dir === 'same' ? 'flat' : d.up ? 'arrowUp' : 'arrowDown'),
-        h('strong', { class: 'meter__word' }, d.word),
+        h('strong', { class: 'meter__word' }, d.word), d.detail ? vh(': ') : null,
         d.detail ? h('span', { class: 'meter__sep', 'aria-hidden': 'true' }, '·') : null,
         d.detail ? h('span', { class: 'meter__detail' }, d.detail) : null);
       el.classList.remove('meter--pulse');
@@ -1541,7 +1541,7 @@ function scoreBar(s) {
 function moodAfterLine(readings, who) {
   if (!readings.length) return null;
   return h('p', { class: 'coach__mood' }, h('span', { class: 'coach__mood-label' }, `${who} after this:`), ' ',
-    readings.map((r, i) => h('span', { class: ['mood-tag', `mood-tag--${moodTone(r)}`] }, i ? null : null, `${r.label || r.name}: ${r.band || fmtNum(r.value)}`)));
+    readings.map((r) => h('span', { class: ['mood-tag', `mood-tag--${moodTone(r)}`] }, `${r.label || r.name}: ${r.band || fmtNum(r.value)}`)));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,152 @@
+// Package browsertest drives Parley's browser UI with Debian's Chromium
+// (through chromedp) against the real server: webui.New and Run over a real
+// SQLite file, with the bundled scenarios, wired as `parley serve` wires them.
+//
+// Without a browser the tests skip, saying so; with PARLEY_REQUIRE_BROWSER=1
+// (as in CI) a missing browser or a missing axe-core (npm ci in this folder)
+// fails them instead. PARLEY_SCREENSHOTS=DIR saves full-page screenshots of
+// each view there.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"parley/engine"
+	"parley/scenarios"
+	"parley/webui"
+	"parley/webui/store"
+)
+
+// bundled are the bundled scenarios, compiled once as `parley serve` does
+// (scenarios.Bundled, scenarios.Load): a compiled scenario is safe to share.
+var bundled = sync.OnceValues(func() ([]webui.Scenario, error) {
+	var out []webui.Scenario
+	for _, f := range scenarios.Bundled() {
+		sc, problems := scenarios.Load(f)
+		if sc == nil || problems.HasErrors() {
+			return nil, fmt.Errorf("bundled scenario %s does not load: %v", f.Name, problems)
+		}
+		out = append(out, webui.Scenario{Compiled: sc, Source: f.Src})
+	}
+	return out, nil
+})
+
+// compile is the Compiler `parley serve` gives the server.
+func compile(name string, src []byte) (*engine.Scenario, engine.Problems) {
+	return scenarios.Load(scenarios.File{Name: name, Src: src})
+}
+
+// scenario returns the bundled scenario with this id, compiled afresh from
+// its file, for replaying an attempt with the engine directly.
+func scenario(t *testing.T, id string) *engine.Scenario {
+	t.Helper()
+	for _, f := range scenarios.Bundled() {
+		sc, problems := scenarios.Load(f)
+		if sc != nil && !problems.HasErrors() && sc.ID == id {
+			return sc
+		}
+	}
+	t.Fatalf("no bundled scenario %q", id)
+	return nil
+}
+
+// server is the real web server on a SQLite file, stoppable and restartable
+// on the same file and the same address.
+type server struct {
+	t      *testing.T
+	dbPath string
+	addr   string // host:port it listens on
+	stop   func()  // graceful shutdown, then the store is closed; idempotent
+}
+
+// startServer starts a server on a new database on 127.0.0.1:0.
+func startServer(t *testing.T) *server {
+	t.Helper()
+	return startServerOn(t, filepath.Join(t.TempDir(), "parley.db"), "127.0.0.1:0")
+}
+
+// startServerOn starts a server on the database at dbPath, listening on
+// addr. A just-freed port may take a moment to be free again: retry a while.
+func startServerOn(t *testing.T, dbPath, addr string) *server {
+	t.Helper()
+	list, err := bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatalf("open database %s: %v", dbPath, err)
+	}
+	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := webui.New(webui.Config{Scenarios: list, Compile: compile, ShutdownWait: 5 * time.Second}, st, log)
+	if err != nil {
+		_ = st.Close()
+		t.Fatal(err)
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		_ = st.Close()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, ln) }()
+	s := &server{t: t, dbPath: dbPath, addr: ln.Addr().String()}
+	s.stop = sync.OnceFunc(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server Run: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("server did not shut down within 20s")
+		}
+		if err := st.Close(); err != nil {
+			t.Errorf("close database: %v", err)
+		}
+	})
+	t.Cleanup(s.stop)
+	return s
+}
+
+func listen(addr string) (net.Listener, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ln, err := net.Listen("tcp", addr)
+		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
+			if err != nil {
+				return nil, fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			return ln, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// restart stops the server gracefully and starts a new one on the same
+// database and address.
+func (s *server) restart() *server {
+	s.t.Helper()
+	s.stop()
+	return startServerOn(s.t, s.dbPath, s.addr)
+}
+
+func (s *server) url() string { return "http://" + s.addr + "/" }
+
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

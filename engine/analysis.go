@@ -129,6 +129,7 @@ func (x *explorer) ideal() {
 			a.IdealScore[c] += p
 		}
 		i = e.to
+		a.IdealTo = append(a.IdealTo, x.sc.targetID(a.states[i].at))
 	}
 }
 

@@ -185,8 +185,19 @@ func (c *compiler) target(id string, pos Pos, where string) target {
 }
 
 func (c *compiler) suggest(id string) string {
-	best, bestD := "", 4
+	ids := make([]string, 0, len(c.sc.targets))
 	for cand := range c.sc.targets {
+		ids = append(ids, cand)
+	}
+	sort.Strings(ids)
+	return suggestFrom(id, ids)
+}
+
+// suggestFrom names the closest candidate as a "did you mean" hint, or
+// returns "" when none is close.
+func suggestFrom(id string, candidates []string) string {
+	best, bestD := "", 4
+	for _, cand := range candidates {
 		if d := editDistance(id, cand); d < bestD {
 			best, bestD = cand, d
 		}
@@ -255,7 +266,7 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 		c.errorf(rs.Pos, "missing-key", "%s has no next; add next = \"node-id\"", where)
 	}
 	for _, b := range rs.Next {
-		br := branch{to: c.target(b.Goto, b.Pos, where)}
+		br := branch{to: c.target(b.Goto, b.Pos, where), whenSrc: b.When.Src}
 		if !b.When.Empty() {
 			br.when = c.compile(b.When, kindBool, "a next condition of "+where)
 		}
@@ -269,7 +280,15 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 func (c *compiler) competency(id string, pos Pos, where string) int {
 	i := c.sc.competencyIndex(id)
 	if i < 0 {
-		c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency; use listening, empathy, boundaries or declare [competencies.%s]", where, id, id)
+		ids := make([]string, len(c.sc.Competencies))
+		for i, comp := range c.sc.Competencies {
+			ids[i] = comp.ID
+		}
+		if hint := suggestFrom(id, ids); hint != "" {
+			c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency%s", where, id, hint)
+		} else {
+			c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency; use one of %s, or declare [competencies.%s]", where, id, strings.Join(ids, ", "), id)
+		}
 	}
 	return i
 }

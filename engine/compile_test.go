@@ -30,7 +30,11 @@ func TestCompileProblems(t *testing.T) {
 		{"range refused", func(s *Spec) { s.Rules[1].When = Expr{Src: "len(1..100000000) > 0", Pos: Pos{5, 9}} },
 			`5:14: error: expr-cost: the condition of rule "gone" uses a range (..), which scenarios may not; use plain comparisons, arithmetic and the functions abs, min, max, floor, ceil, round, len, lower, upper`},
 		{"unknown competency", func(s *Spec) { s.Nodes[0].Replies[0].Points[0] = Points{"empathie", 1, Pos{8, 14}} },
-			`8:14: error: unknown-competency: reply "own" of node "open" scores "empathie", which is not a competency; use listening, empathy, boundaries or declare [competencies.empathie]`},
+			`8:14: error: unknown-competency: reply "own" of node "open" scores "empathie", which is not a competency (did you mean "empathy"?)`},
+		{"unknown competency far from any", func(s *Spec) { s.Nodes[0].Replies[0].Points[0] = Points{"commerce", 1, Pos{8, 14}} },
+			`8:14: error: unknown-competency: reply "own" of node "open" scores "commerce", which is not a competency; use one of listening, empathy, boundaries, ownership, or declare [competencies.commerce]`},
+		{"single = in a condition", func(s *Spec) { s.Rules[1].When = Expr{Src: "asked = 0", Pos: Pos{5, 9}} },
+			`error: expr-syntax: the condition of rule "gone": unexpected token Operator("="); to compare, write == (a single = is not allowed in expressions)`},
 		{"mood start out of range", func(s *Spec) { s.Mood[1].Start = 120; s.Mood[1].Pos = Pos{20, 1} },
 			`20:1: error: mood-bounds: mood "trust" starts at 120, outside its range 0..100; move start or widen the range`},
 	}

@@ -36,6 +36,7 @@ type Analysis struct {
 	Errors     []Trace  // a path to each run-time expression error
 	Silent     []string // nodes where, on some path, the client says nothing
 	Ideal      []Step   // the best path overall from the start
+	IdealTo    []string // where each step of Ideal led: the next node, or the ending
 	IdealScore []int    // per competency, the totals the ideal path earns
 
 	sc     *Scenario

@@ -210,7 +210,11 @@ func hintFor(msg string) string {
 	case strings.HasPrefix(msg, "unknown name "):
 		return msg + "; declare it under [mood] or [state], or use turn, visits, node or reply"
 	case strings.Contains(msg, "expected bool"):
-		return msg + "; a condition must be true or false (compare with ==, <, > …)"
+		return msg + "; a condition must be true or false: compare, as in frustration > 50"
+	case strings.Contains(msg, `Operator("=")`):
+		return msg + "; to compare, write == (a single = is not allowed in expressions)"
+	case strings.HasPrefix(msg, "mismatched types"), strings.HasPrefix(msg, "invalid operation"):
+		return msg + "; both sides must be numbers, or both strings: check the variable's type and the quotes"
 	}
 	return msg
 }

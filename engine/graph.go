@@ -23,10 +23,16 @@ type GraphReply struct {
 	Text        string
 	Note        string
 	Pos         Pos
-	Conditional bool     // has a when or once
-	Targets     []string // every next destination
+	Conditional bool // has a when or once
+	Next        []GraphBranch
 	Points      map[string]int
 	Blocks      []string
+}
+
+// GraphBranch is one possible destination of a reply.
+type GraphBranch struct {
+	When string // the condition's source; empty when unconditional
+	To   string
 }
 
 // GraphEnding is one ending.
@@ -71,7 +77,7 @@ func (sc *Scenario) graphReply(r *reply) GraphReply {
 	gr := GraphReply{ID: r.id, Text: r.text, Note: r.note, Pos: r.pos, Conditional: r.when != nil || r.once >= 0,
 		Points: r.info.Points, Blocks: r.info.Blocks}
 	for _, b := range r.next {
-		gr.Targets = append(gr.Targets, sc.targetID(b.to))
+		gr.Next = append(gr.Next, GraphBranch{When: b.whenSrc, To: sc.targetID(b.to)})
 	}
 	return gr
 }
@@ -124,7 +130,9 @@ func (g Graph) edges() map[string][]string {
 	edges := map[string][]string{}
 	for _, n := range g.Nodes {
 		for _, r := range n.Replies {
-			edges[n.ID] = append(edges[n.ID], r.Targets...)
+			for _, b := range r.Next {
+				edges[n.ID] = append(edges[n.ID], b.To)
+			}
 			for _, rule := range g.Rules {
 				if rule.Goto != "" {
 					edges[n.ID] = append(edges[n.ID], rule.Goto)

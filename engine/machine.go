@@ -187,7 +187,7 @@ func (ev *evaluator) next(r *reply) (target, error) {
 			return b.to, nil
 		}
 	}
-	return noTarget, fmt.Errorf("reply %q: no next entry holds; give the last entry no when: %w", r.id, ErrDeadEnd)
+	return noTarget, fmt.Errorf("reply %q: none of its next entries holds; give the last entry no when", r.id)
 }
 
 func (ev *evaluator) drift(m *machine) {

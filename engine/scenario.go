@@ -123,8 +123,9 @@ type varRef struct {
 }
 
 type branch struct {
-	when *vm.Program
-	to   target
+	when    *vm.Program
+	whenSrc string
+	to      target
 }
 
 type rule struct {

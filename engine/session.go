@@ -12,6 +12,7 @@ var (
 	ErrEnded        = errors.New("the conversation has ended")
 	ErrDeadEnd      = errors.New("dead end: no reply is on offer and no ending was reached")
 	ErrBadState     = errors.New("saved state does not fit this scenario")
+	ErrUnknownNode  = errors.New("unknown node")
 )
 
 // Session is one conversation with a scenario, pull-style: read Lines and
@@ -100,8 +101,11 @@ func (sc *Scenario) StartAt(seed uint64, nodeID string, set map[string]any) (*Se
 	s := sc.Start(seed)
 	if nodeID != "" {
 		t, ok := sc.targets[nodeID]
-		if !ok || sc.isEnding(t) {
-			return nil, fmt.Errorf("start at %q: no such node: %w", nodeID, ErrBadState)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("start at %q: no such node%s: %w", nodeID, suggestFrom(nodeID, sc.NodeIDs()), ErrUnknownNode)
+		case sc.isEnding(t):
+			return nil, fmt.Errorf("start at %q: that is an ending; start at a node: %w", nodeID, ErrUnknownNode)
 		}
 		s.m.visits[s.m.at] = 0
 		s.m.at = t
@@ -123,6 +127,9 @@ func (s *Session) setByName(name string, v any) error {
 			f, ok := v.(float64)
 			if !ok {
 				return fmt.Errorf("set %s: mood needs a number, got %v: %w", name, v, ErrBadState)
+			}
+			if f < md.Min || f > md.Max {
+				return fmt.Errorf("set %s: %g is outside its range %g..%g: %w", name, f, md.Min, md.Max, ErrBadState)
 			}
 			s.m.mood[i] = f
 			return nil

@@ -24,7 +24,14 @@ func (d Diagnostic) String() string {
 // every path through it. It returns the diagnostics in file order and the
 // compiled scenario when there was no error.
 func Lint(f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
-	sc, problems := Load(f)
+	spec, problems := Parse(f.Name, f.Src)
+	var sc *engine.Scenario
+	if spec != nil {
+		problems = append(problems, missingNotes(spec)...)
+		var more engine.Problems
+		sc, more = engine.Compile(spec)
+		problems = append(problems, more...)
+	}
 	if sc != nil {
 		problems = append(problems, analyse(sc, limits)...)
 	}
@@ -55,11 +62,6 @@ func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
 		case !canFinish[n.ID]:
 			add(n.Pos, engine.Error, "no-exit", "from node %q no ending can be reached: it is a loop with no way out; add a reply whose next leads toward an ending", n.ID)
 		}
-		for _, r := range n.Replies {
-			if strings.TrimSpace(r.Note) == "" {
-				add(r.Pos, engine.Warning, "missing-note", "reply %q of node %q has no coaching note; add note = \"…\" naming the principle it follows or breaks", r.ID, n.ID)
-			}
-		}
 	}
 	for _, e := range g.Endings {
 		if !reachable[e.ID] {
@@ -69,6 +71,20 @@ func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
 	ps = append(ps, unscored(sc, g)...)
 	a := sc.Explore(limits)
 	ps = append(ps, explored(a, g, reachable, pos)...)
+	return ps
+}
+
+// missingNotes warns about replies without a coaching note.
+func missingNotes(spec *engine.Spec) engine.Problems {
+	var ps engine.Problems
+	for _, n := range spec.Nodes {
+		for _, r := range n.Replies {
+			if strings.TrimSpace(r.Note) == "" {
+				ps = append(ps, engine.Problem{Pos: r.Pos, Severity: engine.Warning, Code: "missing-note",
+					Message: fmt.Sprintf("reply %q of node %q has no coaching note; add note = \"…\" naming the principle it follows or breaks", r.ID, n.ID)})
+			}
+		}
+	}
 	return ps
 }
 

@@ -148,3 +148,69 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("exit %d: %s", code, out)
 	}
 }
+
+func TestTrainerPapercuts(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"mood preset out of range is an error, not a panic", []string{"play", "--set", "frustration=150", "testdata/mini.toml"}, 1,
+			"set frustration: 150 is outside its range 0..100"},
+		{"flags after the file", []string{"play", "testdata/mini.toml", "--seed", "2", "--from", "plan"}, 0, "So what now?"},
+		{"flags after the file for lint", []string{"lint", "testdata/mini.toml", "--format", "json"}, 0, "[]"},
+		{"--from an ending", []string{"play", "--from", "fixed", "testdata/mini.toml"}, 1, `start at "fixed": that is an ending; start at a node`},
+		{"--from a typo", []string{"play", "--from", "plna", "testdata/mini.toml"}, 1, `no such node (did you mean "plan"?)`},
+		{"-h lists the commands", []string{"-h"}, 0, "lint      check scenario files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, code := runCLI(t, "q\n", tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d (want %d), output lacks %q:\n%s", code, tt.code, tt.want, out)
+			}
+		})
+	}
+}
+
+func TestTestReportsOrphanPlans(t *testing.T) {
+	dir := t.TempDir()
+	src, _ := os.ReadFile("testdata/mini.toml")
+	os.WriteFile(filepath.Join(dir, "mini.toml"), src, 0o644)
+	os.WriteFile(filepath.Join(dir, "mnii.ideal.testplan"), []byte("choose: own\n"), 0o644)
+	out, code := runCLI(t, "", "test", dir)
+	if code != 1 || !strings.Contains(out, "no scenario file mnii.toml beside it") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestLintReportsIDTakenByBundled(t *testing.T) {
+	dir := t.TempDir()
+	src, _ := os.ReadFile("testdata/mini.toml")
+	clash := strings.Replace(string(src), `id = "mini"`, `id = "late-shipment"`, 1)
+	os.WriteFile(filepath.Join(dir, "clash.toml"), []byte(clash), 0o644)
+	out, code := runCLI(t, "", "lint", dir)
+	if code != 1 || !strings.Contains(out, `clash.toml:1:1: error: duplicate-id: scenario id "late-shipment" is already used`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestDocExampleLintsClean keeps the example in docs/scenario-format.md
+// true: a trainer copies it first.
+func TestDocExampleLintsClean(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/scenario-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```toml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no ```toml example in the format doc")
+	}
+	path := filepath.Join(t.TempDir(), "example.toml")
+	os.WriteFile(path, []byte(example), 0o644)
+	if out, code := runCLI(t, "", "lint", path); code != 0 || out != "" {
+		t.Errorf("the doc's example does not lint clean (exit %d):\n%s", code, out)
+	}
+}

@@ -14,14 +14,15 @@ func graphCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "mermaid", "mermaid or dot")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return errUsage
 	}
 	if *format != "mermaid" && *format != "dot" {
 		fmt.Fprintln(stderr, "graph: --format is mermaid or dot")
 		return errUsage
 	}
-	sc, err := loadOne(fs.Args(), stderr)
+	sc, err := loadOne(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -38,15 +39,15 @@ func graphCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 // replies, and what is never reached.
 type graphView struct {
 	g     engine.Graph
-	ideal map[string]bool // "node/reply"
+	ideal map[string]bool // "node/reply/to": the edges the ideal path takes
 	dead  map[string]bool // ids never reached
 }
 
 func newGraphView(sc *engine.Scenario) graphView {
 	a := sc.Analysis()
 	v := graphView{g: sc.Graph(), ideal: map[string]bool{}, dead: map[string]bool{}}
-	for _, s := range a.Ideal {
-		v.ideal[s.Node+"/"+s.Reply] = true
+	for i, s := range a.Ideal {
+		v.ideal[s.Node+"/"+s.Reply+"/"+a.IdealTo[i]] = true
 	}
 	reached := map[string]bool{}
 	for _, id := range a.Reached {
@@ -78,7 +79,16 @@ func mermaidID(prefix, id string) string {
 
 // mermaidText escapes a label for a quoted Mermaid string.
 func mermaidText(s string) string {
-	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "|", "#124;", "`", "#96;").Replace(s)
+	return strings.NewReplacer("#", "#35;", `"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "|", "#124;", "`", "#96;").Replace(s)
+}
+
+// edgeLabel names a reply and, for a conditional branch, its condition.
+func edgeLabel(r engine.GraphReply, br engine.GraphBranch) string {
+	label := r.ID + ": " + short(r.Text, 40)
+	if br.When != "" {
+		label += " [if " + short(br.When, 40) + "]"
+	}
+	return label
 }
 
 func short(s string, n int) string {
@@ -102,9 +112,9 @@ func (v graphView) mermaid() string {
 	link := 0
 	for _, n := range v.g.Nodes {
 		for _, r := range n.Replies {
-			for _, t := range r.Targets {
-				fmt.Fprintf(&b, "  %s -->|\"%s\"| %s\n", mermaidID("n_", n.ID), mermaidText(r.ID+": "+short(r.Text, 40)), mermaidID("n_", t))
-				if v.ideal[n.ID+"/"+r.ID] {
+			for _, br := range r.Next {
+				fmt.Fprintf(&b, "  %s -->|\"%s\"| %s\n", mermaidID("n_", n.ID), mermaidText(edgeLabel(r, br)), mermaidID("n_", br.To))
+				if v.ideal[n.ID+"/"+r.ID+"/"+br.To] {
 					idealLinks = append(idealLinks, link)
 				}
 				link++
@@ -139,7 +149,7 @@ func dotText(s string) string {
 
 func (v graphView) dot() string {
 	var b strings.Builder
-	b.WriteString("digraph scenario {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n")
+	b.WriteString("digraph scenario {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\"];\n")
 	for _, n := range v.g.Nodes {
 		fmt.Fprintf(&b, "  \"%s\" [label=\"%s\\n%s\"%s];\n", dotText(n.ID), dotText(n.ID), dotText(short(n.Line, 48)), v.dotDead(n.ID))
 	}
@@ -148,12 +158,12 @@ func (v graphView) dot() string {
 	}
 	for _, n := range v.g.Nodes {
 		for _, r := range n.Replies {
-			style := ""
-			if v.ideal[n.ID+"/"+r.ID] {
-				style = ", color=\"#1a7f37\", penwidth=3"
-			}
-			for _, t := range r.Targets {
-				fmt.Fprintf(&b, "  \"%s\" -> \"%s\" [label=\"%s\"%s];\n", dotText(n.ID), dotText(t), dotText(r.ID+": "+short(r.Text, 40)), style)
+			for _, br := range r.Next {
+				style := ""
+				if v.ideal[n.ID+"/"+r.ID+"/"+br.To] {
+					style = ", color=\"#1a7f37\", penwidth=3"
+				}
+				fmt.Fprintf(&b, "  \"%s\" -> \"%s\" [label=\"%s\"%s];\n", dotText(n.ID), dotText(br.To), dotText(edgeLabel(r, br)), style)
 			}
 		}
 	}

@@ -16,21 +16,26 @@ func lintCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
 	maxStates := fs.Int("max-states", 0, "stop exploring after this many distinct states (default 300000)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return errUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintln(stderr, "lint: --format is text or json")
 		return errUsage
 	}
-	files, err := filesFrom(fs.Args())
+	files, err := filesFrom(args)
 	if err != nil {
 		return err
 	}
 	var all []scenarios.Diagnostic
+	ids := bundledIDs()
 	for _, f := range files {
-		diags, _ := scenarios.Lint(f, engine.Limits{MaxStates: *maxStates})
+		diags, sc := scenarios.Lint(f, engine.Limits{MaxStates: *maxStates})
 		all = append(all, diags...)
+		if sc != nil {
+			all = append(all, idClash(f, sc, ids)...)
+		}
 	}
 	if err := printDiagnostics(stdout, *format, all); err != nil {
 		return err
@@ -39,6 +44,29 @@ func lintCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 		return errProblems
 	}
 	return nil
+}
+
+// bundledIDs maps each bundled scenario's id to its version.
+func bundledIDs() map[string]string {
+	ids := map[string]string{}
+	for _, f := range scenarios.Bundled() {
+		if sc, _ := scenarios.Load(f); sc != nil {
+			ids[sc.ID] = sc.Version
+		}
+	}
+	return ids
+}
+
+// idClash reports a scenario whose id is taken by another scenario: a
+// bundled one (other than itself) or an earlier file in this run.
+func idClash(f scenarios.File, sc *engine.Scenario, ids map[string]string) []scenarios.Diagnostic {
+	version, taken := ids[sc.ID]
+	ids[sc.ID] = sc.Version
+	if !taken || version == sc.Version {
+		return nil
+	}
+	return []scenarios.Diagnostic{{File: f.Name, Problem: engine.Problem{Pos: engine.Pos{Line: 1, Col: 1}, Severity: engine.Error,
+		Code: "duplicate-id", Message: fmt.Sprintf("scenario id %q is already used by another scenario (bundled or linted before this one); the server would skip this file: give it its own id", sc.ID)}}}
 }
 
 // filesFrom expands paths, or returns the bundled scenarios when there are none.

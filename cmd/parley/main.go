@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -53,10 +54,10 @@ func commands() []command {
 // run is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := "serve"
-	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
+	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-' || args[0] == "-h" || args[0] == "--help") {
 		name, args = args[0], args[1:]
 	}
-	if name == "help" {
+	if name == "help" || name == "-h" || name == "--help" {
 		usage(stdout)
 		return 0
 	}
@@ -81,6 +82,22 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "parley: %v\n", err)
 	return 1
+}
+
+// parseFlags parses flags wherever they stand among the arguments, so
+// "parley play FILE --seed 2" works as well as "parley play --seed 2 FILE".
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func usage(w io.Writer) {

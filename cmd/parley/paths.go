@@ -15,10 +15,11 @@ func pathsCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.SetOutput(stderr)
 	maxStates := fs.Int("max-states", 0, "stop exploring after this many distinct states (default 300000)")
 	maxDepth := fs.Int("max-depth", 0, "stop a path after this many replies (default 150)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return errUsage
 	}
-	sc, err := loadOne(fs.Args(), stderr)
+	sc, err := loadOne(args, stderr)
 	if err != nil {
 		return err
 	}

@@ -44,10 +44,11 @@ func playCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	from := fs.String("from", "", "start at this node instead of the start")
 	set := setFlags{}
 	fs.Var(set, "set", "preset a mood or state variable, name=value (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return errUsage
 	}
-	sc, err := loadOne(fs.Args(), stderr)
+	sc, err := loadOne(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -110,6 +111,7 @@ func (p *player) ask(choices []engine.Choice) (string, bool) {
 		}
 		if text == "?" {
 			p.scores()
+			p.state()
 			continue
 		}
 		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(choices) {
@@ -157,8 +159,16 @@ func pointsText(points map[string]int) string {
 
 func (p *player) mood() {
 	for _, m := range p.s.Mood() {
-		filled := int(10 * (m.Value - m.Min) / (m.Max - m.Min))
+		filled := max(0, min(10, int(10*(m.Value-m.Min)/(m.Max-m.Min))))
 		fmt.Fprintf(p.out, "  %-12s %s%s %3.0f %s\n", m.Label, strings.Repeat("█", filled), strings.Repeat("░", 10-filled), m.Value, m.Band)
+	}
+}
+
+// state prints the state variables, for authors checking their logic.
+func (p *player) state() {
+	for _, v := range p.s.Scenario().Vars {
+		val, _ := p.s.Var(v.Name)
+		fmt.Fprintf(p.out, "  %-16s %v\n", v.Name, val)
 	}
 }
 

@@ -18,10 +18,11 @@ func testCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	fs.SetOutput(stderr)
 	random := fs.Int("random", 200, "seeded random playthroughs per scenario")
 	seed := fs.Uint64("seed", 1, "seed of the random playthroughs")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseFlags(fs, args)
+	if err != nil {
 		return errUsage
 	}
-	paths := fs.Args()
+	paths := args
 	if len(paths) == 0 {
 		paths = []string{"scenarios"}
 	}
@@ -33,6 +34,10 @@ func testCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	for _, f := range files {
 		p, fl := testFile(f, *random, *seed, stdout)
 		passed, failed = passed+p, failed+fl
+	}
+	for _, orphan := range orphanPlans(paths, files) {
+		failed++
+		fmt.Fprintf(stdout, "FAIL %s\n     no scenario file %s.toml beside it: a plan runs against the scenario its name starts with\n", orphan, strings.SplitN(filepath.Base(orphan), ".", 2)[0])
 	}
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	if failed > 0 {
@@ -74,6 +79,26 @@ func testFile(f scenarios.File, random int, seed uint64, out io.Writer) (passed,
 		report(name, runPlan(name, sc), nil)
 	}
 	return
+}
+
+// orphanPlans finds .testplan files in the folders tested whose name
+// matches no scenario file, so a misspelt plan is not silently skipped.
+func orphanPlans(paths []string, files []scenarios.File) []string {
+	have := map[string]bool{}
+	for _, f := range files {
+		have[strings.TrimSuffix(f.Name, ".toml")] = true
+	}
+	var orphans []string
+	for _, p := range paths {
+		plans, _ := filepath.Glob(filepath.Join(p, "*.testplan"))
+		for _, plan := range plans {
+			prefix := filepath.Join(filepath.Dir(plan), strings.SplitN(filepath.Base(plan), ".", 2)[0])
+			if !have[prefix] {
+				orphans = append(orphans, plan)
+			}
+		}
+	}
+	return orphans
 }
 
 func runPlan(name string, sc *engine.Scenario) []scenarios.Diagnostic {

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/device"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
 )
 
 // requireEnv is the variable that turns "skip: no browser" into a failure.
@@ -24,14 +24,14 @@ const requireEnv = "PARLEY_REQUIRE_BROWSER"
 // testBudget bounds each test: the browser it starts dies with it.
 const testBudget = 75 * time.Second
 
-// missing skips the test, or fails it when the environment requires the
-// browser tests to run.
-func missing(t *testing.T, msg string) {
+// missing skips the test, saying what to install, or fails it when the
+// environment requires the browser tests to run.
+func missing(t *testing.T, what, lack, fix string) {
 	t.Helper()
 	if os.Getenv(requireEnv) == "1" {
-		t.Fatalf("%s (%s=1 requires the browser tests to run)", msg, requireEnv)
+		t.Fatalf("%s cannot run: %s; %s (%s=1 forbids skipping them)", what, lack, fix, requireEnv)
 	}
-	t.Skip(msg)
+	t.Skipf("%s skipped: %s", what, fix)
 }
 
 // browserPath finds Chromium (or Chrome) on the PATH.
@@ -42,7 +42,7 @@ func browserPath(t *testing.T) string {
 			return p
 		}
 	}
-	missing(t, "browser tests skipped: install chromium (apt-get install chromium)")
+	missing(t, "browser tests", "no chromium, chromium-browser or google-chrome on the PATH", "install chromium (apt-get install chromium)")
 	return ""
 }
 

@@ -66,12 +66,15 @@ type server struct {
 	t      *testing.T
 	dbPath string
 	addr   string // host:port it listens on
-	stop   func()  // graceful shutdown, then the store is closed; idempotent
+	stop   func() // graceful shutdown, then the store is closed; idempotent
 }
 
-// startServer starts a server on a new database on 127.0.0.1:0.
+// startServer starts a server on a new database on 127.0.0.1:0. Every
+// test here drives a browser, so it first makes sure there is one (or
+// skips the test).
 func startServer(t *testing.T) *server {
 	t.Helper()
+	browserPath(t)
 	return startServerOn(t, filepath.Join(t.TempDir(), "parley.db"), "127.0.0.1:0")
 }
 
@@ -106,7 +109,7 @@ func startServerOn(t *testing.T, dbPath, addr string) *server {
 		cancel()
 		select {
 		case err := <-done:
-			if err != nil {
+			if err != nil && !errors.Is(err, context.Canceled) {
 				t.Errorf("server Run: %v", err)
 			}
 		case <-time.After(20 * time.Second):

@@ -1,0 +1,115 @@
+package browsertest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// axeSource is axe-core's browser build, from npm (package.json here; CI
+// runs npm ci in this folder first).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		missing(t, "accessibility tests", "no axe-core: "+err.Error(), "install it: run npm ci in webui/browsertest")
+	}
+	return string(src)
+}
+
+type axeNode struct {
+	Target  []string `json:"target"`
+	HTML    string   `json:"html"`
+	Summary string   `json:"summary"`
+}
+
+type axeViolation struct {
+	ID     string    `json:"id"`
+	Impact string    `json:"impact"`
+	Help   string    `json:"help"`
+	URL    string    `json:"url"`
+	Nodes  []axeNode `json:"nodes"`
+}
+
+// settleAnimations waits for every animation that ends to end, so that
+// nothing is caught half faded in (colour contrast, screenshots).
+func (p *page) settleAnimations() {
+	p.t.Helper()
+	eval[chromedp.Void](p, `Promise.all(document.getAnimations()
+		.filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+		.map((a) => a.finished.catch(() => {})))`, chromedp.EvalAwaitPromise)
+}
+
+// axe runs axe-core on the page as it is and fails the test on any
+// violation whose impact is serious or critical; lesser ones are logged.
+func (p *page) axe(src, view string) {
+	p.t.Helper()
+	if !eval[bool](p, `typeof window.axe === 'object'`) {
+		eval[chromedp.Void](p, src)
+	}
+	p.settleAnimations()
+	violations := eval[[]axeViolation](p, `axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => ({
+		id: v.id, impact: v.impact || '', help: v.help, url: v.helpUrl,
+		nodes: v.nodes.map((n) => ({target: n.target.map(String), html: n.html, summary: n.failureSummary || ''})),
+	})))`, chromedp.EvalAwaitPromise)
+	for _, v := range violations {
+		var nodes []string
+		for _, n := range v.Nodes {
+			nodes = append(nodes, strings.Join(n.Target, " ")+"  "+short(n.HTML)+"\n      "+strings.ReplaceAll(short(n.Summary), "\n", " "))
+		}
+		msg := "%s: axe %s (%s): %s <%s>\n    %s"
+		args := []any{view, v.ID, v.Impact, v.Help, v.URL, strings.Join(nodes, "\n    ")}
+		if v.Impact == "serious" || v.Impact == "critical" {
+			p.t.Errorf(msg, args...)
+		} else {
+			p.t.Logf(msg, args...)
+		}
+	}
+	p.t.Logf("%s: axe found %d violations", view, len(violations))
+}
+
+// TestAccessibility runs axe-core on every view: the name prompt, the
+// catalog, the briefing, a call in progress, a call that has ended and the
+// debrief. It also checks the live regions the conversation relies on.
+func TestAccessibility(t *testing.T) {
+	src := axeSource(t)
+	srv := startServer(t)
+	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
+
+	p.open("")
+	p.waitState("name")
+	p.axe(src, "name prompt")
+	p.signIn("Ada Access")
+	p.axe(src, "catalog")
+
+	p.open("#/s/late-shipment")
+	p.waitState("briefing")
+	p.axe(src, "briefing")
+
+	plan := longPath(t, scenario(t, "late-shipment"), 3, 4)
+	c := p.follow(p.begin("late-shipment"), plan, 2, true)
+	p.axe(src, "conversation")
+	roles := eval[map[string]string](p, `({
+		transcriptRole: document.getElementById('transcript')?.getAttribute('role') || '',
+		transcriptLive: document.getElementById('transcript')?.getAttribute('aria-live') || '',
+		typingRole: document.getElementById('typing')?.getAttribute('role') || '',
+		connRole: document.getElementById('conn-status')?.getAttribute('role') || '',
+	})`)
+	if roles["transcriptRole"] != "log" || (roles["transcriptLive"] != "polite" && roles["transcriptLive"] != "assertive") {
+		t.Errorf("#transcript has role=%q aria-live=%q, want role=log and aria-live", roles["transcriptRole"], roles["transcriptLive"])
+	}
+	if roles["typingRole"] != "status" {
+		t.Errorf("#typing has role=%q, want status", roles["typingRole"])
+	}
+	if roles["connRole"] != "status" {
+		t.Errorf("#conn-status has role=%q, want status", roles["connRole"])
+	}
+
+	p.follow(c, plan, len(plan), true)
+	p.axe(src, "conversation, ended")
+	p.toDebrief()
+	p.axe(src, "debrief")
+}

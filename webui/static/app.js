@@ -649,7 +649,7 @@ class Call {
         h('header', { class: 'call-head' },
           this.avatarSlot,
           h('div', { class: 'call-head__text' },
-            h('p', { class: 'call-head__eyebrow' }, this.liveDot, h('span', { class: 'call-head__status' }, 'On a call with')),
+            h('p', { class: 'call-head__eyebrow' }, this.liveDot, this.statusEl = h('span', { class: 'call-head__status' }, 'On a call with')),
             this.titleEl, this.roleEl, this.scenarioEl),
           h('div', { class: 'call-head__actions' }, this.giveUp)),
         h('section', { class: 'chat', 'aria-labelledby': 'chat-heading' },
@@ -848,6 +848,8 @@ class Call {
       panel.dataset.mode = 'ended';
       heading.textContent = 'The call has ended';
       this.giveUp.hidden = true;
+      this.el.dataset.ended = 'true';
+      this.statusEl.textContent = 'Call ended with';
       const e = this.ending;
       const key = e ? e.outcome : this.status;
       const link = h('a', { id: 'see-debrief', class: 'btn btn--primary btn--lg', href: `#/a/${encodeURIComponent(this.attemptId)}/debrief` },

@@ -78,7 +78,8 @@ export function moodChart(series, { who = 'The client', width = 720 } = {}) {
       legendKey(MARKERS[si % MARKERS.length], si % 2 === 1),
       h('span', null, h('strong', null, m.label), ` · ${m.good === 'high' ? 'higher' : 'lower'} is better`))));
 
-  const table = h('table', { class: 'vh' },
+  // .vh on a wrapper: a table keeps its content width and would widen the page.
+  const table = h('div', { class: 'vh' }, h('table', null,
     h('caption', null, `${title}: values after each turn`),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Turn'), series.map((m) => h('th', { scope: 'col' }, m.label)))),
     h('tbody', null, Array.from({ length: n + 1 }, (_, i) =>
@@ -86,7 +87,7 @@ export function moodChart(series, { who = 'The client', width = 720 } = {}) {
         series.map((m) => {
           const p = m.points[i];
           return h('td', null, p ? `${fmt(p.value)}${p.band ? ` (${p.band})` : ''}` : '–');
-        })))));
+        }))))));
 
   return h('figure', { class: 'chart-figure', id },
     legend,

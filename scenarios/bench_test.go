@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
+
 	"parley/engine"
 )
 
@@ -78,5 +80,25 @@ func TestGeneratedScenarioLoads(t *testing.T) {
 	diags, sc := Lint(File{Name: "generated.toml", Src: generated(50)}, engine.Limits{MaxStates: 20_000})
 	if sc == nil {
 		t.Fatal(diags)
+	}
+}
+
+// BenchmarkTOMLDecodeOnly1000 is the floor under BenchmarkLoad1000: the
+// TOML library decoding the same file, before any of Parley's work.
+func BenchmarkTOMLDecodeOnly1000(b *testing.B) {
+	src := string(generated(1000))
+	for i := 0; i < b.N; i++ {
+		var raw map[string]any
+		if _, err := toml.Decode(src, &raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIndexOnly1000 is the position index alone.
+func BenchmarkIndexOnly1000(b *testing.B) {
+	src := generated(1000)
+	for i := 0; i < b.N; i++ {
+		indexPositions(src)
 	}
 }

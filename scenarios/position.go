@@ -39,6 +39,7 @@ type entryPos struct {
 // posIndex maps paths of a TOML document to where they stand.
 type posIndex struct {
 	entries map[string]entryPos
+	buf     []byte // reused for lookups: m[string(buf)] does not allocate
 }
 
 // tomlName writes a path as TOML would: keys joined with dots, quoted where
@@ -50,11 +51,29 @@ func pathKey(path []string) string {
 	return strings.Join(path, "\x00") // NUL cannot appear in a scenario: the loader refuses it
 }
 
+// appendPathKey appends pathKey(path) to b.
+func appendPathKey(b []byte, path []string) []byte {
+	for i, k := range path {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, k...)
+	}
+	return b
+}
+
+// find looks path up without allocating.
+func (x *posIndex) find(path []string) (entryPos, bool) {
+	x.buf = appendPathKey(x.buf[:0], path)
+	w, ok := x.entries[string(x.buf)]
+	return w, ok
+}
+
 // lookup returns where path stands, or where its nearest recorded ancestor
 // does, or 1:1.
 func (x *posIndex) lookup(path []string) entryPos {
 	for n := len(path); n > 0; n-- {
-		if w, ok := x.entries[pathKey(path[:n])]; ok {
+		if w, ok := x.find(path[:n]); ok {
 			return w
 		}
 	}
@@ -64,7 +83,7 @@ func (x *posIndex) lookup(path []string) entryPos {
 
 // has reports whether path was recorded.
 func (x *posIndex) has(path []string) bool {
-	_, ok := x.entries[pathKey(path)]
+	_, ok := x.find(path)
 	return ok
 }
 

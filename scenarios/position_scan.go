@@ -10,11 +10,17 @@ import (
 // stands. It is meant for text the TOML decoder accepts; on anything else it
 // still ends, in time linear in the input, with a best-effort index. It fails
 // only when the text nests deeper than maxNesting (a *depthError).
+// estimateEntries guesses how many paths src records (keys, headers and
+// array items), so the index is sized once instead of growing.
+func estimateEntries(src []byte) int {
+	return bytes.Count(src, []byte("=")) + bytes.Count(src, []byte("[")) + bytes.Count(src, []byte(","))
+}
+
 func indexPositions(src []byte) (*posIndex, error) {
 	s := &tomlScanner{
 		src:    src,
 		lines:  newLineIndex(src),
-		index:  &posIndex{entries: make(map[string]entryPos)},
+		index:  &posIndex{entries: make(map[string]entryPos, estimateEntries(src))},
 		arrays: make(map[string]int),
 	}
 	s.document()

@@ -51,6 +51,13 @@ func newCatalog(list []Scenario, st Store, compile Compiler) (*catalog, error) {
 	return c, nil
 }
 
+// warm explores every scenario on offer once (Config.WarmUp).
+func (c *catalog) warm() {
+	for _, s := range c.list {
+		s.Compiled.Analysis()
+	}
+}
+
 // current is the scenario on offer with this id.
 func (c *catalog) current(id string) (*engine.Scenario, bool) {
 	sc, ok := c.byID[id]

@@ -66,7 +66,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadOptions, error) {
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long the trainees play; every loop stops by itself then")
 	fs.DurationVar(&o.ramp, "ramp", 0, "spread the trainees' connection starts evenly over this long")
 	fs.IntVar(&o.idle, "idle", 1000, fmt.Sprintf("idle connected sessions, each with an attempt started, to measure server memory per session (in-process only; 0 skips; at most %d)", maxIdleSessions))
-	fs.IntVar(&o.floorN, "floor", 500, "iterations of the floor measurements (websocket echo, SQLite commit with fsync); 0 skips them")
+	fs.IntVar(&o.floorN, "floor", 500, "iterations of the floor measurements (websocket echo, SQLite commit with fsync), half before the load and half after; 0 skips them")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed for the trainees' choices; 0 picks one")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase (server and trainees) to this file")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile taken while the idle sessions are connected to this file")
@@ -102,7 +102,7 @@ func checkLoadOptions(o loadOptions, rest []string) error {
 // returned even when a phase fails, with what was measured so far.
 func runLoadtest(ctx context.Context, o loadOptions, log *slog.Logger) (*loadReport, error) {
 	rep := &loadReport{opts: o, started: time.Now(), loadBefore: loadAverage()}
-	rep.openFiles = raiseOpenFiles(uint64(2*o.trainees+o.idle+256), log)
+	rep.openFiles = raiseOpenFiles(openFilesNeeded(o), log)
 	tg, err := openTarget(ctx, o.url, log)
 	if err != nil {
 		return nil, err
@@ -118,6 +118,16 @@ func runLoadtest(ctx context.Context, o loadOptions, log *slog.Logger) (*loadRep
 	return rep, err
 }
 
+// openFilesNeeded estimates this process's descriptors: a websocket per
+// trainee, and in-process the server's end of it and of each idle session
+// too, plus some for HTTP, the database and the floor.
+func openFilesNeeded(o loadOptions) uint64 {
+	if o.url != "" {
+		return uint64(o.trainees + 256)
+	}
+	return uint64(2*o.trainees + o.idle + 256)
+}
+
 // exercise runs the measuring phases against a running target: the floor,
 // idle memory, then the trainees.
 func exercise(ctx context.Context, tg *target, o loadOptions, rep *loadReport, log *slog.Logger) error {
@@ -125,11 +135,9 @@ func exercise(ctx context.Context, tg *target, o loadOptions, rep *loadReport, l
 	if err != nil {
 		return err
 	}
-	if o.floorN > 0 {
-		log.Info("measuring the floor", "iterations", o.floorN, "db_dir", tg.dir)
-		if rep.floor, err = measureFloor(ctx, tg.dir, o.floorN); err != nil {
-			return err
-		}
+	before, err := floorHalf(ctx, tg, o.floorN-o.floorN/2, log)
+	if err != nil {
+		return err
 	}
 	if o.idle > 0 && tg.st != nil {
 		log.Info("measuring memory per idle session", "sessions", o.idle)
@@ -137,7 +145,21 @@ func exercise(ctx context.Context, tg *target, o loadOptions, rep *loadReport, l
 			return err
 		}
 	}
-	return loadPhase(ctx, tg, o, scenarioIDs, rep, log)
+	if err := loadPhase(ctx, tg, o, scenarioIDs, rep, log); err != nil {
+		return err
+	}
+	after, err := floorHalf(ctx, tg, o.floorN/2, log)
+	rep.floor = before.pool(after)
+	return err
+}
+
+// floorHalf measures n iterations of the floor (none when n is 0).
+func floorHalf(ctx context.Context, tg *target, n int, log *slog.Logger) (floorSamples, error) {
+	if n == 0 {
+		return floorSamples{}, nil
+	}
+	log.Info("measuring the floor", "iterations", n, "db_dir", tg.dir)
+	return measureFloor(ctx, tg.dir, n)
 }
 
 // loadPhase runs the trainees, with the group-commit counters and an
@@ -147,10 +169,11 @@ func loadPhase(ctx context.Context, tg *target, o loadOptions, scenarioIDs []str
 	if err != nil {
 		return err
 	}
-	before := tg.stats()
+	before, cpu := tg.stats(), processCPU()
 	log.Info("trainees playing", "trainees", o.trainees, "think", o.think, "duration", o.duration, "ramp", o.ramp)
 	rep.load = runTrainees(ctx, newLoadEnv(tg, o, scenarioIDs))
 	rep.commits = tg.stats().minus(before)
+	rep.load.cpu = processCPU() - cpu
 	return stopProfile()
 }
 

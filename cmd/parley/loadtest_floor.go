@@ -8,7 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,37 +21,64 @@ import (
 const floorWarmup = 20
 
 // floorResult is the cost of the two things a reply cannot avoid: one
-// websocket round trip and one commit with fsync.
+// websocket round trip and one commit with fsync. Half the iterations run
+// before the load and half after, pooled, so that a drift in the machine's
+// other load during the run shows (before and after) and evens out.
 type floorResult struct {
-	frameSize int
-	echo      latencySummary
-	commit    latencySummary
+	frameSize     int
+	echo          latencySummary
+	commit        latencySummary
+	before, after time.Duration // echo p50 + commit p50 of each half
 }
 
 // total is echo p50 + commit p50.
 func (f floorResult) total() time.Duration { return f.echo.p50 + f.commit.p50 }
 
+// floorSamples are the raw timings of one half of the floor.
+type floorSamples struct {
+	frameSize    int
+	echo, commit []time.Duration
+}
+
+func (s floorSamples) total() time.Duration {
+	return summarize(s.echo).p50 + summarize(s.commit).p50
+}
+
+// pool merges the halves measured before and after the load.
+func (s floorSamples) pool(after floorSamples) floorResult {
+	r := floorResult{frameSize: s.frameSize, before: s.total(), after: after.total()}
+	r.echo = summarize(append(slices.Clone(s.echo), after.echo...))
+	r.commit = summarize(append(slices.Clone(s.commit), after.commit...))
+	return r
+}
+
 // measureFloor measures n websocket echoes of a choose-sized frame and n
-// single-row SQLite commits in dir (the disk of the server's database).
-func measureFloor(ctx context.Context, dir string, n int) (floorResult, error) {
+// single-row SQLite commits in a new file in dir (the disk of the server's
+// database).
+func measureFloor(ctx context.Context, dir string, n int) (floorSamples, error) {
 	frame, _ := json.Marshal(loadFrame{Type: "choose", Seq: 12, Attempt: strings.Repeat("0f", 16), Reply: "acknowledge-the-delay"})
 	echo, err := echoFloor(ctx, frame, n)
 	if err != nil {
-		return floorResult{}, err
+		return floorSamples{}, err
 	}
-	commit, err := commitFloor(ctx, filepath.Join(dir, "floor.db"), n)
+	db, err := os.CreateTemp(dir, "floor-*.db")
 	if err != nil {
-		return floorResult{}, err
+		return floorSamples{}, fmt.Errorf("floor: %w", err)
 	}
-	return floorResult{frameSize: len(frame), echo: echo, commit: commit}, nil
+	_ = db.Close()
+	commit, err := commitFloor(ctx, db.Name(), n)
+	if err != nil {
+		return floorSamples{}, err
+	}
+	return floorSamples{frameSize: len(frame), echo: echo, commit: commit}, nil
 }
 
 // echoFloor times n round trips of frame through a bare gorilla echo
 // server on loopback.
-func echoFloor(ctx context.Context, frame []byte, n int) (latencySummary, error) {
+func echoFloor(ctx context.Context, frame []byte, n int) ([]time.Duration, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return latencySummary{}, fmt.Errorf("floor: %w", err)
+		return nil, fmt.Errorf("floor: %w", err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(echoHandler), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
@@ -58,7 +86,7 @@ func echoFloor(ctx context.Context, frame []byte, n int) (latencySummary, error)
 	base := "http://" + ln.Addr().String()
 	ws, _, err := (&websocket.Dialer{HandshakeTimeout: 5 * time.Second}).DialContext(ctx, wsURL(base), http.Header{"Origin": {base}})
 	if err != nil {
-		return latencySummary{}, fmt.Errorf("floor: dial the echo server: %w", err)
+		return nil, fmt.Errorf("floor: dial the echo server: %w", err)
 	}
 	defer ws.Close()
 	_ = ws.SetReadDeadline(time.Now().Add(time.Minute))
@@ -89,19 +117,19 @@ func echoHandler(w http.ResponseWriter, r *http.Request) {
 
 // commitFloor times n transactions of one single-row insert each, with
 // the store's durability settings (WAL, synchronous=FULL), in a fresh file.
-func commitFloor(ctx context.Context, path string, n int) (latencySummary, error) {
+func commitFloor(ctx context.Context, path string, n int) ([]time.Duration, error) {
 	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
 	if err != nil {
-		return latencySummary{}, fmt.Errorf("floor: %w", err)
+		return nil, fmt.Errorf("floor: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, "CREATE TABLE floor (id INTEGER PRIMARY KEY, body BLOB NOT NULL) STRICT"); err != nil {
-		return latencySummary{}, fmt.Errorf("floor: %w", err)
+		return nil, fmt.Errorf("floor: %w", err)
 	}
 	ins, err := db.PrepareContext(ctx, "INSERT INTO floor (body) VALUES (?)")
 	if err != nil {
-		return latencySummary{}, fmt.Errorf("floor: %w", err)
+		return nil, fmt.Errorf("floor: %w", err)
 	}
 	defer ins.Close()
 	body := make([]byte, 512) // about a turn's event
@@ -126,19 +154,19 @@ func checkSynchronousFull(ctx context.Context, db *sql.DB) error {
 }
 
 // timeN runs fn floorWarmup times, then n timed times.
-func timeN(n int, fn func() error) (latencySummary, error) {
+func timeN(n int, fn func() error) ([]time.Duration, error) {
 	for range floorWarmup {
 		if err := fn(); err != nil {
-			return latencySummary{}, fmt.Errorf("floor: %w", err)
+			return nil, fmt.Errorf("floor: %w", err)
 		}
 	}
 	ds := make([]time.Duration, n)
 	for i := range ds {
 		start := time.Now()
 		if err := fn(); err != nil {
-			return latencySummary{}, fmt.Errorf("floor: %w", err)
+			return nil, fmt.Errorf("floor: %w", err)
 		}
 		ds[i] = time.Since(start)
 	}
-	return summarize(ds), nil
+	return ds, nil
 }

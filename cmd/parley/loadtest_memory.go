@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -180,19 +181,11 @@ type idleOpener struct {
 func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*loadConn, error) {
 	conns := make([]*loadConn, n)
 	errs := make([]error, n)
-	var next sync.Mutex
-	i := 0
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
-			for {
-				next.Lock()
-				k := i
-				i++
-				next.Unlock()
-				if k >= n {
-					return
-				}
+			for k := int(next.Add(1) - 1); k < n; k = int(next.Add(1) - 1) {
 				conns[k], errs[k] = op.open(ctx, k)
 			}
 		})

@@ -15,18 +15,21 @@ import (
 // loadResult merges what every trainee saw.
 type loadResult struct {
 	rtt      latencySummary
+	steady   latencySummary // round trips of chooses sent after the ramp
 	acked    []ackedTurn
 	errors   map[string]int
 	started  int
 	finished int
 	elapsed  time.Duration
+	cpu      time.Duration // this process's CPU time during the load
 }
 
 func mergeResults(results []traineeResult, elapsed time.Duration) loadResult {
 	out := loadResult{errors: map[string]int{}, elapsed: elapsed}
-	var rtts []time.Duration
+	var rtts, steady []time.Duration
 	for _, r := range results {
 		rtts = append(rtts, r.rtts...)
+		steady = append(steady, r.steady...)
 		out.acked = append(out.acked, r.acked...)
 		for k, n := range r.errors {
 			out.errors[k] += n
@@ -34,7 +37,7 @@ func mergeResults(results []traineeResult, elapsed time.Duration) loadResult {
 		out.started += r.started
 		out.finished += r.finished
 	}
-	out.rtt = summarize(rtts)
+	out.rtt, out.steady = summarize(rtts), summarize(steady)
 	return out
 }
 
@@ -141,18 +144,30 @@ func (r *loadReport) printFloor(w io.Writer) {
 	}
 	fmt.Fprintf(w, "floor echo:    %s  (gorilla echo on loopback, %d-byte frame)\n", f.echo, f.frameSize)
 	fmt.Fprintf(w, "floor commit:  %s  (SQLite WAL, synchronous=FULL, 1 row per transaction)\n", f.commit)
-	fmt.Fprintf(w, "floor:         %s  (echo p50 + commit p50)\n", fmtDur(f.total()))
+	fmt.Fprintf(w, "floor:         %s  (echo p50 + commit p50; before the load %s, after %s)\n",
+		fmtDur(f.total()), fmtDur(f.before), fmtDur(f.after))
 }
 
 func (r *loadReport) printLoad(w io.Writer) {
 	l := r.load
 	fmt.Fprintf(w, "round trip:    %s  (choose sent → ack received)\n", l.rtt)
+	if r.opts.ramp > 0 {
+		fmt.Fprintf(w, "  after ramp:  %s  (chooses sent once every trainee had connected)\n", l.steady)
+	}
 	if r.floor.total() > 0 && l.rtt.n > 0 {
 		fmt.Fprintf(w, "p50 / floor:   %.2f×\n", float64(l.rtt.p50)/float64(r.floor.total()))
 	}
 	rate := float64(len(l.acked)) / l.elapsed.Seconds()
 	fmt.Fprintf(w, "replies:       %d acked, %.1f/s over %v; attempts started %d, finished %d\n",
 		len(l.acked), rate, l.elapsed.Round(time.Millisecond), l.started, l.finished)
+	if l.cpu > 0 && len(l.acked) > 0 {
+		who := "server and trainees"
+		if !r.commits.known {
+			who = "trainees only"
+		}
+		fmt.Fprintf(w, "cpu:           %s per reply, %.2f cores (this process: %s)\n",
+			fmtDur(l.cpu/time.Duration(len(l.acked))), l.cpu.Seconds()/l.elapsed.Seconds(), who)
+	}
 	fmt.Fprintf(w, "errors:        %d\n", l.errorCount())
 	for _, k := range slices.Sorted(maps.Keys(l.errors)) {
 		fmt.Fprintf(w, "  %6d  %s\n", l.errors[k], k)

@@ -46,7 +46,7 @@ func testLogger(t *testing.T) *slog.Logger {
 // real websockets, a real database file.
 func TestLoadtestInProcess(t *testing.T) {
 	useTestBinaryForIdleChild(t)
-	o := loadOptions{trainees: 5, think: 20 * time.Millisecond, duration: 2 * time.Second, idle: 5, floorN: 50}
+	o := loadOptions{trainees: 5, think: 20 * time.Millisecond, duration: 2 * time.Second, idle: 5, floorN: 100}
 	rep, err := runLoadtest(t.Context(), o, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestLoadtestInProcess(t *testing.T) {
 	rep.print(&out)
 	t.Log("\n" + out.String())
 	checkCleanRun(t, rep)
-	if rep.floor.echo.n != 50 || rep.floor.commit.n != 50 || rep.floor.total() <= 0 {
+	if rep.floor.echo.n != 100 || rep.floor.commit.n != 100 || rep.floor.total() <= 0 {
 		t.Errorf("floor not measured: %+v", rep.floor)
 	}
 	if rep.memory == nil || rep.memory.sessions != 5 {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -32,6 +34,7 @@ type loadEnv struct {
 	ramp      time.Duration
 	seed      uint64
 	duration  time.Duration
+	rampEnd   time.Time // set by runTrainees: every trainee has connected by then
 }
 
 func newLoadEnv(tg *target, o loadOptions, scenarioIDs []string) *loadEnv {
@@ -56,6 +59,7 @@ type ackedTurn struct {
 // traineeResult is what one trainee saw.
 type traineeResult struct {
 	rtts     []time.Duration // choose sent → its ack received
+	steady   []time.Duration // the same, for chooses sent once the ramp was over
 	acked    []ackedTurn
 	errors   map[string]int // by kind
 	started  int            // attempts started
@@ -88,6 +92,7 @@ func runTrainees(ctx context.Context, env *loadEnv) loadResult {
 	results := make([]traineeResult, env.trainees)
 	var wg sync.WaitGroup
 	start := time.Now()
+	env.rampEnd = start.Add(env.ramp)
 	for i := range env.trainees {
 		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), name: fmt.Sprintf("Load trainee %d", i+1),
 			stopBy: stopBy, res: traineeResult{errors: map[string]int{}}}
@@ -104,7 +109,9 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 		return t.res
 	}
 	if err := t.connect(ctx); err != nil {
-		t.count(err)
+		if ctx.Err() == nil { // not merely cut short by the end of the run
+			t.count(err)
+		}
 		return t.res
 	}
 	for ctx.Err() == nil {
@@ -185,15 +192,22 @@ func (t *simTrainee) thinkFor(ctx context.Context) bool {
 func (t *simTrainee) choose() error {
 	reply := t.replies[t.rng.IntN(len(t.replies))]
 	seq := t.lastSeq + 1
-	sent := time.Now()
-	if err := t.conn.send(loadFrame{Type: "choose", Seq: seq, Attempt: t.attempt, Reply: reply}); err != nil {
-		return err
-	}
-	turn, err := t.awaitAck(seq)
+	data, err := json.Marshal(loadFrame{Type: "choose", Seq: seq, Attempt: t.attempt, Reply: reply})
 	if err != nil {
 		return err
 	}
-	t.res.rtts = append(t.res.rtts, time.Since(sent))
+	sent := time.Now()
+	if err := t.conn.sendRaw(data); err != nil {
+		return err
+	}
+	turn, acked, err := t.awaitAck(seq)
+	if err != nil {
+		return err
+	}
+	t.res.rtts = append(t.res.rtts, acked.Sub(sent))
+	if sent.After(t.env.rampEnd) {
+		t.res.steady = append(t.res.steady, acked.Sub(sent))
+	}
 	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, cookie: t.cookie})
 	t.lastSeq, t.replies = seq, replyIDs(turn.Replies)
 	if len(t.replies) == 0 {
@@ -202,23 +216,35 @@ func (t *simTrainee) choose() error {
 	return nil
 }
 
-// awaitAck reads the turn frame, then the ack for seq.
-func (t *simTrainee) awaitAck(seq int64) (loadServerFrame, error) {
-	turn, err := t.conn.recv()
+// turnPrefix starts every turn frame: the server writes "type" first.
+var turnPrefix = []byte(`{"type":"turn"`)
+
+// awaitAck reads the turn frame, then the ack for seq, and says when the ack
+// arrived. Both frames are read before either is decoded, so the client's
+// JSON decoding does not count in the round trip.
+func (t *simTrainee) awaitAck(seq int64) (loadServerFrame, time.Time, error) {
+	first, err := t.conn.recvRaw()
 	if err != nil {
-		return turn, err
+		return loadServerFrame{}, time.Time{}, err
 	}
-	if turn.Type != "turn" {
-		return turn, &protocolError{"wanted turn after choose, got " + turn.Type}
+	if !bytes.HasPrefix(first, turnPrefix) {
+		f, err := decodeServerFrame(first)
+		return f, time.Time{}, cmpOr(err, error(&protocolError{"wanted turn after choose, got " + f.Type}))
 	}
-	ack, err := t.conn.recv()
+	second, err := t.conn.recvRaw()
+	acked := time.Now()
 	if err != nil {
-		return turn, err
+		return loadServerFrame{}, acked, err
 	}
-	if ack.Type != "ack" || ack.Seq != seq {
-		return turn, &protocolError{fmt.Sprintf("wanted ack %d after turn, got %s seq %d", seq, ack.Type, ack.Seq)}
+	turn, err := decodeServerFrame(first)
+	if err != nil {
+		return turn, acked, err
 	}
-	return turn, nil
+	ack, err := decodeServerFrame(second)
+	if err == nil && (ack.Type != "ack" || ack.Seq != seq) {
+		err = &protocolError{fmt.Sprintf("wanted ack %d after turn, got %s seq %d", seq, ack.Type, ack.Seq)}
+	}
+	return turn, acked, err
 }
 
 func (t *simTrainee) awaitEnded() error {

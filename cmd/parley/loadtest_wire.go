@@ -69,17 +69,31 @@ func (c *loadConn) send(f loadFrame) error {
 	if err != nil {
 		return err
 	}
+	return c.sendRaw(data)
+}
+
+func (c *loadConn) sendRaw(data []byte) error {
 	_ = c.ws.SetWriteDeadline(c.stopBy)
 	return c.ws.WriteMessage(websocket.TextMessage, data)
 }
 
+// recv reads and decodes the next frame; an error frame is a *frameError.
 func (c *loadConn) recv() (loadServerFrame, error) {
-	_ = c.ws.SetReadDeadline(c.stopBy)
-	var f loadServerFrame
-	_, data, err := c.ws.ReadMessage()
+	data, err := c.recvRaw()
 	if err != nil {
-		return f, err
+		return loadServerFrame{}, err
 	}
+	return decodeServerFrame(data)
+}
+
+func (c *loadConn) recvRaw() ([]byte, error) {
+	_ = c.ws.SetReadDeadline(c.stopBy)
+	_, data, err := c.ws.ReadMessage()
+	return data, err
+}
+
+func decodeServerFrame(data []byte) (loadServerFrame, error) {
+	var f loadServerFrame
 	if err := json.Unmarshal(data, &f); err != nil {
 		return f, &protocolError{"a frame is not JSON: " + err.Error()}
 	}

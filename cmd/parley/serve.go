@@ -121,7 +121,7 @@ func serverConfig(o serveOptions, log *slog.Logger) (webui.Config, error) {
 	if err != nil {
 		return webui.Config{}, err
 	}
-	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter}
+	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter, WarmUp: true}
 	if o.static != "" {
 		if info, err := os.Stat(o.static); err != nil || !info.IsDir() {
 			return webui.Config{}, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.static)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"syscall"
+	"time"
 )
 
 // raiseOpenFiles raises the soft limit on open files towards need, up to
@@ -29,4 +30,13 @@ func raiseOpenFiles(need uint64, log *slog.Logger) string {
 		log.Warn("the open-files hard limit is below what this run needs; raise it (ulimit -Hn)", "hard", lim.Max, "need", need)
 	}
 	return fmt.Sprintf("soft limit raised from %d to %d (hard %d); need about %d", was, lim.Cur, lim.Max, need)
+}
+
+// processCPU is the CPU time (user + system) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -24,6 +24,7 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 	c.nodes()
 	c.rules()
 	c.endings()
+	c.sc.keyReply = c.exprs.readsReply
 	for t := range len(c.sc.nodes) + len(c.sc.endings) {
 		c.sc.boxed = append(c.sc.boxed, c.sc.targetID(target(t)))
 	}
@@ -229,6 +230,9 @@ func (c *compiler) nodes() {
 }
 
 func (c *compiler) lines(specs []LineSpec, where string) []line {
+	// What the client says never changes what happens next, so a line that
+	// reads reply does not make the last reply part of the exploration key.
+	defer func(before bool) { c.exprs.readsReply = before }(c.exprs.readsReply)
 	var out []line
 	for i, ls := range specs {
 		l := line{variants: ls.Variants}
@@ -330,11 +334,16 @@ func (c *compiler) compile(e Expr, want exprKind, what string) *vm.Program {
 }
 
 func (c *compiler) rules() {
+	seen := map[string]bool{}
 	for i, rs := range c.spec.Rules {
 		name := rs.ID
 		if name == "" {
 			name = fmt.Sprintf("#%d", i+1)
 		}
+		if seen[name] {
+			c.errorf(rs.Pos, "duplicate-id", "two rules have id %q; rule ids must be unique, since attempts record which once rules fired by id", name)
+		}
+		seen[name] = true
 		where := fmt.Sprintf("rule %q", name)
 		r := rule{id: name, to: noTarget, once: -1, say: rs.Say}
 		if rs.When.Empty() {

@@ -35,6 +35,8 @@ func TestCompileProblems(t *testing.T) {
 			`8:14: error: unknown-competency: reply "own" of node "open" scores "commerce", which is not a competency; use one of listening, empathy, boundaries, ownership, or declare [competencies.commerce]`},
 		{"single = in a condition", func(s *Spec) { s.Rules[1].When = Expr{Src: "asked = 0", Pos: Pos{5, 9}} },
 			`error: expr-syntax: the condition of rule "gone": unexpected token Operator("="); to compare, write == (a single = is not allowed in expressions)`},
+		{"duplicate rule id", func(s *Spec) { s.Rules[1].ID = "not-listening"; s.Rules[1].Pos = Pos{50, 1} },
+			`50:1: error: duplicate-id: two rules have id "not-listening"; rule ids must be unique, since attempts record which once rules fired by id`},
 		{"mood start out of range", func(s *Spec) { s.Mood[1].Start = 120; s.Mood[1].Pos = Pos{20, 1} },
 			`20:1: error: mood-bounds: mood "trust" starts at 120, outside its range 0..100; move start or widen the range`},
 	}

@@ -105,7 +105,7 @@ type explorer struct {
 
 // visit explores from m and returns its state index.
 func (x *explorer) visit(m *machine, depth int) int32 {
-	x.key = encodeMachine(x.key[:0], m)
+	x.key = encodeMachine(x.key[:0], m, x.sc.keyReply)
 	if i, ok := x.a.index[string(x.key)]; ok {
 		return i
 	}
@@ -201,8 +201,11 @@ func (x *explorer) machine(depth int) *machine {
 }
 
 // encode writes the parts of m that decide the future as a map key.
-func encodeMachine(b []byte, m *machine) []byte {
+func encodeMachine(b []byte, m *machine, withReply bool) []byte {
 	b = binary.AppendUvarint(b, uint64(m.at))
+	if withReply {
+		b = appendValue(b, m.reply)
+	}
 	for _, f := range m.mood {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 	}

@@ -73,3 +73,30 @@ func TestDebriefFindsWhereTraineeLeftIdeal(t *testing.T) {
 		t.Errorf("debrief ending %v scores %+v", d.Ending, d.Scores)
 	}
 }
+
+// TestExploreKeepsStatesThatDifferOnlyInTheLastReply: a condition may read
+// reply, so two arrivals at a node by different replies are different
+// states, whichever is explored first.
+func TestExploreKeepsStatesThatDifferOnlyInTheLastReply(t *testing.T) {
+	e := func(s string) Expr { return Expr{Src: s} }
+	spec := &Spec{ID: "reply-key", Version: "v1",
+		Nodes: []NodeSpec{
+			{ID: "open", Lines: []LineSpec{{Variants: []string{"Hi."}}}, Replies: []ReplySpec{
+				{ID: "bad", Text: "Bad.", Next: []Branch{{Goto: "m"}}},
+				{ID: "good", Text: "Good.", Next: []Branch{{Goto: "m"}}},
+			}},
+			{ID: "m", Lines: []LineSpec{{Variants: []string{"So?"}}}, Replies: []ReplySpec{
+				{ID: "plain", Text: "Plain.", Points: []Points{{"empathy", 1, Pos{}}}, Next: []Branch{{Goto: "end"}}},
+				{ID: "reward", Text: "Reward.", When: e("reply == 'good'"), Points: []Points{{"empathy", 5, Pos{}}}, Next: []Branch{{Goto: "end"}}},
+			}},
+		},
+		Endings: []EndingSpec{{ID: "end", Title: "End", Outcome: "resolved", Text: "."}},
+	}
+	a := mustCompile(t, spec).Explore(Limits{})
+	if a.Best[1] != 5 {
+		t.Errorf("best empathy = %d, want 5 (good → reward)", a.Best[1])
+	}
+	if want := []Step{{"open", "good"}, {"m", "reward"}}; !reflect.DeepEqual(a.Ideal, want) {
+		t.Errorf("ideal = %v, want %v", a.Ideal, want)
+	}
+}

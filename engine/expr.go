@@ -55,7 +55,14 @@ func (k exprKind) String() string {
 type exprCompiler struct {
 	env   map[string]any
 	opts  [3][]expr.Option // per exprKind
-	cache map[exprKey]*vm.Program
+	cache map[exprKey]compiled
+	// readsReply is set once any expression compiled so far reads reply.
+	readsReply bool
+}
+
+type compiled struct {
+	prog       *vm.Program
+	readsReply bool
 }
 
 type exprKey struct {
@@ -76,7 +83,7 @@ func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
 	for _, v := range vars {
 		env[v.Name] = v.Default
 	}
-	c := &exprCompiler{env: env, cache: map[exprKey]*vm.Program{}}
+	c := &exprCompiler{env: env, cache: map[exprKey]compiled{}}
 	for k := range c.opts {
 		c.opts[k] = c.options(exprKind(k))
 	}
@@ -92,8 +99,9 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	if strings.TrimSpace(e.Src) == "" {
 		return nil, &Problem{e.Pos, Error, "expr-syntax", what + " is empty; write an expression or remove the key"}
 	}
-	if prog, ok := c.cache[exprKey{e.Src, want}]; ok {
-		return prog, nil
+	if hit, ok := c.cache[exprKey{e.Src, want}]; ok {
+		c.readsReply = c.readsReply || hit.readsReply
+		return hit.prog, nil
 	}
 	tree, err := parser.Parse(e.Src)
 	if err != nil {
@@ -110,7 +118,10 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 		}
 		return nil, exprProblem(e, code, what, err)
 	}
-	c.cache[exprKey{e.Src, want}] = prog
+	v := &allowVisitor{}
+	ast.Walk(&tree.Node, v)
+	c.cache[exprKey{e.Src, want}] = compiled{prog, v.readsReply}
+	c.readsReply = c.readsReply || v.readsReply
 	return prog, nil
 }
 
@@ -142,11 +153,15 @@ func checkAllowed(e Expr, root ast.Node, what string) *Problem {
 }
 
 type allowVisitor struct {
-	bad string
-	at  file.Location
+	bad        string
+	at         file.Location
+	readsReply bool
 }
 
 func (v *allowVisitor) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok && id.Value == nameReply {
+		v.readsReply = true
+	}
 	if v.bad != "" {
 		return
 	}

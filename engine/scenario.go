@@ -38,6 +38,9 @@ type Scenario struct {
 	targets map[string]target // node and ending ids
 	boxed   []any             // every target id as an interface value, built once
 	onces   int               // number of once flags (replies and rules)
+	// keyReply: some condition or effect reads reply, so the last reply is
+	// part of what decides the future (and of the exploration key).
+	keyReply bool
 
 	analysisOnce sync.Once
 	analysis     *Analysis

@@ -49,9 +49,9 @@ type Config struct {
 	// Identity says who a request comes from. Nil means a CookieIdentity
 	// over the store.
 	Identity Identity
-	// WarmUp explores every scenario before serving (0.2-0.5 s each for the
-	// bundled ones), so the first trainee to reach an ending does not wait
-	// for the analysis that scores it. Tests leave it off to start fast.
+	// WarmUp has New explore every scenario (0.2-0.5 s each for the bundled
+	// ones), so the first trainee to reach an ending does not wait for the
+	// analysis that scores it. Tests leave it off to start fast.
 	WarmUp bool
 }
 
@@ -102,6 +102,9 @@ func New(cfg Config, st Store, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.WarmUp {
+		cat.warm() // CPU only, before anyone can connect
+	}
 	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
@@ -120,9 +123,6 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err := s.cat.publish(ctx); err != nil {
 		_ = ln.Close()
 		return fmt.Errorf("webui: %w", err)
-	}
-	if s.cfg.WarmUp {
-		s.cat.warm()
 	}
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}

@@ -101,6 +101,7 @@ func (c *catalog) version(ctx context.Context, version string) (*engine.Scenario
 		return prev, nil
 	}
 	c.versions[version] = sc
+	go sc.Analysis() // explore it now, not inside the first ending's lock
 	return sc, nil
 }
 

@@ -225,8 +225,13 @@ func TestSweepAbandonsIdleAttempts(t *testing.T) {
 	g.choose("ask") // not idle long enough: still active
 
 	offset = webui.DefaultAbandonAfter + time.Hour
+	c.resume(g.id) // a read keeps the session warm in memory but is no activity
 	if err := h.srv.Sweep(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	// The next read already shows it, though the session was live in memory.
+	if s := c.resume(g.id); s.snap.Attempt.Status != "abandoned" {
+		t.Fatalf("status %s on the first read after the sweep, want abandoned", s.snap.Attempt.Status)
 	}
 	c.send(map[string]any{"type": "choose", "seq": g.seq + 1, "attempt": g.id, "reply": "own"})
 	c.expectError("not_active")

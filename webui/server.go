@@ -151,7 +151,10 @@ func (s *Server) shutdown(hs *http.Server) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = errors.Join(err, hs.Close())
 	}
-	if n := s.hub.goAway(ctx); n > 0 {
+	// The websockets get their own grace period, whatever HTTP used up.
+	wsCtx, wsCancel := context.WithTimeout(context.Background(), s.cfg.ShutdownWait)
+	defer wsCancel()
+	if n := s.hub.goAway(wsCtx); n > 0 {
 		s.log.Warn("websockets did not close in time and were cut", "count", n)
 	}
 	if err != nil {

@@ -16,6 +16,11 @@ func (s *Server) Sweep(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sweep: mark idle attempts abandoned: %w", err)
 	}
+	if n > 0 {
+		// Sessions kept warm by reads still say "active": drop every unlocked
+		// one, so the next message reloads its attempt as stored.
+		evicted += s.live.evictIdle(now)
+	}
 	if n > 0 || evicted > 0 {
 		s.log.Info("sweep", "abandoned", n, "evicted_from_memory", evicted)
 	}

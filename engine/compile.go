@@ -199,7 +199,7 @@ func (c *compiler) suggest(id string) string {
 func suggestFrom(id string, candidates []string) string {
 	best, bestD := "", 4
 	for _, cand := range candidates {
-		if d := editDistance(id, cand); d < bestD {
+		if d := EditDistance(id, cand); d < bestD {
 			best, bestD = cand, d
 		}
 	}
@@ -370,23 +370,33 @@ func (c *compiler) endings() {
 	}
 }
 
-// editDistance is the Levenshtein distance, for "did you mean" hints.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
+// EditDistance is the edit distance between a and b, in bytes, counting a
+// swap of two neighbours as one edit (optimal string alignment).
+func EditDistance(a, b string) int {
+	older, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
 		cur[0] = i
 		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = editStep(older, prev, cur, a, b, i, j)
 		}
-		prev = cur
+		older, prev, cur = prev, cur, older
 	}
 	return prev[len(b)]
+}
+
+// editStep is the distance between a[:i] and b[:j], given the rows for a[:i-2]
+// (older), a[:i-1] (prev) and a[:i] up to j-1 (cur).
+func editStep(older, prev, cur []int, a, b string, i, j int) int {
+	cost := 1
+	if a[i-1] == b[j-1] {
+		cost = 0
+	}
+	d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+	if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+		d = min(d, older[j-2]+1)
+	}
+	return d
 }

@@ -66,6 +66,11 @@ type Mood struct {
 	Good        string
 }
 
+// Reading describes the mood at value v.
+func (m *Mood) Reading(v float64) MoodReading {
+	return MoodReading{Name: m.Name, Label: m.Label, Value: v, Min: m.Min, Max: m.Max, Band: m.Band(v), Good: m.Good}
+}
+
 // Band returns the label for value v.
 func (m *Mood) Band(v float64) string {
 	for _, b := range m.Bands {

@@ -202,9 +202,7 @@ func (s *Session) Replies() ([]Choice, error) {
 func (s *Session) Mood() []MoodReading {
 	out := make([]MoodReading, len(s.sc.Mood))
 	for i := range s.sc.Mood {
-		md := &s.sc.Mood[i]
-		out[i] = MoodReading{Name: md.Name, Label: md.Label, Value: s.m.mood[i], Min: md.Min, Max: md.Max,
-			Band: md.Band(s.m.mood[i]), Good: md.Good}
+		out[i] = s.sc.Mood[i].Reading(s.m.mood[i])
 	}
 	return out
 }

@@ -318,41 +318,10 @@ func nearestName(s string, candidates []string) string {
 		if len(s) > 2*len(c) {
 			continue
 		}
-		d := editDistance(strings.ToLower(s), c)
+		d := engine.EditDistance(strings.ToLower(s), c)
 		if d < bestDist && (d <= 1 || d == 2 && len(c) >= 6) {
 			best, bestDist = c, d
 		}
 	}
 	return best
-}
-
-// editDistance is the edit distance between a and b, in bytes, counting a
-// swap of two neighbours as one edit (optimal string alignment).
-func editDistance(a, b string) int {
-	older, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cur[j] = editStep(older, prev, cur, a, b, i, j)
-		}
-		older, prev, cur = prev, cur, older
-	}
-	return prev[len(b)]
-}
-
-// editStep is the distance between a[:i] and b[:j], given the rows for a[:i-2]
-// (older), a[:i-1] (prev) and a[:i] up to j-1 (cur).
-func editStep(older, prev, cur []int, a, b string, i, j int) int {
-	cost := 1
-	if a[i-1] == b[j-1] {
-		cost = 0
-	}
-	d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-	if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-		d = min(d, older[j-2]+1)
-	}
-	return d
 }

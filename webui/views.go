@@ -102,14 +102,13 @@ func moodAfter(sc *engine.Scenario, changes []engine.MoodChange) []engine.MoodRe
 	out := make([]engine.MoodReading, 0, len(sc.Mood))
 	for i := range sc.Mood {
 		md := &sc.Mood[i]
-		r := engine.MoodReading{Name: md.Name, Label: md.Label, Value: md.Start, Min: md.Min, Max: md.Max, Good: md.Good}
+		v := md.Start
 		for _, c := range changes {
 			if c.Name == md.Name {
-				r.Value = c.To
+				v = c.To
 			}
 		}
-		r.Band = md.Band(r.Value)
-		out = append(out, r)
+		out = append(out, md.Reading(v))
 	}
 	return out
 }

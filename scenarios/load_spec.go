@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"regexp"
 
 	"parley/engine"
 )
@@ -46,16 +47,22 @@ func (l *specLoader) minutes(top tomlTable) int {
 
 // competencies decodes [competencies.NAME] tables, in file order.
 func (l *specLoader) competencies(top tomlTable) []engine.CompetencySpec {
-	t, ok := l.sub(top, "competencies", byName, "[competencies]")
+	return namedTables(l, top, "competencies", "competency", "competency", idNamePattern, l.competency)
+}
+
+// namedTables decodes the [key.NAME] tables under top, in file order, each
+// with decode: kind is their table kind (which keys they accept), what names
+// one of them in messages, pattern is what a NAME must look like.
+func namedTables[T any](l *specLoader, top tomlTable, key, kind, what string, pattern *regexp.Regexp, decode func(tomlTable, string) T) []T {
+	t, ok := l.sub(top, key, byName, "["+key+"]")
 	if !ok {
 		return nil
 	}
-	var out []engine.CompetencySpec
+	var out []T
 	for _, name := range l.keys(t) {
-		l.checkName(t, name, "competency", idNamePattern)
-		c, ok := l.sub(t, name, "competency", "["+tomlName(t.at(name))+"]")
-		if ok {
-			out = append(out, l.competency(c, name))
+		l.checkName(t, name, what, pattern)
+		if sub, ok := l.sub(t, name, kind, "["+tomlName(t.at(name))+"]"); ok {
+			out = append(out, decode(sub, name))
 		}
 	}
 	return out

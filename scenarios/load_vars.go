@@ -22,19 +22,7 @@ var (
 
 // moods decodes [mood.NAME] tables, in file order.
 func (l *specLoader) moods(top tomlTable) []engine.MoodSpec {
-	t, ok := l.sub(top, "mood", byName, "[mood]")
-	if !ok {
-		return nil
-	}
-	var out []engine.MoodSpec
-	for _, name := range l.keys(t) {
-		l.checkName(t, name, "mood variable", varNamePattern)
-		m, ok := l.sub(t, name, "mood", "["+tomlName(t.at(name))+"]")
-		if ok {
-			out = append(out, l.mood(m, name))
-		}
-	}
-	return out
+	return namedTables(l, top, "mood", "mood", "mood variable", varNamePattern, l.mood)
 }
 
 func (l *specLoader) mood(t tomlTable, name string) engine.MoodSpec {

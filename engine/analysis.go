@@ -137,7 +137,7 @@ func (x *explorer) ideal() {
 // the session is now. ok is false when the session is in a state the
 // exploration did not reach (started elsewhere, or exploration was cut).
 func (a *Analysis) IdealReply(s *Session) (Choice, bool) {
-	key := encodeMachine(nil, &s.m, a.sc.keyReply)
+	key := encodeMachine(nil, &s.m, a.sc)
 	i, found := a.index[string(key)]
 	if !found || a.states[i].best < 0 {
 		return Choice{}, false

@@ -25,6 +25,7 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 	c.rules()
 	c.endings()
 	c.sc.keyReply = c.exprs.readsReply
+	c.sc.keyVisits = c.exprs.readsVisits
 	for t := range len(c.sc.nodes) + len(c.sc.endings) {
 		c.sc.boxed = append(c.sc.boxed, c.sc.targetID(target(t)))
 	}
@@ -32,6 +33,7 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 	if c.problems.HasErrors() {
 		return nil, c.problems
 	}
+	c.sc.keyOnce = c.sc.keyedOnces()
 	return c.sc, c.problems
 }
 

@@ -105,7 +105,7 @@ type explorer struct {
 
 // visit explores from m and returns its state index.
 func (x *explorer) visit(m *machine, depth int) int32 {
-	x.key = encodeMachine(x.key[:0], m, x.sc.keyReply)
+	x.key = encodeMachine(x.key[:0], m, x.sc)
 	if i, ok := x.a.index[string(x.key)]; ok {
 		return i
 	}
@@ -201,9 +201,11 @@ func (x *explorer) machine(depth int) *machine {
 }
 
 // encode writes the parts of m that decide the future as a map key.
-func encodeMachine(b []byte, m *machine, withReply bool) []byte {
+// Only what can change the future is written: see Scenario.keyReply,
+// keyVisits and keyOnce.
+func encodeMachine(b []byte, m *machine, sc *Scenario) []byte {
 	b = binary.AppendUvarint(b, uint64(m.at))
-	if withReply {
+	if sc.keyReply {
 		b = appendValue(b, m.reply)
 	}
 	for _, f := range m.mood {
@@ -212,10 +214,15 @@ func encodeMachine(b []byte, m *machine, withReply bool) []byte {
 	for _, v := range m.vars {
 		b = appendValue(b, v)
 	}
-	for _, n := range m.visits {
-		b = binary.AppendUvarint(b, uint64(n))
+	if sc.keyVisits {
+		for _, n := range m.visits {
+			b = binary.AppendUvarint(b, uint64(n))
+		}
 	}
-	for _, u := range m.used {
+	for i, u := range m.used {
+		if !sc.keyOnce[i] {
+			continue
+		}
 		if u {
 			b = append(b, 1)
 		} else {

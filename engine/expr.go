@@ -58,11 +58,14 @@ type exprCompiler struct {
 	cache map[exprKey]compiled
 	// readsReply is set once any expression compiled so far reads reply.
 	readsReply bool
+	// readsVisits is set once any expression compiled so far reads visits.
+	readsVisits bool
 }
 
 type compiled struct {
-	prog       *vm.Program
-	readsReply bool
+	prog        *vm.Program
+	readsReply  bool
+	readsVisits bool
 }
 
 type exprKey struct {
@@ -101,6 +104,7 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	}
 	if hit, ok := c.cache[exprKey{e.Src, want}]; ok {
 		c.readsReply = c.readsReply || hit.readsReply
+		c.readsVisits = c.readsVisits || hit.readsVisits
 		return hit.prog, nil
 	}
 	tree, err := parser.Parse(e.Src)
@@ -120,8 +124,9 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	}
 	v := &allowVisitor{}
 	ast.Walk(&tree.Node, v)
-	c.cache[exprKey{e.Src, want}] = compiled{prog, v.readsReply}
+	c.cache[exprKey{e.Src, want}] = compiled{prog, v.readsReply, v.readsVisits}
 	c.readsReply = c.readsReply || v.readsReply
+	c.readsVisits = c.readsVisits || v.readsVisits
 	return prog, nil
 }
 
@@ -153,14 +158,16 @@ func checkAllowed(e Expr, root ast.Node, what string) *Problem {
 }
 
 type allowVisitor struct {
-	bad        string
-	at         file.Location
-	readsReply bool
+	bad         string
+	at          file.Location
+	readsReply  bool
+	readsVisits bool
 }
 
 func (v *allowVisitor) Visit(n *ast.Node) {
-	if id, ok := (*n).(*ast.IdentifierNode); ok && id.Value == nameReply {
-		v.readsReply = true
+	if id, ok := (*n).(*ast.IdentifierNode); ok {
+		v.readsReply = v.readsReply || id.Value == nameReply
+		v.readsVisits = v.readsVisits || id.Value == nameVisits
 	}
 	if v.bad != "" {
 		return

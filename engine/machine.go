@@ -71,8 +71,10 @@ func (ev *evaluator) load(m *machine) {
 	for i, v := range ev.sc.Vars {
 		ev.env[v.Name] = m.vars[i]
 	}
-	for t, n := range m.visits {
-		ev.visits[ev.sc.targetID(target(t))] = n
+	if ev.sc.keyVisits {
+		for t, n := range m.visits {
+			ev.visits[ev.sc.targetID(target(t))] = n
+		}
 	}
 	ev.env[nameTurn] = m.turn
 	ev.env[nameReply] = m.reply
@@ -235,6 +237,8 @@ func (ev *evaluator) rules(m *machine, to target, fired []int) (target, []int, e
 func (ev *evaluator) enter(m *machine, to target) {
 	m.at = to
 	m.visits[to]++
-	ev.visits[ev.sc.targetID(to)] = m.visits[to]
+	if ev.sc.keyVisits {
+		ev.visits[ev.sc.targetID(to)] = m.visits[to]
+	}
 	ev.env[nameNode] = ev.sc.boxed[to]
 }

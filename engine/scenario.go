@@ -41,6 +41,12 @@ type Scenario struct {
 	// keyReply: some condition or effect reads reply, so the last reply is
 	// part of what decides the future (and of the exploration key).
 	keyReply bool
+	// keyVisits: some expression (a line's too) reads visits. Otherwise the
+	// visit counts change nothing, so the evaluator does not load them and
+	// exploration does not tell states apart by them.
+	keyVisits bool
+	// keyOnce: per once flag, whether it can change the future (keyedOnces).
+	keyOnce []bool
 
 	analysisOnce sync.Once
 	analysis     *Analysis

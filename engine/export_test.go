@@ -1,0 +1,11 @@
+package engine
+
+// KeyEverything makes sc's exploration tell states apart by every visit
+// count and every once flag, as it did before keyVisits and keyOnce: the
+// reference that the smaller key must agree with.
+func KeyEverything(sc *Scenario) {
+	sc.keyVisits = true
+	for i := range sc.keyOnce {
+		sc.keyOnce[i] = true
+	}
+}

@@ -212,6 +212,7 @@ func suggestFrom(id string, candidates []string) string {
 }
 
 func (c *compiler) nodes() {
+	c.sc.nodes = make([]node, 0, len(c.spec.Nodes))
 	for _, ns := range c.spec.Nodes {
 		n := node{id: ns.ID, pos: ns.Pos}
 		where := fmt.Sprintf("node %q", ns.ID)
@@ -219,7 +220,8 @@ func (c *compiler) nodes() {
 		if len(ns.Replies) == 0 {
 			c.errorf(ns.Pos, "no-replies", "node %q offers no replies; add [[nodes.replies]] or make it an [[endings]] entry", ns.ID)
 		}
-		seen := map[string]bool{}
+		seen := make(map[string]bool, len(ns.Replies))
+		n.replies = make([]reply, 0, len(ns.Replies))
 		for _, rs := range ns.Replies {
 			if seen[rs.ID] {
 				c.errorf(rs.Pos, "duplicate-id", "node %q has two replies with id %q; reply ids must be unique within a node", ns.ID, rs.ID)
@@ -271,6 +273,7 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 	if len(rs.Next) == 0 {
 		c.errorf(rs.Pos, "missing-key", "%s has no next; add next = \"node-id\"", where)
 	}
+	r.next = make([]branch, 0, len(rs.Next))
 	for _, b := range rs.Next {
 		br := branch{to: c.target(b.Goto, b.Pos, where), whenSrc: b.When.Src}
 		if !b.When.Empty() {

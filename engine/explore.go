@@ -219,11 +219,8 @@ func encodeMachine(b []byte, m *machine, sc *Scenario) []byte {
 			b = binary.AppendUvarint(b, uint64(n))
 		}
 	}
-	for i, u := range m.used {
-		if !sc.keyOnce[i] {
-			continue
-		}
-		if u {
+	for _, i := range sc.keyOnce {
+		if m.used[i] {
 			b = append(b, 1)
 		} else {
 			b = append(b, 0)

@@ -5,7 +5,8 @@ package engine
 // reference that the smaller key must agree with.
 func KeyEverything(sc *Scenario) {
 	sc.keyVisits = true
-	for i := range sc.keyOnce {
-		sc.keyOnce[i] = true
+	sc.keyOnce = sc.keyOnce[:0]
+	for i := range sc.onces {
+		sc.keyOnce = append(sc.keyOnce, i)
 	}
 }

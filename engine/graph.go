@@ -104,22 +104,25 @@ func (g Graph) Reachable() map[string]bool {
 // CanFinish lists the nodes from which some ending is reachable in the
 // static graph.
 func (g Graph) CanFinish() map[string]bool {
-	edges := g.edges()
+	from := map[string][]string{} // the edges, reversed
+	for id, tos := range g.edges() {
+		for _, to := range tos {
+			from[to] = append(from[to], id)
+		}
+	}
 	ok := map[string]bool{}
+	var queue []string
 	for _, e := range g.Endings {
 		ok[e.ID] = true
+		queue = append(queue, e.ID)
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, n := range g.Nodes {
-			if ok[n.ID] {
-				continue
-			}
-			for _, to := range edges[n.ID] {
-				if ok[to] {
-					ok[n.ID], changed = true, true
-					break
-				}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, prev := range from[id] {
+			if !ok[prev] {
+				ok[prev] = true
+				queue = append(queue, prev)
 			}
 		}
 	}

@@ -1,11 +1,10 @@
 package engine
 
-// keyedOnces works out which once flags exploration must tell states apart
-// by. A reply's flag is read only at its own node, and is still unset on the
+// keyedOnces lists the once flags exploration must tell states apart by. A reply's flag is read only at its own node, and is still unset on the
 // first visit; so when no path leads back to that node, the flag can never
 // change what happens, and two states that differ only in it are the same
 // state. Rule flags are read after every reply and are always kept.
-func (sc *Scenario) keyedOnces() []bool {
+func (sc *Scenario) keyedOnces() []int {
 	keyed := make([]bool, sc.onces)
 	revisit := sc.revisitable()
 	for t, n := range sc.nodes {
@@ -20,7 +19,13 @@ func (sc *Scenario) keyedOnces() []bool {
 			keyed[r.once] = true
 		}
 	}
-	return keyed
+	var flags []int
+	for i, k := range keyed {
+		if k {
+			flags = append(flags, i)
+		}
+	}
+	return flags
 }
 
 // revisitable reports, per node, whether some path of the static graph

@@ -45,8 +45,8 @@ type Scenario struct {
 	// visit counts change nothing, so the evaluator does not load them and
 	// exploration does not tell states apart by them.
 	keyVisits bool
-	// keyOnce: per once flag, whether it can change the future (keyedOnces).
-	keyOnce []bool
+	// keyOnce: the once flags that can change the future (keyedOnces).
+	keyOnce []int
 
 	analysisOnce sync.Once
 	analysis     *Analysis

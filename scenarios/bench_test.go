@@ -46,16 +46,22 @@ func BenchmarkLoad1000(b *testing.B) {
 	}
 }
 
-// BenchmarkLint1000 is Load plus every lint check, exploration included
-// (bounded by the default limits: a 1,000-node chain has more paths than
-// any limit, so this measures the bound).
+// BenchmarkLint1000 is Load plus every lint check, with exploration
+// bounded: the generated chain counts replies in a number, so it has more
+// distinct states than any limit. "explore-1" stops exploring at the first
+// state, which leaves the static checks; the others show what each state
+// explored adds.
 func BenchmarkLint1000(b *testing.B) {
 	f := File{Name: "generated.toml", Src: generated(1000)}
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		if _, sc := Lint(f, engine.Limits{MaxStates: 20_000}); sc == nil {
-			b.Fatal("did not compile")
-		}
+	for _, states := range []int{1, 5_000, 20_000} {
+		b.Run(fmt.Sprintf("explore-%d", states), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, sc := Lint(f, engine.Limits{MaxStates: states}); sc == nil {
+					b.Fatal("did not compile")
+				}
+			}
+		})
 	}
 }
 

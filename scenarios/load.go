@@ -84,18 +84,30 @@ func readLimited(path string) ([]byte, error) {
 // leading byte-order mark is not counted). name identifies the file to the
 // caller; Parse does not read it.
 func Parse(name string, src []byte) (*engine.Spec, engine.Problems) {
-	version := sourceVersion(src)
+	original := src
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if p, ok := checkLoadable(src); !ok {
 		return nil, engine.Problems{p}
 	}
-	index, err := indexPositions(src)
-	if err != nil {
+	if err := checkNesting(src); err != nil {
 		return nil, engine.Problems{tooDeepProblem(err)}
 	}
+	// The decoder and the position index each read the whole file; they
+	// run on two cores at once (see docs/performance.md).
 	var raw map[string]any
-	if _, err := toml.Decode(string(src), &raw); err != nil {
-		return nil, engine.Problems{tomlSyntaxProblem(src, index, err)}
+	decoded := make(chan error, 1)
+	go func() {
+		_, err := toml.Decode(string(src), &raw)
+		decoded <- err
+	}()
+	index, indexErr := indexPositions(src)
+	version := sourceVersion(original) // while the decoder finishes
+	decodeErr := <-decoded
+	switch {
+	case indexErr != nil:
+		return nil, engine.Problems{tooDeepProblem(indexErr)}
+	case decodeErr != nil:
+		return nil, engine.Problems{tomlSyntaxProblem(src, index, decodeErr)}
 	}
 	if len(raw) == 0 {
 		return nil, engine.Problems{emptyFileProblem()}

@@ -10,10 +10,27 @@ import (
 // nodes decodes the [[nodes]] array.
 func (l *specLoader) nodes(top tomlTable) []engine.NodeSpec {
 	l.nonEmpty(top, "nodes")
-	var out []engine.NodeSpec
-	for _, t := range l.tables(top, "nodes", "node", elementNamer("node", "")) {
-		out = append(out, l.node(t))
+	tables := l.tables(top, "nodes", "node", elementNamer("node", ""))
+	out := make([]engine.NodeSpec, len(tables))
+	// Nodes are read independently, so a large file's second half is read
+	// on another core, by a loader with its own lookup buffer and problems.
+	split := len(tables)
+	if split >= 64 {
+		split /= 2
 	}
+	other := &specLoader{index: &posIndex{lines: l.index.lines, entries: l.index.entries}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := split; i < len(tables); i++ {
+			out[i] = other.node(tables[i])
+		}
+	}()
+	for i := range split {
+		out[i] = l.node(tables[i])
+	}
+	<-done
+	l.problems = append(l.problems, other.problems...)
 	return out
 }
 
@@ -46,14 +63,14 @@ func (l *specLoader) lines(t tomlTable) []engine.LineSpec {
 		path := t.at("lines", strconv.Itoa(i))
 		switch item := v.(type) {
 		case string:
-			out = append(out, engine.LineSpec{Variants: []string{item}, Pos: l.index.lookup(path).Value})
+			out = append(out, engine.LineSpec{Variants: []string{item}, Pos: l.index.lookup(path).Value()})
 		case map[string]any:
 			name := fmt.Sprintf("line %d of %s", i+1, t.name)
 			if line, ok := l.line(tomlTable{kind: "line", name: name, path: path, m: item}); ok {
 				out = append(out, line)
 			}
 		default:
-			l.report(l.index.lookup(path).Value, "toml-type", "line %d of %s must be a string or a table, not %s; write \"…\" or { text = \"…\" }",
+			l.report(l.index.lookup(path).Value(), "toml-type", "line %d of %s must be a string or a table, not %s; write \"…\" or { text = \"…\" }",
 				i+1, t.name, tomlTypeName(v))
 		}
 	}
@@ -68,7 +85,7 @@ func (l *specLoader) line(t tomlTable) (engine.LineSpec, bool) {
 	_, hasVariants := t.m["variants"]
 	switch {
 	case hasText && hasVariants:
-		l.report(l.index.lookup(t.at("variants")).Key, "bad-value", "%s has both \"text\" and \"variants\"; keep one of them", t.name)
+		l.report(l.index.lookup(t.at("variants")).Key(), "bad-value", "%s has both \"text\" and \"variants\"; keep one of them", t.name)
 	case hasText:
 		line.Variants = []string{l.str(t, "text")}
 	case hasVariants:
@@ -115,13 +132,13 @@ func (l *specLoader) effects(t tomlTable) []engine.Effect {
 		src, ok := e.m[name].(string)
 		switch {
 		case !ok:
-			l.report(w.Value, "toml-type", "effect on %q in %s must be an expression in a string, not %s; write %s = %q",
+			l.report(w.Value(), "toml-type", "effect on %q in %s must be an expression in a string, not %s; write %s = %q",
 				name, t.name, tomlTypeName(e.m[name]), name, effectHint(e.m[name], name))
 		case src == "":
-			l.report(w.Value, "bad-value", "effect on %q in %s is empty; write the expression for its new value, or remove it",
+			l.report(w.Value(), "bad-value", "effect on %q in %s is empty; write the expression for its new value, or remove it",
 				name, t.name)
 		default:
-			out = append(out, engine.Effect{Var: name, Expr: engine.Expr{Src: src, Pos: w.Text}, Pos: w.Key})
+			out = append(out, engine.Effect{Var: name, Expr: engine.Expr{Src: src, Pos: w.Text()}, Pos: w.Key()})
 		}
 	}
 	return out
@@ -138,11 +155,11 @@ func (l *specLoader) points(t tomlTable) []engine.Points {
 		w := l.index.lookup(p.at(name))
 		n, ok := p.m[name].(int64)
 		if !ok {
-			l.report(w.Value, "toml-type", "points for %q in %s must be a whole number, not %s; write %s = 2 or %s = -1",
+			l.report(w.Value(), "toml-type", "points for %q in %s must be a whole number, not %s; write %s = 2 or %s = -1",
 				name, t.name, tomlTypeName(p.m[name]), name, name)
 			continue
 		}
-		out = append(out, engine.Points{Competency: name, Value: int(n), Pos: w.Key})
+		out = append(out, engine.Points{Competency: name, Value: int(n), Pos: w.Key()})
 	}
 	return out
 }
@@ -155,7 +172,7 @@ func (l *specLoader) next(t tomlTable) []engine.Branch {
 	}
 	w := l.index.lookup(t.at("next"))
 	if s, ok := v.(string); ok {
-		return []engine.Branch{{Goto: s, Pos: w.Value}}
+		return []engine.Branch{{Goto: s, Pos: w.Value()}}
 	}
 	items, ok := tomlArray(v)
 	if !ok {
@@ -173,7 +190,7 @@ func (l *specLoader) branches(t tomlTable, items []any) []engine.Branch {
 		name := fmt.Sprintf("branch %d of \"next\" in %s", i+1, t.name)
 		m, ok := item.(map[string]any)
 		if !ok {
-			l.report(l.index.lookup(path).Value, "toml-type", "%s must be a table, not %s; write { when = \"…\", goto = \"node-id\" }",
+			l.report(l.index.lookup(path).Value(), "toml-type", "%s must be a table, not %s; write { when = \"…\", goto = \"node-id\" }",
 				name, tomlTypeName(item))
 			continue
 		}

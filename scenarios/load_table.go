@@ -35,7 +35,7 @@ func (l *specLoader) pos(t tomlTable) engine.Pos {
 	if len(t.path) == 0 {
 		return engine.Pos{Line: 1, Col: 1}
 	}
-	return l.index.lookup(t.path).Value
+	return l.index.lookup(t.path).Value()
 }
 
 // keys returns the table's keys in file order.
@@ -48,14 +48,17 @@ func (l *specLoader) keys(t tomlTable) []string {
 // once, as unknown).
 func (l *specLoader) checkKeys(t tomlTable) {
 	accepted := acceptedKeys[t.kind]
-	misspelt := map[string]bool{}
-	for _, k := range l.keys(t) {
+	var misspelt map[string]bool
+	for k := range t.m { // any order: problems are sorted by position at the end
 		if slices.Contains(accepted, k) {
 			continue
 		}
+		if misspelt == nil {
+			misspelt = map[string]bool{}
+		}
 		near := nearestName(k, accepted)
 		misspelt[near] = true
-		l.report(l.index.lookup(t.at(k)).Key, "unknown-key", "unknown key %q in %s; %s",
+		l.report(l.index.lookup(t.at(k)).Key(), "unknown-key", "unknown key %q in %s; %s",
 			k, t.name, unknownKeyAdvice(near, accepted))
 	}
 	for _, k := range requiredKeys[t.kind] {
@@ -84,7 +87,7 @@ func (l *specLoader) expr(t tomlTable, key string) engine.Expr {
 	if src == "" {
 		return engine.Expr{}
 	}
-	return engine.Expr{Src: src, Pos: l.index.lookup(t.at(key)).Text}
+	return engine.Expr{Src: src, Pos: l.index.lookup(t.at(key)).Text()}
 }
 
 // integer returns the integer at key, or 0.
@@ -163,7 +166,7 @@ func (l *specLoader) strItems(t tomlTable, key string, items []any) []string {
 	for i, item := range items {
 		s, ok := item.(string)
 		if !ok {
-			l.report(l.index.lookup(t.at(key, strconv.Itoa(i))).Value, "toml-type",
+			l.report(l.index.lookup(t.at(key, strconv.Itoa(i))).Value(), "toml-type",
 				"item %d of %q in %s must be a string, not %s; write %s", i+1, key, t.name,
 				tomlTypeName(item), key+` = ["…", "…"]`)
 			continue
@@ -232,7 +235,7 @@ func (l *specLoader) tables(t tomlTable, key, kind string, name func(i int, m ma
 		path := t.at(key, strconv.Itoa(i))
 		m, ok := v.(map[string]any)
 		if !ok {
-			l.report(l.index.lookup(path).Value, "toml-type", "item %d of %q in %s must be a table, not %s; write [[%s]] entries",
+			l.report(l.index.lookup(path).Value(), "toml-type", "item %d of %q in %s must be a table, not %s; write [[%s]] entries",
 				i+1, key, t.name, tomlTypeName(v), key)
 			continue
 		}
@@ -243,7 +246,7 @@ func (l *specLoader) tables(t tomlTable, key, kind string, name func(i int, m ma
 
 // wrongType reports that the value at key is not of the type wanted.
 func (l *specLoader) wrongType(t tomlTable, key string, v any, want, example string) {
-	l.report(l.index.lookup(t.at(key)).Value, "toml-type", "%q in %s must be %s, not %s; write %s",
+	l.report(l.index.lookup(t.at(key)).Value(), "toml-type", "%q in %s must be %s, not %s; write %s",
 		key, t.name, want, tomlTypeName(v), example)
 }
 

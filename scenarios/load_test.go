@@ -148,6 +148,13 @@ func TestParseProblems(t *testing.T) {
 			want: []string{`1:161: error: too-large: the file nests tables and arrays more than 32 levels deep; a scenario needs far fewer: flatten it`},
 		},
 		{
+			// A million open brackets would crash the TOML decoder (it
+			// recurses); the quick check before it stops at the 65th.
+			name: "absurdly deep arrays",
+			src:  "x = \"[[[\" # {{{\na = " + strings.Repeat("[", 1<<20),
+			want: []string{`2:69: error: too-large: the file nests tables and arrays more than 32 levels deep; a scenario needs far fewer: flatten it`},
+		},
+		{
 			name: "deep header",
 			src:  "[" + strings.Repeat("a.", 40) + "b]\n",
 			want: []string{`1:1: error: too-large: the file nests tables and arrays more than 32 levels deep; a scenario needs far fewer: flatten it`},

@@ -48,7 +48,7 @@ func (l *specLoader) bands(t tomlTable) []engine.Band {
 	for i, v := range l.list(t, "bands", `bands = [[50, "annoyed"], [0, "calm"]]`) {
 		b, ok := decodeBand(v)
 		if !ok {
-			l.report(l.index.lookup(t.at("bands", strconv.Itoa(i))).Value, "bad-value",
+			l.report(l.index.lookup(t.at("bands", strconv.Itoa(i))).Value(), "bad-value",
 				"band %d in %s must be [threshold, \"label\"], like [50, \"annoyed\"]", i+1, t.name)
 			continue
 		}
@@ -79,11 +79,11 @@ func (l *specLoader) state(top tomlTable) []engine.VarSpec {
 		w := l.index.lookup(t.at(name))
 		switch v := t.m[name].(type) {
 		case bool, float64, string:
-			out = append(out, engine.VarSpec{Name: name, Default: v, Pos: w.Key})
+			out = append(out, engine.VarSpec{Name: name, Default: v, Pos: w.Key()})
 		case int64:
-			out = append(out, engine.VarSpec{Name: name, Default: float64(v), Pos: w.Key})
+			out = append(out, engine.VarSpec{Name: name, Default: float64(v), Pos: w.Key()})
 		default:
-			l.report(w.Value, "toml-type", "state variable %q must default to a bool, a number or a string, not %s; write %s = false, %s = 0 or %s = \"\"",
+			l.report(w.Value(), "toml-type", "state variable %q must default to a bool, a number or a string, not %s; write %s = false, %s = 0 or %s = \"\"",
 				name, tomlTypeName(v), name, name, name)
 		}
 	}
@@ -93,7 +93,7 @@ func (l *specLoader) state(top tomlTable) []engine.VarSpec {
 // checkName reports a mood variable, state variable or competency whose name
 // (a key of t) is malformed or reserved.
 func (l *specLoader) checkName(t tomlTable, name, what string, pattern *regexp.Regexp) {
-	pos := l.index.lookup(t.at(name)).Key
+	pos := l.index.lookup(t.at(name)).Key()
 	switch {
 	case !pattern.MatchString(name):
 		l.report(pos, "bad-value", "%s name %q must be %s; rename it%s", what, name, namePatternWords(pattern), renameHint(name, pattern))
@@ -150,5 +150,5 @@ func fixedName(name string, pattern *regexp.Regexp) string {
 
 // badValue reports a value (at key in t) outside what its key accepts.
 func (l *specLoader) badValue(t tomlTable, key, format string, args ...any) {
-	l.report(l.index.lookup(t.at(key)).Value, "bad-value", format, args...)
+	l.report(l.index.lookup(t.at(key)).Value(), "bad-value", format, args...)
 }

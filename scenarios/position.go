@@ -27,18 +27,42 @@ func (e *depthError) Error() string {
 	return fmt.Sprintf("%d:%d: nested deeper than %d levels", e.Pos.Line, e.Pos.Col, maxNesting)
 }
 
-// entryPos records where one entry of a TOML document stands. Entries are found
-// by path: the keys from the top, with array items and [[table]] elements
-// numbered from 0, as in "nodes.3.replies.1.effects.frustration".
+// entryOff records where one entry of a TOML document stands, as byte
+// offsets: lines and columns are worked out only for the entries a Spec or a
+// problem asks about. Entries are found by path: the keys from the top, with
+// array items and [[table]] elements numbered from 0, as in
+// "nodes.3.replies.1.effects.frustration".
+type entryOff struct {
+	key   int32 // the key; for array items and table headers, as value
+	value int32 // the value's first character, or the '[' of its header
+	text  int32 // for a string, the first character of its content; else -1
+}
+
+// entryPos is an entry with the line index that turns its offsets into
+// positions.
 type entryPos struct {
-	Key   engine.Pos // the key; for array items and table headers, as Value
-	Value engine.Pos // the value's first character, or the '[' of its header
-	Text  engine.Pos // for a string, the first character of its content
+	off   entryOff
+	lines *lineIndex
+}
+
+// Key is where the entry's key stands.
+func (w entryPos) Key() engine.Pos { return w.lines.pos(int(w.off.key)) }
+
+// Value is where the entry's value starts.
+func (w entryPos) Value() engine.Pos { return w.lines.pos(int(w.off.value)) }
+
+// Text is where a string's content starts; the zero Pos for other values.
+func (w entryPos) Text() engine.Pos {
+	if w.off.text < 0 {
+		return engine.Pos{}
+	}
+	return w.lines.pos(int(w.off.text))
 }
 
 // posIndex maps paths of a TOML document to where they stand.
 type posIndex struct {
-	entries map[string]entryPos
+	lines   *lineIndex
+	entries map[string]entryOff
 	buf     []byte // reused for lookups: m[string(buf)] does not allocate
 }
 
@@ -63,7 +87,7 @@ func appendPathKey(b []byte, path []string) []byte {
 }
 
 // find looks path up without allocating.
-func (x *posIndex) find(path []string) (entryPos, bool) {
+func (x *posIndex) find(path []string) (entryOff, bool) {
 	x.buf = appendPathKey(x.buf[:0], path)
 	w, ok := x.entries[string(x.buf)]
 	return w, ok
@@ -74,11 +98,10 @@ func (x *posIndex) find(path []string) (entryPos, bool) {
 func (x *posIndex) lookup(path []string) entryPos {
 	for n := len(path); n > 0; n-- {
 		if w, ok := x.find(path[:n]); ok {
-			return w
+			return entryPos{w, x.lines}
 		}
 	}
-	start := engine.Pos{Line: 1, Col: 1}
-	return entryPos{Key: start, Value: start, Text: start}
+	return entryPos{entryOff{}, x.lines} // offset 0 is 1:1
 }
 
 // has reports whether path was recorded.
@@ -92,8 +115,9 @@ func (x *posIndex) has(path []string) bool {
 func (x *posIndex) lastDefinition(name string, limit engine.Pos) (engine.Pos, bool) {
 	var last engine.Pos
 	for k, w := range x.entries {
-		if withoutIndexes(k) == name && posBefore(last, w.Key) && !posBefore(limit, w.Key) {
-			last = w.Key
+		key := entryPos{w, x.lines}.Key()
+		if withoutIndexes(k) == name && posBefore(last, key) && !posBefore(limit, key) {
+			last = key
 		}
 	}
 	return last, last.Line > 0
@@ -114,12 +138,22 @@ func withoutIndexes(key string) string {
 
 // inOrder sorts the keys of the table at path by where they stand in the file.
 func (x *posIndex) inOrder(path []string, keys []string) []string {
-	at := make(map[string]engine.Pos, len(keys))
-	for _, k := range keys {
-		at[k] = x.lookup(append(path[:len(path):len(path)], k)).Key
+	if len(keys) < 2 {
+		return keys
 	}
-	sorted := slices.Clone(keys)
-	slices.SortStableFunc(sorted, func(a, b string) int { return comparePos(at[a], at[b]) })
+	type keyAt struct {
+		key string
+		off int32
+	}
+	at := make([]keyAt, len(keys))
+	for i, k := range keys {
+		at[i] = keyAt{k, x.lookup(append(path[:len(path):len(path)], k)).off.key}
+	}
+	slices.SortStableFunc(at, func(a, b keyAt) int { return cmp.Compare(a.off, b.off) })
+	sorted := make([]string, len(keys))
+	for i, a := range at {
+		sorted[i] = a.key
+	}
 	return sorted
 }
 

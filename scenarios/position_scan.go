@@ -19,8 +19,7 @@ func estimateEntries(src []byte) int {
 func indexPositions(src []byte) (*posIndex, error) {
 	s := &tomlScanner{
 		src:    src,
-		lines:  newLineIndex(src),
-		index:  &posIndex{entries: make(map[string]entryPos, estimateEntries(src))},
+		index:  &posIndex{lines: newLineIndex(src), entries: make(map[string]entryOff, estimateEntries(src))},
 		arrays: make(map[string]int),
 	}
 	s.document()
@@ -30,11 +29,48 @@ func indexPositions(src []byte) (*posIndex, error) {
 	return s.index, nil
 }
 
+// checkNesting fails when arrays and inline tables nest more than twice
+// maxNesting deep. The TOML decoder recurses into them and runs out of stack
+// on absurd nesting, so this quick scan runs before it. indexPositions, which
+// runs alongside the decoder, checks the real limit exactly (keys count too),
+// so this one only needs to keep the decoder safe.
+func checkNesting(src []byte) error {
+	s := &tomlScanner{src: src}
+	depth, lineStart := 0, true
+	for !s.eof() {
+		switch c := s.peek(0); {
+		case c == '"' || c == '\'':
+			s.str()
+			lineStart = false
+			continue
+		case c == '#':
+			s.skipComment()
+			continue
+		case c == '\n':
+			lineStart = true
+		case c == ' ' || c == '\t' || c == '\r':
+		case c == '[' && depth == 0 && lineStart: // a [table] or [[table]] header
+			lineStart = false
+		case c == '[' || c == '{':
+			if depth++; depth > 2*maxNesting {
+				return &depthError{Pos: newLineIndex(src).pos(s.off)}
+			}
+			lineStart = false
+		case c == ']' || c == '}':
+			depth = max(0, depth-1)
+			lineStart = false
+		default:
+			lineStart = false
+		}
+		s.off++
+	}
+	return nil
+}
+
 // tomlScanner walks TOML text once, from the top, recording positions.
 type tomlScanner struct {
 	src     []byte
 	off     int
-	lines   *lineIndex
 	index   *posIndex
 	current []string       // path of the current [table] or [[table]] element
 	arrays  map[string]int // elements so far of each [[table]] array, by path
@@ -142,12 +178,14 @@ func (s *tomlScanner) headerPath(parts []tomlKeyPart, start int, double bool) []
 	return path
 }
 
-// push appends name to a copy of path, failing when that is too deep.
+// push appends name to path, failing when that is too deep. It may write
+// into path's spare capacity: the scanner keeps no path but the current
+// table's, and only ever extends that one, so no kept element is overwritten.
 func (s *tomlScanner) push(path []string, name string, off int) []string {
 	if len(path) >= maxNesting && s.err == nil {
-		s.err = &depthError{Pos: s.lines.pos(off)}
+		s.err = &depthError{Pos: newLineIndex(s.src).pos(off)}
 	}
-	return append(path[:len(path):len(path)], name)
+	return append(path, name)
 }
 
 // keys scans a dotted key: parts separated by dots, with optional spaces.
@@ -283,11 +321,7 @@ func (s *tomlScanner) scalar() {
 // record stores where path stands; text is the offset of a string's content,
 // or -1.
 func (s *tomlScanner) record(path []string, keyOff, valueOff, text int) {
-	w := entryPos{Key: s.lines.pos(keyOff), Value: s.lines.pos(valueOff)}
-	if text >= 0 {
-		w.Text = s.lines.pos(text)
-	}
-	s.index.entries[pathKey(path)] = w
+	s.index.entries[pathKey(path)] = entryOff{key: int32(keyOff), value: int32(valueOff), text: int32(text)}
 }
 
 // recordOnce records a table that a header or dotted key defines implicitly,

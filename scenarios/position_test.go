@@ -98,7 +98,7 @@ func TestIndexPositionsTricky(t *testing.T) {
 	}
 	byName := map[string]entryPos{} // the index by the TOML spelling of each path
 	for k, w := range index.entries {
-		byName[tomlName(strings.Split(k, "\x00"))] = w
+		byName[tomlName(strings.Split(k, "\x00"))] = entryPos{w, index.lines}
 	}
 	for _, tt := range tests {
 		w, ok := byName[tt.path]
@@ -106,7 +106,7 @@ func TestIndexPositionsTricky(t *testing.T) {
 			t.Errorf("%s: not recorded", tt.path)
 			continue
 		}
-		got := []string{showPos(w.Key), showPos(w.Value), showPos(w.Text)}
+		got := []string{showPos(w.Key()), showPos(w.Value()), showPos(w.Text())}
 		want := []string{tt.key, tt.value, tt.text}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: key, value, text at %q, want %q", tt.path, got, want)
@@ -129,7 +129,8 @@ func checkIndexCovers(t *testing.T, src []byte, index *posIndex, decoded any) {
 	t.Helper()
 	lines := newLineIndex(src)
 	walkDecoded(nil, decoded, func(path []string, v any) {
-		w, ok := index.entries[pathKey(path)]
+		entry, ok := index.entries[pathKey(path)]
+		w := entryPos{entry, index.lines}
 		if !ok {
 			t.Errorf("%s: not recorded", pathKey(path))
 			return
@@ -138,11 +139,11 @@ func checkIndexCovers(t *testing.T, src []byte, index *posIndex, decoded any) {
 		if !isString {
 			return
 		}
-		off := offsetOf(lines, w.Text)
+		off := offsetOf(lines, w.Text())
 		first, _ := utf8.DecodeRuneInString(s)
 		at, _ := utf8.DecodeRune(src[off:])
 		if s != "" && at != first && at != '\\' {
-			t.Errorf("%s: text at %v is %q, want %q", pathKey(path), w.Text, at, first)
+			t.Errorf("%s: text at %v is %q, want %q", pathKey(path), w.Text(), at, first)
 		}
 	})
 }

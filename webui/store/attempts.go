@@ -84,7 +84,10 @@ func (s *Store) AbandonIdle(ctx context.Context, olderThan time.Time) (int, erro
 	now := s.now()
 	var n int64
 	err := s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE attempts SET status = 'abandoned', ended_at = ?, updated_at = ?
+		// The partial index holds active attempts only, so the sweep reads
+		// those and never the (much longer) history.
+		res, err := tx.ExecContext(ctx, `UPDATE attempts INDEXED BY attempts_active_by_user_scenario
+			SET status = 'abandoned', ended_at = ?, updated_at = ?
 			WHERE status = 'active' AND updated_at < ?`, now, now, olderThan.UnixMilli())
 		if err != nil {
 			return writeFailed("abandon idle attempts", err)

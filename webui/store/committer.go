@@ -144,7 +144,8 @@ func (c *committer) commit(batch []*writeRequest) {
 
 // apply runs each request of batch under its own savepoint in one transaction
 // and commits it. results[i] receives request i's own error; a returned error
-// means the whole transaction was rolled back.
+// means the whole transaction was rolled back. A lone request needs no
+// savepoint: the transaction is its own, and is rolled back if it fails.
 func (c *committer) apply(batch []*writeRequest, results []error) error {
 	ctx := context.Background()
 	sqlTx, err := c.db.BeginTx(ctx, nil)
@@ -152,10 +153,14 @@ func (c *committer) apply(batch []*writeRequest, results []error) error {
 		return writeFailed("begin write transaction", err)
 	}
 	tx := &writeTx{Tx: sqlTx, prepared: c.prepared}
+	run := applyOne
+	if len(batch) == 1 {
+		run = applyAlone
+	}
 	applied := 0
 	for i, req := range batch {
 		var txErr error
-		results[i], txErr = applyOne(ctx, tx, req)
+		results[i], txErr = run(ctx, tx, req)
 		if txErr != nil {
 			_ = tx.Rollback()
 			return txErr
@@ -196,6 +201,15 @@ func applyOne(ctx context.Context, tx *writeTx, req *writeRequest) (reqErr, txEr
 		return reqErr, writeFailed("release savepoint", err)
 	}
 	return reqErr, nil
+}
+
+// applyAlone runs req, the only request of its transaction: on its error the
+// caller rolls the whole transaction back, which is what a savepoint would do.
+func applyAlone(_ context.Context, tx *writeTx, req *writeRequest) (reqErr, txErr error) {
+	if err := req.ctx.Err(); err != nil {
+		return err, nil
+	}
+	return req.fn(context.WithoutCancel(req.ctx), tx), nil
 }
 
 // writeFailed wraps an unexpected database error on the write path.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"testing"
+	"time"
 )
 
 func TestSaveTurnRefusals(t *testing.T) {
@@ -149,5 +151,34 @@ func TestCanceledWriteChangesNothing(t *testing.T) {
 	must(t, err)
 	if a.Turns != 0 {
 		t.Errorf("attempt has %d turns after a canceled write, want 0", a.Turns)
+	}
+}
+
+// TestSaveTurnWritesTwoPages: a saved turn changes the attempt's row and adds
+// a turn row, and nothing else: two pages written to the WAL and synced per
+// turn. An index over a column every turn changes (updated_at) would double
+// that, and every trainee would wait for it.
+func TestSaveTurnWritesTwoPages(t *testing.T) {
+	s, c, path := openTest(t)
+	seedAttempts(t, s, 1)
+	for n := 1; n <= 5; n++ {
+		must(t, s.SaveTurn(context.Background(), benchTurn("a0", n)))
+	}
+	walSize := func() int64 {
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	before := walSize()
+	const turns = 100 // 200 frames: well below the 1,000-page autocheckpoint
+	for n := 6; n < 6+turns; n++ {
+		c.Advance(time.Second)
+		must(t, s.SaveTurn(context.Background(), benchTurn("a0", n)))
+	}
+	const frame = 24 + 4096 // WAL frame header + the default page size
+	if frames := float64(walSize()-before) / turns / frame; frames > 2 {
+		t.Errorf("each turn wrote %.2f pages to the WAL, want 2 (the attempt row and the turn row)", frames)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,7 +26,9 @@ const (
 var errTooLarge = errors.New("frame over 16 KiB")
 
 // client is one websocket: one reader goroutine, which also handles each
-// message in turn, and one writer goroutine fed by a bounded queue.
+// message in turn, and one writer goroutine fed by a bounded queue. The
+// reader writes its own answers when nothing is queued ahead of them, which
+// saves a hand-off per frame; wmu keeps writes one at a time and in order.
 type client struct {
 	srv     *Server
 	ws      *websocket.Conn
@@ -33,6 +36,9 @@ type client struct {
 	send    chan outbound
 	done    chan struct{} // closed when the reader has finished
 	closing atomic.Bool   // a close is queued: nothing more is sent or handled
+
+	wmu    sync.Mutex // held while a frame is written; guards queued
+	queued int        // frames put on send and not yet written
 }
 
 // outbound is a frame for the writer: a text frame, or a close.
@@ -99,22 +105,44 @@ func (c *client) finish() {
 // handle answers one message.
 func (c *client) handle(typ int, data []byte) {
 	if typ != websocket.TextMessage {
-		c.sendError(0, fail(codeBadMessage, "frames must be JSON text, not binary"))
+		c.answer(c.errorFrame(0, fail(codeBadMessage, "frames must be JSON text, not binary")))
 		return
 	}
 	m, err := decodeMessage(data)
 	if err != nil {
-		c.sendError(m.Seq, err)
+		c.answer(c.errorFrame(m.Seq, err))
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
 	defer cancel()
 	frames, err := c.srv.plays[m.Type](ctx, c.user, m)
 	for _, f := range frames {
-		c.sendFrame(f)
+		c.answer(f)
 	}
 	if err != nil {
-		c.sendError(m.Seq, err)
+		c.answer(c.errorFrame(m.Seq, err))
+	}
+}
+
+// answer sends one frame of the reader's answer to a message. When nothing
+// is queued ahead of it, the reader writes it itself: the writer goroutine
+// only adds a hand-off. The write is bounded by writeWait, and only this
+// connection's own reader waits for it.
+func (c *client) answer(v any) {
+	data, ok := c.encode(v)
+	if !ok || c.closing.Load() {
+		return
+	}
+	c.wmu.Lock()
+	if c.queued > 0 {
+		c.wmu.Unlock()
+		c.enqueue(outbound{data: data})
+		return
+	}
+	err := c.write(outbound{data: data})
+	c.wmu.Unlock()
+	if err != nil {
+		_ = c.ws.Close() // the reader's next read fails, and it finishes
 	}
 }
 
@@ -127,7 +155,11 @@ func (c *client) writeLoop() {
 	for {
 		select {
 		case o := <-c.send:
-			if err := c.write(o); err != nil {
+			c.wmu.Lock()
+			err := c.write(o)
+			c.queued--
+			c.wmu.Unlock()
+			if err != nil {
 				_ = c.ws.Close() // the reader stops too
 				return
 			}
@@ -161,6 +193,9 @@ func (c *client) enqueue(o outbound) {
 	if c.closing.Load() {
 		return
 	}
+	c.wmu.Lock()
+	c.queued++
+	c.wmu.Unlock()
 	select {
 	case c.send <- o:
 	case <-c.done:
@@ -170,22 +205,35 @@ func (c *client) enqueue(o outbound) {
 	}
 }
 
+// sendFrame queues v for the writer.
 func (c *client) sendFrame(v any) {
+	if data, ok := c.encode(v); ok {
+		c.enqueue(outbound{data: data})
+	}
+}
+
+func (c *client) encode(v any) ([]byte, bool) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		c.srv.log.Error("encode websocket frame", "err", err)
-		return
+		return nil, false
 	}
-	c.enqueue(outbound{data: data})
+	return data, true
 }
 
-// sendError sends err as an error frame, logging what the browser is not told.
+// sendError queues err as an error frame.
 func (c *client) sendError(seq int64, err error) {
+	c.sendFrame(c.errorFrame(seq, err))
+}
+
+// errorFrame turns err into an error frame, logging what the browser is not
+// told.
+func (c *client) errorFrame(seq int64, err error) errorFrame {
 	e := asAPIError(err)
 	if e.Code == codeInternal {
 		c.srv.log.Error("websocket message failed", "user", c.user.ID, "seq", seq, "err", err)
 	}
-	c.sendFrame(errorFrame{Type: "error", Code: e.Code, Message: e.Message, Seq: seq})
+	return errorFrame{Type: "error", Code: e.Code, Message: e.Message, Seq: seq}
 }
 
 // close queues a close frame after whatever is queued; nothing is sent or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -13,78 +14,92 @@ import (
 // changes are rolled back.
 type writeFunc func(ctx context.Context, tx *writeTx) error
 
-// writeRequest is a queued write and the channel its result is sent on.
+// writeRequest is a queued write and the channels its caller waits on.
 type writeRequest struct {
 	ctx  context.Context
 	fn   writeFunc
-	done chan error // buffered; receives exactly one result
+	done chan error    // buffered; receives exactly one result
+	lead chan struct{} // closed when the caller is to commit the next batch
 }
 
-// committer owns the single write connection. One goroutine takes queued
-// writes, drains whatever else is already queued (up to maxBatch), runs them
-// all in one transaction, commits once (one fsync under synchronous=FULL) and
-// then answers each caller with its own result. A lone write never waits for
-// company: when the queue is empty the batch is just that write.
+// committer owns the single write connection and groups concurrent writes
+// into shared transactions, with no goroutine of its own. A caller who finds
+// nobody committing leads: it takes every queued write (up to maxBatch, its
+// own first), runs them all in one transaction, commits once (one fsync
+// under synchronous=FULL) and answers each caller with its own result.
+// Writes queued meanwhile are led by the first of their callers, whom the
+// leader promotes as it leaves. So a lone write runs on its caller's
+// goroutine with no hand-off, and a leader only ever waits for its own batch.
+//
+// Invariant (under mu): a non-empty queue means leading is true.
 type committer struct {
 	db       *sql.DB
 	prepared map[string]*sql.Stmt
 	maxBatch int
-	queue    chan *writeRequest
-	done     chan struct{} // closed when run returns
 
-	mu     sync.RWMutex // held for reading while sending on queue
-	closed bool
+	mu      sync.Mutex
+	queue   []*writeRequest // waiting to be led, oldest first
+	leading bool            // a caller is committing a batch
+	closed  bool
+	idle    sync.Cond // on mu; broadcast when leading turns false
 
 	commits atomic.Int64
 	writes  atomic.Int64
 }
 
-// newCommitter prepares the savepoint statements and hot, then starts the
-// committer goroutine on db, which must allow only one open connection.
+// newCommitter prepares the savepoint statements and hot on db, which must
+// allow only one open connection.
 func newCommitter(ctx context.Context, db *sql.DB, maxBatch int, hot ...string) (*committer, error) {
 	prepared, err := prepare(ctx, db, append([]string{sqlSavepoint, sqlRollbackTo, sqlRelease}, hot...))
 	if err != nil {
 		return nil, err
 	}
-	c := &committer{
-		db:       db,
-		prepared: prepared,
-		maxBatch: maxBatch,
-		queue:    make(chan *writeRequest, maxBatch),
-		done:     make(chan struct{}),
-	}
-	go c.run()
+	c := &committer{db: db, prepared: prepared, maxBatch: maxBatch}
+	c.idle.L = &c.mu
 	return c, nil
 }
 
-// do queues fn and waits for the outcome of its transaction. It returns nil
-// only once the write is durably committed. A request whose ctx is done
-// before the committer reaches it is skipped and gets ctx.Err(); once it has
-// run, the caller waits for the commit, so the result is always the truth.
+// do runs fn in a write transaction, possibly shared with other callers', and
+// returns nil only once it is durably committed. A request whose ctx is done
+// before its batch runs is skipped and gets ctx.Err(); once it has run, the
+// caller waits for the commit, so the result is always the truth.
 func (c *committer) do(ctx context.Context, fn writeFunc) error {
-	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	if err := c.enqueue(req); err != nil {
-		return err
+	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1), lead: make(chan struct{})}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
 	}
+	c.queue = append(c.queue, req)
+	if c.leading {
+		c.mu.Unlock()
+		select {
+		case err := <-req.done: // a leader committed it
+			return err
+		case <-req.lead: // promoted: req heads the queue
+		}
+		c.mu.Lock()
+	}
+	c.leading = true
+	n := min(len(c.queue), c.maxBatch)
+	batch := slices.Clone(c.queue[:n])
+	c.queue = slices.Delete(c.queue, 0, n)
+	c.mu.Unlock()
+
+	c.commit(batch)
+
+	c.mu.Lock()
+	if len(c.queue) > 0 {
+		close(c.queue[0].lead) // the next batch is its caller's to lead
+	} else {
+		c.leading = false
+		c.idle.Broadcast()
+	}
+	c.mu.Unlock()
 	return <-req.done
 }
 
-func (c *committer) enqueue(req *writeRequest) error {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.closed {
-		return ErrClosed
-	}
-	select {
-	case c.queue <- req:
-		return nil
-	case <-req.ctx.Done():
-		return req.ctx.Err()
-	}
-}
-
-// close stops accepting writes, lets the committer finish everything already
-// queued, and waits for it to exit.
+// close refuses new writes and waits until every queued one is committed.
 func (c *committer) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -92,39 +107,14 @@ func (c *committer) close() {
 		return
 	}
 	c.closed = true
-	close(c.queue)
-	<-c.done
+	for c.leading {
+		c.idle.Wait()
+	}
 	closeStatements(c.prepared)
 }
 
 func (c *committer) stats() Stats {
 	return Stats{Commits: c.commits.Load(), Writes: c.writes.Load()}
-}
-
-func (c *committer) run() {
-	defer close(c.done)
-	batch := make([]*writeRequest, 0, c.maxBatch)
-	for req := range c.queue {
-		batch = c.drain(append(batch[:0], req))
-		c.commit(batch)
-		clear(batch)
-	}
-}
-
-// drain appends whatever is already queued, without waiting, up to maxBatch.
-func (c *committer) drain(batch []*writeRequest) []*writeRequest {
-	for len(batch) < c.maxBatch {
-		select {
-		case req, ok := <-c.queue:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, req)
-		default:
-			return batch
-		}
-	}
-	return batch
 }
 
 // commit runs batch in one transaction and answers every request.

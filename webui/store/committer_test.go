@@ -60,8 +60,8 @@ func TestBatchIsolatesFailures(t *testing.T) {
 	for _, id := range []string{"a1", "a2", "a3"} {
 		seedAttempt(t, s, id, "user-"+id)
 	}
-	// Drive commit directly. The committer goroutine is idle meanwhile, and
-	// the pool hands the one write connection to whoever asks.
+	// Drive commit directly. Nobody else is writing meanwhile, and the pool
+	// hands the one write connection to whoever asks.
 
 	writes := []TurnWrite{turnWrite("a1", 1), turnWrite("a2", 2), turnWrite("a3", 1)}
 	batch := make([]*writeRequest, len(writes))

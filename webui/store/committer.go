@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -33,7 +34,7 @@ type writeRequest struct {
 //
 // Invariant (under mu): a non-empty queue means leading is true.
 type committer struct {
-	db       *sql.DB
+	conn     *sql.Conn // the write connection, kept for the committer's lifetime
 	prepared map[string]*sql.Stmt
 	maxBatch int
 
@@ -47,14 +48,20 @@ type committer struct {
 	writes  atomic.Int64
 }
 
-// newCommitter prepares the savepoint statements and hot on db, which must
-// allow only one open connection.
+// newCommitter takes db's connection for itself (db must allow only one, and
+// is of no other use until close) and prepares the transaction statements
+// and hot on it.
 func newCommitter(ctx context.Context, db *sql.DB, maxBatch int, hot ...string) (*committer, error) {
-	prepared, err := prepare(ctx, db, append([]string{sqlSavepoint, sqlRollbackTo, sqlRelease}, hot...))
+	conn, err := db.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: take the write connection: %w", err)
 	}
-	c := &committer{db: db, prepared: prepared, maxBatch: maxBatch}
+	prepared, err := prepare(ctx, conn, append([]string{sqlBegin, sqlCommit, sqlRollback,
+		sqlSavepoint, sqlRollbackTo, sqlRelease}, hot...))
+	if err != nil {
+		return nil, errors.Join(err, conn.Close())
+	}
+	c := &committer{conn: conn, prepared: prepared, maxBatch: maxBatch}
 	c.idle.L = &c.mu
 	return c, nil
 }
@@ -111,6 +118,7 @@ func (c *committer) close() {
 		c.idle.Wait()
 	}
 	closeStatements(c.prepared)
+	_ = c.conn.Close() // back to the pool, which Store.Close closes next
 }
 
 func (c *committer) stats() Stats {
@@ -138,11 +146,10 @@ func (c *committer) commit(batch []*writeRequest) {
 // savepoint: the transaction is its own, and is rolled back if it fails.
 func (c *committer) apply(batch []*writeRequest, results []error) error {
 	ctx := context.Background()
-	sqlTx, err := c.db.BeginTx(ctx, nil)
-	if err != nil {
+	tx := &writeTx{conn: c.conn, prepared: c.prepared}
+	if _, err := tx.ExecContext(ctx, sqlBegin); err != nil {
 		return writeFailed("begin write transaction", err)
 	}
-	tx := &writeTx{Tx: sqlTx, prepared: c.prepared}
 	run := applyOne
 	if len(batch) == 1 {
 		run = applyAlone
@@ -152,7 +159,7 @@ func (c *committer) apply(batch []*writeRequest, results []error) error {
 		var txErr error
 		results[i], txErr = run(ctx, tx, req)
 		if txErr != nil {
-			_ = tx.Rollback()
+			c.rollback(tx)
 			return txErr
 		}
 		if results[i] == nil {
@@ -160,15 +167,22 @@ func (c *committer) apply(batch []*writeRequest, results []error) error {
 		}
 	}
 	if applied == 0 {
-		_ = tx.Rollback() // nothing to keep
+		c.rollback(tx) // nothing to keep
 		return nil
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlCommit); err != nil {
+		c.rollback(tx) // a failed COMMIT can leave the transaction open
 		return writeFailed("commit", err)
 	}
 	c.commits.Add(1)
 	c.writes.Add(int64(applied))
 	return nil
+}
+
+// rollback ends tx, keeping nothing. Its error is not reported: the caller
+// is already failing, and ROLLBACK with no transaction open is harmless.
+func (c *committer) rollback(tx *writeTx) {
+	_, _ = tx.ExecContext(context.Background(), sqlRollback)
 }
 
 // applyOne runs req under a savepoint. reqErr is req's own error, after which

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"strings"
@@ -12,7 +13,8 @@ import (
 func TestMigrationsApplyOnceAcrossOpens(t *testing.T) {
 	s, _, path := openTest(t)
 	ctx := context.Background()
-	must(t, migrate(ctx, s.write)) // again on a live database
+	other := rawDB(t, path) // the store keeps its write connection to itself
+	must(t, migrate(ctx, other)) // again on a live database
 	must(t, s.Close())
 	s2 := mustOpen(t, path) // and again at restart
 
@@ -28,9 +30,9 @@ func TestMigrationsApplyOnceAcrossOpens(t *testing.T) {
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	s, _, path := openTest(t)
-	_, err := s.write.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)")
-	must(t, err)
 	must(t, s.Close())
+	_, err := rawDB(t, path).Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)")
+	must(t, err)
 
 	_, err = Open(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), "newer") {
@@ -83,4 +85,14 @@ func TestOpenRejectsBadPath(t *testing.T) {
 	if err == nil || errors.Is(err, ErrNotFound) {
 		t.Errorf("Open in a missing directory: got %v, want an open error", err)
 	}
+}
+
+// rawDB opens a second handle on the database at path, with the store's
+// pragmas, closed when the test ends.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := openDB(context.Background(), path, "", 1)
+	must(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }

@@ -13,7 +13,7 @@ import (
 func TestMigrationsApplyOnceAcrossOpens(t *testing.T) {
 	s, _, path := openTest(t)
 	ctx := context.Background()
-	other := rawDB(t, path) // the store keeps its write connection to itself
+	other := rawDB(t, path)      // the store keeps its write connection to itself
 	must(t, migrate(ctx, other)) // again on a live database
 	must(t, s.Close())
 	s2 := mustOpen(t, path) // and again at restart

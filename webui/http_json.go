@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -63,4 +64,17 @@ func (s *Server) user(r *http.Request) (User, error) {
 		return User{}, fail(codeNoIdentity, "set your name first")
 	}
 	return u, err
+}
+
+// strictUnmarshal decodes exactly one JSON value and nothing after it.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("the frame holds more than one JSON value")
+	}
+	return nil
 }

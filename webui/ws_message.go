@@ -1,10 +1,7 @@
 package webui
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"slices"
 )
 
@@ -29,8 +26,10 @@ var messageFields = map[string][]string{
 // decodeMessage decodes one frame. On failure it still returns whatever seq
 // it could read, so that the error frame can answer it.
 func decodeMessage(data []byte) (message, error) {
+	// json.Unmarshal refuses anything after the object, and checkFields
+	// refuses unknown keys, so a Decoder (and its buffer) is not needed.
 	var raw map[string]json.RawMessage
-	if err := strictUnmarshal(data, &raw); err != nil || raw == nil {
+	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
 		return message{}, fail(codeBadMessage, "a message is one JSON object with a \"type\": %v", errOr(err, "got null"))
 	}
 	var m message
@@ -45,7 +44,7 @@ func decodeMessage(data []byte) (message, error) {
 	if err := checkFields(raw, fields); err != nil {
 		return message{Seq: seq}, err
 	}
-	if err := strictUnmarshal(data, &m); err != nil {
+	if err := json.Unmarshal(data, &m); err != nil {
 		return message{Seq: seq}, fail(codeBadMessage, "%s: a field has the wrong type: %v", m.Type, err)
 	}
 	if _, ok := raw["seq"]; !ok || m.Seq <= 0 {
@@ -77,19 +76,6 @@ func peekSeq(raw map[string]json.RawMessage) int64 {
 		return 0
 	}
 	return seq
-}
-
-// strictUnmarshal decodes exactly one JSON value and nothing after it.
-func strictUnmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("the frame holds more than one JSON value")
-	}
-	return nil
 }
 
 func errOr(err error, alt string) string {

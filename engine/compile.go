@@ -37,6 +37,14 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 	return c.sc, c.problems
 }
 
+// orPos is p, or fallback when p is unknown (a Spec built by hand).
+func orPos(p, fallback Pos) Pos {
+	if p == (Pos{}) {
+		return fallback
+	}
+	return p
+}
+
 func posLess(a, b Pos) bool {
 	if a.Line != b.Line {
 		return a.Line < b.Line
@@ -128,21 +136,21 @@ func (c *compiler) checkMood(m MoodSpec) {
 	inRange := func(v float64) bool { return v >= m.Min && v <= m.Max }
 	switch {
 	case m.Min >= m.Max:
-		c.errorf(m.Pos, "mood-bounds", "mood %q has min %g and max %g; min must be below max", m.Name, m.Min, m.Max)
+		c.errorf(m.at("max"), "mood-bounds", "mood %q has min %g and max %g; min must be below max", m.Name, m.Min, m.Max)
 	case !inRange(m.Start):
-		c.errorf(m.Pos, "mood-bounds", "mood %q starts at %g, outside its range %g..%g; move start or widen the range", m.Name, m.Start, m.Min, m.Max)
+		c.errorf(m.at("start"), "mood-bounds", "mood %q starts at %g, outside its range %g..%g; move start or widen the range", m.Name, m.Start, m.Min, m.Max)
 	case m.HasBaseline && !inRange(m.Baseline):
-		c.errorf(m.Pos, "mood-bounds", "mood %q has baseline %g, outside its range %g..%g", m.Name, m.Baseline, m.Min, m.Max)
+		c.errorf(m.at("baseline"), "mood-bounds", "mood %q has baseline %g, outside its range %g..%g", m.Name, m.Baseline, m.Min, m.Max)
 	case m.Drift < 0:
-		c.errorf(m.Pos, "mood-bounds", "mood %q has a negative drift; drift is the distance moved toward baseline per reply", m.Name)
+		c.errorf(m.at("drift"), "mood-bounds", "mood %q has a negative drift; drift is the distance moved toward baseline per reply", m.Name)
 	}
 	for _, b := range m.Bands {
 		if !inRange(b.From) {
-			c.errorf(m.Pos, "mood-bounds", "mood %q has a band %q from %g, outside its range %g..%g", m.Name, b.Label, b.From, m.Min, m.Max)
+			c.errorf(orPos(b.Pos, m.at("bands")), "mood-bounds", "mood %q has a band %q from %g, outside its range %g..%g", m.Name, b.Label, b.From, m.Min, m.Max)
 		}
 	}
 	if len(m.Bands) > 0 && !slices.ContainsFunc(m.Bands, func(b Band) bool { return b.From <= m.Min }) {
-		c.errorf(m.Pos, "mood-bounds", "mood %q has no band for its lowest values; add a band starting at %g", m.Name, m.Min)
+		c.errorf(m.at("bands"), "mood-bounds", "mood %q has no band for its lowest values; add a band starting at %g", m.Name, m.Min)
 	}
 }
 
@@ -164,7 +172,12 @@ func (c *compiler) targets() {
 	if c.spec.Start != "" {
 		t, ok := c.sc.targets[c.spec.Start]
 		if !ok || int(t) >= len(c.spec.Nodes) {
-			c.errorf(c.spec.Pos, "unknown-target", "start = %q names no node; use the id of a [[nodes]] entry", c.spec.Start)
+			nodes := make([]string, len(c.spec.Nodes))
+			for i, n := range c.spec.Nodes {
+				nodes[i] = n.ID
+			}
+			c.errorf(orPos(c.spec.StartPos, c.spec.Pos), "unknown-target", "start = %q names no node; use the id of a [[nodes]] entry%s",
+				c.spec.Start, suggestFrom(c.spec.Start, nodes))
 		}
 		c.sc.start = t
 	}
@@ -358,7 +371,7 @@ func (c *compiler) rules() {
 		}
 		r.effects = c.effects(rs.Effects, where)
 		if rs.Goto != "" {
-			r.to = c.target(rs.Goto, rs.Pos, where)
+			r.to = c.target(rs.Goto, orPos(rs.GotoPos, rs.Pos), where)
 		}
 		if rs.Once {
 			r.once = c.sc.onces

@@ -12,7 +12,7 @@ func miniSpec() *Spec {
 		Competencies: []CompetencySpec{{ID: "ownership", Pass: 50}},
 		Mood: []MoodSpec{
 			{Name: "frustration", Start: 70, Min: 0, Max: 100, Drift: 5, Baseline: 50, HasBaseline: true,
-				Bands: []Band{{80, "furious"}, {50, "annoyed"}, {0, "calm"}}},
+				Bands: []Band{{From: 80, Label: "furious"}, {From: 50, Label: "annoyed"}, {From: 0, Label: "calm"}}},
 			{Name: "trust", Start: 20, Min: 0, Max: 100, Good: "high"},
 		},
 		State: []VarSpec{{Name: "asked", Default: float64(0)}, {Name: "promised", Default: false}},

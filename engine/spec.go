@@ -12,6 +12,7 @@ type Spec struct {
 	Minutes    int
 	Tags       []string
 	Start      string // first node; the first node in Nodes when empty
+	StartPos   Pos    // where Start's value stands
 	Version    string // content hash of the source, set by the loader
 
 	Competencies []CompetencySpec
@@ -75,12 +76,25 @@ type MoodSpec struct {
 	HasBaseline bool
 	Good        string // "low" or "high": which end is good for the trainee
 	Pos         Pos
+	// KeyPos is where each key's value stands (by key: "start", "min",
+	// "max", "drift", "baseline", "bands"), so that a problem with one of
+	// them points at its line. A key not in it falls back to Pos.
+	KeyPos map[string]Pos
+}
+
+// at is where key's value stands, or the mood's own position.
+func (m MoodSpec) at(key string) Pos {
+	if p, ok := m.KeyPos[key]; ok {
+		return p
+	}
+	return m.Pos
 }
 
 // Band labels the part of a mood's range at or above From.
 type Band struct {
 	From  float64
 	Label string
+	Pos   Pos
 }
 
 // VarSpec declares a state variable with its default: a bool, a float64 or a
@@ -150,6 +164,7 @@ type RuleSpec struct {
 	Effects []Effect
 	Say     []string // an interjection; variants picked from the seed
 	Goto    string   // a node or ending to jump to; ends rule checking
+	GotoPos Pos      // where Goto's value stands
 	Once    bool
 	Pos     Pos
 }

@@ -22,6 +22,7 @@ func (l *specLoader) rule(t tomlTable) engine.RuleSpec {
 		Effects: l.effects(t),
 		Say:     l.strs(t, "say", true),
 		Goto:    l.str(t, "goto"),
+		GotoPos: l.valuePos(t, "goto"),
 		Once:    l.boolean(t, "once"),
 		Pos:     l.pos(t),
 	}

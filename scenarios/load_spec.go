@@ -25,6 +25,7 @@ func (l *specLoader) spec(raw map[string]any) *engine.Spec {
 		Minutes:      l.minutes(top),
 		Tags:         l.strs(top, "tags", false),
 		Start:        l.str(top, "start"),
+		StartPos:     l.valuePos(top, "start"),
 		Competencies: l.competencies(top),
 		Persona:      l.persona(top),
 		Mood:         l.moods(top),

@@ -38,6 +38,15 @@ func (l *specLoader) pos(t tomlTable) engine.Pos {
 	return l.index.lookup(t.path).Value()
 }
 
+// valuePos is where the value at key stands, or the zero Pos when the table
+// has no such key.
+func (l *specLoader) valuePos(t tomlTable, key string) engine.Pos {
+	if _, ok := t.m[key]; !ok {
+		return engine.Pos{}
+	}
+	return l.index.lookup(t.at(key)).Value()
+}
+
 // keys returns the table's keys in file order.
 func (l *specLoader) keys(t tomlTable) []string {
 	return l.index.inOrder(t.path, slices.Sorted(maps.Keys(t.m)))

@@ -36,6 +36,12 @@ func (l *specLoader) mood(t tomlTable, name string) engine.MoodSpec {
 	drift, hasDrift := l.number(t, "drift")
 	m.Drift = drift
 	m.Baseline, m.HasBaseline = l.number(t, "baseline")
+	m.KeyPos = map[string]engine.Pos{}
+	for _, key := range []string{"start", "min", "max", "drift", "baseline", "bands"} {
+		if pos := l.valuePos(t, key); pos != (engine.Pos{}) {
+			m.KeyPos[key] = pos
+		}
+	}
 	if _, ok := t.m["baseline"]; hasDrift && !ok {
 		l.badValue(t, "drift", "%s has drift but no baseline to drift toward; add baseline = <the value it settles at>", t.name)
 	}
@@ -47,8 +53,9 @@ func (l *specLoader) bands(t tomlTable) []engine.Band {
 	var out []engine.Band
 	for i, v := range l.list(t, "bands", `bands = [[50, "annoyed"], [0, "calm"]]`) {
 		b, ok := decodeBand(v)
+		b.Pos = l.index.lookup(t.at("bands", strconv.Itoa(i))).Value()
 		if !ok {
-			l.report(l.index.lookup(t.at("bands", strconv.Itoa(i))).Value(), "bad-value",
+			l.report(b.Pos, "bad-value",
 				"band %d in %s must be [threshold, \"label\"], like [50, \"annoyed\"]", i+1, t.name)
 			continue
 		}

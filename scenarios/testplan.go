@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,15 +95,28 @@ func parseStep(n int, text string) (*PlanStep, error) {
 	return step, nil
 }
 
+// splitComparison splits "name op value". The operator is the first run of
+// the characters < > = !, so that a misspelt one (=>, =) is named rather than
+// half-matched.
 func splitComparison(step *PlanStep) (*PlanStep, error) {
-	for _, op := range planOps {
-		if name, want, ok := strings.Cut(step.Arg, op); ok {
-			step.Arg, step.Op, step.Want = strings.TrimSpace(name), op, strings.TrimSpace(want)
-			if step.Arg == "" || step.Want == "" {
-				break
-			}
-			return step, nil
-		}
+	isOp := func(r rune) bool { return strings.ContainsRune("<>=!", r) }
+	start := strings.IndexFunc(step.Arg, isOp)
+	if start < 0 {
+		return nil, fmt.Errorf("%s: write a comparison such as %s: empathy >= 90", step.Kind, step.Kind)
 	}
-	return nil, fmt.Errorf("%s: write a comparison such as %s: empathy >= 90", step.Kind, step.Kind)
+	end := len(step.Arg)
+	if n := strings.IndexFunc(step.Arg[start:], func(r rune) bool { return !isOp(r) }); n >= 0 {
+		end = start + n
+	}
+	name, op, want := strings.TrimSpace(step.Arg[:start]), step.Arg[start:end], strings.TrimSpace(step.Arg[end:])
+	switch {
+	case !slices.Contains(planOps, op):
+		return nil, fmt.Errorf("%s: %q is not a comparison; use one of >=, <=, ==, !=, > or <", step.Kind, op)
+	case name == "" || want == "":
+		return nil, fmt.Errorf("%s: write a comparison such as %s: empathy >= 90", step.Kind, step.Kind)
+	case strings.ContainsAny(name, " \t"):
+		return nil, fmt.Errorf("%s: %q is not one name; write the %s's name, an operator and a value", step.Kind, name, step.Kind)
+	}
+	step.Arg, step.Op, step.Want = name, op, want
+	return step, nil
 }

@@ -14,7 +14,7 @@ import (
 // Run plays the plan against the scenario and returns one diagnostic per
 // failed expectation. A failed choose stops the plan.
 func (p *Plan) Run(sc *engine.Scenario) []Diagnostic {
-	r := &planRun{plan: p, s: sc.Start(p.Seed)}
+	r := &planRun{plan: p, sc: sc, s: sc.Start(p.Seed)}
 	r.said = r.s.Lines()
 	for _, step := range p.Steps {
 		if err := r.do(step); err != nil {
@@ -29,6 +29,7 @@ func (p *Plan) Run(sc *engine.Scenario) []Diagnostic {
 
 type planRun struct {
 	plan   *Plan
+	sc     *engine.Scenario
 	s      *engine.Session
 	said   []string
 	interj []string
@@ -153,7 +154,12 @@ func (r *planRun) passed(id string, want bool) error {
 func (r *planRun) variable(step PlanStep) error {
 	v, ok := r.s.Var(step.Arg)
 	if !ok {
-		return fmt.Errorf("no variable %q", step.Arg)
+		return fmt.Errorf("no mood or state variable %q", step.Arg)
+	}
+	isMood := slices.ContainsFunc(r.sc.Mood, func(m engine.Mood) bool { return m.Name == step.Arg })
+	if isMood != (step.Kind == "mood") {
+		kind := map[bool]string{true: "mood", false: "state"}[isMood]
+		return fmt.Errorf("%s is a %s variable, not a %s one; write %s: %s %s %s", step.Arg, kind, step.Kind, kind, step.Arg, step.Op, step.Want)
 	}
 	var holds bool
 	switch v := v.(type) {
@@ -163,9 +169,16 @@ func (r *planRun) variable(step PlanStep) error {
 			return fmt.Errorf("%s is a number; %q is not", step.Arg, step.Want)
 		}
 		holds = compare(v, step.Op, want)
+	case bool:
+		if step.Want != "true" && step.Want != "false" || step.Op != "==" && step.Op != "!=" {
+			return fmt.Errorf("%s is true or false; compare it as %s == true or %s == false", step.Arg, step.Arg, step.Arg)
+		}
+		holds = (fmt.Sprint(v) == step.Want) == (step.Op == "==")
 	default:
-		got := fmt.Sprint(v)
-		holds = (step.Op == "==" && got == strings.Trim(step.Want, `"`)) || (step.Op == "!=" && got != strings.Trim(step.Want, `"`))
+		if step.Op != "==" && step.Op != "!=" {
+			return fmt.Errorf("%s is a string; compare it with == or !=, as in %s == \"text\"", step.Arg, step.Arg)
+		}
+		holds = (fmt.Sprint(v) == strings.Trim(step.Want, `"`)) == (step.Op == "==")
 	}
 	if !holds {
 		return fmt.Errorf("%s is %v, want %s %s", step.Arg, v, step.Op, step.Want)

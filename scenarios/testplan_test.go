@@ -22,6 +22,9 @@ func TestParsePlan(t *testing.T) {
 		{name: "missing comparison", src: "score: empathy\n", seed: 1, problem: "x.testplan:1:1: error: testplan: score: write a comparison such as score: empathy >= 90"},
 		{name: "bad seed", src: "seed: soon\n", seed: 0, problem: "seed must be a whole number"},
 		{name: "no argument", src: "choose:\n", seed: 1, problem: "choose: needs an argument"},
+		{name: "misspelt operator", src: "score: empathy => 90\n", seed: 1, problem: `score: "=>" is not a comparison; use one of >=, <=, ==, !=, > or <`},
+		{name: "single equals", src: "mood: trust = 40\n", seed: 1, problem: `mood: "=" is not a comparison`},
+		{name: "two names", src: "state: pay day == true\n", seed: 1, problem: `state: "pay day" is not one name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +81,39 @@ func TestPlanFailuresAreReported(t *testing.T) {
 	diags := plan.Run(sc)
 	if len(diags) != 1 || !strings.Contains(diags[0].Message, engine.ErrUnknownReply.Error()) {
 		t.Errorf("diags = %v; a failed choose stops the plan", diags)
+	}
+}
+
+// TestPlanVariableChecks: a step must name the kind of variable it reads,
+// and compare it in a way its type allows.
+func TestPlanVariableChecks(t *testing.T) {
+	var sc *engine.Scenario
+	for _, f := range Bundled() {
+		if f.Name == "defective-part.toml" {
+			sc, _ = Load(f)
+		}
+	}
+	tests := []struct{ step, problem string }{
+		{"mood: disclosed == false", "disclosed is a state variable, not a mood one; write state: disclosed == false"},
+		{"state: trust >= 0", "trust is a mood variable, not a state one; write mood: trust >= 0"},
+		{"state: disclosed > true", "disclosed is true or false; compare it as disclosed == true or disclosed == false"},
+		{"state: disclosed == yes", "disclosed is true or false"},
+		{"state: promised >= \"a\"", `promised is a string; compare it with == or !=`},
+		{"state: nothing == 1", `no mood or state variable "nothing"`},
+		{"state: disclosed == false", ""},
+		{"state: disclosed != true", ""},
+		{"mood: trust >= 0", ""},
+		{"state: promised == \"\"", ""},
+	}
+	for _, tt := range tests {
+		plan, diags := ParsePlan("p.testplan", []byte(tt.step+"\n"))
+		diags = append(diags, plan.Run(sc)...)
+		switch {
+		case tt.problem == "" && len(diags) > 0:
+			t.Errorf("%s: %v, want no problem", tt.step, diags)
+		case tt.problem != "" && (len(diags) != 1 || !strings.Contains(diags[0].Message, tt.problem)):
+			t.Errorf("%s: %v, want %q", tt.step, diags, tt.problem)
+		}
 	}
 }
 

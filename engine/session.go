@@ -59,6 +59,7 @@ type Outcome struct {
 	Node          string       `json:"node"`
 	Reply         ReplyInfo    `json:"reply"`
 	Interjections []string     `json:"interjections,omitempty"`
+	Rules         []string     `json:"rules,omitempty"` // ids of the rules that fired, in order
 	Lines         []string     `json:"lines"`
 	Mood          []MoodChange `json:"mood"`
 	Ending        *EndingInfo  `json:"ending,omitempty"`
@@ -270,7 +271,9 @@ func (s *Session) outcome(n *node, r *reply) Outcome {
 	s.lines = s.say(s.m.at)
 	o := Outcome{Turn: s.m.turn, Node: n.id, Reply: r.info, Lines: s.lines, Ending: s.Ending()} // s.lines is never changed in place
 	for _, i := range s.fired {
-		if ru := &s.sc.rules[i]; len(ru.say) > 0 {
+		ru := &s.sc.rules[i]
+		o.Rules = append(o.Rules, ru.id)
+		if len(ru.say) > 0 {
 			o.Interjections = append(o.Interjections, ru.say[pick(s.seed, "rule:"+ru.id, s.m.turn, 0, len(ru.say))])
 		}
 	}

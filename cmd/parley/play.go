@@ -135,6 +135,9 @@ func (p *player) say(lines []string) {
 
 func (p *player) show(o engine.Outcome) {
 	fmt.Fprintf(p.out, "  [%s] %s\n", pointsText(o.Reply.Points), o.Reply.Note)
+	if len(o.Rules) > 0 {
+		fmt.Fprintf(p.out, "  (rules fired: %s)\n", strings.Join(o.Rules, ", "))
+	}
 	for _, l := range o.Interjections {
 		fmt.Fprintf(p.out, "\n%s (interrupting): %s\n", p.s.Scenario().Persona.Name, l)
 	}

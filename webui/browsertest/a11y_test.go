@@ -71,13 +71,26 @@ func (p *page) axe(src, view string) {
 	p.t.Logf("%s: axe found %d violations", view, len(violations))
 }
 
-// TestAccessibility runs axe-core on every view: the name prompt, the
-// catalog, the briefing, a call in progress, a call that has ended and the
-// debrief. It also checks the live regions the conversation relies on.
+// TestAccessibility runs axe-core on every view, in the light and the dark
+// colour scheme (contrast differs): the name prompt, the catalog, the
+// briefing, a call in progress, a call that has ended and the debrief. It
+// also checks the live regions the conversation relies on.
 func TestAccessibility(t *testing.T) {
 	src := axeSource(t)
 	srv := startServer(t)
-	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
+	for _, dark := range []bool{false, true} {
+		t.Run(map[bool]string{false: "light", true: "dark"}[dark], func(t *testing.T) {
+			p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true, dark: dark})
+			p.open("")
+			if got := eval[bool](p, `matchMedia('(prefers-color-scheme: dark)').matches`); got != dark {
+				t.Fatalf("prefers-color-scheme: dark matches = %v, want %v: the emulation did not take", got, dark)
+			}
+			checkAccessibility(t, src, p)
+		})
+	}
+}
+
+func checkAccessibility(t *testing.T, src string, p *page) {
 
 	p.open("")
 	p.waitState("name")

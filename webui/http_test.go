@@ -79,8 +79,8 @@ func TestCookieAttributes(t *testing.T) {
 	}
 	resp.Body.Close()
 	cookies := resp.Cookies()
-	if len(cookies) != 2 {
-		t.Fatalf("cookies %v", cookies)
+	if len(cookies) != 1 || cookies[0].Name != "parley_user" {
+		t.Fatalf("cookies %v, want parley_user alone (the name is read from the database)", cookies)
 	}
 	for _, c := range cookies {
 		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
@@ -270,5 +270,33 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("shutdown took %v with a browser that answers the close", d)
+	}
+}
+
+// TestCookieOfAnotherDatabase: a browser whose cookie names a user this
+// database has never seen (the database was reset, or the browser last
+// talked to another server) is asked for its name again, as a new browser
+// is, instead of failing later when it starts an attempt. Its next
+// POST /api/me keeps the id, and play works.
+func TestCookieOfAnotherDatabase(t *testing.T) {
+	tr := start(t).trainee("Sam")
+	var me struct{ ID, Name string }
+	tr.get("/api/me", &me)
+	tr = tr.on(start(t)) // another server, another database, the same cookie
+
+	var body struct{ Error struct{ Code string } }
+	if status := tr.get("/api/me", &body); status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
+		t.Fatalf("GET /api/me with an unknown user: %d %q, want 401 no_identity", status, body.Error.Code)
+	}
+	c := tr.dial()
+	c.expectError("no_identity")
+
+	var again struct{ ID, Name string }
+	if status := tr.post("/api/me", map[string]string{"name": "Sam"}, &again); status != http.StatusOK || again.ID != me.ID {
+		t.Fatalf("POST /api/me: %d %+v, want the cookie's id %s kept", status, again, me.ID)
+	}
+	g := tr.dial().startGame("late-shipment")
+	if g.id == "" {
+		t.Fatalf("start after naming again: %+v", g.snap)
 	}
 }

@@ -1,26 +1,30 @@
 package webui
 
 import (
-	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
 	"time"
+
+	"parley/webui/store"
 )
 
 // Cookie names and lifetime of the cookie identity.
 const (
 	userCookie   = "parley_user"
-	nameCookie   = "parley_name"
+	oldCookie    = "parley_name"        // set by earlier versions; cleared when seen
 	cookieMaxAge = 400 * 24 * time.Hour // the longest browsers keep a cookie
 )
 
 var userIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // CookieIdentity keeps a random user id in an HTTP-only, SameSite=Lax cookie
-// (parley_user) and the display name beside it (parley_name, base64url), and
-// records both in the store with EnsureUser. It is a bearer token, not an
-// account: whoever has the cookie is that trainee.
+// (parley_user) and the user, with the display name, in the store. It is a
+// bearer token, not an account: whoever has the cookie is that trainee. A
+// cookie naming a user the store does not know (the database was reset, or
+// the browser last talked to another server) is no identity: the trainee is
+// asked for a name again, and keeps the id.
 type CookieIdentity struct {
 	users UserStore
 }
@@ -30,19 +34,29 @@ func NewCookieIdentity(users UserStore) *CookieIdentity {
 	return &CookieIdentity{users: users}
 }
 
-// User reads the identity cookies.
+// User reads the identity cookie and looks the user up.
 func (ci *CookieIdentity) User(r *http.Request) (User, error) {
-	c, err := r.Cookie(userCookie)
-	if err != nil || !userIDPattern.MatchString(c.Value) {
+	id, ok := cookieID(r)
+	if !ok {
 		return User{}, ErrNoIdentity
 	}
-	u := User{ID: c.Value}
-	if c, err := r.Cookie(nameCookie); err == nil {
-		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
-			u.Name, _ = CleanName(string(b))
-		}
+	name, err := ci.users.UserName(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return User{}, fmt.Errorf("user %s is not in this database: %w", id, ErrNoIdentity)
 	}
-	return u, nil
+	if err != nil {
+		return User{}, fmt.Errorf("look up user %s: %w", id, err)
+	}
+	return User{ID: id, Name: name}, nil
+}
+
+// cookieID is the user id the request's cookie carries, if any.
+func cookieID(r *http.Request) (string, bool) {
+	c, err := r.Cookie(userCookie)
+	if err != nil || !userIDPattern.MatchString(c.Value) {
+		return "", false
+	}
+	return c.Value, true
 }
 
 // SetName records the name, keeping the caller's id if they have one, and
@@ -52,17 +66,21 @@ func (ci *CookieIdentity) SetName(w http.ResponseWriter, r *http.Request, name s
 	if err != nil {
 		return User{}, fail(codeBadRequest, "%v", err)
 	}
-	u, err := ci.User(r)
-	if err != nil {
-		u = User{ID: newID()}
+	id, ok := cookieID(r)
+	if !ok {
+		id = newID()
 	}
-	u.Name = name
+	u := User{ID: id, Name: name}
 	if err := ci.users.EnsureUser(r.Context(), u.ID, u.Name); err != nil {
 		return User{}, fmt.Errorf("record user %s: %w", u.ID, err)
 	}
 	secure := r.TLS != nil
 	http.SetCookie(w, identityCookie(userCookie, u.ID, secure))
-	http.SetCookie(w, identityCookie(nameCookie, base64.RawURLEncoding.EncodeToString([]byte(u.Name)), secure))
+	if _, err := r.Cookie(oldCookie); err == nil {
+		gone := identityCookie(oldCookie, "", secure)
+		gone.MaxAge = -1
+		http.SetCookie(w, gone)
+	}
 	return u, nil
 }
 

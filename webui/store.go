@@ -27,6 +27,8 @@ type Store interface {
 // UserStore records users for the identity layer.
 type UserStore interface {
 	EnsureUser(ctx context.Context, id, displayName string) error
+	// UserName is the user's display name; an unknown user is store.ErrNotFound.
+	UserName(ctx context.Context, id string) (string, error)
 }
 
 var _ Store = (*store.Store)(nil)

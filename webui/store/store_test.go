@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -117,5 +118,18 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestUserName(t *testing.T) {
+	s, _, _ := openTest(t)
+	ctx := context.Background()
+	must(t, s.EnsureUser(ctx, "u1", "Sam"))
+	must(t, s.EnsureUser(ctx, "u1", "Sam Smith"))
+	if name, err := s.UserName(ctx, "u1"); err != nil || name != "Sam Smith" {
+		t.Errorf("UserName(u1) = %q, %v; want the latest name", name, err)
+	}
+	if _, err := s.UserName(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UserName(nobody): %v, want ErrNotFound", err)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -22,4 +23,17 @@ func (s *Store) EnsureUser(ctx context.Context, id, displayName string) error {
 		}
 		return nil
 	})
+}
+
+// UserName returns the user's display name; an unknown user is ErrNotFound.
+func (s *Store) UserName(ctx context.Context, id string) (string, error) {
+	var name string
+	err := s.read.QueryRowContext(ctx, "SELECT display_name FROM users WHERE id = ?", id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: user %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", readFailed(fmt.Sprintf("read user %q", id), err)
+	}
+	return name, nil
 }

@@ -92,18 +92,25 @@ func (c *committer) do(ctx context.Context, fn writeFunc) error {
 	batch := slices.Clone(c.queue[:n])
 	c.queue = slices.Delete(c.queue, 0, n)
 	c.mu.Unlock()
-
-	c.commit(batch)
-
-	c.mu.Lock()
-	if len(c.queue) > 0 {
-		close(c.queue[0].lead) // the next batch is its caller's to lead
-	} else {
-		c.leading = false
-		c.idle.Broadcast()
-	}
-	c.mu.Unlock()
+	c.lead(batch)
 	return <-req.done
+}
+
+// lead commits batch, then hands the lead to the next queued caller, or
+// stands down. It hands over even if a write panics, so no caller waits
+// forever behind a leader that is gone.
+func (c *committer) lead(batch []*writeRequest) {
+	defer func() {
+		c.mu.Lock()
+		if len(c.queue) > 0 {
+			close(c.queue[0].lead) // the next batch is its caller's to lead
+		} else {
+			c.leading = false
+			c.idle.Broadcast()
+		}
+		c.mu.Unlock()
+	}()
+	c.commit(batch)
 }
 
 // close refuses new writes and waits until every queued one is committed.
@@ -125,9 +132,20 @@ func (c *committer) stats() Stats {
 	return Stats{Commits: c.commits.Load(), Writes: c.writes.Load()}
 }
 
-// commit runs batch in one transaction and answers every request.
+// commit runs batch in one transaction and answers every request. If a
+// write panics, the transaction is rolled back, every request is answered
+// with an error, and the panic goes on up the leader's goroutine.
 func (c *committer) commit(batch []*writeRequest) {
 	results := make([]error, len(batch))
+	defer func() {
+		if p := recover(); p != nil {
+			c.rollback(&writeTx{conn: c.conn, prepared: c.prepared})
+			for _, req := range batch {
+				req.done <- fmt.Errorf("store: a write in the same batch panicked (%v); nothing of the batch was saved: retry", p)
+			}
+			panic(p)
+		}
+	}()
 	if err := c.apply(batch, results); err != nil {
 		for i := range results {
 			if results[i] == nil {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestGroupCommit(t *testing.T) {
@@ -126,5 +128,59 @@ func TestCloseDrainsQueue(t *testing.T) {
 		if a, err := s2.Attempt(context.Background(), fmt.Sprintf("a%d", i)); err != nil || a.Turns != n {
 			t.Errorf("attempt a%d: %d turns on disk, %v; %d were acknowledged", i, a.Turns, err, n)
 		}
+	}
+}
+
+// TestPanickingWrite: a write that panics takes its batch down with an error
+// to every caller, rolls the transaction back, and leaves the committer
+// working: no caller waits forever and the next write commits.
+func TestPanickingWrite(t *testing.T) {
+	s, _, _ := openTest(t)
+	ctx := context.Background()
+	seedAttempt(t, s, "a1", "user-a1")
+
+	panicked := func() (p any) {
+		defer func() { p = recover() }()
+		_ = s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+			if err := saveTurn(ctx, tx, turnWrite("a1", 1), 0); err != nil {
+				return err
+			}
+			panic("bug in a write")
+		})
+		return nil
+	}()
+	if panicked != "bug in a write" {
+		t.Fatalf("the write's panic did not reach its caller: %v", panicked)
+	}
+
+	// Nothing of it was saved, and the next write starts a fresh transaction.
+	if a, err := s.Attempt(ctx, "a1"); err != nil || a.Turns != 0 {
+		t.Fatalf("after the panic: %d turns, %v; want 0", a.Turns, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.SaveTurn(ctx, turnWrite("a1", 1)) }()
+	select {
+	case err := <-done:
+		must(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the next write never committed: the committer is stuck")
+	}
+
+	// In a batch, the others get an error rather than waiting forever.
+	batch := []*writeRequest{
+		{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *writeTx) error {
+			return saveTurn(ctx, tx, turnWrite("a1", 2), 0)
+		}},
+		{ctx: ctx, done: make(chan error, 1), fn: func(context.Context, *writeTx) error { panic("bug") }},
+	}
+	func() {
+		defer func() { _ = recover() }()
+		s.w.commit(batch)
+	}()
+	if err := <-batch[0].done; err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Errorf("the other write of the batch got %v, want an error saying the batch panicked", err)
+	}
+	if a, _ := s.Attempt(ctx, "a1"); a.Turns != 1 {
+		t.Errorf("after the panicking batch: %d turns, want 1", a.Turns)
 	}
 }

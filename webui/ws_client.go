@@ -37,8 +37,8 @@ type client struct {
 	done    chan struct{} // closed when the reader has finished
 	closing atomic.Bool   // a close is queued: nothing more is sent or handled
 
-	wmu    sync.Mutex // held while a frame is written; guards queued
-	queued int        // frames put on send and not yet written
+	wmu    sync.Mutex   // held while a frame is written
+	queued atomic.Int64 // frames put on send and not yet written; lowered under wmu, after the write
 }
 
 // outbound is a frame for the writer: a text frame, or a close.
@@ -134,7 +134,7 @@ func (c *client) answer(v any) {
 		return
 	}
 	c.wmu.Lock()
-	if c.queued > 0 {
+	if c.queued.Load() > 0 {
 		c.wmu.Unlock()
 		c.enqueue(outbound{data: data})
 		return
@@ -157,7 +157,7 @@ func (c *client) writeLoop() {
 		case o := <-c.send:
 			c.wmu.Lock()
 			err := c.write(o)
-			c.queued--
+			c.queued.Add(-1)
 			c.wmu.Unlock()
 			if err != nil {
 				_ = c.ws.Close() // the reader stops too
@@ -193,9 +193,7 @@ func (c *client) enqueue(o outbound) {
 	if c.closing.Load() {
 		return
 	}
-	c.wmu.Lock()
-	c.queued++
-	c.wmu.Unlock()
+	c.queued.Add(1) // never waits for wmu: a push must not wait on a stuck browser
 	select {
 	case c.send <- o:
 	case <-c.done:

@@ -12,21 +12,24 @@ func (l *specLoader) nodes(top tomlTable) []engine.NodeSpec {
 	l.nonEmpty(top, "nodes")
 	tables := l.tables(top, "nodes", "node", elementNamer("node", ""))
 	out := make([]engine.NodeSpec, len(tables))
+	if len(tables) < 64 {
+		for i, t := range tables {
+			out[i] = l.node(t)
+		}
+		return out
+	}
 	// Nodes are read independently, so a large file's second half is read
 	// on another core, by a loader with its own lookup buffer and problems.
-	split := len(tables)
-	if split >= 64 {
-		split /= 2
-	}
+	half := len(tables) / 2
 	other := &specLoader{index: &posIndex{lines: l.index.lines, entries: l.index.entries}}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i := split; i < len(tables); i++ {
+		for i := half; i < len(tables); i++ {
 			out[i] = other.node(tables[i])
 		}
 	}()
-	for i := range split {
+	for i := range half {
 		out[i] = l.node(tables[i])
 	}
 	<-done

@@ -275,3 +275,26 @@ func TestParseExpressionPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLargeFileReportsEveryHalf: a file of 64 nodes or more is read by
+// two loaders, half each; problems from both halves are reported, in order.
+func TestParseLargeFileReportsEveryHalf(t *testing.T) {
+	src := string(generated(100))
+	for _, id := range []string{"n10", "n90"} {
+		src = strings.Replace(src, "id = \""+id+"\"\n", "id = \""+id+"\"\nTitle = \"x\"\n", 1)
+	}
+	_, problems := Parse("big.toml", []byte(src))
+	var lines []int
+	for _, p := range problems {
+		if p.Code == "unknown-key" {
+			lines = append(lines, p.Pos.Line)
+		}
+	}
+	want := []int{
+		strings.Count(src[:strings.Index(src, "id = \"n10\"")], "\n") + 2,
+		strings.Count(src[:strings.Index(src, "id = \"n90\"")], "\n") + 2,
+	}
+	if len(lines) != 2 || lines[0] != want[0] || lines[1] != want[1] {
+		t.Errorf("unknown-key problems at lines %v, want %v (one in each half, in order)", lines, want)
+	}
+}

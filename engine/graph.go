@@ -85,9 +85,33 @@ func (sc *Scenario) graphReply(r *reply) GraphReply {
 // Reachable lists which ids can be reached from the start in the static
 // graph (conditions ignored; rule jumps possible after any reply).
 func (g Graph) Reachable() map[string]bool {
-	edges := g.edges()
-	seen := map[string]bool{g.Start: true}
-	queue := []string{g.Start}
+	return search(g.edges(), g.Start)
+}
+
+// CanFinish lists the nodes from which some ending is reachable in the
+// static graph (and the endings themselves).
+func (g Graph) CanFinish() map[string]bool {
+	from := map[string][]string{} // the edges, reversed
+	for id, tos := range g.edges() {
+		for _, to := range tos {
+			from[to] = append(from[to], id)
+		}
+	}
+	endings := make([]string, len(g.Endings))
+	for i, e := range g.Endings {
+		endings[i] = e.ID
+	}
+	return search(from, endings...)
+}
+
+// search returns every id reachable from starts along edges, starts
+// included: a breadth-first search.
+func search(edges map[string][]string, starts ...string) map[string]bool {
+	seen := map[string]bool{}
+	for _, id := range starts {
+		seen[id] = true
+	}
+	queue := append([]string(nil), starts...) // never append into the caller's slice
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -99,34 +123,6 @@ func (g Graph) Reachable() map[string]bool {
 		}
 	}
 	return seen
-}
-
-// CanFinish lists the nodes from which some ending is reachable in the
-// static graph.
-func (g Graph) CanFinish() map[string]bool {
-	from := map[string][]string{} // the edges, reversed
-	for id, tos := range g.edges() {
-		for _, to := range tos {
-			from[to] = append(from[to], id)
-		}
-	}
-	ok := map[string]bool{}
-	var queue []string
-	for _, e := range g.Endings {
-		ok[e.ID] = true
-		queue = append(queue, e.ID)
-	}
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		for _, prev := range from[id] {
-			if !ok[prev] {
-				ok[prev] = true
-				queue = append(queue, prev)
-			}
-		}
-	}
-	return ok
 }
 
 func (g Graph) edges() map[string][]string {

@@ -26,6 +26,8 @@ func (l Limits) withDefaults() Limits {
 // honour every condition; two paths that reach the same state share it.
 type Analysis struct {
 	Complete   bool    // false when a limit cut exploration short
+	Limits     Limits  // the limits it ran with, defaults filled in
+	DepthCut   bool    // some path was cut at Limits.MaxDepth replies (else only MaxStates stopped it)
 	States     int     // distinct states explored
 	Paths      float64 // distinct paths from the start to an ending
 	Best       []int   // per competency (Scenario.Competencies order): the best total reachable
@@ -80,8 +82,9 @@ func (sc *Scenario) Analysis() *Analysis {
 
 // Explore walks every way through the scenario within limits.
 func (sc *Scenario) Explore(limits Limits) *Analysis {
-	x := &explorer{sc: sc, lim: limits.withDefaults(), ev: newEvaluator(sc),
-		a:       &Analysis{sc: sc, Complete: true, index: map[string]int32{}},
+	limits = limits.withDefaults()
+	x := &explorer{sc: sc, lim: limits, ev: newEvaluator(sc),
+		a:       &Analysis{sc: sc, Complete: true, Limits: limits, index: map[string]int32{}},
 		reached: make([]bool, len(sc.nodes)+len(sc.endings)), seen: map[string]bool{}}
 	m := sc.newMachine()
 	x.visit(&m, 0)
@@ -119,6 +122,7 @@ func (x *explorer) visit(m *machine, depth int) int32 {
 	case depth >= x.lim.MaxDepth || len(x.a.states) >= x.lim.MaxStates:
 		x.a.states[idx].kind = stateCut
 		x.a.Complete = false
+		x.a.DepthCut = x.a.DepthCut || depth >= x.lim.MaxDepth
 	default:
 		x.expand(m, idx, depth)
 	}

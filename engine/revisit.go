@@ -28,6 +28,19 @@ func (sc *Scenario) keyedOnces() []int {
 	return flags
 }
 
+// Loops lists, in file order, the nodes a playthrough can come back to: those
+// on a cycle of the static graph (conditions ignored, any rule's jump
+// possible after any reply).
+func (sc *Scenario) Loops() []string {
+	var ids []string
+	for t, again := range sc.revisitable() {
+		if again {
+			ids = append(ids, sc.nodes[t].id)
+		}
+	}
+	return ids
+}
+
 // revisitable reports, per node, whether some path of the static graph
 // (conditions ignored, any rule's jump possible after any reply) leads from
 // the node back to itself: Tarjan's strongly connected components, where a

@@ -70,7 +70,7 @@ func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
 	}
 	ps = append(ps, unscored(sc, g)...)
 	a := sc.Explore(limits)
-	ps = append(ps, explored(a, g, reachable, pos)...)
+	ps = append(ps, explored(a, sc.Loops(), reachable, pos)...)
 	return ps
 }
 
@@ -116,7 +116,7 @@ func unscored(sc *engine.Scenario, g engine.Graph) engine.Problems {
 	return ps
 }
 
-func explored(a *engine.Analysis, g engine.Graph, reachable map[string]bool, pos map[string]engine.Pos) engine.Problems {
+func explored(a *engine.Analysis, loops []string, reachable map[string]bool, pos map[string]engine.Pos) engine.Problems {
 	var ps engine.Problems
 	for _, d := range a.DeadEnds {
 		ps = append(ps, engine.Problem{Pos: pos[d.Node], Severity: engine.Error, Code: "dead-end",
@@ -132,7 +132,7 @@ func explored(a *engine.Analysis, g engine.Graph, reachable map[string]bool, pos
 	}
 	if !a.Complete {
 		ps = append(ps, engine.Problem{Pos: engine.Pos{Line: 1, Col: 1}, Severity: engine.Warning, Code: "exploration-incomplete",
-			Message: fmt.Sprintf("stopped after %d states: the scenario has loops or too many distinct states; scores are measured against what was explored. Use once = true or visits[...] limits on looping replies", a.States)})
+			Message: incompleteMessage(a, loops)})
 		return ps
 	}
 	for id, p := range pos {
@@ -153,4 +153,31 @@ func describePath(path []engine.Step) string {
 		parts[i] = s.Node + "/" + s.Reply
 	}
 	return strings.Join(parts, " → ")
+}
+
+// incompleteMessage says why exploration stopped and what would let it
+// finish: loops want a way out, and a loop-free scenario has too many
+// combinations of variable values.
+func incompleteMessage(a *engine.Analysis, loops []string) string {
+	const measured = "; scores are measured against what was explored"
+	if len(loops) > 0 {
+		named := strings.Join(loops[:min(len(loops), 3)], ", ")
+		if len(loops) > 3 {
+			named += fmt.Sprintf(" and %d more", len(loops)-3)
+		}
+		why := ""
+		if a.DepthCut {
+			why = " (some playthroughs went round without ending)"
+		}
+		return fmt.Sprintf("exploration stopped after %d states%s: conversations can come back to %s%s. Give looping "+
+			"replies once = true, or a when that reads visits (as in visits.%s < 3), so every loop has a way out",
+			a.States, why, named, measured, loops[0])
+	}
+	if a.DepthCut {
+		return fmt.Sprintf("exploration stopped after %d states: some playthroughs are longer than %d replies%s. "+
+			"Split the scenario, or give it shorter routes to an ending", a.States, a.Limits.MaxDepth, measured)
+	}
+	return fmt.Sprintf("exploration stopped after %d states: the scenario has no loops, but its variables take so many "+
+		"combinations of values%s. Fewer distinct values let lint explore everything: true/false instead of counters, "+
+		"or counters capped with min(), as in min(asked + 1, 3)", a.States, measured)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -298,5 +299,41 @@ func TestCookieOfAnotherDatabase(t *testing.T) {
 	g := tr.dial().startGame("late-shipment")
 	if g.id == "" {
 		t.Fatalf("start after naming again: %+v", g.snap)
+	}
+}
+
+// TestStuckBrowserHoldsNobodyUp: a browser that sends and never reads fills
+// its socket until the server cannot write to it. Other trainees carry on,
+// and shutdown is not held up beyond its bound: the stuck connection is cut.
+func TestStuckBrowserHoldsNobodyUp(t *testing.T) {
+	h := start(t, func(c *webui.Config) { c.ShutdownWait = time.Second })
+	stuck := h.trainee("Stuck").dial()
+	stuck.startGame("short-call")
+	var sent atomic.Int64
+	go func() { // answers pile up unread: each bad message gets an error frame
+		for {
+			_ = stuck.ws.SetWriteDeadline(time.Now().Add(20 * time.Second))
+			if stuck.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"dance","seq":1}`)) != nil {
+				return
+			}
+			sent.Add(1)
+		}
+	}()
+	for last := int64(-1); ; time.Sleep(300 * time.Millisecond) { // until both sockets are full
+		if n := sent.Load(); n == last {
+			break
+		} else {
+			last = n
+		}
+	}
+	t.Logf("the stuck browser sent %d messages before its socket filled", sent.Load())
+
+	g := h.trainee("Fine").dial().startGame("short-call")
+	g.choose("ask") // fails the test if it never comes back
+
+	start := time.Now()
+	h.close()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %v with a stuck browser; it should cut it after ShutdownWait (1s)", d)
 	}
 }

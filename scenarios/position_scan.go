@@ -266,37 +266,29 @@ func (s *tomlScanner) value(path []string, keyOff int) {
 
 // array scans [item, item, ...], items numbered from 0 under path.
 func (s *tomlScanner) array(path []string) {
-	s.off++
-	for i := 0; ; {
-		s.skipBlank()
-		switch {
-		case s.eof():
-			return
-		case s.peek(0) == ']':
-			s.off++
-			return
-		case s.peek(0) == ',':
-			s.off++
-			continue
-		}
-		start := s.off
+	i := 0
+	s.items(']', func(start int) {
 		s.value(s.push(path, strconv.Itoa(i), start), start)
 		i++
-		if s.off == start {
-			s.off++
-		}
-	}
+	})
 }
 
 // inlineTable scans { key = value, ... } under path.
 func (s *tomlScanner) inlineTable(path []string) {
+	s.items('}', func(int) { s.keyValue(path) })
+}
+
+// items scans a bracketed, comma-separated list from its opening bracket to
+// close, calling item at the start of each entry. An entry item cannot read
+// is skipped a byte at a time, so the scan always moves on.
+func (s *tomlScanner) items(close byte, item func(start int)) {
 	s.off++
 	for {
 		s.skipBlank()
 		switch {
 		case s.eof():
 			return
-		case s.peek(0) == '}':
+		case s.peek(0) == close:
 			s.off++
 			return
 		case s.peek(0) == ',':
@@ -304,7 +296,7 @@ func (s *tomlScanner) inlineTable(path []string) {
 			continue
 		}
 		start := s.off
-		s.keyValue(path)
+		item(start)
 		if s.off == start {
 			s.off++
 		}

@@ -85,10 +85,12 @@ func (x *explorer) paths() float64 {
 
 // gain is how much choosing r adds to the overall value: each competency's
 // points as a share of its best, minus a penalty for every block.
-func (x *explorer) gain(r *reply) float64 {
+func (x *explorer) gain(r *reply) float64 { return x.a.gain(r) }
+
+func (a *Analysis) gain(r *reply) float64 {
 	g := 0.0
 	for c, p := range r.points {
-		if b := x.a.Best[c]; b > 0 {
+		if b := a.Best[c]; b > 0 {
 			g += float64(p) / float64(b)
 		}
 	}
@@ -137,12 +139,19 @@ func (x *explorer) ideal() {
 // the session is now. ok is false when the session is in a state the
 // exploration did not reach (started elsewhere, or exploration was cut).
 func (a *Analysis) IdealReply(s *Session) (Choice, bool) {
+	r, ok := a.idealReply(s)
+	if !ok {
+		return Choice{}, false
+	}
+	return Choice{ID: r.id, Text: r.text}, true
+}
+
+func (a *Analysis) idealReply(s *Session) (*reply, bool) {
 	key := encodeMachine(nil, &s.m, a.sc)
 	i, found := a.index[string(key)]
 	if !found || a.states[i].best < 0 {
-		return Choice{}, false
+		return nil, false
 	}
 	st := &a.states[i]
-	r := &a.sc.nodes[st.at].replies[st.edges[st.best].reply]
-	return Choice{ID: r.id, Text: r.text}, true
+	return &a.sc.nodes[st.at].replies[st.edges[st.best].reply], true
 }

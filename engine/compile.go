@@ -66,7 +66,8 @@ func (c *compiler) errorf(pos Pos, code, format string, args ...any) {
 
 func (c *compiler) competencies() {
 	for _, id := range BuiltinCompetencies {
-		c.sc.Competencies = append(c.sc.Competencies, Competency{ID: id, Label: capitalise(id), Pass: DefaultPass})
+		c.sc.Competencies = append(c.sc.Competencies, Competency{ID: id, Label: capitalise(id),
+			Description: builtinDescriptions[id], Pass: DefaultPass})
 	}
 	for _, cs := range c.spec.Competencies {
 		i := c.sc.competencyIndex(cs.ID)
@@ -81,7 +82,9 @@ func (c *compiler) competencies() {
 		if cs.Pass != 0 {
 			comp.Pass = cs.Pass
 		}
-		comp.Description = cs.Description
+		if cs.Description != "" {
+			comp.Description = cs.Description
+		}
 	}
 }
 
@@ -102,7 +105,11 @@ func (c *compiler) variables() {
 	}
 	for i, v := range c.spec.State {
 		c.declare(v.Name, v.Pos, varRef{i: i})
-		c.sc.Vars = append(c.sc.Vars, Var{Name: v.Name, Default: v.Default})
+		label := v.Label
+		if label == "" {
+			label = capitalise(strings.ReplaceAll(v.Name, "_", " "))
+		}
+		c.sc.Vars = append(c.sc.Vars, Var{Name: v.Name, Default: v.Default, Label: label, Decides: v.Decides})
 	}
 }
 
@@ -227,7 +234,7 @@ func suggestFrom(id string, candidates []string) string {
 func (c *compiler) nodes() {
 	c.sc.nodes = make([]node, 0, len(c.spec.Nodes))
 	for _, ns := range c.spec.Nodes {
-		n := node{id: ns.ID, pos: ns.Pos}
+		n := node{id: ns.ID, pos: ns.Pos, fixed: ns.Fixed, orderPos: orPos(ns.OrderPos, ns.Pos)}
 		where := fmt.Sprintf("node %q", ns.ID)
 		n.lines = c.lines(ns.Lines, where)
 		if len(ns.Replies) == 0 {
@@ -383,8 +390,12 @@ func (c *compiler) rules() {
 
 func (c *compiler) endings() {
 	for _, es := range c.spec.Endings { // the loader checks the outcome, where it can point at the value
+		success := es.Outcome == "resolved"
+		if es.Success != nil {
+			success = *es.Success
+		}
 		c.sc.endings = append(c.sc.endings, ending{id: es.ID, title: es.Title, outcome: es.Outcome, text: es.Text,
-			lines: c.lines(es.Lines, fmt.Sprintf("ending %q", es.ID)), pos: es.Pos})
+			success: success, lines: c.lines(es.Lines, fmt.Sprintf("ending %q", es.ID)), pos: es.Pos})
 	}
 }
 

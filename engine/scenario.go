@@ -12,6 +12,14 @@ const DefaultPass = 60
 // BuiltinCompetencies are scored in every scenario.
 var BuiltinCompetencies = []string{"listening", "empathy", "boundaries"}
 
+// builtinDescriptions say in one line what each built-in competency
+// measures, for the briefing and the debrief. A scenario may override them.
+var builtinDescriptions = map[string]string{
+	"listening":  "Lets the client tell it, asks open questions, and plays back what you heard so they can correct you.",
+	"empathy":    "Acknowledges the feeling and the client's loss, owns what your side got wrong, and stays calm.",
+	"boundaries": "Says plainly what you can and cannot do, and by when; never promises what you cannot keep.",
+}
+
 // Outcomes an ending may have.
 var Outcomes = []string{"resolved", "escalated", "lost", "parted"}
 
@@ -91,6 +99,8 @@ func (m *Mood) Band(v float64) string {
 type Var struct {
 	Name    string
 	Default any // bool, float64 or string
+	Label   string
+	Decides bool // the debrief lists its final value as part of what decided the ending
 }
 
 // target is a node index, or len(nodes)+i for ending i.
@@ -99,10 +109,12 @@ type target int
 const noTarget target = -1
 
 type node struct {
-	id      string
-	lines   []line
-	replies []reply
-	pos     Pos
+	id       string
+	lines    []line
+	replies  []reply
+	fixed    bool // replies are offered in file order
+	pos      Pos
+	orderPos Pos
 }
 
 type line struct {
@@ -153,6 +165,7 @@ type rule struct {
 
 type ending struct {
 	id, title, outcome, text string
+	success                  bool
 	lines                    []line
 	pos                      Pos
 }
@@ -182,12 +195,13 @@ type EndingInfo struct {
 	ID      string `json:"id"`
 	Title   string `json:"title"`
 	Outcome string `json:"outcome"`
+	Success bool   `json:"success"` // the scenario counts this ending as a successful call
 	Text    string `json:"text"`
 }
 
 func (sc *Scenario) endingInfo(t target) *EndingInfo {
 	e := &sc.endings[int(t)-len(sc.nodes)]
-	return &EndingInfo{ID: e.id, Title: e.title, Outcome: e.outcome, Text: e.text}
+	return &EndingInfo{ID: e.id, Title: e.title, Outcome: e.outcome, Success: e.success, Text: e.text}
 }
 
 // Endings lists the endings in file order.

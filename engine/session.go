@@ -29,6 +29,7 @@ type Session struct {
 	lines   []string
 	backup  machine
 	fired   []int
+	perm    []int // scratch for the offer order
 }
 
 // Step is one reply chosen, at one node.
@@ -51,6 +52,35 @@ type ReplyInfo struct {
 	Note      string         `json:"note,omitempty"`
 	Points    map[string]int `json:"points,omitempty"`
 	Blocks    []string       `json:"blocks,omitempty"`
+	// Verdict says whether the reply followed or broke its principle, from
+	// its points: VerdictFollowed, VerdictBroke, VerdictMixed, or empty
+	// when it scores nothing either way.
+	Verdict string `json:"verdict,omitempty"`
+}
+
+// Verdicts a reply can have.
+const (
+	VerdictFollowed = "followed" // gains points and loses none
+	VerdictBroke    = "broke"    // loses points or blocks a competency, and gains none
+	VerdictMixed    = "mixed"    // gains in one competency and loses in another
+)
+
+// verdict judges a reply by its points and blocks.
+func verdict(points []int, blocks []int) string {
+	gains, losses := false, len(blocks) > 0
+	for _, p := range points {
+		gains = gains || p > 0
+		losses = losses || p < 0
+	}
+	switch {
+	case gains && losses:
+		return VerdictMixed
+	case gains:
+		return VerdictFollowed
+	case losses:
+		return VerdictBroke
+	}
+	return ""
 }
 
 // Outcome is what happened after a reply.
@@ -177,13 +207,15 @@ func (s *Session) Lines() []string { return append([]string(nil), s.lines...) }
 // History lists the replies chosen so far.
 func (s *Session) History() []Step { return append([]Step(nil), s.history...) }
 
-// Replies lists the replies on offer now, in file order.
+// Replies lists the replies on offer now, in the order they are offered:
+// shuffled by the seed, or in file order at a node whose order is fixed.
 func (s *Session) Replies() ([]Choice, error) {
 	if s.Ended() {
 		return nil, nil
 	}
 	var out []Choice
-	for i := range s.sc.nodes[s.m.at].replies {
+	s.perm = s.offerOrder(s.perm, s.m.at)
+	for _, i := range s.perm {
 		r := &s.sc.nodes[s.m.at].replies[i]
 		ok, err := s.ev.available(&s.m, r)
 		if err != nil {
@@ -287,7 +319,7 @@ func (s *Session) outcome(n *node, r *reply) Outcome {
 }
 
 func (sc *Scenario) replyInfo(r *reply) ReplyInfo {
-	info := ReplyInfo{ID: r.id, Text: r.text, Principle: r.principle, Note: r.note}
+	info := ReplyInfo{ID: r.id, Text: r.text, Principle: r.principle, Note: r.note, Verdict: verdict(r.points, r.blocks)}
 	for i, p := range r.points {
 		if p != 0 {
 			if info.Points == nil {
@@ -319,22 +351,4 @@ func (s *Session) say(t target) []string {
 		out = append(out, l.variants[pick(s.seed, id, s.m.visits[t], i, len(l.variants))])
 	}
 	return out
-}
-
-// pick chooses one of n variants from the seed and where it is said.
-func pick(seed uint64, where string, visit, index, n int) int {
-	if n <= 1 {
-		return 0
-	}
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(where); i++ {
-		h ^= uint64(where[i])
-		h *= 1099511628211
-	}
-	x := seed ^ h ^ uint64(visit)<<32 ^ uint64(index)
-	x += 0x9E3779B97F4A7C15
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EB
-	x ^= x >> 31
-	return int(x % uint64(n))
 }

@@ -33,7 +33,7 @@ func TestSessionPlaysThrough(t *testing.T) {
 	if err != nil || len(o.Interjections) != 0 {
 		t.Fatalf("ask: %v, interjections %q", err, o.Interjections)
 	}
-	if choices, _ := s.Replies(); ids(choices) != "promise,plan" {
+	if choices, _ := s.Replies(); ids(choices) != "plan,promise" {
 		t.Errorf("replies after asking (once) = %s", ids(choices))
 	}
 	o, err = s.Choose("plan")
@@ -162,10 +162,13 @@ func TestSameSeedSameConversation(t *testing.T) {
 	}
 }
 
+// ids lists the ids on offer, sorted: which replies are on offer, whatever
+// order they are offered in.
 func ids(cs []Choice) string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.ID)
 	}
+	slices.Sort(out)
 	return strings.Join(out, ",")
 }

@@ -102,6 +102,8 @@ type Band struct {
 type VarSpec struct {
 	Name    string
 	Default any
+	Label   string // how the debrief names it; the name when empty
+	Decides bool   // it matters to how the call ends: the debrief lists its final value
 	Pos     Pos
 }
 
@@ -115,10 +117,12 @@ type LineSpec struct {
 
 // NodeSpec is one turn of the client's: lines, then replies on offer.
 type NodeSpec struct {
-	ID      string
-	Lines   []LineSpec
-	Replies []ReplySpec
-	Pos     Pos
+	ID       string
+	Lines    []LineSpec
+	Replies  []ReplySpec
+	Fixed    bool // order = "fixed": replies are offered in file order, not shuffled
+	OrderPos Pos  // where order's value stands
+	Pos      Pos
 }
 
 // ReplySpec is a reply the trainee may choose.
@@ -174,6 +178,9 @@ type EndingSpec struct {
 	ID      string
 	Title   string
 	Outcome string // "resolved", "escalated", "lost" or "parted"
+	// Success says whether reaching this ending counts as a successful
+	// call. Nil means the default: only a "resolved" outcome does.
+	Success *bool
 	Text    string // the debrief text
 	Lines   []LineSpec
 	Pos     Pos

@@ -90,7 +90,7 @@ func TestPathsGolden(t *testing.T) {
 
 func TestPlayGolden(t *testing.T) {
 	tests := []struct{ name, stdin string }{
-		{"play-ideal", "1\nexpect\n"},
+		{"play-ideal", "own\nexpect\n"},
 		{"play-bad-input", "9\nexcuse\n?\n1\n"},
 		{"play-stop", "q\n"},
 	}

@@ -104,19 +104,19 @@ func (sc *Scenario) Debrief(st State) (Debrief, error) {
 	return d, nil
 }
 
-// moodDisagrees reports whether every mood finished on the side that
-// contradicts the ending: good when it failed, bad when it succeeded.
+// moodDisagrees reports whether every mood finished strictly on the side of
+// its range that contradicts the ending: good when the call failed, bad
+// when it succeeded.
 func moodDisagrees(mood []MoodReading, success bool) bool {
 	if len(mood) == 0 {
 		return false
 	}
 	for _, r := range mood {
-		mid := (r.Min + r.Max) / 2
-		good := r.Value < mid
-		if r.Good == "high" {
-			good = r.Value > mid
+		above := r.Value - (r.Min+r.Max)/2 // > 0: in the upper half
+		if r.Good != "high" {
+			above = -above
 		}
-		if good == success {
+		if above == 0 || (above > 0) == success {
 			return false
 		}
 	}

@@ -11,10 +11,12 @@ type Graph struct {
 
 // GraphNode is one node and its replies.
 type GraphNode struct {
-	ID      string
-	Pos     Pos
-	Line    string // the first variant of its first line, for labels
-	Replies []GraphReply
+	ID       string
+	Pos      Pos
+	Line     string // the first variant of its first line, for labels
+	Replies  []GraphReply
+	Fixed    bool // order = "fixed": replies are offered in file order
+	OrderPos Pos  // where order's value stands (Pos when unset)
 }
 
 // GraphReply is one reply and everywhere it can lead.
@@ -51,7 +53,7 @@ type GraphRule struct {
 func (sc *Scenario) Graph() Graph {
 	g := Graph{Start: sc.targetID(sc.start)}
 	for _, n := range sc.nodes {
-		gn := GraphNode{ID: n.id, Pos: n.pos}
+		gn := GraphNode{ID: n.id, Pos: n.pos, Fixed: n.fixed, OrderPos: n.orderPos}
 		if len(n.lines) > 0 && len(n.lines[0].variants) > 0 {
 			gn.Line = n.lines[0].variants[0]
 		}

@@ -71,7 +71,54 @@ func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
 	ps = append(ps, unscored(sc, g)...)
 	a := sc.Explore(limits)
 	ps = append(ps, explored(a, sc.Loops(), reachable, pos)...)
+	ps = append(ps, pinnedBestFirst(sc, g, a)...)
 	return ps
+}
+
+// pinnedBestFirst warns about each node with order = "fixed" that offers its
+// best reply first every time the ideal path comes to it (with more than one
+// reply on offer): a trainee who always picks the first reply finds it.
+func pinnedBestFirst(sc *engine.Scenario, g engine.Graph, a *engine.Analysis) engine.Problems {
+	first := map[string]bool{} // by pinned node: best first at every visit so far
+	s := sc.Start(0)           // a pinned node's order does not depend on the seed
+	for _, step := range a.Ideal {
+		if choices, _ := s.Replies(); len(choices) > 1 && isFixed(g, step.Node) {
+			was, seen := first[step.Node]
+			first[step.Node] = (was || !seen) && choices[0].ID == step.Reply
+		}
+		if _, err := s.Choose(step.Reply); err != nil {
+			break
+		}
+	}
+	var ps engine.Problems
+	for _, n := range g.Nodes {
+		if first[n.ID] {
+			ps = append(ps, engine.Problem{Pos: n.OrderPos, Severity: engine.Warning, Code: "pinned-best-first",
+				Message: fmt.Sprintf("node %q has order = \"fixed\" and lists its best reply (%q) first every time the ideal path "+
+					"comes here, so a trainee who always picks the first reply finds it; move it down the list, or remove "+
+					"order = \"fixed\" so that replies are shuffled", n.ID, bestAt(a, n.ID))})
+		}
+	}
+	return ps
+}
+
+func isFixed(g engine.Graph, id string) bool {
+	for _, n := range g.Nodes {
+		if n.ID == id {
+			return n.Fixed
+		}
+	}
+	return false
+}
+
+// bestAt is the reply the ideal path first takes at node id.
+func bestAt(a *engine.Analysis, id string) string {
+	for _, step := range a.Ideal {
+		if step.Node == id {
+			return step.Reply
+		}
+	}
+	return ""
 }
 
 // missingNotes warns about replies without a coaching note.

@@ -29,26 +29,28 @@ var acceptedKeys = map[string][]string{
 	"competency": {"label", "description", "pass"},
 	"persona":    {"name", "role", "company", "backstory", "briefing"},
 	"mood":       {"label", "start", "min", "max", "bands", "good", "drift", "baseline"},
-	"node":       {"id", "lines", "replies"},
+	"node":       {"id", "lines", "replies", "order"},
+	"state-var":  {"default", "label", "decides"},
 	"line":       {"when", "text", "variants"},
 	"reply": {"id", "text", "when", "once", "effects", "points", "blocks",
 		"principle", "note", "next"},
 	"branch": {"when", "goto"},
 	"rule":   {"id", "when", "effects", "say", "goto", "once"},
-	"ending": {"id", "title", "outcome", "lines", "text"},
+	"ending": {"id", "title", "outcome", "success", "lines", "text"},
 }
 
 // requiredKeys lists the keys each kind of table must have, in the order
 // missing ones are reported.
 var requiredKeys = map[string][]string{
-	"":        {"id", "title", "summary", "difficulty", "minutes", "persona", "nodes", "endings"},
-	"persona": {"name", "role", "briefing"},
-	"mood":    {"start", "min", "max"},
-	"node":    {"id"},
-	"reply":   {"id", "text", "next"},
-	"branch":  {"goto"},
-	"rule":    {"when"},
-	"ending":  {"id", "title", "outcome", "text"},
+	"":          {"id", "title", "summary", "difficulty", "minutes", "persona", "nodes", "endings"},
+	"persona":   {"name", "role", "briefing"},
+	"mood":      {"start", "min", "max"},
+	"node":      {"id"},
+	"reply":     {"id", "text", "next"},
+	"branch":    {"goto"},
+	"rule":      {"when"},
+	"ending":    {"id", "title", "outcome", "text"},
+	"state-var": {"default"},
 }
 
 // ParseFile reads and parses the scenario file at path. See Parse. It reads

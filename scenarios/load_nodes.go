@@ -40,6 +40,10 @@ func (l *specLoader) nodes(top tomlTable) []engine.NodeSpec {
 func (l *specLoader) node(t tomlTable) engine.NodeSpec {
 	l.checkKeys(t)
 	n := engine.NodeSpec{ID: l.id(t, "id"), Lines: l.lines(t), Pos: l.pos(t)}
+	if _, ok := t.m["order"]; ok {
+		n.Fixed = l.oneOf(t, "order", validOrders) == "fixed"
+		n.OrderPos = l.valuePos(t, "order")
+	}
 	for _, r := range l.tables(t, "replies", "reply", elementNamer("reply", " in "+t.name)) {
 		n.Replies = append(n.Replies, l.reply(r))
 	}

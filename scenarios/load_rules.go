@@ -44,6 +44,7 @@ func (l *specLoader) ending(t tomlTable) engine.EndingSpec {
 		ID:      l.id(t, "id"),
 		Title:   l.str(t, "title"),
 		Outcome: l.oneOf(t, "outcome", validOutcomes),
+		Success: l.optionalBool(t, "success"),
 		Text:    l.str(t, "text"),
 		Lines:   l.lines(t),
 		Pos:     l.pos(t),

@@ -10,6 +10,7 @@ import (
 var (
 	validDifficulties = []string{"easy", "medium", "hard"}
 	validOutcomes     = []string{"resolved", "escalated", "lost", "parted"}
+	validOrders       = []string{"shuffled", "fixed"}
 	validGoods        = []string{"low", "high"}
 )
 

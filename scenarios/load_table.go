@@ -149,6 +149,15 @@ func (l *specLoader) boolean(t tomlTable, key string) bool {
 	return b
 }
 
+// optionalBool returns the bool at key, or nil when the key is absent.
+func (l *specLoader) optionalBool(t tomlTable, key string) *bool {
+	if _, ok := t.m[key]; !ok {
+		return nil
+	}
+	b := l.boolean(t, key)
+	return &b
+}
+
 // strs returns the array of strings at key; a single string is accepted when
 // single is true (for say).
 func (l *specLoader) strs(t tomlTable, key string, single bool) []string {

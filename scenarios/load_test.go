@@ -63,7 +63,7 @@ func TestParseProblems(t *testing.T) {
 			src:  baseScenario + "lnies = []\nzzz = 1\n",
 			want: []string{
 				`20:1: error: unknown-key: unknown key "lnies" in node "open"; did you mean "lines"?`,
-				`21:1: error: unknown-key: unknown key "zzz" in node "open"; remove it; the keys here are id, lines, replies`,
+				`21:1: error: unknown-key: unknown key "zzz" in node "open"; remove it; the keys here are id, lines, replies, order`,
 			},
 		},
 		{

@@ -84,17 +84,38 @@ func (l *specLoader) state(top tomlTable) []engine.VarSpec {
 	for _, name := range l.keys(t) {
 		l.checkName(t, name, "state variable", varNamePattern)
 		w := l.index.lookup(t.at(name))
-		switch v := t.m[name].(type) {
-		case bool, float64, string:
-			out = append(out, engine.VarSpec{Name: name, Default: v, Pos: w.Key()})
-		case int64:
-			out = append(out, engine.VarSpec{Name: name, Default: float64(v), Pos: w.Key()})
-		default:
-			l.report(w.Value(), "toml-type", "state variable %q must default to a bool, a number or a string, not %s; write %s = false, %s = 0 or %s = \"\"",
-				name, tomlTypeName(v), name, name, name)
+		v := engine.VarSpec{Name: name, Pos: w.Key()}
+		value, valuePos := t.m[name], w.Value()
+		if m, ok := value.(map[string]any); ok {
+			// name = { default = false, label = "…", decides = true }
+			vt := tomlTable{kind: "state-var", name: fmt.Sprintf("state variable %q", name), path: t.at(name), m: m}
+			l.checkKeys(vt)
+			v.Label, v.Decides = l.str(vt, "label"), l.boolean(vt, "decides")
+			value, valuePos = m["default"], l.valuePos(vt, "default")
+			if value == nil {
+				continue // reported by checkKeys as missing
+			}
 		}
+		var ok bool
+		if v.Default, ok = stateDefault(value); !ok {
+			l.report(valuePos, "toml-type", "state variable %q must default to a bool, a number or a string, not %s; write %s = false, %s = 0 or %s = \"\"",
+				name, tomlTypeName(value), name, name, name)
+			continue
+		}
+		out = append(out, v)
 	}
 	return out
+}
+
+// stateDefault is a state variable's default as the engine holds it.
+func stateDefault(v any) (any, bool) {
+	switch v := v.(type) {
+	case bool, float64, string:
+		return v, true
+	case int64:
+		return float64(v), true
+	}
+	return nil, false
 }
 
 // checkName reports a mood variable, state variable or competency whose name

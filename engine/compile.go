@@ -234,7 +234,7 @@ func suggestFrom(id string, candidates []string) string {
 func (c *compiler) nodes() {
 	c.sc.nodes = make([]node, 0, len(c.spec.Nodes))
 	for _, ns := range c.spec.Nodes {
-		n := node{id: ns.ID, pos: ns.Pos, fixed: ns.Fixed, orderPos: orPos(ns.OrderPos, ns.Pos)}
+		n := node{id: ns.ID, pos: ns.Pos, fixed: ns.Fixed, orderPos: orPos(ns.OrderPos, ns.Pos), orderHash: hashString("order:" + ns.ID)}
 		where := fmt.Sprintf("node %q", ns.ID)
 		n.lines = c.lines(ns.Lines, where)
 		if len(ns.Replies) == 0 {

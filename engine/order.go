@@ -18,7 +18,7 @@ func (s *Session) offerOrder(perm []int, t target) []int {
 	if n.fixed {
 		return perm
 	}
-	x := mix(s.seed, "order:"+n.id, s.m.visits[t], 0)
+	x := mixHash(s.seed, n.orderHash, s.m.visits[t], 0)
 	for i := len(perm) - 1; i > 0; i-- {
 		x = splitmix(x)
 		j := int(x % uint64(i+1))
@@ -29,12 +29,22 @@ func (s *Session) offerOrder(perm []int, t target) []int {
 
 // mix hashes a seed, a place and two counters into 64 well-mixed bits.
 func mix(seed uint64, where string, visit, index int) uint64 {
+	return mixHash(seed, hashString(where), visit, index)
+}
+
+// mixHash is mix with the place already hashed.
+func mixHash(seed, where uint64, visit, index int) uint64 {
+	return splitmix(seed ^ where ^ uint64(visit)<<32 ^ uint64(index))
+}
+
+// hashString is 64-bit FNV-1a.
+func hashString(s string) uint64 {
 	h := uint64(14695981039346656037)
-	for i := 0; i < len(where); i++ {
-		h ^= uint64(where[i])
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
-	return splitmix(seed ^ h ^ uint64(visit)<<32 ^ uint64(index))
+	return h
 }
 
 // splitmix is one step of SplitMix64.

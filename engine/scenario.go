@@ -109,12 +109,13 @@ type target int
 const noTarget target = -1
 
 type node struct {
-	id       string
-	lines    []line
-	replies  []reply
-	fixed    bool // replies are offered in file order
-	pos      Pos
-	orderPos Pos
+	id        string
+	lines     []line
+	replies   []reply
+	fixed     bool   // replies are offered in file order
+	orderHash uint64 // hashString("order:" + id), for the offer order
+	pos       Pos
+	orderPos  Pos
 }
 
 type line struct {

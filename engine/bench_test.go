@@ -54,3 +54,20 @@ func BenchmarkRule(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReplies measures offering a node's five replies: shuffled by the
+// seed (the default) against file order (order = "fixed"), in one run.
+func BenchmarkReplies(b *testing.B) {
+	for _, fixed := range []bool{false, true} {
+		name := map[bool]string{false: "shuffled", true: "fixed"}[fixed]
+		b.Run(name, func(b *testing.B) {
+			s := mustCompile(b, orderSpec(fixed)).Start(1)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Replies(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -213,8 +213,8 @@ func (s *Session) Replies() ([]Choice, error) {
 	if s.Ended() {
 		return nil, nil
 	}
-	var out []Choice
 	s.perm = s.offerOrder(s.perm, s.m.at)
+	out := make([]Choice, 0, len(s.perm))
 	for _, i := range s.perm {
 		r := &s.sc.nodes[s.m.at].replies[i]
 		ok, err := s.ev.available(&s.m, r)

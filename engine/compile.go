@@ -26,6 +26,7 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 	c.endings()
 	c.sc.keyReply = c.exprs.readsReply
 	c.sc.keyVisits = c.exprs.readsVisits
+	c.sc.keyTurn = c.exprs.readsTurn
 	for t := range len(c.sc.nodes) + len(c.sc.endings) {
 		c.sc.boxed = append(c.sc.boxed, c.sc.targetID(target(t)))
 	}
@@ -255,8 +256,8 @@ func (c *compiler) nodes() {
 
 func (c *compiler) lines(specs []LineSpec, where string) []line {
 	// What the client says never changes what happens next, so a line that
-	// reads reply does not make the last reply part of the exploration key.
-	defer func(before bool) { c.exprs.readsReply = before }(c.exprs.readsReply)
+	// reads reply or turn does not make them part of the exploration key.
+	defer func(reply, turn bool) { c.exprs.readsReply, c.exprs.readsTurn = reply, turn }(c.exprs.readsReply, c.exprs.readsTurn)
 	var out []line
 	for i, ls := range specs {
 		l := line{variants: ls.Variants}

@@ -1,33 +1,57 @@
 package engine
 
 import (
+	"context"
 	"encoding/binary"
+	"errors"
 	"math"
 )
 
 // Limits bound an exploration so that any scenario is analysed in bounded
-// time and memory.
+// memory. Time is bounded by the context given to ExploreContext.
 type Limits struct {
 	MaxStates int // distinct states; default 300,000
 	MaxDepth  int // replies on one path; default 150
+	MaxBytes  int // about how much memory the explored states may take; default 256 MiB
 }
+
+// Default limits.
+const (
+	DefaultMaxStates = 300_000
+	DefaultMaxDepth  = 150
+	DefaultMaxBytes  = 256 << 20
+)
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxStates <= 0 {
-		l.MaxStates = 300_000
+		l.MaxStates = DefaultMaxStates
 	}
 	if l.MaxDepth <= 0 {
-		l.MaxDepth = 150
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
 	}
 	return l
 }
+
+// Why an exploration stopped before it was complete (Analysis.Cut).
+const (
+	CutStates    = "states"    // Limits.MaxStates distinct states
+	CutDepth     = "depth"     // some path was Limits.MaxDepth replies long (and no other limit stopped it)
+	CutMemory    = "memory"    // the states took about Limits.MaxBytes
+	CutTime      = "time"      // the context's deadline passed
+	CutCancelled = "cancelled" // the context was cancelled
+)
 
 // Analysis is what exploring every way through a scenario found. Paths
 // honour every condition; two paths that reach the same state share it.
 type Analysis struct {
 	Complete   bool    // false when a limit cut exploration short
 	Limits     Limits  // the limits it ran with, defaults filled in
-	DepthCut   bool    // some path was cut at Limits.MaxDepth replies (else only MaxStates stopped it)
+	DepthCut   bool    // some path was cut at Limits.MaxDepth replies
+	Cut        string  // why exploration stopped early (CutStates, ...), or "" when Complete
+	Loops      bool    // some reply leads back to a state already on its path: the state graph has cycles
 	States     int     // distinct states explored
 	Paths      float64 // distinct paths from the start to an ending
 	Best       []int   // per competency (Scenario.Competencies order): the best total reachable
@@ -35,6 +59,7 @@ type Analysis struct {
 	Reached    []string
 	Endings    []string // endings some path reaches, in file order
 	DeadEnds   []Trace  // a path to each node where nothing is on offer
+	NoExit     []Trace  // a path to each node reached in a state from which no ending can be reached
 	Errors     []Trace  // a path to each run-time expression error
 	Silent     []string // nodes where, on some path, the client says nothing
 	Ideal      []Step   // the best path overall from the start
@@ -54,11 +79,14 @@ type Trace struct {
 }
 
 type xstate struct {
-	at    target
-	edges []xedge
-	kind  uint8
-	value float64 // best overall value from here
-	best  int32   // index into edges of the ideal reply, or -1
+	at     target
+	edges  []xedge
+	kind   uint8
+	done   bool    // every way out has been explored (it is off the path being explored)
+	value  float64 // best overall value from here
+	best   int32   // index into edges of the ideal reply, or -1
+	parent int32   // the state it was first reached from, or -1 for the start
+	via    int32   // the reply (index in its node) that reached it from parent
 }
 
 const (
@@ -71,6 +99,7 @@ const (
 type xedge struct {
 	reply int32
 	to    int32
+	back  bool // to a state on the path that reached this one: a loop
 }
 
 // Analysis explores the scenario with default limits, once, and caches the
@@ -82,17 +111,29 @@ func (sc *Scenario) Analysis() *Analysis {
 
 // Explore walks every way through the scenario within limits.
 func (sc *Scenario) Explore(limits Limits) *Analysis {
+	return sc.ExploreContext(context.Background(), limits)
+}
+
+// ExploreContext is Explore that also stops, with what it found so far, when
+// ctx is done: give it a deadline to bound the time, and cancel it to stop.
+func (sc *Scenario) ExploreContext(ctx context.Context, limits Limits) *Analysis {
 	limits = limits.withDefaults()
-	x := &explorer{sc: sc, lim: limits, ev: newEvaluator(sc),
+	x := &explorer{sc: sc, lim: limits, ev: newEvaluator(sc), ctx: ctx,
 		a:       &Analysis{sc: sc, Complete: true, Limits: limits, index: map[string]int32{}},
 		reached: make([]bool, len(sc.nodes)+len(sc.endings)), seen: map[string]bool{}}
 	m := sc.newMachine()
-	x.visit(&m, 0)
+	x.visit(&m, 0, -1, -1)
 	x.finish()
 	return x.a
 }
 
+// stateBytes is about what one explored state costs besides its key: the
+// map entry, the state and a few edges.
+const stateBytes = 160
+
 type explorer struct {
+	ctx     context.Context
+	bytes   int // about how much memory the states take
 	sc      *Scenario
 	lim     Limits
 	ev      *evaluator
@@ -106,28 +147,58 @@ type explorer struct {
 	avail   [][]int32
 }
 
-// visit explores from m and returns its state index.
-func (x *explorer) visit(m *machine, depth int) int32 {
+// visit explores from m, reached from state parent by reply via, and
+// returns its state index.
+func (x *explorer) visit(m *machine, depth int, parent, via int32) int32 {
 	x.key = encodeMachine(x.key[:0], m, x.sc)
 	if i, ok := x.a.index[string(x.key)]; ok {
 		return i
 	}
 	idx := int32(len(x.a.states))
 	x.a.index[string(x.key)] = idx
-	x.a.states = append(x.a.states, xstate{at: m.at, best: -1})
+	x.a.states = append(x.a.states, xstate{at: m.at, best: -1, parent: parent, via: via})
+	x.bytes += len(x.key) + stateBytes
 	x.reached[m.at] = true
 	switch {
 	case x.sc.isEnding(m.at):
 		x.a.states[idx].kind = stateEnding
-	case depth >= x.lim.MaxDepth || len(x.a.states) >= x.lim.MaxStates:
+	case x.cut(depth):
 		x.a.states[idx].kind = stateCut
-		x.a.Complete = false
-		x.a.DepthCut = x.a.DepthCut || depth >= x.lim.MaxDepth
 	default:
 		x.expand(m, idx, depth)
 	}
+	x.a.states[idx].done = true
 	x.order = append(x.order, idx)
 	return idx
+}
+
+// cut reports whether a limit stops exploration at this state, and records
+// which: the first limit reached is the reason given.
+func (x *explorer) cut(depth int) bool {
+	reason := ""
+	switch {
+	case x.a.Cut != "" && x.a.Cut != CutDepth:
+		return true // stopped for good: nothing more is explored
+	case len(x.a.states) >= x.lim.MaxStates:
+		reason = CutStates
+	case x.bytes >= x.lim.MaxBytes:
+		reason = CutMemory
+	case len(x.a.states)%256 == 0 && x.ctx.Err() != nil:
+		reason = CutCancelled
+		if errors.Is(x.ctx.Err(), context.DeadlineExceeded) {
+			reason = CutTime
+		}
+	case depth >= x.lim.MaxDepth:
+		x.a.Complete, x.a.DepthCut = false, true
+		if x.a.Cut == "" {
+			x.a.Cut = CutDepth
+		}
+		return true
+	default:
+		return false
+	}
+	x.a.Complete, x.a.Cut = false, reason
+	return true
 }
 
 func (x *explorer) expand(m *machine, idx int32, depth int) {
@@ -150,9 +221,11 @@ func (x *explorer) expand(m *machine, idx int32, depth int) {
 			continue
 		}
 		x.path = append(x.path, Step{Node: n.id, Reply: r.id})
-		to := x.visit(child, depth+1)
+		to := x.visit(child, depth+1, idx, ri)
 		x.path = x.path[:len(x.path)-1]
-		x.a.states[idx].edges = append(x.a.states[idx].edges, xedge{reply: ri, to: to})
+		back := !x.a.states[to].done
+		x.a.Loops = x.a.Loops || back
+		x.a.states[idx].edges = append(x.a.states[idx].edges, xedge{reply: ri, to: to, back: back})
 	}
 }
 
@@ -211,6 +284,9 @@ func encodeMachine(b []byte, m *machine, sc *Scenario) []byte {
 	b = binary.AppendUvarint(b, uint64(m.at))
 	if sc.keyReply {
 		b = appendValue(b, m.reply)
+	}
+	if sc.keyTurn {
+		b = binary.AppendUvarint(b, uint64(m.turn))
 	}
 	for _, f := range m.mood {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))

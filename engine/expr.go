@@ -60,12 +60,15 @@ type exprCompiler struct {
 	readsReply bool
 	// readsVisits is set once any expression compiled so far reads visits.
 	readsVisits bool
+	// readsTurn is set once any expression compiled so far reads turn.
+	readsTurn bool
 }
 
 type compiled struct {
 	prog        *vm.Program
 	readsReply  bool
 	readsVisits bool
+	readsTurn   bool
 }
 
 type exprKey struct {
@@ -105,6 +108,7 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	if hit, ok := c.cache[exprKey{e.Src, want}]; ok {
 		c.readsReply = c.readsReply || hit.readsReply
 		c.readsVisits = c.readsVisits || hit.readsVisits
+		c.readsTurn = c.readsTurn || hit.readsTurn
 		return hit.prog, nil
 	}
 	tree, err := parser.Parse(e.Src)
@@ -124,9 +128,10 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	}
 	v := &allowVisitor{}
 	ast.Walk(&tree.Node, v)
-	c.cache[exprKey{e.Src, want}] = compiled{prog, v.readsReply, v.readsVisits}
+	c.cache[exprKey{e.Src, want}] = compiled{prog, v.readsReply, v.readsVisits, v.readsTurn}
 	c.readsReply = c.readsReply || v.readsReply
 	c.readsVisits = c.readsVisits || v.readsVisits
+	c.readsTurn = c.readsTurn || v.readsTurn
 	return prog, nil
 }
 
@@ -162,12 +167,14 @@ type allowVisitor struct {
 	at          file.Location
 	readsReply  bool
 	readsVisits bool
+	readsTurn   bool
 }
 
 func (v *allowVisitor) Visit(n *ast.Node) {
 	if id, ok := (*n).(*ast.IdentifierNode); ok {
 		v.readsReply = v.readsReply || id.Value == nameReply
 		v.readsVisits = v.readsVisits || id.Value == nameVisits
+		v.readsTurn = v.readsTurn || id.Value == nameTurn
 	}
 	if v.bad != "" {
 		return

@@ -53,6 +53,9 @@ type Scenario struct {
 	// visit counts change nothing, so the evaluator does not load them and
 	// exploration does not tell states apart by them.
 	keyVisits bool
+	// keyTurn: some condition or effect reads turn, so the number of replies
+	// so far is part of the exploration key.
+	keyTurn bool
 	// keyOnce: the once flags that can change the future (keyedOnces).
 	keyOnce []int
 

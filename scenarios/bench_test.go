@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func BenchmarkLint1000(b *testing.B) {
 		b.Run(fmt.Sprintf("explore-%d", states), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, sc := Lint(f, engine.Limits{MaxStates: states}); sc == nil {
+				if _, sc := Lint(context.Background(), f, engine.Limits{MaxStates: states}); sc == nil {
 					b.Fatal("did not compile")
 				}
 			}
@@ -83,7 +84,7 @@ func BenchmarkExploreBundled(b *testing.B) {
 }
 
 func TestGeneratedScenarioLoads(t *testing.T) {
-	diags, sc := Lint(File{Name: "generated.toml", Src: generated(50)}, engine.Limits{MaxStates: 20_000})
+	diags, sc := Lint(context.Background(), File{Name: "generated.toml", Src: generated(50)}, engine.Limits{MaxStates: 20_000})
 	if sc == nil {
 		t.Fatal(diags)
 	}

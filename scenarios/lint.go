@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -21,9 +22,10 @@ func (d Diagnostic) String() string {
 }
 
 // Lint checks one scenario file thoroughly: decoding, compiling, and then
-// every path through it. It returns the diagnostics in file order and the
-// compiled scenario when there was no error.
-func Lint(f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
+// every path through it, within limits and until ctx is done. It returns
+// the diagnostics in file order and the compiled scenario when there was
+// no error.
+func Lint(ctx context.Context, f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
 	spec, problems := Parse(f.Name, f.Src)
 	var sc *engine.Scenario
 	if spec != nil {
@@ -33,7 +35,7 @@ func Lint(f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
 		problems = append(problems, more...)
 	}
 	if sc != nil {
-		problems = append(problems, analyse(sc, limits)...)
+		problems = append(problems, analyse(ctx, sc, limits)...)
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return posBefore(problems[i].Pos, problems[j].Pos) })
 	out := make([]Diagnostic, len(problems))
@@ -47,7 +49,7 @@ func Lint(f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
 }
 
 // analyse runs the checks that need the whole graph and its exploration.
-func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
+func analyse(ctx context.Context, sc *engine.Scenario, limits engine.Limits) engine.Problems {
 	g := sc.Graph()
 	var ps engine.Problems
 	add := func(pos engine.Pos, sev engine.Severity, code, format string, args ...any) {
@@ -55,11 +57,13 @@ func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
 	}
 	reachable, canFinish := g.Reachable(), g.CanFinish()
 	pos := positions(g)
+	noExit := map[string]bool{}
 	for _, n := range g.Nodes {
 		switch {
 		case !reachable[n.ID]:
 			add(n.Pos, engine.Error, "unreachable", "no next or goto leads to node %q; link it from another node or remove it", n.ID)
 		case !canFinish[n.ID]:
+			noExit[n.ID] = true
 			add(n.Pos, engine.Error, "no-exit", "from node %q no ending can be reached: it is a loop with no way out; add a reply whose next leads toward an ending", n.ID)
 		}
 	}
@@ -69,7 +73,14 @@ func analyse(sc *engine.Scenario, limits engine.Limits) engine.Problems {
 		}
 	}
 	ps = append(ps, unscored(sc, g)...)
-	a := sc.Explore(limits)
+	a := sc.ExploreContext(ctx, limits)
+	for _, tr := range a.NoExit {
+		if !noExit[tr.Node] { // the static check already said so
+			add(pos[tr.Node], engine.Error, "no-exit", "after %s the conversation is at node %q and no ending can be reached from there: "+
+				"every way on leads back round, and no rule that could end the call can fire; add a reply whose next leads toward an ending, "+
+				"or give the loop a way out (once = true, or a when that reads visits)", describePath(tr.Path), tr.Node)
+		}
+	}
 	ps = append(ps, explored(a, sc.Loops(), reachable, pos)...)
 	ps = append(ps, pinnedBestFirst(sc, g, a)...)
 	return ps
@@ -207,6 +218,15 @@ func describePath(path []engine.Step) string {
 // combinations of variable values.
 func incompleteMessage(a *engine.Analysis, loops []string) string {
 	const measured = "; scores are measured against what was explored"
+	switch a.Cut {
+	case engine.CutMemory:
+		return fmt.Sprintf("exploration stopped after %d states, when they took about %d MiB (--max-memory)%s. %s",
+			a.States, a.Limits.MaxBytes>>20, measured, fewerStates(loops))
+	case engine.CutTime:
+		return fmt.Sprintf("exploration stopped after %d states when its time ran out (--timeout)%s. %s", a.States, measured, fewerStates(loops))
+	case engine.CutCancelled:
+		return fmt.Sprintf("exploration was interrupted after %d states%s", a.States, measured)
+	}
 	if len(loops) > 0 {
 		named := strings.Join(loops[:min(len(loops), 3)], ", ")
 		if len(loops) > 3 {
@@ -227,4 +247,12 @@ func incompleteMessage(a *engine.Analysis, loops []string) string {
 	return fmt.Sprintf("exploration stopped after %d states: the scenario has no loops, but its variables take so many "+
 		"combinations of values%s. Fewer distinct values let lint explore everything: true/false instead of counters, "+
 		"or counters capped with min(), as in min(asked + 1, 3)", a.States, measured)
+}
+
+// fewerStates says how to give a scenario fewer distinct states.
+func fewerStates(loops []string) string {
+	if len(loops) > 0 {
+		return fmt.Sprintf("Conversations can come back to %s: give looping replies once = true, or a when that reads visits", loops[0])
+	}
+	return "Fewer distinct values let lint explore everything: true/false instead of counters, or counters capped with min(), as in min(asked + 1, 3)"
 }

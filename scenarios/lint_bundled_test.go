@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"testing"
 
 	"parley/engine"
@@ -15,7 +16,7 @@ func TestBundledScenariosLintClean(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f.Name, func(t *testing.T) {
-			diags, sc := Lint(f, engine.Limits{})
+			diags, sc := Lint(context.Background(), f, engine.Limits{})
 			for _, d := range diags {
 				t.Error(d)
 			}

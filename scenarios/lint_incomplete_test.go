@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestLintNamesTheLoop(t *testing.T) {
 		"[[nodes.replies]]\nid = \"again\"\ntext = \"Again.\"\nnote = \"n\"\nnext = \"open\"\n" +
 		"[[nodes.replies]]\nid = \"leave\"\ntext = \"Bye.\"\nnote = \"n\"\nnext = \"done\"\n" +
 		"[state]\nn = 0\n[[rules]]\nwhen = \"true\"\neffects = { n = \"n + 1\" }\n"
-	diags, _ := Lint(File{Name: "loop.toml", Src: []byte(src)}, engine.Limits{MaxStates: 500})
+	diags, _ := Lint(context.Background(), File{Name: "loop.toml", Src: []byte(src)}, engine.Limits{MaxStates: 500})
 	for _, d := range diags {
 		if d.Code == "exploration-incomplete" {
 			if !strings.Contains(d.Message, `come back to open`) {

@@ -11,11 +11,11 @@ import (
 	"parley/scenarios"
 )
 
-func lintCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+func lintCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
-	maxStates := fs.Int("max-states", 0, "stop exploring after this many distinct states (default 300000)")
+	budget := explorationFlags(fs)
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return errUsage
@@ -31,7 +31,12 @@ func lintCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	var all []scenarios.Diagnostic
 	ids := bundledIDs()
 	for _, f := range files {
-		diags, sc := scenarios.Lint(f, engine.Limits{MaxStates: *maxStates})
+		if ctx.Err() != nil {
+			return fmt.Errorf("lint: interrupted before %s: %w", f.Name, ctx.Err())
+		}
+		fctx, cancel := budget.context(ctx)
+		diags, sc := scenarios.Lint(fctx, f, budget.limits())
+		cancel()
 		all = append(all, diags...)
 		if sc != nil {
 			all = append(all, idClash(f, sc, ids)...)

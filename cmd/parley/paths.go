@@ -10,11 +10,10 @@ import (
 	"parley/engine"
 )
 
-func pathsCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+func pathsCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	maxStates := fs.Int("max-states", 0, "stop exploring after this many distinct states (default 300000)")
-	maxDepth := fs.Int("max-depth", 0, "stop a path after this many replies (default 150)")
+	budget := explorationFlags(fs)
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return errUsage
@@ -23,15 +22,23 @@ func pathsCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	a := sc.Explore(engine.Limits{MaxStates: *maxStates, MaxDepth: *maxDepth})
+	ectx, cancel := budget.context(ctx)
+	defer cancel()
+	a := sc.ExploreContext(ectx, budget.limits())
 	printPaths(stdout, sc, a)
+	if a.Cut == engine.CutCancelled {
+		return fmt.Errorf("paths: interrupted: %w", ctx.Err())
+	}
 	return nil
 }
 
 func printPaths(w io.Writer, sc *engine.Scenario, a *engine.Analysis) {
 	complete := "complete"
-	if !a.Complete {
-		complete = "INCOMPLETE: a limit stopped it; bounds below cover only what was explored"
+	switch {
+	case !a.Complete:
+		complete = "INCOMPLETE: " + cutReason(a) + "; bounds below cover only what was explored"
+	case len(a.NoExit) > 0:
+		complete = fmt.Sprintf("complete, but from %d node(s) no ending can be reached (listed below)", len(a.NoExit))
 	}
 	fmt.Fprintf(w, "%s (%s)\n", sc.Title, sc.ID)
 	fmt.Fprintf(w, "exploration: %s, %d distinct states, %.0f distinct paths\n", complete, a.States, a.Paths)
@@ -59,4 +66,37 @@ func printPaths(w io.Writer, sc *engine.Scenario, a *engine.Analysis) {
 	for _, d := range a.DeadEnds {
 		fmt.Fprintf(w, "dead end at %s\n", d.Node)
 	}
+	for _, tr := range a.NoExit {
+		fmt.Fprintf(w, "no way to an ending from %s (reached by %s)\n", tr.Node, stepsText(tr.Path))
+	}
+	if a.Loops {
+		fmt.Fprintln(w, "the conversation can come back to a state it was in: best and worst count each loop once, and paths counts the ways that do not go round")
+	}
+}
+
+func stepsText(path []engine.Step) string {
+	if len(path) == 0 {
+		return "the start"
+	}
+	steps := make([]string, len(path))
+	for i, s := range path {
+		steps[i] = s.Node + "/" + s.Reply
+	}
+	return strings.Join(steps, " → ")
+}
+
+// cutReason says in words which limit stopped an exploration, and the flag
+// that moves it.
+func cutReason(a *engine.Analysis) string {
+	switch a.Cut {
+	case engine.CutStates:
+		return fmt.Sprintf("stopped at %d states (--max-states)", a.Limits.MaxStates)
+	case engine.CutMemory:
+		return fmt.Sprintf("stopped when the states took about %d MiB (--max-memory)", a.Limits.MaxBytes>>20)
+	case engine.CutTime:
+		return "stopped when its time ran out (--timeout)"
+	case engine.CutCancelled:
+		return "interrupted"
+	}
+	return fmt.Sprintf("some paths were longer than %d replies (--max-depth)", a.Limits.MaxDepth)
 }

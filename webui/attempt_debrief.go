@@ -35,26 +35,16 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) debrief(ctx context.Context, u User, id string) (debriefResponse, error) {
-	a, err := s.st.Attempt(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return debriefResponse{}, fail(codeNotFound, "there is no attempt %q", id)
-	}
+	a, err := s.ownAttempt(ctx, u, id)
 	if err != nil {
 		return debriefResponse{}, err
-	}
-	if a.UserID != u.ID {
-		return debriefResponse{}, fail(codeNotYours, "attempt %q belongs to someone else", id)
 	}
 	if a.Status == store.StatusActive {
 		return debriefResponse{}, fail(codeNotActive, "attempt %q is still being played: finish it or give up first", id)
 	}
-	sc, err := s.cat.version(ctx, a.Version)
+	sc, st, err := s.playedOn(ctx, a)
 	if err != nil {
 		return debriefResponse{}, err
-	}
-	var st engine.State
-	if err := json.Unmarshal(a.State, &st); err != nil {
-		return debriefResponse{}, fmt.Errorf("debrief attempt %s: stored state is not JSON: %w", id, err)
 	}
 	d, err := sc.Debrief(st)
 	if err != nil {
@@ -62,4 +52,33 @@ func (s *Server) debrief(ctx context.Context, u User, id string) (debriefRespons
 	}
 	d.Opening, d.Turns, d.Scores = nonNil(d.Opening), nonNil(d.Turns), nonNil(d.Scores)
 	return debriefResponse{Attempt: listItem(a, sc.Title), Scenario: detail(sc), Debrief: d}, nil
+}
+
+// ownAttempt reads one of u's attempts from the store, or says why not.
+func (s *Server) ownAttempt(ctx context.Context, u User, id string) (store.Attempt, error) {
+	a, err := s.st.Attempt(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Attempt{}, fail(codeNotFound, "there is no attempt %q", id)
+	}
+	if err != nil {
+		return store.Attempt{}, err
+	}
+	if a.UserID != u.ID {
+		return store.Attempt{}, fail(codeNotYours, "attempt %q belongs to someone else", id)
+	}
+	return a, nil
+}
+
+// playedOn is the scenario version a was played on and a's stored engine
+// state.
+func (s *Server) playedOn(ctx context.Context, a store.Attempt) (*engine.Scenario, engine.State, error) {
+	sc, err := s.cat.version(ctx, a.Version)
+	if err != nil {
+		return nil, engine.State{}, err
+	}
+	var st engine.State
+	if err := json.Unmarshal(a.State, &st); err != nil {
+		return nil, engine.State{}, fmt.Errorf("attempt %s: stored state is not JSON: %w", a.ID, err)
+	}
+	return sc, st, nil
 }

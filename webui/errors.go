@@ -17,6 +17,7 @@ const (
 	codeNotFound        = "not_found"
 	codeNotYours        = "not_yours"
 	codeNotActive       = "not_active"
+	codeStillActive     = "still_active"
 	codeReplyNotOffered = "reply_not_offered"
 	codeBadRequest      = "bad_request"
 	codeInternal        = "internal"
@@ -70,7 +71,7 @@ func httpStatus(code string) int {
 		return http.StatusForbidden
 	case codeNotFound, codeUnknownScenario:
 		return http.StatusNotFound
-	case codeNotActive:
+	case codeNotActive, codeStillActive:
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge

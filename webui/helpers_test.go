@@ -306,11 +306,12 @@ type reading struct {
 type snapshot struct {
 	Seq     int64 `json:"seq"`
 	Attempt struct {
-		ID       string `json:"id"`
-		Scenario string `json:"scenario"`
-		Status   string `json:"status"`
-		Turn     int    `json:"turn"`
-		LastSeq  int64  `json:"last_seq"`
+		ID       string        `json:"id"`
+		Scenario string        `json:"scenario"`
+		Status   string        `json:"status"`
+		Turn     int           `json:"turn"`
+		LastSeq  int64         `json:"last_seq"`
+		Practice *practiceMark `json:"practice"`
 	} `json:"attempt"`
 	Opening    []string  `json:"opening"`
 	Transcript []turn    `json:"transcript"`
@@ -329,6 +330,12 @@ type turn struct {
 	Mood          []reading `json:"mood"`
 	Replies       []choice  `json:"replies"`
 	Ending        *ending   `json:"ending"`
+}
+
+// practiceMark is the "practice" field of a practice run.
+type practiceMark struct {
+	Of       string `json:"of"`
+	FromTurn int    `json:"from_turn"`
 }
 
 type ackFrame struct {
@@ -351,9 +358,10 @@ type errorFrame struct {
 
 type debriefBody struct {
 	Attempt struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
-		Turns  int    `json:"turns"`
+		ID       string        `json:"id"`
+		Status   string        `json:"status"`
+		Turns    int           `json:"turns"`
+		Practice *practiceMark `json:"practice"`
 	} `json:"attempt"`
 	Scenario struct {
 		ID string `json:"id"`

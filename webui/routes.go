@@ -13,6 +13,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/attempts", s.attemptList)
 	mux.HandleFunc("GET /api/attempts/{id}", s.attemptShow)
 	mux.HandleFunc("GET /api/attempts/{id}/debrief", s.attemptDebrief)
+	mux.HandleFunc("POST /api/attempts/{id}/practice", s.attemptPractice)
 	mux.HandleFunc("GET /api/", s.apiNotFound)
 	mux.HandleFunc("GET /ws", s.wsConnect)
 	mux.HandleFunc("GET /{$}", s.staticIndex)

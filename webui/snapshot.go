@@ -61,5 +61,5 @@ func buildSnapshot(la *liveAttempt, turns []store.Turn, seq int64) (snapshotFram
 
 func head(la *liveAttempt) attemptHead {
 	return attemptHead{ID: la.id, Scenario: la.rec.ScenarioID, Title: la.sc.Title, Status: string(la.rec.Status),
-		Turn: la.sess.Turn(), LastSeq: la.rec.LastSeq}
+		Turn: la.sess.Turn(), LastSeq: la.rec.LastSeq, Practice: practiceOf(la.rec)}
 }

@@ -15,6 +15,7 @@ type Store interface {
 	SaveScenarioVersion(ctx context.Context, scenarioID, version string, source []byte) error
 	ScenarioSource(ctx context.Context, version string) ([]byte, error)
 	CreateAttempt(ctx context.Context, a store.Attempt) error
+	CreatePractice(ctx context.Context, a store.Attempt) error
 	Attempt(ctx context.Context, id string) (store.Attempt, error)
 	ActiveAttempt(ctx context.Context, userID, scenarioID string) (store.Attempt, error)
 	AttemptsByUser(ctx context.Context, userID string, limit int) ([]store.Attempt, error)

@@ -47,21 +47,37 @@ func detail(sc *engine.Scenario) scenarioDetail {
 }
 
 type attemptItem struct {
-	ID        string     `json:"id"`
-	Scenario  string     `json:"scenario"`
-	Title     string     `json:"title"`
-	Status    string     `json:"status"`
-	Turns     int        `json:"turns"`
-	Ending    string     `json:"ending,omitempty"`
-	Outcome   string     `json:"outcome,omitempty"`
-	StartedAt time.Time  `json:"started_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	EndedAt   *time.Time `json:"ended_at,omitempty"`
+	ID        string        `json:"id"`
+	Scenario  string        `json:"scenario"`
+	Title     string        `json:"title"`
+	Status    string        `json:"status"`
+	Turns     int           `json:"turns"`
+	Ending    string        `json:"ending,omitempty"`
+	Outcome   string        `json:"outcome,omitempty"`
+	StartedAt time.Time     `json:"started_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+	EndedAt   *time.Time    `json:"ended_at,omitempty"`
+	Practice  *practiceView `json:"practice,omitempty"`
+}
+
+// practiceView marks a practice run: the attempt it was started from and
+// the turn of that attempt it starts at. A practice run is never scored.
+type practiceView struct {
+	Of       string `json:"of"`
+	FromTurn int    `json:"from_turn"`
+}
+
+// practiceOf is a's practice mark, or nil for a scored attempt.
+func practiceOf(a store.Attempt) *practiceView {
+	if !a.IsPractice() {
+		return nil
+	}
+	return &practiceView{Of: a.PracticeOf, FromTurn: a.PracticeFrom}
 }
 
 func listItem(a store.Attempt, title string) attemptItem {
 	it := attemptItem{ID: a.ID, Scenario: a.ScenarioID, Title: title, Status: string(a.Status), Turns: a.Turns,
-		Ending: a.Ending, Outcome: a.Outcome, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt}
+		Ending: a.Ending, Outcome: a.Outcome, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt, Practice: practiceOf(a)}
 	if !a.EndedAt.IsZero() {
 		it.EndedAt = &a.EndedAt
 	}
@@ -70,12 +86,13 @@ func listItem(a store.Attempt, title string) attemptItem {
 
 // attemptHead is the attempt as a snapshot names it.
 type attemptHead struct {
-	ID       string `json:"id"`
-	Scenario string `json:"scenario"`
-	Title    string `json:"title"`
-	Status   string `json:"status"`
-	Turn     int    `json:"turn"`
-	LastSeq  int64  `json:"last_seq"`
+	ID       string        `json:"id"`
+	Scenario string        `json:"scenario"`
+	Title    string        `json:"title"`
+	Status   string        `json:"status"`
+	Turn     int           `json:"turn"`
+	LastSeq  int64         `json:"last_seq"`
+	Practice *practiceView `json:"practice,omitempty"`
 }
 
 // turnView is one turn as the trainee sees it: never the points, note or

@@ -8,7 +8,7 @@ import (
 )
 
 const attemptColumns = `id, user_id, scenario_id, version, seed, status, state, last_seq, turns,
-	ending, outcome, summary, started_at, updated_at, ended_at`
+	ending, outcome, summary, started_at, updated_at, ended_at, practice_of, practice_from`
 
 // Attempt returns the attempt with the given id.
 func (s *Store) Attempt(ctx context.Context, id string) (Attempt, error) {
@@ -23,11 +23,12 @@ func (s *Store) Attempt(ctx context.Context, id string) (Attempt, error) {
 	return a, nil
 }
 
-// ActiveAttempt returns the user's active attempt on the scenario, or
-// ErrNotFound if there is none.
+// ActiveAttempt returns the user's active scored attempt on the scenario
+// (never a practice run), or ErrNotFound if there is none.
 func (s *Store) ActiveAttempt(ctx context.Context, userID, scenarioID string) (Attempt, error) {
 	row := s.read.QueryRowContext(ctx, "SELECT "+attemptColumns+
-		" FROM attempts WHERE user_id = ? AND scenario_id = ? AND status = 'active'", userID, scenarioID)
+		" FROM attempts WHERE user_id = ? AND scenario_id = ? AND status = 'active' AND practice_of = ''",
+		userID, scenarioID)
 	a, err := scanAttempt(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Attempt{}, fmt.Errorf("store: no active attempt for user %q on scenario %q: %w; start one with CreateAttempt",
@@ -71,7 +72,7 @@ func scanAttempt(row interface{ Scan(...any) error }) (Attempt, error) {
 	var started, updated int64
 	var ended sql.NullInt64
 	err := row.Scan(&a.ID, &a.UserID, &a.ScenarioID, &a.Version, &a.Seed, &a.Status, &a.State, &a.LastSeq,
-		&a.Turns, &a.Ending, &a.Outcome, &a.Summary, &started, &updated, &ended)
+		&a.Turns, &a.Ending, &a.Outcome, &a.Summary, &started, &updated, &ended, &a.PracticeOf, &a.PracticeFrom)
 	if err != nil {
 		return Attempt{}, err
 	}

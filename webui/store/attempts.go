@@ -27,6 +27,8 @@ func checkNewAttempt(a Attempt) error {
 	switch {
 	case a.ID == "" || a.UserID == "" || a.ScenarioID == "" || a.Version == "":
 		return errors.New("store: create attempt: ID, UserID, ScenarioID and Version are all required")
+	case a.IsPractice() || a.PracticeFrom != 0:
+		return fmt.Errorf("store: create attempt %q: it names a practice source: create practice runs with CreatePractice", a.ID)
 	case a.Status != "" && a.Status != StatusActive:
 		return fmt.Errorf("store: create attempt %q: a new attempt is %q; leave Status empty", a.ID, StatusActive)
 	case len(a.State) == 0:
@@ -78,24 +80,38 @@ func endAttempt(ctx context.Context, tx *writeTx, id string, e Ending, now int64
 	return nil
 }
 
-// AbandonIdle marks as abandoned every active attempt whose last update is
-// before olderThan, and returns how many it marked.
+// AbandonIdle marks as abandoned every active attempt, scored or practice,
+// whose last update is before olderThan, and returns how many it marked.
 func (s *Store) AbandonIdle(ctx context.Context, olderThan time.Time) (int, error) {
 	now := s.now()
 	var n int64
 	err := s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
-		// The partial index holds active attempts only, so the sweep reads
-		// those and never the (much longer) history.
-		res, err := tx.ExecContext(ctx, `UPDATE attempts INDEXED BY attempts_active_by_user_scenario
-			SET status = 'abandoned', ended_at = ?, updated_at = ?
-			WHERE status = 'active' AND updated_at < ?`, now, now, olderThan.UnixMilli())
-		if err != nil {
-			return writeFailed("abandon idle attempts", err)
+		for _, q := range abandonQueries {
+			res, err := tx.ExecContext(ctx, q, now, now, olderThan.UnixMilli())
+			if err != nil {
+				return writeFailed("abandon idle attempts", err)
+			}
+			m, err := res.RowsAffected()
+			if err != nil {
+				return writeFailed("abandon idle attempts", err)
+			}
+			n += m
 		}
-		n, err = res.RowsAffected()
-		return err
+		return nil
 	})
 	return int(n), err
+}
+
+// abandonQueries close the idle active attempts: the scored ones, then the
+// practice runs. Each walks a partial index that holds active attempts only,
+// so the sweep reads those and never the (much longer) history.
+var abandonQueries = []string{
+	`UPDATE attempts INDEXED BY attempts_active_by_user_scenario
+		SET status = 'abandoned', ended_at = ?, updated_at = ?
+		WHERE status = 'active' AND practice_of = '' AND updated_at < ?`,
+	`UPDATE attempts INDEXED BY attempts_active_practice
+		SET status = 'abandoned', ended_at = ?, updated_at = ?
+		WHERE status = 'active' AND practice_of <> '' AND updated_at < ?`,
 }
 
 // explainNotActive says why an update guarded by status = 'active' matched

@@ -166,16 +166,23 @@ func TestAbandonIdle(t *testing.T) {
 	seedAttempt(t, s, "idle", "u1")
 	seedAttempt(t, s, "done", "u2")
 	must(t, s.EndAttempt(ctx, "done", StatusGivenUp, nil))
+	seedFinished(t, s, clk, "src", "u4", 1)
+	practice := func(id string) {
+		must(t, s.CreatePractice(ctx, Attempt{ID: id, UserID: "u4", PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
+	}
+	practice("idle-practice")
 	clk.Advance(2 * time.Hour)
 	seedAttempt(t, s, "busy", "u3")
-	clk.Advance(time.Hour) // now t0+3h; idle since t0, busy since t0+2h
+	practice("busy-practice")
+	clk.Advance(time.Hour) // idle since t0 or t0+1m, busy since t0+2h1m
 
 	n, err := s.AbandonIdle(ctx, clk.Now().Add(-90*time.Minute))
 	must(t, err)
-	if n != 1 {
-		t.Errorf("AbandonIdle marked %d attempts, want 1", n)
+	if n != 2 {
+		t.Errorf("AbandonIdle marked %d attempts, want 2", n)
 	}
-	wantStatus := map[string]Status{"idle": StatusAbandoned, "done": StatusGivenUp, "busy": StatusActive}
+	wantStatus := map[string]Status{"idle": StatusAbandoned, "done": StatusGivenUp, "busy": StatusActive,
+		"src": StatusFinished, "idle-practice": StatusAbandoned, "busy-practice": StatusActive}
 	for id, want := range wantStatus {
 		a, err := s.Attempt(ctx, id)
 		must(t, err)
@@ -184,8 +191,8 @@ func TestAbandonIdle(t *testing.T) {
 		}
 	}
 	idle, _ := s.Attempt(ctx, "idle")
-	if !idle.EndedAt.Equal(t0.Add(3 * time.Hour)) {
-		t.Errorf("abandoned at %v, want %v", idle.EndedAt, t0.Add(3*time.Hour))
+	if !idle.EndedAt.Equal(clk.Now()) {
+		t.Errorf("abandoned at %v, want %v", idle.EndedAt, clk.Now())
 	}
 	if err := s.SaveTurn(ctx, turnWrite("idle", 1)); !errors.Is(err, ErrConflict) {
 		t.Errorf("SaveTurn on an abandoned attempt: got %v, want ErrConflict", err)

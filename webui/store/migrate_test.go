@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestMigrationsApplyOnceAcrossOpens(t *testing.T) {
@@ -95,4 +96,40 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	must(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	return db
+}
+
+// TestPracticeMigrationKeepsAttempts: a database written before practice
+// runs (schema 0002) opens with its attempts intact, all of them scored, and
+// the one-active-attempt rule still holds.
+func TestPracticeMigrationKeepsAttempts(t *testing.T) {
+	path := t.TempDir() + "/old.db"
+	db := rawDB(t, path)
+	ctx := context.Background()
+	ms, err := loadMigrations(migrationFiles)
+	must(t, err)
+	_, err = db.ExecContext(ctx, createMigrationsTable)
+	must(t, err)
+	for _, m := range ms[:2] {
+		must(t, applyMigration(ctx, db, m))
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO users VALUES ('u1', 'Sam', 0);
+		INSERT INTO scenario_versions VALUES ('v1', 'sc', x'00', 0);
+		INSERT INTO attempts (id, user_id, scenario_id, version, seed, state, started_at, updated_at)
+			VALUES ('old', 'u1', 'sc', 'v1', 1, x'7b7d', 0, 0)`)
+	must(t, err)
+	must(t, db.Close())
+
+	s := mustOpen(t, path)
+	a, err := s.ActiveAttempt(ctx, "u1", "sc")
+	if err != nil || a.ID != "old" || a.IsPractice() || a.PracticeFrom != 0 {
+		t.Fatalf("old active attempt after the migration: %+v, %v; want it, scored", a, err)
+	}
+	err = s.CreateAttempt(ctx, Attempt{ID: "new", UserID: "u1", ScenarioID: "sc", Version: "v1", State: []byte("{}")})
+	if !errors.Is(err, ErrConflict) {
+		t.Errorf("a second active attempt after the migration: %v, want ErrConflict", err)
+	}
+	n, err := s.AbandonIdle(ctx, time.UnixMilli(1))
+	if err != nil || n != 1 {
+		t.Errorf("sweep after the migration: %d, %v; want 1 attempt abandoned", n, err)
+	}
 }

@@ -44,7 +44,16 @@ type Attempt struct {
 	StartedAt  time.Time
 	UpdatedAt  time.Time
 	EndedAt    time.Time // zero while active
+	// PracticeOf is the id of the ended attempt this practice run was
+	// started from; empty for a scored attempt.
+	PracticeOf string
+	// PracticeFrom is the turn of PracticeOf the practice run started from:
+	// it holds copies of that attempt's turns before it. 0 when not practice.
+	PracticeFrom int
 }
+
+// IsPractice reports whether a is a practice run, never a scored attempt.
+func (a Attempt) IsPractice() bool { return a.PracticeOf != "" }
 
 // Turn is one accepted reply within an attempt.
 type Turn struct {

@@ -1,0 +1,380 @@
+package webui_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"parley/engine"
+	"parley/webui/store"
+)
+
+// listed is one item of GET /api/attempts, as the browser decodes it.
+type listed struct {
+	ID       string        `json:"id"`
+	Scenario string        `json:"scenario"`
+	Status   string        `json:"status"`
+	Turns    int           `json:"turns"`
+	Practice *practiceMark `json:"practice"`
+}
+
+// practiceAnswer is the answer to POST /api/attempts/{id}/practice.
+type practiceAnswer struct {
+	listed
+	Error struct{ Code, Message string } `json:"error"`
+}
+
+// practise asks for a practice run of attempt id from turn.
+func (tr *trainee) practise(id string, turn int) (int, practiceAnswer) {
+	tr.t.Helper()
+	var out practiceAnswer
+	status := tr.post("/api/attempts/"+id+"/practice", map[string]int{"turn": turn}, &out)
+	return status, out
+}
+
+// in is the same browser, reporting to t (a subtest).
+func (tr *trainee) in(t *testing.T) *trainee {
+	c := *tr
+	c.t = t
+	return &c
+}
+
+// postRaw posts body with contentType and returns the response, its body
+// read.
+func (tr *trainee) postRaw(path, contentType, body string) (*http.Response, []byte) {
+	tr.t.Helper()
+	resp, err := tr.http.Post(tr.h.url(path), contentType, strings.NewReader(body))
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	return resp, data
+}
+
+// played is a finished source attempt: what the trainee was shown before
+// each turn (shown[k] before turn k+1) and the turns as they happened.
+type played struct {
+	g     *game
+	shown []shownAt
+	turns []turn
+}
+
+type shownAt struct {
+	lines   []string
+	replies []choice
+}
+
+// playSource plays replies on scenario and reads the ended frame.
+func playSource(t *testing.T, c *conn, scenario string, replies ...string) played {
+	t.Helper()
+	g := c.startGame(scenario)
+	p := played{g: g, shown: []shownAt{{g.snap.Lines, g.snap.Replies}}}
+	for _, r := range replies {
+		tn := g.choose(r)
+		p.turns = append(p.turns, tn)
+		p.shown = append(p.shown, shownAt{tn.Lines, tn.Replies})
+	}
+	expect[endedFrame](c, "ended")
+	return p
+}
+
+// storedState is the engine state the store holds for attempt id.
+func storedState(t *testing.T, h *harness, id string) (store.Attempt, engine.State) {
+	t.Helper()
+	a, err := h.st.Attempt(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st engine.State
+	if err := json.Unmarshal(a.State, &st); err != nil {
+		t.Fatal(err)
+	}
+	return a, st
+}
+
+func choices(cs []engine.Choice) []choice {
+	out := make([]choice, len(cs))
+	for i, c := range cs {
+		out[i] = choice{ID: c.ID, Text: c.Text}
+	}
+	return out
+}
+
+func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
+	source := []string{"ask", "ask", "own", "offer"}
+	tests := []struct {
+		name    string
+		from    int
+		replies []string // played in the practice run, to an ending
+		ending  string
+	}{
+		{"from the first turn", 1, []string{"rude"}, "hung-up"},
+		{"from a middle turn", 3, []string{"own", "promise"}, "resolved"},
+		{"from the last turn", 4, []string{"promise"}, "resolved"},
+	}
+	h := start(t)
+	tr := h.trainee("Sam")
+	c := tr.dial()
+	src := playSource(t, c, "short-call", source...)
+	srcRec, srcState := storedState(t, h, src.g.id)
+	srcTurns, err := h.st.Turns(context.Background(), src.g.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := loadScenario(t, "short-call")
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := tr.in(t)
+			c := tr.dial()
+			status, item := tr.practise(src.g.id, tt.from)
+			want := &practiceMark{Of: src.g.id, FromTurn: tt.from}
+			if status != http.StatusCreated || item.ID == "" || item.ID == src.g.id || item.Scenario != "short-call" ||
+				item.Status != "active" || item.Turns != tt.from-1 || !reflect.DeepEqual(item.Practice, want) {
+				t.Fatalf("practise from turn %d: %d %+v, want 201, a new active attempt with %d turns and practice %+v",
+					tt.from, status, item, tt.from-1, want)
+			}
+
+			// It resumes at exactly the state before turn from.
+			g := c.resume(item.ID)
+			s := g.snap
+			replay, err := sc.Replay(srcState, tt.from-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			replayReplies, err := replay.Replies()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Attempt.Turn != tt.from-1 || s.Attempt.LastSeq != int64(tt.from-1) || s.Attempt.Status != "active" ||
+				!reflect.DeepEqual(s.Attempt.Practice, want) {
+				t.Errorf("snapshot attempt %+v, want turn and last_seq %d, active, practice %+v", s.Attempt, tt.from-1, want)
+			}
+			shown := src.shown[tt.from-1]
+			if !reflect.DeepEqual(s.Lines, shown.lines) || !reflect.DeepEqual(s.Replies, shown.replies) {
+				t.Errorf("resumed with lines %q replies %v; before turn %d the source showed %q %v",
+					s.Lines, ids(s.Replies), tt.from, shown.lines, ids(shown.replies))
+			}
+			if !reflect.DeepEqual(s.Lines, replay.Lines()) || !reflect.DeepEqual(s.Replies, choices(replayReplies)) {
+				t.Errorf("resumed with lines %q replies %v; the engine's replay has %q %v",
+					s.Lines, ids(s.Replies), replay.Lines(), replayReplies)
+			}
+			if !reflect.DeepEqual(s.Opening, src.g.snap.Opening) || len(s.Transcript) != tt.from-1 {
+				t.Fatalf("opening %q and %d transcript turns, want %q and %d", s.Opening, len(s.Transcript), src.g.snap.Opening, tt.from-1)
+			}
+			for i, tn := range s.Transcript {
+				w := src.turns[i]
+				w.Attempt, w.Replies = item.ID, nil
+				if !reflect.DeepEqual(tn, w) {
+					t.Errorf("transcript turn %d: %+v, want the source's %+v", i+1, tn, w)
+				}
+			}
+
+			// It plays on to an ending, numbering turns from where it started.
+			for i, r := range tt.replies {
+				if tn := g.choose(r); tn.Turn != tt.from+i {
+					t.Fatalf("reply %q was turn %d, want %d", r, tn.Turn, tt.from+i)
+				}
+			}
+			if e := expect[endedFrame](c, "ended"); e.Status != "finished" || e.Ending == nil || e.Ending.ID != tt.ending {
+				t.Fatalf("ended %+v, want finished at %s", e, tt.ending)
+			}
+
+			// Its debrief shows the whole history: the replayed turns, then its own.
+			var d debriefBody
+			if status := tr.get("/api/attempts/"+item.ID+"/debrief", &d); status != http.StatusOK {
+				t.Fatalf("debrief: %d", status)
+			}
+			all := append(append([]string{}, source[:tt.from-1]...), tt.replies...)
+			var got []string
+			for i, tn := range d.Debrief.Turns {
+				if tn.Turn != i+1 {
+					t.Errorf("debrief turn %d is numbered %d", i+1, tn.Turn)
+				}
+				got = append(got, tn.Reply.ID)
+			}
+			if !reflect.DeepEqual(got, all) || d.Attempt.Turns != len(all) || !reflect.DeepEqual(d.Attempt.Practice, want) ||
+				!d.Debrief.Complete || d.Debrief.Ending == nil || d.Debrief.Ending.ID != tt.ending {
+				t.Errorf("debrief turns %v, attempt %+v, complete %v; want %v, practice %+v, complete at %s",
+					got, d.Attempt, d.Debrief.Complete, all, want, tt.ending)
+			}
+			sess := sc.Start(srcState.Seed)
+			for _, r := range all {
+				if _, err := sess.Choose(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !reflect.DeepEqual(d.Debrief.Scores, sess.Scores()) {
+				t.Errorf("debrief scores %+v\nengine scores %+v", d.Debrief.Scores, sess.Scores())
+			}
+		})
+	}
+
+	// Every practice run is listed as practice; the source is not, and is unchanged.
+	var list []listed
+	if status := tr.get("/api/attempts", &list); status != http.StatusOK || len(list) != 1+len(tests) {
+		t.Fatalf("GET /api/attempts: %d, %d attempts, want %d", status, len(list), 1+len(tests))
+	}
+	from := map[int]bool{}
+	for _, a := range list {
+		switch {
+		case a.ID == src.g.id:
+			if a.Practice != nil || a.Status != "finished" || a.Turns != len(source) {
+				t.Errorf("source listed as %+v", a)
+			}
+		case a.Practice == nil || a.Practice.Of != src.g.id:
+			t.Errorf("practice run listed as %+v, want practice of %s", a, src.g.id)
+		default:
+			from[a.Practice.FromTurn] = true
+		}
+	}
+	if len(from) != len(tests) {
+		t.Errorf("practice runs start from turns %v, want one per test", from)
+	}
+	after, _ := storedState(t, h, src.g.id)
+	afterTurns, err := h.st.Turns(context.Background(), src.g.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, srcRec) || !reflect.DeepEqual(afterTurns, srcTurns) {
+		t.Errorf("the source attempt changed:\n%+v\nwas\n%+v", after, srcRec)
+	}
+}
+
+func TestPracticeBesideTheActiveScoredAttempt(t *testing.T) {
+	h := start(t)
+	tr := h.trainee("Sam")
+	c := tr.dial()
+	src := playSource(t, c, "short-call", "ask", "rude")
+	scored := c.startGame("short-call")
+	scored.choose("ask")
+
+	status, item := tr.practise(src.g.id, 2)
+	if status != http.StatusCreated {
+		t.Fatalf("practise beside an active attempt: %d %+v", status, item.Error)
+	}
+	if again := c.startGame("short-call"); again.id != scored.id || again.snap.Attempt.Turn != 1 ||
+		again.snap.Attempt.Practice != nil {
+		t.Fatalf("start answered %s at turn %d (practice %+v), want the scored attempt %s at turn 1",
+			again.id, again.snap.Attempt.Turn, again.snap.Attempt.Practice, scored.id)
+	}
+	p := c.resume(item.ID)
+	p.choose("own")
+	p.choose("offer")
+	expect[endedFrame](c, "ended")
+
+	s := c.resume(scored.id)
+	if s.snap.Attempt.Status != "active" || s.snap.Attempt.Turn != 1 || s.snap.Attempt.LastSeq != 1 {
+		t.Fatalf("scored attempt after the practice run: %+v, want active at turn 1", s.snap.Attempt)
+	}
+	if tn := s.choose("own"); tn.Turn != 2 {
+		t.Errorf("scored attempt's next reply was turn %d, want 2", tn.Turn)
+	}
+	var me struct{ ID string }
+	tr.get("/api/me", &me)
+	if a, err := h.st.ActiveAttempt(context.Background(), me.ID, "short-call"); err != nil || a.ID != scored.id {
+		t.Errorf("the active attempt is %q (%v), want the scored one %s", a.ID, err, scored.id)
+	}
+}
+
+func TestPracticeRefusals(t *testing.T) {
+	h := start(t)
+	sam, kim := h.trainee("Sam"), h.trainee("Kim")
+	c := sam.dial()
+	done := playSource(t, c, "short-call", "ask", "rude").g.id
+	active := c.startGame("late-shipment").id
+	empty := c.startGame("short-call").id // given up before any turn
+	c.send(map[string]any{"type": "give_up", "seq": 1, "attempt": empty})
+	expect[ackFrame](c, "ack")
+	expect[endedFrame](c, "ended")
+
+	tests := []struct {
+		name        string
+		who         *trainee
+		attempt     string
+		contentType string
+		body        string
+		status      int
+		code        string
+	}{
+		{"turn 0", sam, done, "application/json", `{"turn": 0}`, 400, "bad_request"},
+		{"no turn", sam, done, "application/json", `{}`, 400, "bad_request"},
+		{"turn after the last", sam, done, "application/json", `{"turn": 3}`, 400, "bad_request"},
+		{"negative turn", sam, done, "application/json", `{"turn": -1}`, 400, "bad_request"},
+		{"turn not a number", sam, done, "application/json", `{"turn": "1"}`, 400, "bad_request"},
+		{"fractional turn", sam, done, "application/json", `{"turn": 1.5}`, 400, "bad_request"},
+		{"unknown field", sam, done, "application/json", `{"turn": 1, "seed": 3}`, 400, "bad_request"},
+		{"two values", sam, done, "application/json", `{"turn": 1} {"turn": 2}`, 400, "bad_request"},
+		{"not JSON", sam, done, "text/plain", `{"turn": 1}`, 400, "bad_request"},
+		{"no content type", sam, done, "", `{"turn": 1}`, 400, "bad_request"},
+		{"too large", sam, done, "application/json", `{"turn": 1` + strings.Repeat(" ", 8<<10) + `}`, 400, "bad_request"},
+		{"no turns to practise", sam, empty, "application/json", `{"turn": 1}`, 400, "bad_request"},
+		{"unknown attempt", sam, "nope", "application/json", `{"turn": 1}`, 404, "not_found"},
+		{"another user's attempt", kim, done, "application/json", `{"turn": 1}`, 403, "not_yours"},
+		{"active source", sam, active, "application/json", `{"turn": 1}`, 409, "still_active"},
+		{"no identity", h.anonymous(), done, "application/json", `{"turn": 1}`, 401, "no_identity"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, data := tt.who.in(t).postRaw("/api/attempts/"+tt.attempt+"/practice", tt.contentType, tt.body)
+			var body struct {
+				Error struct{ Code, Message string }
+			}
+			_ = json.Unmarshal(data, &body)
+			if resp.StatusCode != tt.status || body.Error.Code != tt.code || body.Error.Message == "" {
+				t.Errorf("%d %s, want %d %s", resp.StatusCode, data, tt.status, tt.code)
+			}
+		})
+	}
+	var list []listed
+	sam.get("/api/attempts", &list)
+	for _, a := range list {
+		if a.Practice != nil {
+			t.Errorf("a refused request left a practice run behind: %+v", a)
+		}
+	}
+	if resp, _ := sam.postRaw("/api/attempts/"+done+"/practice", "application/json", `{"turn": 2}`); resp.StatusCode != 201 ||
+		resp.Header.Get("Location") == "" {
+		t.Errorf("a good request after the refusals: %d, Location %q; want 201 and a Location", resp.StatusCode,
+			resp.Header.Get("Location"))
+	}
+}
+
+func TestPracticeRunSurvivesRestart(t *testing.T) {
+	h := start(t)
+	tr := h.trainee("Sam")
+	c := tr.dial()
+	src := playSource(t, c, "short-call", "ask", "own", "offer")
+	_, item := tr.practise(src.g.id, 2)
+	g := c.resume(item.ID)
+	first := g.choose("ask")
+
+	h2 := h.restart()
+	tr2 := tr.on(h2)
+	c2 := tr2.dial()
+	g2 := c2.resume(item.ID)
+	want := &practiceMark{Of: src.g.id, FromTurn: 2}
+	if s := g2.snap.Attempt; s.Turn != 2 || s.LastSeq != 2 || !reflect.DeepEqual(s.Practice, want) ||
+		!reflect.DeepEqual(g2.snap.Lines, first.Lines) || !reflect.DeepEqual(g2.snap.Replies, first.Replies) {
+		t.Fatalf("after restart: %+v, lines %q, replies %v; want turn 2, last_seq 2, practice %+v, lines %q, replies %v",
+			s, g2.snap.Lines, ids(g2.snap.Replies), want, first.Lines, ids(first.Replies))
+	}
+	g2.choose("own")
+	if tn := g2.choose("offer"); tn.Turn != 4 || tn.Ending == nil {
+		t.Fatalf("last turn %+v, want turn 4 at an ending", tn)
+	}
+	expect[endedFrame](c2, "ended")
+	var d debriefBody
+	if status := tr2.get("/api/attempts/"+item.ID+"/debrief", &d); status != http.StatusOK || len(d.Debrief.Turns) != 4 ||
+		!reflect.DeepEqual(d.Attempt.Practice, want) {
+		t.Fatalf("debrief after restart: %d, %d turns, practice %+v", status, len(d.Debrief.Turns), d.Attempt.Practice)
+	}
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// seedFinished creates attempt id for user with turns turns, finished on
+// the last one.
+func seedFinished(t *testing.T, s *Store, clk *clock, id, user string, turns int) {
+	t.Helper()
+	seedAttempt(t, s, id, user)
+	for n := 1; n <= turns; n++ {
+		clk.Advance(time.Minute)
+		w := turnWrite(id, n)
+		if n == turns {
+			w.End = &Ending{Status: StatusFinished, Ending: "calm", Outcome: "resolved", Summary: []byte(`{}`)}
+		}
+		must(t, s.SaveTurn(context.Background(), w))
+	}
+}
+
+func TestCreatePractice(t *testing.T) {
+	s, clk, _ := openTest(t)
+	ctx := context.Background()
+	seedFinished(t, s, clk, "src", testUser, 3)
+	source := snapshot(t, s, "src")
+
+	for from := 1; from <= 3; from++ {
+		clk.Advance(time.Minute)
+		id := "p" + string(rune('0'+from))
+		must(t, s.CreatePractice(ctx, Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: from,
+			State: state(from - 1), ScenarioID: "ignored", Seed: 7}))
+		got, err := s.Attempt(ctx, id)
+		must(t, err)
+		want := Attempt{ID: id, UserID: testUser, ScenarioID: testScenario, Version: testVersion, Seed: 42,
+			Status: StatusActive, State: state(from - 1), LastSeq: int64(from - 1), Turns: from - 1,
+			StartedAt: clk.Now(), UpdatedAt: clk.Now(), PracticeOf: "src", PracticeFrom: from}
+		checkAttempt(t, got, want)
+		if got.PracticeOf != "src" || got.PracticeFrom != from || !got.IsPractice() {
+			t.Errorf("practice run from turn %d: practice of %q from %d", from, got.PracticeOf, got.PracticeFrom)
+		}
+		turns, err := s.Turns(ctx, id)
+		must(t, err)
+		if len(turns) != from-1 {
+			t.Fatalf("practice run from turn %d holds %d turns, want %d", from, len(turns), from-1)
+		}
+		for i, tn := range turns {
+			src := source.turns[i]
+			if tn.Number != src.Number || tn.Seq != src.Seq || tn.ReplyID != src.ReplyID ||
+				!bytes.Equal(tn.Event, src.Event) || !tn.CreatedAt.Equal(src.CreatedAt) {
+				t.Errorf("copied turn %+v, want the source's %+v", tn, src)
+			}
+		}
+		// It plays on from exactly the turn it started at.
+		if err := s.SaveTurn(ctx, turnWrite(id, from-1)); from > 1 && !errors.Is(err, ErrConflict) {
+			t.Errorf("saving copied turn %d again: %v, want ErrConflict", from-1, err)
+		}
+		must(t, s.SaveTurn(ctx, turnWrite(id, from)))
+	}
+	if after := snapshot(t, s, "src"); !after.equal(source) {
+		t.Errorf("the source changed: %+v, was %+v", after.attempt, source.attempt)
+	}
+}
+
+func TestPracticeIsNeverTheActiveAttempt(t *testing.T) {
+	s, clk, _ := openTest(t)
+	ctx := context.Background()
+	seedFinished(t, s, clk, "src", testUser, 2)
+	practice := func(id string) Attempt {
+		return Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}
+	}
+	must(t, s.CreatePractice(ctx, practice("p1")))
+	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ActiveAttempt with only a practice run active: %+v, %v; want ErrNotFound", a.ID, err)
+	}
+	// A scored attempt and more practice runs, all active at once.
+	must(t, s.CreateAttempt(ctx, Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+		State: state(0)}))
+	must(t, s.CreatePractice(ctx, practice("p2")))
+	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); err != nil || a.ID != "a2" || a.IsPractice() {
+		t.Errorf("ActiveAttempt = %q, %v; want the scored attempt a2", a.ID, err)
+	}
+	if err := s.CreateAttempt(ctx, Attempt{ID: "a3", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+		State: state(0)}); !errors.Is(err, ErrConflict) {
+		t.Errorf("a second active scored attempt: %v, want ErrConflict", err)
+	}
+}
+
+func TestCreatePracticeRefusals(t *testing.T) {
+	s, clk, _ := openTest(t)
+	ctx := context.Background()
+	seedFinished(t, s, clk, "src", testUser, 2)
+	seedAttempt(t, s, "active", "u2")
+	must(t, s.CreatePractice(ctx, Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
+	before, err := s.AttemptsByUser(ctx, testUser, 0)
+	must(t, err)
+
+	tests := []struct {
+		name    string
+		a       Attempt
+		wantErr error // nil: any validation error
+	}{
+		{"unknown source", Attempt{ID: "p", UserID: testUser, PracticeOf: "nope", PracticeFrom: 1}, ErrNotFound},
+		{"another user's attempt", Attempt{ID: "p", UserID: "u2", PracticeOf: "src", PracticeFrom: 1}, ErrConflict},
+		{"active source", Attempt{ID: "p", UserID: "u2", PracticeOf: "active", PracticeFrom: 1}, ErrConflict},
+		{"turn after the last", Attempt{ID: "p", UserID: testUser, PracticeOf: "src", PracticeFrom: 3}, ErrConflict},
+		{"id taken", Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1}, ErrConflict},
+		{"turn 0", Attempt{ID: "p", UserID: testUser, PracticeOf: "src"}, nil},
+		{"no source", Attempt{ID: "p", UserID: testUser, PracticeFrom: 1}, nil},
+		{"no state", Attempt{ID: "p", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: []byte{}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.a.State == nil {
+				tt.a.State = state(0)
+			}
+			err := s.CreatePractice(ctx, tt.a)
+			if err == nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) ||
+				tt.wantErr == nil && (errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound)) {
+				t.Fatalf("CreatePractice: got %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+	after, err := s.AttemptsByUser(ctx, testUser, 0)
+	must(t, err)
+	if len(after) != len(before) {
+		t.Errorf("refused practice runs left attempts behind: %v, was %v", ids(after), ids(before))
+	}
+	if err := s.CreateAttempt(ctx, Attempt{ID: "x", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+		State: state(0), PracticeOf: "src", PracticeFrom: 1}); err == nil {
+		t.Error("CreateAttempt with a practice source succeeded, want it to point at CreatePractice")
+	}
+}

@@ -102,10 +102,16 @@ type xedge struct {
 	back  bool // to a state on the path that reached this one: a loop
 }
 
-// Analysis explores the scenario with default limits, once, and caches the
-// result. Safe for concurrent use.
-func (sc *Scenario) Analysis() *Analysis {
-	sc.analysisOnce.Do(func() { sc.analysis = sc.Explore(Limits{}) })
+// Analysis is the scenario's analysis: the one Analyse made, or, when
+// nothing has analysed it yet, an exploration with default limits now.
+// Safe for concurrent use; callers wait for an analysis under way.
+func (sc *Scenario) Analysis() *Analysis { return sc.Analyse(context.Background(), Limits{}) }
+
+// Analyse explores the scenario within limits until ctx is done, once, and
+// keeps the result for Analysis (and scoring) to use. A later call returns
+// the first result whatever its limits.
+func (sc *Scenario) Analyse(ctx context.Context, limits Limits) *Analysis {
+	sc.analysisOnce.Do(func() { sc.analysis = sc.ExploreContext(ctx, limits) })
 	return sc.analysis
 }
 

@@ -35,7 +35,7 @@ func Lint(ctx context.Context, f File, limits engine.Limits) ([]Diagnostic, *eng
 		problems = append(problems, more...)
 	}
 	if sc != nil {
-		problems = append(problems, analyse(ctx, sc, limits)...)
+		problems = append(problems, Check(ctx, sc, limits)...)
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return posBefore(problems[i].Pos, problems[j].Pos) })
 	out := make([]Diagnostic, len(problems))
@@ -48,8 +48,10 @@ func Lint(ctx context.Context, f File, limits engine.Limits) ([]Diagnostic, *eng
 	return out, sc
 }
 
-// analyse runs the checks that need the whole graph and its exploration.
-func analyse(ctx context.Context, sc *engine.Scenario, limits engine.Limits) engine.Problems {
+// Check runs the checks of a compiled scenario that need its whole graph and
+// its exploration: what Lint adds to loading. It analyses sc (Analyse), so
+// the exploration is done once for checking and scoring.
+func Check(ctx context.Context, sc *engine.Scenario, limits engine.Limits) engine.Problems {
 	g := sc.Graph()
 	var ps engine.Problems
 	add := func(pos engine.Pos, sev engine.Severity, code, format string, args ...any) {
@@ -73,7 +75,7 @@ func analyse(ctx context.Context, sc *engine.Scenario, limits engine.Limits) eng
 		}
 	}
 	ps = append(ps, unscored(sc, g)...)
-	a := sc.ExploreContext(ctx, limits)
+	a := sc.Analyse(ctx, limits)
 	for _, tr := range a.NoExit {
 		if !noExit[tr.Node] { // the static check already said so
 			add(pos[tr.Node], engine.Error, "no-exit", "after %s the conversation is at node %q and no ending can be reached from there: "+

@@ -49,10 +49,14 @@ type Config struct {
 	// Identity says who a request comes from. Nil means a CookieIdentity
 	// over the store.
 	Identity Identity
-	// WarmUp has New explore every scenario (0.2-0.5 s each for the bundled
-	// ones), so the first trainee to reach an ending does not wait for the
-	// analysis that scores it. Tests leave it off to start fast.
-	WarmUp bool
+	// Analyse, when set, analyses every scenario in the background once the
+	// server is listening, one at a time, each within the budgets it
+	// applies. A scenario that is not Trusted is offered only once its
+	// analysis passes; one that fails is logged and never offered. Trusted
+	// ones are offered from the start and analysed to warm them, so the
+	// first trainee to reach an ending does not wait. Nil offers everything
+	// at once, unanalysed (tests, to start fast).
+	Analyse Analyser
 }
 
 func (cfg *Config) setDefaults(st Store) {
@@ -98,12 +102,9 @@ func New(cfg Config, st Store, log *slog.Logger) (*Server, error) {
 		return nil, errors.New("webui: New needs a store, a logger and Config.Compile")
 	}
 	cfg.setDefaults(st)
-	cat, err := newCatalog(cfg.Scenarios, st, cfg.Compile)
+	cat, err := newCatalog(cfg.Scenarios, st, cfg.Compile, cfg.Analyse)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.WarmUp {
-		cat.warm() // CPU only, before anyone can connect
 	}
 	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(),
 		// Small read buffers and pooled write buffers keep an idle connected
@@ -131,6 +132,13 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
 	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
+	analysed := make(chan struct{})
+	go func() {
+		defer close(analysed)
+		if s.cfg.Analyse != nil {
+			s.cat.checkAll(sweepCtx, s.cfg.Analyse, s.log)
+		}
+	}()
 	var err error
 	select {
 	case err = <-served:
@@ -139,6 +147,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	stopSweep()
 	<-swept
+	<-analysed
 	return errors.Join(err, s.shutdown(hs))
 }
 

@@ -121,7 +121,7 @@ func serverConfig(o serveOptions, log *slog.Logger) (webui.Config, error) {
 	if err != nil {
 		return webui.Config{}, err
 	}
-	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter, WarmUp: true}
+	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter, Analyse: analyseScenario}
 	if o.static != "" {
 		if info, err := os.Stat(o.static); err != nil || !info.IsDir() {
 			return webui.Config{}, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.static)
@@ -136,10 +136,39 @@ func compileScenario(name string, src []byte) (*engine.Scenario, engine.Problems
 	return scenarios.Load(scenarios.File{Name: name, Src: src})
 }
 
+// analyseScenario checks a scenario the server was given, within the
+// same budgets as parley lint's defaults: every check that needs its
+// exploration, which is kept for scoring. Errors, or an exploration cut by
+// time or memory, keep a trainer's file off the offer.
+func analyseScenario(ctx context.Context, s webui.Scenario) error {
+	ectx, cancel := context.WithTimeout(ctx, defaultExploreTimeout)
+	defer cancel()
+	problems := scenarios.Check(ectx, s.Compiled, engine.Limits{})
+	a := s.Compiled.Analysis()
+	switch a.Cut {
+	case engine.CutTime, engine.CutMemory:
+		return fmt.Errorf("its analysis ran out of %s after %d states; check it with parley lint %s, and give its loops a way out "+
+			"or its variables fewer values", map[string]string{engine.CutTime: "time", engine.CutMemory: "memory"}[a.Cut], a.States, s.Name)
+	case engine.CutCancelled:
+		return ctx.Err()
+	}
+	var errs []error
+	for _, p := range problems {
+		if p.Severity == engine.Error {
+			errs = append(errs, errors.New(p.String()))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("parley lint %s finds errors; fix them and restart: %w", s.Name, errors.Join(errs...))
+	}
+	return nil
+}
+
 // loadScenarios loads the bundled scenarios and those in dir. A file with
 // errors, or whose id is taken, is logged and skipped; the rest are served.
 func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, error) {
 	files := scenarios.Bundled()
+	bundled := len(files)
 	if dir != "" {
 		more, err := scenarios.ReadDir(dir)
 		if err != nil {
@@ -149,7 +178,7 @@ func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, error) {
 	}
 	var out []webui.Scenario
 	seen := map[string]string{}
-	for _, f := range files {
+	for i, f := range files {
 		sc, problems := scenarios.Load(f)
 		if sc == nil || problems.HasErrors() {
 			logProblems(log, f.Name, problems)
@@ -160,7 +189,7 @@ func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, error) {
 			continue
 		}
 		seen[sc.ID] = f.Name
-		out = append(out, webui.Scenario{Compiled: sc, Source: f.Src})
+		out = append(out, webui.Scenario{Compiled: sc, Source: f.Src, Name: f.Name, Trusted: i < bundled})
 	}
 	log.Info("scenarios loaded", "count", len(out), "trainer_folder", dir)
 	return out, nil

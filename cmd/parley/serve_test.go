@@ -71,6 +71,22 @@ func (w *lineWatcher) String() string {
 	return w.buf.String()
 }
 
+// waitLog waits until serve has logged a line containing s.
+func (w *lineWatcher) waitLog(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(w.String(), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve never logged %q; it logged:\n%s", s, w)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// offeredLine is what serve logs when a trainer's scenario has passed its
+// analysis and is offered to trainees.
+const offeredLine = `msg="scenario analysed and offered"`
+
 // waitURL waits for serve to say where it listens.
 func (w *lineWatcher) waitURL(t *testing.T) string {
 	t.Helper()
@@ -114,7 +130,8 @@ func TestParseServeFlags(t *testing.T) {
 }
 
 // TestServeSkipsBrokenTrainerFiles runs serve in-process with a trainer
-// folder holding one good and one broken file.
+// folder holding a good file, a broken one (skipped at load) and one that
+// loads but fails its analysis (a loop with no exit: never offered).
 func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	dir := t.TempDir()
 	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
@@ -123,6 +140,11 @@ func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "good.toml"), good)
 	writeFile(t, filepath.Join(dir, "broken.toml"), []byte("id = \"broken\"\ntitle = 3\n"))
+	loop, err := os.ReadFile("testdata/lint/loop.toml") // loads, but no ending can be reached from its loop
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "loop.toml"), loop)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := newLineWatcher()
@@ -132,14 +154,19 @@ func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 			io.Discard, logs)
 	}()
 	base := logs.waitURL(t)
+	logs.waitLog(t, offeredLine)
+	logs.waitLog(t, `msg="scenario not offered to trainees: parley lint `)
+	if log := logs.String(); !strings.Contains(log, "no-exit") || !strings.Contains(log, "scenario skipped") {
+		t.Errorf("the loop's no-exit and the broken file were not both reported; serve logged:\n%s", log)
+	}
 	var list []struct{ ID string }
 	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
 	var got []string
 	for _, s := range list {
 		got = append(got, s.ID)
 	}
-	if !strings.Contains(strings.Join(got, " "), "short-call") || strings.Contains(strings.Join(got, " "), "broken") {
-		t.Errorf("scenarios on offer %v: want short-call and not broken", got)
+	if offered := strings.Join(got, " "); !strings.Contains(offered, "short-call") || strings.Contains(offered, "broken") || strings.Contains(offered, "loop") {
+		t.Errorf("scenarios on offer %v: want short-call, not broken or loop", got)
 	}
 	if resp, err := http.Get(base + "healthz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz: %v %v", resp, err)
@@ -206,6 +233,7 @@ func startChild(t *testing.T, dbPath string) *child {
 		_ = c.wait()
 	})
 	c.url = logs.waitURL(t)
+	logs.waitLog(t, offeredLine) // short-call, a trainer's scenario, is offered once analysed
 	return c
 }
 

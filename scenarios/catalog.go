@@ -16,10 +16,11 @@ import (
 var bundled embed.FS
 
 // File is one scenario source: a name for messages (a path or the bundled
-// file name) and its bytes.
+// file name) and its bytes, or why they could not be read.
 type File struct {
 	Name string
 	Src  []byte
+	Err  error // set when the file could not be read; Load and Lint report it
 }
 
 // Bundled returns the scenarios that ship with Parley, by file name.
@@ -31,16 +32,25 @@ func Bundled() []File {
 	return files
 }
 
-// ReadDir returns the .toml files in dir, sorted by name.
+// ReadDir returns the .toml files in dir, sorted by name, read as ParseFile
+// reads one: regular files only (a symlink to one counts), each up to
+// MaxFileSize. A file that cannot be read is returned with Err set, so that
+// one bad file is reported and the others are still served.
 func ReadDir(dir string) ([]File, error) {
-	files, err := readFS(os.DirFS(dir), ".")
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read scenarios from %s: %w; check the folder exists and is readable", dir, err)
 	}
-	for i := range files {
-		files[i].Name = filepath.Join(dir, files[i].Name)
+	var files []File
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".toml") || e.IsDir() {
+			continue
+		}
+		f := File{Name: filepath.Join(dir, e.Name())}
+		f.Src, f.Err = readLimited(f.Name)
+		files = append(files, f)
 	}
-	return files, nil
+	return files, nil // os.ReadDir sorts by name
 }
 
 func readFS(fsys fs.FS, dir string) ([]File, error) {
@@ -66,6 +76,9 @@ func readFS(fsys fs.FS, dir string) ([]File, error) {
 // Load parses and compiles one scenario file, reporting every problem both
 // steps find. The scenario is nil when any problem is an error.
 func Load(f File) (*engine.Scenario, engine.Problems) {
+	if f.Err != nil {
+		return nil, engine.Problems{wholeFileProblem("read-error", f.Err.Error())}
+	}
 	spec, problems := Parse(f.Name, f.Src)
 	if spec == nil {
 		return nil, problems
@@ -95,11 +108,8 @@ func Expand(paths []string) ([]File, error) {
 			files = append(files, more...)
 			continue
 		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		files = append(files, File{Name: p, Src: src})
+		src, err := readLimited(p)
+		files = append(files, File{Name: p, Src: src, Err: err})
 	}
 	return files, nil
 }

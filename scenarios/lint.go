@@ -26,6 +26,9 @@ func (d Diagnostic) String() string {
 // the diagnostics in file order and the compiled scenario when there was
 // no error.
 func Lint(ctx context.Context, f File, limits engine.Limits) ([]Diagnostic, *engine.Scenario) {
+	if f.Err != nil {
+		return []Diagnostic{{File: f.Name, Problem: wholeFileProblem("read-error", f.Err.Error())}}, nil
+	}
 	spec, problems := Parse(f.Name, f.Src)
 	var sc *engine.Scenario
 	if spec != nil {

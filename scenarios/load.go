@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -63,12 +64,23 @@ func ParseFile(path string) (*engine.Spec, engine.Problems) {
 	return Parse(path, src)
 }
 
+// readLimited reads a regular file (or a symlink to one), at most one byte
+// more than MaxFileSize. Anything else (a FIFO, a device, a folder) is
+// refused without blocking: the file is opened non-blocking and checked
+// before a byte is read.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the scenario: %w", err)
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the scenario: %w", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (it is a %s); a scenario must be a plain .toml file", path, fileKind(info.Mode()))
+	}
 	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the scenario: %w", err)
@@ -226,4 +238,19 @@ func (l *specLoader) report(pos engine.Pos, code, format string, args ...any) {
 	l.problems = append(l.problems, engine.Problem{
 		Pos: pos, Severity: engine.Error, Code: code, Message: fmt.Sprintf(format, args...),
 	})
+}
+
+// fileKind names a file mode's type for a message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "folder"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
 }

@@ -589,6 +589,17 @@ function renderConversation(token, { attemptId, scenarioId }) {
   call.start();
 }
 
+// Number keys as reply shortcuts: on unless the trainee turned them off.
+const NUMBER_KEYS = 'parley.numberKeys';
+
+function numberKeysOn() {
+  try { return localStorage.getItem(NUMBER_KEYS) !== 'off'; } catch { return true; }
+}
+
+function setNumberKeys(on) {
+  try { localStorage.setItem(NUMBER_KEYS, on ? 'on' : 'off'); } catch { /* private mode: not remembered */ }
+}
+
 const MIN_TYPING_MS = 700;
 const MAX_TYPING_MS = 2500;
 const MS_PER_CHAR = 30;
@@ -821,7 +832,11 @@ class Call {
 
   renderPanel() {
     const panel = this.panel;
-    const hadFocus = panel.contains(document.activeElement);
+    // Remember what had the focus inside the panel, to put it back on the same
+    // control (or the heading) once the panel is redrawn.
+    const active = document.activeElement;
+    const hadFocus = panel.contains(active);
+    const focusKey = hadFocus ? (active.dataset.replyId ? `[data-reply-id="${CSS.escape(active.dataset.replyId)}"]` : active.id ? `#${CSS.escape(active.id)}` : null) : null;
     clear(panel);
     const heading = h('h2', { id: 'replies-heading', class: 'reply-panel__title', tabindex: '-1' });
     panel.append(heading);
@@ -868,16 +883,18 @@ class Call {
     panel.dataset.mode = this.pending ? 'sending' : 'replies';
     heading.textContent = 'Your reply';
     const busy = !!this.pending;
+    const keys = numberKeysOn();
+    const most = Math.min(9, this.replies.length);
     panel.append(h('p', { class: 'reply-panel__hint', id: 'replies-hint' },
       busy ? (this.connected ? 'Sending your reply…' : 'Your reply will be sent when the connection is back.')
         : [this.replies.length > 1 ? 'Choose one. ' : 'Choose the reply. ',
-          h('span', { class: 'kbd-only' }, this.replies.length > 1 ? `Or press 1–${Math.min(9, this.replies.length)} on the keyboard.` : 'Or press 1.')]));
-    const list = h('ol', { id: 'replies', class: 'replies', 'aria-describedby': 'replies-hint' });
+          keys ? h('span', { class: 'kbd-only' }, most > 1 ? `Or press 1–${most} while you’re in this list.` : 'Or press 1 while you’re in this list.') : null]));
+    const list = h('ol', { id: 'replies', class: 'replies', 'aria-labelledby': 'replies-heading', 'aria-describedby': 'replies-hint' });
     this.replies.forEach((r, i) => {
       const chosen = busy && this.pending.reply === r.id;
       const btn = h('button', {
         type: 'button', class: ['reply', chosen && 'is-chosen'], disabled: busy,
-        dataset: { replyId: r.id, index: i + 1 }, 'aria-keyshortcuts': i < 9 ? String(i + 1) : null,
+        dataset: { replyId: r.id, index: i + 1 }, 'aria-keyshortcuts': keys && i < 9 ? String(i + 1) : null,
       },
       h('span', { class: 'reply__num', 'aria-hidden': 'true' }, String(i + 1)),
       vh(`Reply ${i + 1}: `),
@@ -887,13 +904,24 @@ class Call {
       list.append(h('li', null, btn));
     });
     panel.append(list);
+    // Number-key shortcuts can be turned off (WCAG 2.1.4); the choice is remembered.
+    const toggle = h('input', { type: 'checkbox', id: 'number-keys', class: 'switch__input', checked: keys });
+    toggle.addEventListener('change', () => {
+      setNumberKeys(toggle.checked);
+      this.renderPanel();
+    });
+    panel.append(h('div', { class: 'reply-panel__foot kbd-only' },
+      h('label', { class: 'switch', for: 'number-keys' }, toggle, h('span', { class: 'switch__track', 'aria-hidden': 'true' }),
+        h('span', { class: 'switch__text' }, 'Number keys choose a reply'))));
     if (!busy && this.focusReplies) {
+      // The client has finished: start at the heading, which commits nothing
+      // (never on a reply, where Enter would choose it).
       this.focusReplies = false;
-      const first = list.querySelector('button');
-      if (first) first.focus({ preventScroll: true });
-      if (first) this.scrollPanelIntoView();
-    } else if (busy && hadFocus) {
       heading.focus({ preventScroll: true });
+      this.scrollPanelIntoView();
+    } else if (hadFocus) {
+      const again = focusKey && panel.querySelector(focusKey);
+      (again && !again.disabled ? again : heading).focus({ preventScroll: true });
     }
   }
 
@@ -1136,7 +1164,7 @@ class Call {
       this.focusReplies = !resend;
       this.renderPanel();
       if (this.panel.dataset.mode === 'replies' && !resend) {
-        // Focus went to the first reply; keep the newest lines in view too.
+        // Focus went to the replies' heading; keep the newest lines in view too.
         this.transcript.lastElementChild && this.transcript.lastElementChild.scrollIntoView({ block: 'nearest' });
       }
     }
@@ -1318,7 +1346,9 @@ class Call {
       this.skip();
       return;
     }
-    if (/^[1-9]$/.test(e.key) && this.panel.dataset.mode === 'replies') {
+    // Number keys choose only while the focus is in the reply panel, and only
+    // when the trainee has not turned them off.
+    if (/^[1-9]$/.test(e.key) && this.panel.dataset.mode === 'replies' && numberKeysOn() && this.panel.contains(t)) {
       const btn = this.panel.querySelector(`#replies button[data-index="${e.key}"]`);
       if (btn && !btn.disabled) {
         e.preventDefault();

@@ -1732,7 +1732,7 @@ function verdictTag(r, { verb } = {}) {
   if (!v) return h('p', { class: 'verdict verdict--none' }, h('span', { class: 'verdict__word' }, 'Principle:'), ' ', r.principle);
   const word = verb ? { followed: 'Follows', broke: 'Breaks', mixed: 'Partly follows' }[r.verdict] : v.word;
   return h('p', { class: ['verdict', v.cls], dataset: { verdict: r.verdict } },
-    h('span', { class: 'verdict__mark', 'aria-hidden': 'true' }, v.mark),
+    h('span', { class: 'verdict__mark', 'aria-hidden': 'true' }, v.mark), ' ',
     h('span', { class: 'verdict__word' }, `${word}:`), ' ', r.principle);
 }
 

@@ -10,6 +10,7 @@
 //   #/s/{scenarioId}     briefing             <main data-state="briefing">
 //   #/a/{attemptId}      conversation         <main data-state="conversation">
 //   #/a/{id}/debrief     debrief              <main data-state="debrief">
+//   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N
 //   anything else        not found / errors   <main data-state="error">
 //   <main> carries data-state="loading" while a view fetches its data.
 //
@@ -21,7 +22,8 @@
 //   Name prompt   #name-form, #name-input, #name-save, #name-error
 //   Catalog       [data-testid=scenario-card][data-scenario-id] with its start link a.start#start-{id};
 //                 #attempts section; [data-testid=attempt][data-attempt-id][data-status] holding
-//                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8
+//                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8;
+//                 a practice run's row has data-practice="true" and a .tag-practice label
 //   Briefing      #briefing, #begin, #back-to-catalog, #mood (starting mood meters),
 //                 [data-testid=competency][data-competency][data-pass]
 //   Conversation  #call[data-connected="true"|"false"][data-turn][data-last-seq]
@@ -29,16 +31,31 @@
 //                   (a "me" line also has data-reply-id; class is-sending until the server confirms it)
 //                 #typing (role=status; has data-active while the client is "typing")
 //                 #reply-panel[data-mode=connecting|waiting|replies|sending|ended]
+//                 #replies-heading (h2, tabindex=-1): where the focus goes once the client has
+//                   spoken (never onto a reply, WCAG 2.1.4)
 //                 #skip (only while typing: shows the rest at once; Escape does the same)
-//                 #replies (ol) > li > button[data-reply-id][data-index] (1-based; keys 1–9 choose)
+//                 #replies (ol, named by the heading) > li > button[data-reply-id][data-index]
+//                   (1-based; keys 1–9 choose while the focus is in #reply-panel and the
+//                   number keys are on)
+//                 #number-keys (checkbox: number keys on/off, kept in localStorage)
+//                 #call[data-practice="true"] and #practice-banner (with a#practice-source) for a practice run
+//                 #call-brief: button#brief-toggle[aria-expanded][aria-controls=call-brief-body],
+//                   #call-brief-body with the briefing and [data-testid=brief-competency][data-competency]
 //                 #mood > [data-testid=mood-meter][data-mood][data-value][data-band], each with a
 //                   [role=meter] (aria-valuenow/min/max/valuetext) and .meter__change ("annoyed → calming down")
 //                 #give-up, then dialog#give-up-dialog with #give-up-confirm and #give-up-cancel
 //                 #call-ended (once the call is over) with #see-debrief
-//   Debrief       #debrief[data-outcome][data-status], #ending-title,
+//   Debrief       #debrief[data-outcome][data-status][data-complete][data-success][data-practice],
+//                 #ending-title (the headline), #debrief-summary, #practice-banner (practice runs),
+//                 #decided with [data-testid=decisive][data-name][data-value] ("What decided the ending"),
 //                 [data-testid=score][data-competency][data-score][data-pass][data-passed][data-blocked],
+//                 #mood-misleads (when the mood meter and the ending disagree),
 //                 #mood-chart (figure with an SVG and a visually-hidden table),
-//                 [data-testid=turn][data-turn][data-on-ideal] with .turn__ideal ("A stronger reply here: …"),
+//                 [data-testid=turn][data-turn][data-on-ideal][data-verdict] (li#turn-N) with
+//                   .verdict ("✓ Followed: …"), .turn__ideal[data-kind=stronger|best_left],
+//                   [data-testid=closed][data-turn] with a.turn-link, and
+//                   button[data-action=practice][data-turn] ("Practise from here"; data-error-status
+//                   when the server refused),
 //                 #try-again (to the briefing), #back-home
 //
 // Pacing: a client line is preceded by the typing indicator for ~30 ms a

@@ -173,6 +173,10 @@ func (p *page) choose(c call, id string, byKey bool) call {
 		p.t.Fatalf("turn %s: reply %q not on offer; offered %v", c.Turn, id, c.offered())
 	}
 	if byKey {
+		// Number keys choose only while the focus is in the reply panel.
+		if !eval[bool](p, `document.getElementById('reply-panel')?.contains(document.activeElement)`) {
+			p.do("focus the replies' heading", chromedp.Focus(chromedp.CSS("#replies-heading")))
+		}
 		p.key(o.Index)
 	} else {
 		p.do("click reply "+id, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#replies button[data-reply-id=%q]`, id))))
@@ -235,6 +239,8 @@ type score struct {
 type debrief struct {
 	Outcome string   `json:"outcome"` // #debrief data-outcome
 	Status  string   `json:"status"`  // #debrief data-status
+	Success string   `json:"success"` // #debrief data-success: "true" or "false"
+	Summary string   `json:"summary"` // #debrief-summary
 	Ending  string   `json:"ending"`  // #ending-title
 	Scores  []score  `json:"scores"`
 	Turns   []string `json:"turns"` // data-turn of each [data-testid=turn]
@@ -245,7 +251,8 @@ const debriefJS = `(() => {
 	const d = document.getElementById('debrief');
 	const text = (el) => el ? el.textContent.replace(/\s+/g, ' ').trim() : '';
 	return {
-		outcome: d?.dataset.outcome || '', status: d?.dataset.status || '',
+		outcome: d?.dataset.outcome || '', status: d?.dataset.status || '', success: d?.dataset.success || '',
+		summary: text(document.getElementById('debrief-summary')),
 		ending: text(document.getElementById('ending-title')),
 		scores: [...document.querySelectorAll('[data-testid=score]')].map((s) => ({
 			competency: s.dataset.competency || '', score: s.dataset.score || '', pass: s.dataset.pass || '',

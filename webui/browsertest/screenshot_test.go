@@ -2,13 +2,17 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"parley/engine"
 )
 
 // TestScreenshots saves full-page PNGs of every view, on a desktop and on
@@ -32,6 +36,7 @@ func TestScreenshots(t *testing.T) {
 		{"1280x900", tabOptions{reducedMotion: true}},
 		{"390x844", tabOptions{reducedMotion: true, phone: true}},
 		{"1280x900-dark", tabOptions{reducedMotion: true, dark: true}},
+		{"390x844-dark", tabOptions{reducedMotion: true, phone: true, dark: true}},
 	}
 	for i, v := range variants {
 		// One browser: the later variants find the name set and the
@@ -59,17 +64,112 @@ func TestScreenshots(t *testing.T) {
 		p.waitState("briefing")
 		shot("briefing")
 
-		plan := longPath(t, sc, uint64(i+1), 5)
+		// A path with every part of the debrief: turns off the ideal path,
+		// a reply that was no longer on offer, the best of what was left,
+		// and an ending that is not a success.
+		plan := richPath(t, sc)
 		c := p.follow(p.begin(sc.ID), plan, 3, false)
 		shot("conversation")
+		p.toggleBriefing()
+		shot("conversation-briefing-toggled")
+		p.toggleBriefing()
 		p.follow(c, plan, len(plan), false)
 		shot("call-ended")
 		p.toDebrief()
 		shot("debrief")
+		ended := p.debriefID()
+
+		// The parts the bundled scenarios do not use yet (variables that
+		// decide the ending, a mood meter that misleads, a practice run),
+		// drawn from the debrief with those fields added.
+		augment(p, ended, true)
+		p.open("#/a/" + ended + "/debrief?turn=3")
+		p.waitState("debrief")
+		p.waitFor("the decisive variables", 5*time.Second, `document.querySelector('[data-testid=decisive]')`)
+		shot("debrief-decided")
+		augment(p, "", false)
+
+		// A call stopped early.
+		other := scenario(t, "defective-part")
+		c = p.follow(p.begin(other.ID), longPath(t, other, 2, 4), 2, false)
+		p.do("end the attempt", chromedp.Click(chromedp.CSS("#give-up")), chromedp.Click(chromedp.CSS("#give-up-confirm")))
+		p.waitState("debrief")
+		shot("debrief-incomplete")
+
 		p.open("#/")
 		p.waitState("catalog")
 		shot("catalog")
+		eval[chromedp.Void](p, `localStorage.clear()`)
 	}
+}
+
+// richPath finds a path through sc whose debrief has a reply that was no
+// longer on offer, a "best of what was left" and an ending that is not a
+// success.
+func richPath(t *testing.T, sc *engine.Scenario) []string {
+	t.Helper()
+	return mustPlan(t, sc, 3, "a closed reply, a best-left and an unsuccessful ending", func(path []string, s *engine.Session) bool {
+		d, err := sc.Debrief(s.State())
+		if err != nil || len(path) > 9 || d.Ending == nil || d.Ending.Success {
+			return false
+		}
+		closed, left := 0, 0
+		for _, tr := range d.Turns {
+			closed += len(tr.Closed)
+			if tr.IdealKind == "best_left" {
+				left++
+			}
+		}
+		return closed > 0 && left > 0
+	})
+}
+
+// toggleBriefing presses the briefing's disclosure button in the call.
+func (p *page) toggleBriefing() {
+	p.t.Helper()
+	p.do("toggle the briefing", chromedp.Click(chromedp.CSS("#brief-toggle")))
+}
+
+// debriefID is the attempt in the debrief's address (#/a/{id}/debrief).
+func (p *page) debriefID() string {
+	p.t.Helper()
+	return eval[string](p, `decodeURIComponent((location.hash.match(/^#\/a\/([^/]+)\/debrief/) || [])[1] || '')`)
+}
+
+// augment makes the page's fetch add fields to attempt id's debrief and
+// list item: variables that decide the ending, a misleading mood meter and
+// a practice run (from turn 2 of the same attempt). The bundled scenarios
+// do not mark variables or success yet, and the practice route may be
+// missing; this draws those parts all the same. off restores fetch.
+func augment(p *page, id string, on bool) {
+	p.t.Helper()
+	if !on {
+		eval[chromedp.Void](p, `if (window.__realFetch) { window.fetch = window.__realFetch; delete window.__realFetch; }`)
+		return
+	}
+	eval[chromedp.Void](p, fmt.Sprintf(`(() => {
+		const id = %q;
+		window.__realFetch = window.__realFetch || window.fetch;
+		const real = window.__realFetch;
+		window.fetch = async (url, opts) => {
+			const res = await real(url, opts);
+			if (url !== '/api/attempts/' + id + '/debrief' && url !== '/api/attempts') return res;
+			const data = await res.json();
+			const practice = {of: id, from_turn: 2};
+			if (Array.isArray(data)) {
+				for (const a of data) if (a.id === id) a.practice = practice;
+			} else {
+				data.attempt.practice = practice;
+				data.debrief.decisive = [
+					{name: 'claim_settled', label: 'Claim for the lost day settled', value: false},
+					{name: 'new_date', label: 'Delivery date agreed', value: 'Thursday 10:00'},
+					{name: 'credit', label: 'Credit offered (£)', value: 1800},
+				];
+				data.debrief.mood_misleads = true;
+			}
+			return new Response(JSON.stringify(data), {status: res.status, headers: {'Content-Type': 'application/json'}});
+		};
+	})()`, id))
 }
 
 // fullPage captures the whole page as a PNG. It makes the viewport as tall

@@ -10,6 +10,7 @@
 //   #/s/{scenarioId}     briefing             <main data-state="briefing">
 //   #/a/{attemptId}      conversation         <main data-state="conversation">
 //   #/a/{id}/debrief     debrief              <main data-state="debrief">
+//   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N
 //   anything else        not found / errors   <main data-state="error">
 //   <main> carries data-state="loading" while a view fetches its data.
 //
@@ -21,7 +22,8 @@
 //   Name prompt   #name-form, #name-input, #name-save, #name-error
 //   Catalog       [data-testid=scenario-card][data-scenario-id] with its start link a.start#start-{id};
 //                 #attempts section; [data-testid=attempt][data-attempt-id][data-status] holding
-//                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8
+//                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8;
+//                 a practice run's row has data-practice="true" and a .tag-practice label
 //   Briefing      #briefing, #begin, #back-to-catalog, #mood (starting mood meters),
 //                 [data-testid=competency][data-competency][data-pass]
 //   Conversation  #call[data-connected="true"|"false"][data-turn][data-last-seq]
@@ -29,16 +31,31 @@
 //                   (a "me" line also has data-reply-id; class is-sending until the server confirms it)
 //                 #typing (role=status; has data-active while the client is "typing")
 //                 #reply-panel[data-mode=connecting|waiting|replies|sending|ended]
+//                 #replies-heading (h2, tabindex=-1): where the focus goes once the client has
+//                   spoken (never onto a reply, WCAG 2.1.4)
 //                 #skip (only while typing: shows the rest at once; Escape does the same)
-//                 #replies (ol) > li > button[data-reply-id][data-index] (1-based; keys 1–9 choose)
+//                 #replies (ol, named by the heading) > li > button[data-reply-id][data-index]
+//                   (1-based; keys 1–9 choose while the focus is in #reply-panel and the
+//                   number keys are on)
+//                 #number-keys (checkbox: number keys on/off, kept in localStorage)
+//                 #call[data-practice="true"] and #practice-banner (with a#practice-source) for a practice run
+//                 #call-brief: button#brief-toggle[aria-expanded][aria-controls=call-brief-body],
+//                   #call-brief-body with the briefing and [data-testid=brief-competency][data-competency]
 //                 #mood > [data-testid=mood-meter][data-mood][data-value][data-band], each with a
 //                   [role=meter] (aria-valuenow/min/max/valuetext) and .meter__change ("annoyed → calming down")
 //                 #give-up, then dialog#give-up-dialog with #give-up-confirm and #give-up-cancel
 //                 #call-ended (once the call is over) with #see-debrief
-//   Debrief       #debrief[data-outcome][data-status], #ending-title,
+//   Debrief       #debrief[data-outcome][data-status][data-complete][data-success][data-practice],
+//                 #ending-title (the headline), #debrief-summary, #practice-banner (practice runs),
+//                 #decided with [data-testid=decisive][data-name][data-value] ("What decided the ending"),
 //                 [data-testid=score][data-competency][data-score][data-pass][data-passed][data-blocked],
+//                 #mood-misleads (when the mood meter and the ending disagree),
 //                 #mood-chart (figure with an SVG and a visually-hidden table),
-//                 [data-testid=turn][data-turn][data-on-ideal] with .turn__ideal ("A stronger reply here: …"),
+//                 [data-testid=turn][data-turn][data-on-ideal][data-verdict] (li#turn-N) with
+//                   .verdict ("✓ Followed: …"), .turn__ideal[data-kind=stronger|best_left],
+//                   [data-testid=closed][data-turn] with a.turn-link, and
+//                   button[data-action=practice][data-turn] ("Practise from here"; data-error-status
+//                   when the server refused),
 //                 #try-again (to the briefing), #back-home
 //
 // Pacing: a client line is preceded by the typing indicator for ~30 ms a
@@ -56,6 +73,7 @@ const app = {
   view: null, // the mounted view, with an optional destroy()
   afterName: null, // where to go once a name is set
   scenarios: new Map(), // id -> detail
+  practice: new Map(), // attempt id -> {of, from_turn}, for practice runs
   renderToken: 0,
 };
 
@@ -134,7 +152,10 @@ function parseRoute() {
   if (path === '/' || path === '') return { view: 'catalog' };
   if (path === '/name') return { view: 'name' };
   if ((m = path.match(/^\/s\/([^/]+)\/?$/))) return { view: 'briefing', id: decodeURIComponent(m[1]) };
-  if ((m = path.match(/^\/a\/([^/]+)\/debrief\/?$/))) return { view: 'debrief', id: decodeURIComponent(m[1]) };
+  if ((m = path.match(/^\/a\/([^/]+)\/debrief\/?$/))) {
+    const turn = Number(new URLSearchParams(raw.split('?')[1] || '').get('turn')) || 0;
+    return { view: 'debrief', id: decodeURIComponent(m[1]), turn };
+  }
   if ((m = path.match(/^\/a\/([^/]+)\/?$/))) return { view: 'conversation', id: decodeURIComponent(m[1]) };
   return { view: 'notfound' };
 }
@@ -161,7 +182,7 @@ async function route(opts = {}) {
       case 'name': return renderName(token, { first: !app.me });
       case 'briefing': return await renderBriefing(token, r.id);
       case 'conversation': return renderConversation(token, { attemptId: r.id, scenarioId: opts.start });
-      case 'debrief': return await renderDebrief(token, r.id);
+      case 'debrief': return await renderDebrief(token, r.id, r.turn);
       default: return renderProblem(token, 'Page not found', 'There is nothing at this address.');
     }
   } catch (err) {
@@ -311,8 +332,8 @@ const OUTCOMES = {
   escalated: { label: 'Escalated', tone: 'warn', icon: 'arrowUp' },
   lost: { label: 'Client lost', tone: 'bad', icon: 'cross' },
   parted: { label: 'Parted ways', tone: 'neutral', icon: 'wave' },
-  given_up: { label: 'Ended early', tone: 'neutral', icon: 'flag' },
-  abandoned: { label: 'Abandoned', tone: 'neutral', icon: 'clock' },
+  given_up: { label: 'Stopped early', tone: 'neutral', icon: 'flag' },
+  abandoned: { label: 'Incomplete', tone: 'neutral', icon: 'clock' },
   active: { label: 'In progress', tone: 'accent', icon: 'chat' },
 };
 
@@ -433,7 +454,8 @@ async function renderCatalog(token) {
   const scenarios = Array.isArray(list) ? list : [];
   const mine = Array.isArray(attempts) ? attempts : [];
 
-  const activeIds = new Set(mine.filter((a) => a.status === 'active').map((a) => a.scenario));
+  const activeIds = new Set(mine.filter((a) => a.status === 'active' && !practiceOf(a)).map((a) => a.scenario));
+  for (const a of mine) if (a.practice && a.practice.of) app.practice.set(a.id, a.practice);
   const cards = h('ul', { class: 'card-grid', role: 'list' }, scenarios.map((sc) => {
     const p = sc.persona || {};
     const headingId = `sc-${sc.id}-title`;
@@ -469,7 +491,7 @@ async function renderCatalog(token) {
       h('p', { class: 'lead' }, 'Each scenario is a short call with a client who reacts to what you say. Read the briefing, take the call, then see a debrief of every reply.'),
       active.length ? h('p', { class: 'hero__resume' },
         h('a', { class: 'btn btn--secondary', href: `#/a/${encodeURIComponent(active[0].id)}` }, icon('chat'),
-          `Resume “${active[0].title}”`)) : null),
+          practiceOf(active[0]) ? `Resume practice: “${active[0].title}”` : `Resume “${active[0].title}”`)) : null),
     h('section', { class: 'section', 'aria-labelledby': 'scenarios-heading' },
       h('div', { class: 'section__head' },
         h('h2', { id: 'scenarios-heading' }, 'Scenarios'),
@@ -501,10 +523,12 @@ function attemptRow(a) {
   const key = attemptOutcomeKey(a);
   const ended = a.status !== 'active';
   const when = relativeTime(a.updated_at || a.started_at);
-  return h('li', { class: 'attempt', dataset: { testid: 'attempt', attemptId: a.id, status: a.status } },
+  const pr = practiceOf(a);
+  return h('li', { class: ['attempt', pr && 'attempt--practice'], dataset: { testid: 'attempt', attemptId: a.id, status: a.status, practice: pr ? 'true' : null } },
     h('div', { class: 'attempt__main' },
-      h('p', { class: 'attempt__title' }, a.title || a.scenario),
+      h('p', { class: 'attempt__title' }, pr ? h('span', { class: 'tag-practice' }, 'Practice') : null, a.title || a.scenario),
       h('p', { class: 'attempt__meta' },
+        pr ? `from turn ${pr.from_turn} · ` : null,
         plural(a.turns || 0, 'turn', 'turns'),
         when ? h('span', null, ' · ', h('time', { datetime: a.updated_at || a.started_at }, when)) : null)),
     outcomeBadge(key, 'attempt__status'),
@@ -523,7 +547,7 @@ async function renderBriefing(token, id) {
   const [sc, attempts] = await Promise.all([scenarioDetail(id), api('/api/attempts').catch(() => [])]);
   const p = sc.persona || {};
   const who = firstName(p.name);
-  const active = (Array.isArray(attempts) ? attempts : []).find((a) => a.scenario === sc.id && a.status === 'active');
+  const active = (Array.isArray(attempts) ? attempts : []).find((a) => a.scenario === sc.id && a.status === 'active' && !practiceOf(a));
   const begin = h('button', { id: 'begin', type: 'button', class: 'btn btn--primary btn--lg' }, icon('play'),
     active ? 'Resume the call' : 'Begin the call');
   begin.addEventListener('click', () => {
@@ -589,6 +613,19 @@ function renderConversation(token, { attemptId, scenarioId }) {
   call.start();
 }
 
+// Number keys as reply shortcuts: on unless the trainee turned them off.
+const NUMBER_KEYS = 'parley.numberKeys';
+
+function numberKeysOn() {
+  try { return localStorage.getItem(NUMBER_KEYS) !== 'off'; } catch { return true; }
+}
+
+function setNumberKeys(on) {
+  try { localStorage.setItem(NUMBER_KEYS, on ? 'on' : 'off'); } catch { /* private mode: not remembered */ }
+}
+
+const BRIEF_OPEN = 'parley.briefing';
+
 const MIN_TYPING_MS = 700;
 const MAX_TYPING_MS = 2500;
 const MS_PER_CHAR = 30;
@@ -619,6 +656,7 @@ class Call {
     this.pauseResolve = null;
     this.inbox = Promise.resolve();
     this.meters = new Map();
+    this.practice = undefined; // {of, from_turn} for a practice run, null otherwise, undefined until known
     this.fatal = false;
     this.build();
     this.onKey = this.onKey.bind(this);
@@ -652,16 +690,62 @@ class Call {
             h('p', { class: 'call-head__eyebrow' }, this.liveDot, this.statusEl = h('span', { class: 'call-head__status' }, 'On a call with')),
             this.titleEl, this.roleEl, this.scenarioEl),
           h('div', { class: 'call-head__actions' }, this.giveUp)),
+        this.practiceSlot = h('div', { class: 'practice-slot' }),
         h('section', { class: 'chat', 'aria-labelledby': 'chat-heading' },
           h('h2', { id: 'chat-heading', class: 'vh' }, 'Conversation'),
           this.callStarted = h('p', { class: 'chat__start' }, h('span', null, icon('chat'), 'Start of the call')),
           this.transcriptSlot = h('div', { class: 'chat__log' }, this.transcript),
           this.typing),
         this.panel),
-      h('aside', { class: 'call__aside', 'aria-labelledby': 'mood-heading' },
-        h('div', { class: 'panel mood-panel' }, this.moodHeading, this.moodBox)),
+      h('div', { class: 'call__side' },
+        h('aside', { class: 'call__aside', 'aria-labelledby': 'mood-heading' },
+          h('div', { class: 'panel mood-panel' }, this.moodHeading, this.moodBox)),
+        this.brief = this.buildBrief()),
       this.dialog);
     this.renderPanel();
+  }
+
+  // buildBrief is the briefing, kept at hand during the call: a disclosure
+  // (open on wide screens, closed on phones, as last left), never taking the focus.
+  buildBrief() {
+    let open;
+    try { open = localStorage.getItem(BRIEF_OPEN); } catch { open = null; }
+    open = open === null ? window.matchMedia('(min-width: 961px)').matches : open === 'open';
+    this.briefBody = h('div', { id: 'call-brief-body', class: 'brief-panel__body', hidden: !open });
+    this.briefToggle = h('button', {
+      type: 'button', id: 'brief-toggle', class: 'brief-panel__toggle', 'aria-expanded': String(open), 'aria-controls': 'call-brief-body',
+    }, icon('book', 'brief-panel__icon'), h('span', { class: 'brief-panel__label' }, 'Your briefing'),
+    h('span', { class: 'brief-panel__hint' }, open ? 'Hide' : 'Show'), icon('chevron', 'brief-panel__chevron'));
+    this.briefToggle.addEventListener('click', () => this.setBriefOpen(this.briefToggle.getAttribute('aria-expanded') !== 'true'));
+    return h('section', { class: 'panel brief-panel', id: 'call-brief', 'aria-labelledby': 'brief-toggle' },
+      h('h2', { class: 'brief-panel__heading' }, this.briefToggle),
+      this.briefBody);
+  }
+
+  setBriefOpen(open) {
+    this.briefToggle.setAttribute('aria-expanded', String(open));
+    this.briefToggle.querySelector('.brief-panel__hint').textContent = open ? 'Hide' : 'Show';
+    this.briefBody.hidden = !open;
+    try { localStorage.setItem(BRIEF_OPEN, open ? 'open' : 'closed'); } catch { /* not remembered */ }
+  }
+
+  fillBrief() {
+    const sc = this.scenario || {};
+    const comps = sc.competencies || [];
+    clear(this.briefBody).append(
+      h('div', { class: 'brief-panel__scroll', tabindex: '0', role: 'region', 'aria-label': 'Briefing text' },
+        sc.briefing ? h('div', { class: 'prose prose--small' }, richText(sc.briefing)) : h('p', { class: 'muted' }, 'This scenario has no briefing.'),
+        comps.length ? h('h3', { class: 'brief-panel__sub' }, 'Scored on') : null,
+        comps.length ? h('ul', { class: 'brief-comps', role: 'list' }, comps.map((c) => h('li', { dataset: { testid: 'brief-competency', competency: c.id } },
+          h('p', { class: 'brief-comps__label' }, c.label, h('span', { class: 'brief-comps__pass' }, ` · pass mark ${c.pass}`)),
+          c.description ? h('p', { class: 'brief-comps__desc' }, c.description) : null))) : null));
+  }
+
+  setPractice(pr) {
+    this.practice = pr;
+    this.el.dataset.practice = pr ? 'true' : 'false';
+    clear(this.practiceSlot);
+    if (pr) this.practiceSlot.append(practiceBanner(pr, 'call'));
   }
 
   newTranscript() {
@@ -690,6 +774,7 @@ class Call {
     this.scenarioEl.textContent = sc.title;
     clear(this.avatarSlot).append(avatar(p.name, 'md'));
     this.moodHeading.textContent = `How ${firstName(p.name)} is feeling`;
+    this.fillBrief();
     document.title = `Call with ${p.name} · Parley`;
     // After "Begin the call" the button is gone: start screen readers at the call's heading.
     if (!document.activeElement || document.activeElement === document.body) {
@@ -821,7 +906,11 @@ class Call {
 
   renderPanel() {
     const panel = this.panel;
-    const hadFocus = panel.contains(document.activeElement);
+    // Remember what had the focus inside the panel, to put it back on the same
+    // control (or the heading) once the panel is redrawn.
+    const active = document.activeElement;
+    const hadFocus = panel.contains(active);
+    const focusKey = hadFocus ? (active.dataset.replyId ? `[data-reply-id="${CSS.escape(active.dataset.replyId)}"]` : active.id ? `#${CSS.escape(active.id)}` : null) : null;
     clear(panel);
     const heading = h('h2', { id: 'replies-heading', class: 'reply-panel__title', tabindex: '-1' });
     panel.append(heading);
@@ -868,16 +957,18 @@ class Call {
     panel.dataset.mode = this.pending ? 'sending' : 'replies';
     heading.textContent = 'Your reply';
     const busy = !!this.pending;
+    const keys = numberKeysOn();
+    const most = Math.min(9, this.replies.length);
     panel.append(h('p', { class: 'reply-panel__hint', id: 'replies-hint' },
       busy ? (this.connected ? 'Sending your reply…' : 'Your reply will be sent when the connection is back.')
         : [this.replies.length > 1 ? 'Choose one. ' : 'Choose the reply. ',
-          h('span', { class: 'kbd-only' }, this.replies.length > 1 ? `Or press 1–${Math.min(9, this.replies.length)} on the keyboard.` : 'Or press 1.')]));
-    const list = h('ol', { id: 'replies', class: 'replies', 'aria-describedby': 'replies-hint' });
+          keys ? h('span', { class: 'kbd-only' }, most > 1 ? `Or press 1–${most} while you’re in this list.` : 'Or press 1 while you’re in this list.') : null]));
+    const list = h('ol', { id: 'replies', class: 'replies', 'aria-labelledby': 'replies-heading', 'aria-describedby': 'replies-hint' });
     this.replies.forEach((r, i) => {
       const chosen = busy && this.pending.reply === r.id;
       const btn = h('button', {
         type: 'button', class: ['reply', chosen && 'is-chosen'], disabled: busy,
-        dataset: { replyId: r.id, index: i + 1 }, 'aria-keyshortcuts': i < 9 ? String(i + 1) : null,
+        dataset: { replyId: r.id, index: i + 1 }, 'aria-keyshortcuts': keys && i < 9 ? String(i + 1) : null,
       },
       h('span', { class: 'reply__num', 'aria-hidden': 'true' }, String(i + 1)),
       vh(`Reply ${i + 1}: `),
@@ -887,13 +978,24 @@ class Call {
       list.append(h('li', null, btn));
     });
     panel.append(list);
+    // Number-key shortcuts can be turned off (WCAG 2.1.4); the choice is remembered.
+    const toggle = h('input', { type: 'checkbox', id: 'number-keys', class: 'switch__input', checked: keys });
+    toggle.addEventListener('change', () => {
+      setNumberKeys(toggle.checked);
+      this.renderPanel();
+    });
+    panel.append(h('div', { class: 'reply-panel__foot kbd-only' },
+      h('label', { class: 'switch', for: 'number-keys' }, toggle, h('span', { class: 'switch__track', 'aria-hidden': 'true' }),
+        h('span', { class: 'switch__text' }, 'Number keys choose a reply'))));
     if (!busy && this.focusReplies) {
+      // The client has finished: start at the heading, which commits nothing
+      // (never on a reply, where Enter would choose it).
       this.focusReplies = false;
-      const first = list.querySelector('button');
-      if (first) first.focus({ preventScroll: true });
-      if (first) this.scrollPanelIntoView();
-    } else if (busy && hadFocus) {
       heading.focus({ preventScroll: true });
+      this.scrollPanelIntoView();
+    } else if (hadFocus) {
+      const again = focusKey && panel.querySelector(focusKey);
+      (again && !again.disabled ? again : heading).focus({ preventScroll: true });
     }
   }
 
@@ -1085,6 +1187,20 @@ class Call {
       app.routedHash = location.hash;
       this.startScenario = null;
     }
+    if (this.practice === undefined || (a.practice && a.practice.of)) {
+      const pr = practiceOf(a);
+      this.setPractice(pr);
+      if (!pr) {
+        // The snapshot may not say; the attempt list does.
+        api('/api/attempts').then((list) => {
+          const it = (Array.isArray(list) ? list : []).find((x) => x.id === a.id);
+          if (it && it.practice && it.practice.of && !this.closed) {
+            app.practice.set(a.id, it.practice);
+            this.setPractice(it.practice);
+          }
+        }).catch(() => {});
+      }
+    }
     if (!this.scenario || this.scenario.id !== a.scenario) {
       try {
         this.scenario = await scenarioDetail(a.scenario);
@@ -1136,7 +1252,7 @@ class Call {
       this.focusReplies = !resend;
       this.renderPanel();
       if (this.panel.dataset.mode === 'replies' && !resend) {
-        // Focus went to the first reply; keep the newest lines in view too.
+        // Focus went to the replies' heading; keep the newest lines in view too.
         this.transcript.lastElementChild && this.transcript.lastElementChild.scrollIntoView({ block: 'nearest' });
       }
     }
@@ -1318,7 +1434,9 @@ class Call {
       this.skip();
       return;
     }
-    if (/^[1-9]$/.test(e.key) && this.panel.dataset.mode === 'replies') {
+    // Number keys choose only while the focus is in the reply panel, and only
+    // when the trainee has not turned them off.
+    if (/^[1-9]$/.test(e.key) && this.panel.dataset.mode === 'replies' && numberKeysOn() && this.panel.contains(t)) {
       const btn = this.panel.querySelector(`#replies button[data-index="${e.key}"]`);
       if (btn && !btn.disabled) {
         e.preventDefault();
@@ -1367,7 +1485,7 @@ function errorText(msg, who) {
 // ---------------------------------------------------------------------------
 // Debrief
 
-async function renderDebrief(token, id) {
+async function renderDebrief(token, id, focusTurn) {
   setLoading(token);
   let data;
   try {
@@ -1392,22 +1510,58 @@ async function renderDebrief(token, id) {
   const who = firstName(p.name);
   const turns = d.turns || [];
   const ending = d.ending || null;
-  const outcomeKey = ending ? ending.outcome : (attempt.status || 'given_up');
+  const complete = d.complete !== undefined ? !!d.complete : !!ending;
+  const success = complete && !!ending && (ending.success !== undefined ? !!ending.success : ending.outcome === 'resolved');
+  const practice = practiceOf(attempt);
+  if (practice) app.practice.set(attempt.id || id, practice);
+  const outcomeKey = complete && ending ? ending.outcome : (attempt.status || 'given_up');
   const labels = new Map((sc.competencies || []).map((c) => [c.id, c]));
   for (const s of d.scores || []) if (!labels.has(s.competency)) labels.set(s.competency, { id: s.competency, label: s.label });
   const labelOf = (cid) => (labels.get(cid) || {}).label || cid;
+  const turnHref = (n) => `#/a/${encodeURIComponent(id)}/debrief?turn=${n}`;
 
   const scores = d.scores || [];
   const passed = scores.filter((s) => s.passed).length;
   const tryAgain = h('a', { id: 'try-again', class: 'btn btn--primary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try again');
 
-  const hero = h('section', { class: ['panel', 'debrief-hero', `debrief-hero--${(OUTCOMES[outcomeKey] || {}).tone || 'neutral'}`], 'aria-labelledby': 'ending-title' },
-    h('div', { class: 'debrief-hero__top' }, outcomeBadge(outcomeKey, 'status--lg'),
-      h('span', { class: 'muted' }, `${plural(turns.length, 'turn', 'turns')} · ${passed} of ${scores.length} competencies passed`)),
-    h('h2', { id: 'ending-title', class: 'debrief-hero__title' }, ending ? ending.title : (attempt.status === 'abandoned' ? 'The call was left unfinished' : 'You ended the call early')),
-    h('div', { class: 'prose' }, richText(ending ? ending.text
-      : 'The attempt ended before the conversation reached an ending. The scores below cover the replies you gave.')),
+  // The headline agrees with the outcome: a success, an ending that is not
+  // one, or a call that never reached an ending.
+  const tone = !complete ? 'neutral' : success ? ((OUTCOMES[outcomeKey] || {}).tone || 'good') : ((OUTCOMES[outcomeKey] || {}).tone === 'good' ? 'warn' : (OUTCOMES[outcomeKey] || {}).tone || 'neutral');
+  const stoppedAt = turns.length;
+  let title;
+  let summary;
+  if (!complete) {
+    const where = stoppedAt ? `at turn ${stoppedAt}` : 'before your first reply';
+    title = attempt.status === 'abandoned' ? `Incomplete: the call was left ${where}; scored against the whole call`
+      : `Incomplete: you stopped ${where}; scored against the whole call`;
+    summary = `${plural(turns.length, 'turn', 'turns')} played · ${passed} of ${scores.length} competencies reached their pass mark so far`;
+  } else if (success) {
+    title = ending.title;
+    summary = `${plural(turns.length, 'turn', 'turns')} · ${passed} of ${scores.length} competencies passed`;
+  } else {
+    title = `The call ended: ${ending.title} — not a successful outcome`;
+    summary = `${plural(turns.length, 'turn', 'turns')} · ${passed} of ${scores.length} competencies passed${passed === scores.length ? ', but' : ';'} the call did not end well`;
+  }
+  const badge = complete ? outcomeBadge(outcomeKey, 'status--lg')
+    : h('span', { class: 'status status--neutral status--lg' }, icon('clock'), 'Incomplete');
+  const hero = h('section', { class: ['panel', 'debrief-hero', `debrief-hero--${tone}`], 'aria-labelledby': 'ending-title' },
+    h('div', { class: 'debrief-hero__top' }, badge,
+      success ? h('span', { class: 'status status--good' }, icon('star'), 'Successful call') : null,
+      h('span', { class: 'muted', id: 'debrief-summary' }, summary)),
+    h('h2', { id: 'ending-title', class: 'debrief-hero__title' }, title),
+    h('div', { class: 'prose' }, richText(complete && ending ? ending.text
+      : 'The attempt ended before the conversation reached an ending. Scores count the whole call, so the replies you didn’t get to give earn nothing.')),
     h('div', { class: 'btn-row' }, tryAgain, h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home-top' }, 'Back to scenarios')));
+
+  // What decided the ending: the variables the author marked, with their final values.
+  const decisive = d.decisive || [];
+  const decided = decisive.length ? h('section', { class: 'section panel decided', id: 'decided', 'aria-labelledby': 'decided-heading', tabindex: '-1' },
+    h('h2', { id: 'decided-heading' }, 'What decided the ending'),
+    h('p', { class: 'section__sub' }, complete ? 'Where these stood when the call ended.' : 'Where these stood when the call stopped.'),
+    h('dl', { class: 'decided__list' }, decisive.map((v) => h('div', { class: 'decided__item', dataset: { testid: 'decisive', name: v.name, value: String(v.value) } },
+      h('dt', null, v.label || v.name),
+      h('dd', null, typeof v.value === 'boolean' ? [icon(v.value ? 'check' : 'cross'), v.value ? 'Yes' : 'No']
+        : typeof v.value === 'number' ? fmtNum(v.value) : String(v.value)))))) : null;
 
   // Scores.
   const blockedText = (ref) => {
@@ -1418,20 +1572,24 @@ async function renderDebrief(token, id) {
   const scoreCards = h('ul', { class: 'score-grid', role: 'list' }, scores.map((s) => {
     const c = labels.get(s.competency) || {};
     const blocked = (s.blocked_by || []).map(blockedText);
+    const desc = s.description || c.description;
+    const verdict = s.passed ? { cls: 'status--good', icon: 'check', text: 'Passed' }
+      : !complete && !blocked.length ? { cls: 'status--neutral', icon: 'clock', text: 'Incomplete' }
+        : { cls: 'status--bad', icon: 'cross', text: 'Not passed' };
     return h('li', {
-      class: ['score', s.passed ? 'score--pass' : 'score--fail'],
+      class: ['score', s.passed ? 'score--pass' : complete || blocked.length ? 'score--fail' : 'score--incomplete'],
       dataset: { testid: 'score', competency: s.competency, score: s.score, pass: s.pass, passed: String(!!s.passed), blocked: String(blocked.length > 0) },
     },
     h('h3', { class: 'score__label' }, s.label || labelOf(s.competency)),
+    desc ? h('p', { class: 'score__desc' }, desc) : null,
     h('p', { class: 'score__value' }, h('span', { class: 'score__num' }, String(s.score)), h('span', { class: 'score__of' }, ' / 100')),
     scoreBar(s),
     h('div', { class: 'score__verdict' },
-      h('span', { class: ['status', s.passed ? 'status--good' : 'status--bad'] }, icon(s.passed ? 'check' : 'cross'), s.passed ? 'Passed' : 'Not passed'),
+      h('span', { class: ['status', verdict.cls] }, icon(verdict.icon), verdict.text),
       h('span', { class: 'score__pass' }, `pass mark ${s.pass}`)),
     s.best ? h('p', { class: 'score__points' }, `${fmtSigned(s.points)} of ${s.best} possible points`) : null,
-    c.description ? h('p', { class: 'score__desc' }, c.description) : null,
     blocked.length ? h('div', { class: 'score__blocked' },
-      h('p', null, h('strong', null, 'Failed outright by a reply'), blocked[0].turn ? ` (turn ${blocked[0].turn})` : '', ':'),
+      h('p', null, h('strong', null, 'Failed outright by a reply'), blocked[0].turn ? [' (', turnLink(blocked[0].turn, turnHref), ')'] : '', ':'),
       blocked.map((b) => h('blockquote', null, `“${b.text}”`))) : null);
   }));
 
@@ -1450,6 +1608,11 @@ async function renderDebrief(token, id) {
     clear(chartBox).append(series.length ? moodChart(series, { who, width })
       : h('p', { class: 'muted' }, 'This scenario has no mood meter.'));
   };
+  const misleads = d.mood_misleads ? h('p', { class: 'callout callout--warn', id: 'mood-misleads' }, icon('flag'),
+    h('span', null, `The mood meter shows how ${who} felt, not what was agreed: `,
+      success ? 'the call succeeded even though the meter ended low — '
+        : `${who} sounded ${moodWords(d.mood_end || [])} at the end, but the call did not succeed — `,
+      decided ? [sectionLink('decided', 'see what decided the ending', turnHref), '.'] : 'the ending above says why.')) : null;
 
   // Turn by turn.
   const leftAt = d.left_ideal_at || 0;
@@ -1457,15 +1620,22 @@ async function renderDebrief(token, id) {
     const before = i === 0 ? (d.opening || []) : (turns[i - 1].lines || []);
     const r = t.reply || {};
     const pts = Object.entries(r.points || {});
+    const practiseBtn = h('button', {
+      type: 'button', class: 'btn btn--secondary btn--sm practise', dataset: { action: 'practice', turn: t.turn },
+    }, icon('retry'), 'Practise from here', vh(` (turn ${t.turn})`));
+    practiseBtn.addEventListener('click', () => startPractice(id, t.turn, practiseBtn));
     return h('li', {
       class: ['review-turn', !t.on_ideal && 'review-turn--off', leftAt === t.turn && 'review-turn--left'],
-      dataset: { testid: 'turn', turn: t.turn, onIdeal: String(!!t.on_ideal) },
+      id: `turn-${t.turn}`,
+      dataset: { testid: 'turn', turn: t.turn, onIdeal: String(!!t.on_ideal), verdict: r.verdict || '' },
       'aria-labelledby': `turn-${t.turn}-title`,
     },
     h('div', { class: 'review-turn__rail', 'aria-hidden': 'true' }, h('span', { class: 'review-turn__dot' }, String(t.turn))),
     h('div', { class: 'review-turn__body' },
-      h('h3', { id: `turn-${t.turn}-title`, class: 'review-turn__title' }, `Turn ${t.turn}`,
-        r.principle ? h('span', { class: 'principle' }, vh(' — principle: '), r.principle) : null),
+      h('div', { class: 'review-turn__head' },
+        h('h3', { id: `turn-${t.turn}-title`, class: 'review-turn__title', tabindex: '-1' }, `Turn ${t.turn}`),
+        verdictTag(r),
+        practiseBtn),
       leftAt === t.turn ? h('p', { class: 'left-path' }, icon('flag'), 'This is where the call left the strongest path.') : null,
       h('div', { class: 'review-turn__grid' },
         h('div', { class: 'exchange' },
@@ -1480,10 +1650,10 @@ async function renderDebrief(token, id) {
               `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n)} ${labelOf(cid)}`)),
             (r.blocks || []).map((cid) => h('li', { class: 'pt pt--block' }, icon('cross'), `Fails ${labelOf(cid)}`))) : null,
           r.note ? h('p', { class: 'coach__note' }, r.note) : null,
-          t.on_ideal ? h('p', { class: 'coach__ideal coach__ideal--yes' }, icon('check'), 'The strongest reply available here.')
-            : t.ideal ? h('div', { class: 'turn__ideal' },
-              h('p', { class: 'turn__ideal-label' }, icon('star'), 'A stronger reply here:'),
-              h('blockquote', null, `“${t.ideal.text}”`)) : null,
+          t.on_ideal ? h('p', { class: 'coach__ideal coach__ideal--yes' }, icon('check'),
+            r.verdict === 'followed' || !r.verdict ? 'The strongest reply available here.' : 'The best of what was left at this point.')
+            : t.ideal ? idealBlock(t.ideal, t.ideal_kind) : null,
+          (t.closed || []).map((c) => closedBlock(c, turnHref)),
           moodAfterLine(t.mood_after || [], who)))));
   }));
 
@@ -1492,29 +1662,49 @@ async function renderDebrief(token, id) {
     h('h3', null, `${who}’s last words`),
     lastLines.map((l) => h('blockquote', null, `“${l}”`))) : null;
 
-  const view = h('div', { class: 'container debrief', id: 'debrief', dataset: { outcome: outcomeKey, status: attempt.status || '' } },
-    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, icon('back'), 'All scenarios')),
-    h('header', { class: 'page-head' },
-      h('p', { class: 'eyebrow' }, `Debrief · call with ${p.name || 'the client'}`),
-      h('h1', null, sc.title || 'Debrief')),
-    hero,
-    h('section', { class: 'section', 'aria-labelledby': 'scores-heading' },
-      h('div', { class: 'section__head' }, h('h2', { id: 'scores-heading' }, 'How you did'),
-        h('p', { class: 'section__sub' }, 'Scores are your points as a share of the best this scenario allows.')),
-      scoreCards),
-    h('section', { class: 'section panel', 'aria-labelledby': 'chart-heading' },
-      h('h2', { id: 'chart-heading' }, `${who}’s mood, turn by turn`),
-      chartBox),
-    h('section', { class: 'section', 'aria-labelledby': 'review-heading' },
-      h('div', { class: 'section__head' }, h('h2', { id: 'review-heading' }, 'The call, turn by turn'),
-        h('p', { class: 'section__sub' }, leftAt ? `You left the strongest path at turn ${leftAt}.` : turns.length ? 'You stayed on the strongest path throughout.' : 'No replies were given.')),
-      turns.length ? turnList : h('div', { class: 'empty' }, h('p', null, 'The attempt ended before any reply was chosen.')),
-      closing),
-    h('div', { class: 'btn-row btn-row--end' },
-      h('a', { class: 'btn btn--secondary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try this scenario again'),
-      h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home' }, 'Back to scenarios')));
-  if (!mount(token, 'debrief', `Debrief: ${sc.title || ''}`, view)) return;
+  const banner = practice ? practiceBanner(practice, 'debrief') : null;
+  const view = h('div', {
+    class: 'container debrief', id: 'debrief',
+    dataset: { outcome: outcomeKey, status: attempt.status || '', complete: String(complete), success: String(success), practice: String(!!practice) },
+  },
+  h('p', { class: 'crumbs' }, h('a', { href: '#/' }, icon('back'), 'All scenarios')),
+  h('header', { class: 'page-head' },
+    h('p', { class: 'eyebrow' }, `${practice ? 'Practice debrief' : 'Debrief'} · call with ${p.name || 'the client'}`),
+    h('h1', null, sc.title || 'Debrief')),
+  banner,
+  hero,
+  decided,
+  h('section', { class: 'section', 'aria-labelledby': 'scores-heading' },
+    h('div', { class: 'section__head' }, h('h2', { id: 'scores-heading' }, practice ? 'How this practice run went' : 'How you did'),
+      h('p', { class: 'section__sub' }, practice ? 'Not scored: these numbers are for your own review and don’t count.'
+        : 'Scores are your points as a share of the best this scenario allows.')),
+    scoreCards),
+  h('section', { class: 'section panel', 'aria-labelledby': 'chart-heading' },
+    h('h2', { id: 'chart-heading' }, `${who}’s mood, turn by turn`),
+    misleads,
+    chartBox),
+  h('section', { class: 'section', 'aria-labelledby': 'review-heading' },
+    h('div', { class: 'section__head' }, h('h2', { id: 'review-heading' }, 'The call, turn by turn'),
+      h('p', { class: 'section__sub' }, leftAt ? `You left the strongest path at turn ${leftAt}. Practise any turn again from where it started.`
+        : turns.length ? 'You stayed on the strongest path throughout.' : 'No replies were given.')),
+    turns.length ? turnList : h('div', { class: 'empty' }, h('p', null, 'The attempt ended before any reply was chosen.')),
+    closing),
+  h('div', { class: 'btn-row btn-row--end' },
+    h('a', { class: 'btn btn--secondary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try this scenario again'),
+    h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home' }, 'Back to scenarios')));
+  // Links to a turn (or a section) stay on this page: they move the focus
+  // there and note the turn in the address, without drawing the page again.
+  view.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[data-jump]');
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    history.replaceState(null, '', a.getAttribute('href'));
+    app.routedHash = location.hash;
+    jumpTo(a.dataset.jump);
+  });
+  if (!mount(token, 'debrief', `Debrief: ${sc.title || ''}`, view, { focus: !focusTurn })) return;
   drawChart();
+  if (focusTurn) jumpTo(`turn-${focusTurn}`);
   // Redraw the chart when its width changes a lot (rotation, resizing), so its text stays readable.
   let drawnWidth = chartBox.clientWidth;
   let resizeTimer = null;
@@ -1526,6 +1716,102 @@ async function renderDebrief(token, id) {
   };
   window.addEventListener('resize', onResize);
   app.view = { destroy: () => { window.removeEventListener('resize', onResize); clearTimeout(resizeTimer); } };
+}
+
+// jumpTo moves the focus to a turn of the debrief (its heading) or a section, and scrolls it into view.
+function jumpTo(target) {
+  const el = document.getElementById(target);
+  if (!el) return;
+  const focusable = el.matches('li') ? el.querySelector('h3[tabindex]') : el;
+  if (focusable) focusable.focus({ preventScroll: true });
+  el.scrollIntoView({ block: 'start', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
+}
+
+function turnLink(n, turnHref) {
+  return h('a', { class: 'turn-link', href: turnHref(n), dataset: { jump: `turn-${n}` } }, `turn ${n}`);
+}
+
+function sectionLink(target, text, turnHref) {
+  return h('a', { href: turnHref(0).replace(/\?turn=0$/, ''), dataset: { jump: target } }, text);
+}
+
+const VERDICTS = {
+  followed: { mark: '✓', word: 'Followed', cls: 'verdict--followed' },
+  broke: { mark: '✗', word: 'Broke', cls: 'verdict--broke' },
+  mixed: { mark: '±', word: 'Partly', cls: 'verdict--mixed' },
+};
+
+// verdictTag says, in words and a mark (not colour alone), whether a reply
+// followed or broke the principle it names.
+function verdictTag(r, { verb } = {}) {
+  if (!r.principle) return null;
+  const v = VERDICTS[r.verdict];
+  if (!v) return h('p', { class: 'verdict verdict--none' }, h('span', { class: 'verdict__word' }, 'Principle:'), ' ', r.principle);
+  const word = verb ? { followed: 'Follows', broke: 'Breaks', mixed: 'Partly follows' }[r.verdict] : v.word;
+  return h('p', { class: ['verdict', v.cls], dataset: { verdict: r.verdict } },
+    h('span', { class: 'verdict__mark', 'aria-hidden': 'true' }, v.mark), ' ',
+    h('span', { class: 'verdict__word' }, `${word}:`), ' ', r.principle);
+}
+
+function idealBlock(ideal, kind) {
+  const best = kind === 'best_left';
+  return h('div', { class: ['turn__ideal', best && 'turn__ideal--left'], dataset: { kind: kind || 'stronger' } },
+    h('p', { class: 'turn__ideal-label' }, icon(best ? 'flag' : 'star'), best ? 'Best of what was left' : 'A stronger reply'),
+    h('blockquote', null, `“${ideal.text}”`),
+    verdictTag(ideal, { verb: true }),
+    ideal.note ? h('p', { class: 'turn__ideal-note' }, h('strong', null, best ? 'Why: ' : 'Why it works: '), ideal.note) : null);
+}
+
+function closedBlock(c, turnHref) {
+  const r = c.reply || {};
+  const by = c.by || {};
+  return h('div', { class: 'closed', dataset: { testid: 'closed', turn: c.turn } },
+    h('p', { class: 'closed__label' }, icon('clock'), 'A stronger reply was no longer on offer'),
+    h('blockquote', null, `“${r.text}”`),
+    h('p', { class: 'closed__why' }, 'It closed at ', turnLink(c.turn, turnHref),
+      by.text ? `, when you said “${by.text}”${/[.!?…]$/.test(by.text.trim()) ? '' : '.'}` : '.'),
+    verdictTag(r, { verb: true }),
+    r.note ? h('p', { class: 'turn__ideal-note' }, h('strong', null, 'Why it works: '), r.note) : null);
+}
+
+// moodWords sums up final mood readings in their own words ("calm and respects you").
+function moodWords(readings) {
+  const words = readings.map((r) => r.band).filter(Boolean);
+  if (!words.length) return 'fine';
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+// practiceOf reads an attempt item's practice field ({of, from_turn}), or the one remembered for it.
+function practiceOf(a) {
+  if (!a) return null;
+  if (a.practice && a.practice.of) return a.practice;
+  return app.practice.get(a.id) || null;
+}
+
+function practiceBanner(pr, where) {
+  return h('p', { class: 'practice-banner', id: 'practice-banner', dataset: { of: pr.of, fromTurn: pr.from_turn } },
+    h('span', { class: 'practice-banner__tag' }, icon('retry'), 'Practice'),
+    h('span', null, `Practice run from turn ${pr.from_turn} of an earlier attempt — not scored. `,
+      h('a', { href: `#/a/${encodeURIComponent(pr.of)}/debrief`, id: 'practice-source' }, where === 'debrief' ? 'See the original debrief' : 'Back to the original debrief')));
+}
+
+// startPractice asks the server for a practice run from the state before
+// this turn of an ended attempt, and opens it.
+async function startPractice(id, turn, btn) {
+  btn.disabled = true;
+  btn.setAttribute('aria-busy', 'true');
+  delete btn.dataset.errorStatus;
+  try {
+    const a = await api(`/api/attempts/${encodeURIComponent(id)}/practice`, { method: 'POST', body: { turn } });
+    app.practice.set(a.id, (a.practice && a.practice.of) ? a.practice : { of: id, from_turn: turn });
+    go(`#/a/${encodeURIComponent(a.id)}`);
+  } catch (err) {
+    btn.disabled = false;
+    btn.removeAttribute('aria-busy');
+    btn.dataset.errorStatus = String(err.status || 0);
+    notify(err.status === 404 || err.status === 405 ? 'Practice runs aren’t available on this server yet.'
+      : err.message || 'We couldn’t start a practice run. Please try again.', 'error');
+  }
 }
 
 function fmtSigned(n) {

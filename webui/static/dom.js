@@ -94,6 +94,8 @@ const ICONS = {
   forward: 'M4 5l6 5-6 5M11 5l6 5-6 5',
   retry: 'M4 10a6 6 0 1 0 2-4.5M4 3v3.5h3.5',
   person: 'M10 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-6 7a6 6 0 0 1 12 0',
+  chevron: 'M6 8l4 4 4-4',
+  book: 'M3 4.5h4.5A2.5 2.5 0 0 1 10 7v9a2 2 0 0 0-2-2H3zM17 4.5h-4.5A2.5 2.5 0 0 0 10 7v9a2 2 0 0 1 2-2h5z',
 };
 
 export function icon(name, cls) {

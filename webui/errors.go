@@ -21,6 +21,7 @@ const (
 	codeReplyNotOffered = "reply_not_offered"
 	codeBadRequest      = "bad_request"
 	codeInternal        = "internal"
+	codeTooMany         = "too_many_connections"
 )
 
 // apiError is an error the browser is told about: a stable code and a
@@ -75,6 +76,8 @@ func httpStatus(code string) int {
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case codeTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"parley/webui"
+
+	_ "modernc.org/sqlite" // the second process's connection in TestHealthzWhenWritesFail
 )
 
 func TestHealthz(t *testing.T) {
@@ -25,6 +28,41 @@ func TestHealthz(t *testing.T) {
 	}
 	if status := tr.get("/healthz", nil); status != http.StatusServiceUnavailable {
 		t.Fatalf("healthz with the database closed: %d, want 503", status)
+	}
+}
+
+// TestHealthzWhenWritesFail: a database that answers reads but cannot
+// commit a write (here another process holds its write lock, as a backup
+// tool or an sqlite3 shell can) is not healthy: trainees' replies would
+// fail. Once the lock goes, the instance is healthy again.
+func TestHealthzWhenWritesFail(t *testing.T) {
+	h := start(t)
+	tr := h.anonymous()
+	if status := tr.get("/healthz", nil); status != http.StatusOK { // the server is up: its own start-up writes are done
+		t.Fatalf("healthz: %d, want 200", status)
+	}
+	other, err := sql.Open("sqlite", "file:"+h.dbPath+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	if status := tr.get("/healthz", nil); status != http.StatusServiceUnavailable {
+		t.Errorf("healthz while every write fails: %d, want 503", status)
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if status := tr.get("/healthz", nil); status != http.StatusOK {
+		t.Errorf("healthz once writes work again: %d, want 200", status)
 	}
 }
 

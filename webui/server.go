@@ -16,10 +16,11 @@ import (
 
 // Defaults for Config's zero values.
 const (
-	DefaultAbandonAfter = 24 * time.Hour
-	DefaultSweepEvery   = time.Minute
-	DefaultIdleEvict    = 10 * time.Minute
-	DefaultShutdownWait = 10 * time.Second
+	DefaultAbandonAfter   = 24 * time.Hour
+	DefaultSweepEvery     = time.Minute
+	DefaultIdleEvict      = 10 * time.Minute
+	DefaultShutdownWait   = 10 * time.Second
+	DefaultRequestTimeout = 30 * time.Second
 )
 
 // Config is everything the server is told; nothing deeper reads flags or
@@ -57,6 +58,27 @@ type Config struct {
 	// first trainee to reach an ending does not wait. Nil offers everything
 	// at once, unanalysed (tests, to start fast).
 	Analyse Analyser
+	// MaxWebsockets caps the play websockets open at once, overall; one over
+	// it is answered too_many_connections and closed. Zero means
+	// DefaultMaxWebsockets.
+	MaxWebsockets int
+	// MaxWebsocketsPerUser and MaxWebsocketsPerAddr cap them per user and
+	// per client address (connections from this machine are not capped per
+	// address). Zero means the defaults.
+	MaxWebsocketsPerUser, MaxWebsocketsPerAddr int
+	// NewWebsocketsPerSec and NewWebsocketsBurst limit how fast one user or
+	// one address opens websockets: a token bucket each. Zero means the
+	// defaults.
+	NewWebsocketsPerSec float64
+	NewWebsocketsBurst  int
+	// RequestTimeout bounds reading a whole HTTP request and writing its
+	// answer: a client that trickles its body or never reads is cut off.
+	// Zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxConnections caps the TCP connections Run accepts at once; more are
+	// closed as they arrive. Zero means MaxWebsockets + ConnectionReserve,
+	// which leaves room for page loads and health checks.
+	MaxConnections int
 }
 
 func (cfg *Config) setDefaults(st Store) {
@@ -64,6 +86,7 @@ func (cfg *Config) setDefaults(st Store) {
 	cfg.SweepEvery = positiveOr(cfg.SweepEvery, DefaultSweepEvery)
 	cfg.IdleEvict = positiveOr(cfg.IdleEvict, DefaultIdleEvict)
 	cfg.ShutdownWait = positiveOr(cfg.ShutdownWait, DefaultShutdownWait)
+	cfg.RequestTimeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -73,6 +96,22 @@ func (cfg *Config) setDefaults(st Store) {
 	if cfg.Identity == nil {
 		cfg.Identity = NewCookieIdentity(st)
 	}
+	cfg.MaxWebsockets = intOr(cfg.MaxWebsockets, DefaultMaxWebsockets)
+	cfg.MaxWebsocketsPerUser = intOr(cfg.MaxWebsocketsPerUser, DefaultMaxWebsocketsPerUser)
+	cfg.MaxWebsocketsPerAddr = intOr(cfg.MaxWebsocketsPerAddr, DefaultMaxWebsocketsPerAddr)
+	cfg.NewWebsocketsBurst = intOr(cfg.NewWebsocketsBurst, DefaultNewWebsocketsBurst)
+	cfg.MaxConnections = intOr(cfg.MaxConnections, cfg.MaxWebsockets+ConnectionReserve)
+	if cfg.NewWebsocketsPerSec <= 0 {
+		cfg.NewWebsocketsPerSec = DefaultNewWebsocketsPerSec
+	}
+}
+
+// intOr is n, or def when n is not positive.
+func intOr(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 // positiveOr is d, or def when d is not positive.
@@ -91,6 +130,7 @@ type Server struct {
 	cat      *catalog
 	live     *liveAttempts
 	hub      *hub
+	limits   *wsLimits
 	upgrader websocket.Upgrader
 	handler  http.Handler
 	plays    map[string]playHandler
@@ -106,7 +146,7 @@ func New(cfg Config, st Store, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(),
+	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(), limits: newWSLimits(cfg),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
@@ -125,8 +165,13 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		_ = ln.Close()
 		return fmt.Errorf("webui: %w", err)
 	}
-	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	// Bodies are small and answers quick: a client that trickles its request
+	// or never reads the answer loses its connection (a websocket, once
+	// upgraded, has its own deadlines).
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: min(10*time.Second, s.cfg.RequestTimeout),
+		ReadTimeout: s.cfg.RequestTimeout, WriteTimeout: s.cfg.RequestTimeout, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	ln = newLimitListener(ln, s.cfg.MaxConnections, s.connectionsFull())
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
@@ -170,4 +215,20 @@ func (s *Server) shutdown(hs *http.Server) error {
 		return fmt.Errorf("webui: shut down HTTP: %w", err)
 	}
 	return nil
+}
+
+// connectionsFull logs, at most once a minute, that the listener is turning
+// connections away.
+func (s *Server) connectionsFull() func() {
+	var mu sync.Mutex
+	var last time.Time
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if now := s.cfg.Now(); now.Sub(last) >= time.Minute {
+			last = now
+			s.log.Warn("connection refused: the server is at its limit of open connections; raise --max-websockets if the machine allows",
+				"max_connections", s.cfg.MaxConnections)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 type Store interface {
 	UserStore
 	Ping(ctx context.Context) error
+	CheckWrite(ctx context.Context) error
 	SaveScenarioVersion(ctx context.Context, scenarioID, version string, source []byte) error
 	ScenarioSource(ctx context.Context, version string) ([]byte, error)
 	CreateAttempt(ctx context.Context, a store.Attempt) error

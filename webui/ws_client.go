@@ -39,6 +39,16 @@ type client struct {
 
 	wmu    sync.Mutex   // held while a frame is written
 	queued atomic.Int64 // frames put on send and not yet written; lowered under wmu, after the write
+
+	release     func() // gives back its open-websocket slot; nil when it holds none
+	releaseOnce sync.Once
+}
+
+// finishRelease gives back the client's open-websocket slot, once.
+func (c *client) finishRelease() {
+	if c.release != nil {
+		c.releaseOnce.Do(c.release)
+	}
 }
 
 // outbound is a frame for the writer: a text frame, or a close.
@@ -98,6 +108,7 @@ func (c *client) read() (int, []byte, error) {
 // finish ends the client once the reader is done.
 func (c *client) finish() {
 	c.srv.hub.remove(c)
+	c.finishRelease()
 	close(c.done)
 	_ = c.ws.Close()
 }

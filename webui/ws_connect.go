@@ -7,23 +7,48 @@ import (
 )
 
 // wsConnect upgrades to the play websocket. The upgrader keeps gorilla's
-// default same-origin check: a page from another site gets 403. A browser
-// without an identity is answered no_identity and closed.
+// default same-origin check: a page from another site gets 403. A user or
+// address opening websockets too fast gets 429 before any upgrade. A
+// browser without an identity, or one over a cap on open websockets, is
+// answered with an error frame (no_identity, too_many_connections) and a
+// close that says why.
 func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 	u, uerr := s.user(r)
+	addr := remoteAddr(r)
+	if err := s.limits.allowNew(u.ID, addr); err != nil {
+		w.Header().Set("Retry-After", "5")
+		s.writeError(w, r, err)
+		return
+	}
+	var refused *apiError
+	if uerr == nil {
+		refused = s.limits.acquire(u.ID, addr)
+	}
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		if uerr == nil && refused == nil {
+			s.limits.release(u.ID, addr)
+		}
 		s.log.Debug("websocket upgrade refused", "origin", r.Header.Get("Origin"), "err", err)
 		return // the upgrader has answered
 	}
 	c := newClient(s, ws, u)
+	if uerr == nil && refused == nil {
+		c.release = func() { s.limits.release(u.ID, addr) }
+	}
 	if !s.hub.add(c) {
+		c.finishRelease()
 		_ = ws.Close() // shutting down
 		return
 	}
-	if uerr != nil {
+	switch {
+	case uerr != nil:
 		c.sendError(0, uerr)
 		c.close(websocket.ClosePolicyViolation, "set a name first")
+	case refused != nil:
+		s.log.Info("websocket refused: over a cap", "user", u.ID, "addr", addr, "why", refused.Message)
+		c.sendError(0, refused)
+		c.close(websocket.CloseTryAgainLater, "too many connections")
 	}
 	go c.writeLoop()
 	go c.readLoop()

@@ -15,3 +15,6 @@ func raiseOpenFiles(need uint64, _ *slog.Logger) string {
 
 // processCPU is not known on this system.
 func processCPU() time.Duration { return 0 }
+
+// openFilesLimit is not known on this system.
+func openFilesLimit() int { return 0 }

@@ -26,6 +26,9 @@ type serveOptions struct {
 	scenarios    string
 	static       string
 	abandonAfter time.Duration
+	maxWS        int // open websockets overall; 0: from the open-files limit
+	maxWSPerUser int
+	maxWSPerAddr int
 }
 
 // serve runs the web app until ctx ends or SIGINT/SIGTERM arrives, then shuts
@@ -53,6 +56,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, errUsage
 	}
 	fs.DurationVar(&o.abandonAfter, "abandon-after", abandon, "mark an attempt abandoned after it sits idle this long (env PARLEY_ABANDON_AFTER)")
+	fs.IntVar(&o.maxWS, "max-websockets", 0, "open conversations (websockets) at once, overall (default: 10000, or fewer if the open-files limit is lower)")
+	fs.IntVar(&o.maxWSPerUser, "max-websockets-per-user", 0, fmt.Sprintf("open websockets per trainee, that is browser tabs (default %d)", webui.DefaultMaxWebsocketsPerUser))
+	fs.IntVar(&o.maxWSPerAddr, "max-websockets-per-addr", 0, fmt.Sprintf("open websockets per client address, not applied to connections from this machine (default %d)", webui.DefaultMaxWebsocketsPerAddr))
 	if err := fs.Parse(args); err != nil {
 		return o, errUsage
 	}
@@ -121,7 +127,9 @@ func serverConfig(o serveOptions, log *slog.Logger) (webui.Config, error) {
 	if err != nil {
 		return webui.Config{}, err
 	}
-	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter, Analyse: analyseScenario}
+	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter, Analyse: analyseScenario,
+		MaxWebsocketsPerUser: o.maxWSPerUser, MaxWebsocketsPerAddr: o.maxWSPerAddr}
+	cfg.MaxWebsockets, cfg.MaxConnections = connectionLimits(o.maxWS, openFilesLimit())
 	if o.static != "" {
 		if info, err := os.Stat(o.static); err != nil || !info.IsDir() {
 			return webui.Config{}, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.static)
@@ -212,4 +220,20 @@ func browserURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// connectionLimits caps websockets and connections so that the process
+// never runs out of file descriptors (each connection is one): the caps
+// leave room for the database's files and, between them, for page loads and
+// health checks. maxWS is the operator's --max-websockets, or 0.
+func connectionLimits(maxWS, openFiles int) (websockets, connections int) {
+	if maxWS <= 0 {
+		maxWS = webui.DefaultMaxWebsockets
+	}
+	connections = maxWS + webui.ConnectionReserve
+	if budget := openFiles - 64; openFiles > 0 && connections > budget { // 64: the database, logs, the listener
+		connections = max(budget, 16)
+		maxWS = max(connections-min(webui.ConnectionReserve, connections/4), 1)
+	}
+	return maxWS, connections
 }

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parley/webui"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -124,6 +126,32 @@ func TestParseServeFlags(t *testing.T) {
 			got, err := parseServeFlags(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
 			if !errors.Is(err, tt.err) || (err == nil && got != tt.want) {
 				t.Errorf("got %+v, %v; want %+v, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestConnectionLimits(t *testing.T) {
+	tests := []struct {
+		name                  string
+		flag, openFiles       int
+		wantWS, wantConnected int
+	}{
+		{"defaults, plenty of files", 0, 1 << 20, webui.DefaultMaxWebsockets, webui.DefaultMaxWebsockets + webui.ConnectionReserve},
+		{"limit unknown", 0, 0, webui.DefaultMaxWebsockets, webui.DefaultMaxWebsockets + webui.ConnectionReserve},
+		{"the operator's cap", 500, 1 << 20, 500, 500 + webui.ConnectionReserve},
+		{"a 20,000-file limit", 0, 20_000, webui.DefaultMaxWebsockets, webui.DefaultMaxWebsockets + webui.ConnectionReserve},
+		{"a 1,024-file limit", 0, 1024, 960 - 240, 960},
+		{"a cap past the file limit", 50_000, 20_000, 19_936 - 512, 19_936},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws, conns := connectionLimits(tt.flag, tt.openFiles)
+			if ws != tt.wantWS || conns != tt.wantConnected {
+				t.Errorf("connectionLimits(%d, %d) = %d, %d; want %d, %d", tt.flag, tt.openFiles, ws, conns, tt.wantWS, tt.wantConnected)
+			}
+			if tt.openFiles > 0 && conns > tt.openFiles {
+				t.Errorf("%d connections allowed with %d open files", conns, tt.openFiles)
 			}
 		})
 	}

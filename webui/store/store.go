@@ -127,6 +127,19 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CheckWrite commits a write, as a turn would be committed (through the
+// committer, synced), for health checks: it fails when the database can be
+// read but no longer written.
+func (s *Store) CheckWrite(ctx context.Context) error {
+	now := s.now()
+	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE health SET checked_at = ? WHERE id = 1", now); err != nil {
+			return writeFailed("health check", err)
+		}
+		return nil
+	})
+}
+
 // Stats reports how much the committer has done since Open.
 func (s *Store) Stats() Stats {
 	return s.w.stats()

@@ -355,9 +355,6 @@ func TestDebriefSaysWhy(t *testing.T) {
 // attempt with "Practise from here", plays it to its end, and checks that
 // the call, its debrief and the attempt list say it is practice, with a
 // link back to the source debrief.
-//
-// It skips (only) when the server answers the practice route with 404 or
-// 405: the route is being built on another branch.
 func TestPracticeFromHere(t *testing.T) {
 	sc := scenario(t, "late-shipment")
 	plan := richPath(t, sc)
@@ -368,17 +365,7 @@ func TestPracticeFromHere(t *testing.T) {
 	p.toDebrief()
 	source := p.debriefID()
 
-	const button = `[data-testid=turn][data-turn="3"] button[data-action=practice]`
-	p.do("click Practise from here on turn 3", chromedp.Click(chromedp.CSS(button)))
-	p.waitFor("the practice run, or an answer from the server", 10*time.Second,
-		fmt.Sprintf(`document.getElementById('main').dataset.state === 'conversation' || document.querySelector(%q)?.dataset.errorStatus`, button))
-	if status := eval[string](p, fmt.Sprintf(`document.querySelector(%q)?.dataset.errorStatus || ''`, button)); status == "404" || status == "405" {
-		t.Skipf("POST /api/attempts/{id}/practice answered %s: this server has no practice route yet; this test runs once it has", status)
-	} else if status != "" {
-		t.Fatalf("POST /api/attempts/{id}/practice answered %s", status)
-	}
-	p.waitState("conversation")
-	c := p.settle(0)
+	c := p.practise(3)
 	run := p.attemptID()
 	if run == source || run == "" || run == "new" {
 		t.Fatalf("the practice run is attempt %q (source %q)", run, source)

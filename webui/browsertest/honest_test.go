@@ -3,12 +3,15 @@ package browsertest
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"parley/engine"
 )
 
 // debriefData is what GET /api/attempts/{id}/debrief says, in part.
@@ -280,6 +283,7 @@ func TestDebriefSaysWhy(t *testing.T) {
 		!strings.Contains(shown.Summary, "the call did not end well") {
 		t.Errorf("an unsuccessful ending reads %q / %q (success %s)", shown.Ending, shown.Summary, shown.Success)
 	}
+	checkDecisive(t, p, want, "None")
 	turns := eval[[]turnView](p, turnsJS)
 	if len(turns) != len(want.Turns) {
 		t.Fatalf("the debrief shows %d turns, the engine has %d", len(turns), len(want.Turns))
@@ -330,11 +334,18 @@ func TestDebriefSaysWhy(t *testing.T) {
 
 	// A call stopped early.
 	other := scenario(t, "defective-part")
-	p.follow(p.begin(other.ID), longPath(t, other, 2, 4), 2, false)
+	path := longPath(t, other, 2, 4)
+	early := path[:2]
+	p.follow(p.begin(other.ID), path, 2, false)
 	stopped := p.attemptID()
 	p.do("end the attempt", chromedp.Click(chromedp.CSS("#give-up")), chromedp.Click(chromedp.CSS("#give-up-confirm")))
 	p.waitState("debrief")
 	d := p.debrief()
+	// Before the boards are discussed, defective-part's promised is "":
+	// the card says so rather than showing nothing.
+	if n := checkDecisive(t, p, debriefOf(t, other, early), "None yet"); n == 0 {
+		t.Errorf("no decisive variable is empty after %v: the placeholder is not drawn", early)
+	}
 	if d.Ending != "Incomplete: you stopped at turn 2; scored against the whole call" {
 		t.Errorf("a call stopped early is headed %q", d.Ending)
 	}
@@ -355,9 +366,6 @@ func TestDebriefSaysWhy(t *testing.T) {
 // attempt with "Practise from here", plays it to its end, and checks that
 // the call, its debrief and the attempt list say it is practice, with a
 // link back to the source debrief.
-//
-// It skips (only) when the server answers the practice route with 404 or
-// 405: the route is being built on another branch.
 func TestPracticeFromHere(t *testing.T) {
 	sc := scenario(t, "late-shipment")
 	plan := richPath(t, sc)
@@ -368,17 +376,7 @@ func TestPracticeFromHere(t *testing.T) {
 	p.toDebrief()
 	source := p.debriefID()
 
-	const button = `[data-testid=turn][data-turn="3"] button[data-action=practice]`
-	p.do("click Practise from here on turn 3", chromedp.Click(chromedp.CSS(button)))
-	p.waitFor("the practice run, or an answer from the server", 10*time.Second,
-		fmt.Sprintf(`document.getElementById('main').dataset.state === 'conversation' || document.querySelector(%q)?.dataset.errorStatus`, button))
-	if status := eval[string](p, fmt.Sprintf(`document.querySelector(%q)?.dataset.errorStatus || ''`, button)); status == "404" || status == "405" {
-		t.Skipf("POST /api/attempts/{id}/practice answered %s: this server has no practice route yet; this test runs once it has", status)
-	} else if status != "" {
-		t.Fatalf("POST /api/attempts/{id}/practice answered %s", status)
-	}
-	p.waitState("conversation")
-	c := p.settle(0)
+	c := p.practise(3)
 	run := p.attemptID()
 	if run == source || run == "" || run == "new" {
 		t.Fatalf("the practice run is attempt %q (source %q)", run, source)
@@ -417,4 +415,46 @@ func TestPracticeFromHere(t *testing.T) {
 	if eval[bool](p, fmt.Sprintf(`!!document.querySelector('[data-testid=attempt][data-attempt-id=%q][data-practice]')`, source)) {
 		t.Errorf("the attempt list labels the source attempt %s as practice", source)
 	}
+}
+
+// checkDecisive compares "What decided the ending" with the engine's
+// decisive variables: every one, in order, with Yes or No for a boolean, a
+// number as a number, a string as itself (first letter raised) and an empty
+// string as the placeholder none. It returns how many were empty.
+func checkDecisive(t *testing.T, p *page, want engine.Debrief, none string) (empty int) {
+	t.Helper()
+	type card struct {
+		Name  string `json:"name"`
+		Label string `json:"label"`
+		Value string `json:"value"`
+		Empty bool   `json:"empty"`
+	}
+	got := eval[[]card](p, `[...document.querySelectorAll('#decided [data-testid=decisive]')].map((e) => ({
+		name: e.dataset.name, label: e.querySelector('dt')?.textContent.trim() || '',
+		value: e.querySelector('dd')?.textContent.trim() || '', empty: e.querySelector('dd')?.dataset.empty === 'true',
+	}))`)
+	if len(got) != len(want.Decisive) {
+		t.Fatalf("What decided the ending shows %d variables, the engine has %d: %+v", len(got), len(want.Decisive), got)
+	}
+	for i, w := range want.Decisive {
+		var value string
+		switch v := w.Value.(type) {
+		case bool:
+			value = map[bool]string{true: "Yes", false: "No"}[v]
+		case float64:
+			value = strconv.FormatFloat(v, 'f', -1, 64)
+		case string:
+			value = v
+			if v == "" {
+				value = none
+				empty++
+			} else {
+				value = strings.ToUpper(v[:1]) + v[1:]
+			}
+		}
+		if g := got[i]; g.Name != w.Name || g.Label != w.Label || g.Value != value || g.Empty != (w.Value == "") {
+			t.Errorf("decisive %d shows %+v; want %s %q = %q (engine value %#v)", i+1, g, w.Name, w.Label, value, w.Value)
+		}
+	}
+	return empty
 }

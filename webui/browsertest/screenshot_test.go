@@ -2,9 +2,9 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -26,7 +26,7 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	sc := scenario(t, "late-shipment")
+	sc, plan := misleadingPath(t)
 	srv := startServer(t)
 	b := newBrowser(t)
 	variants := []struct {
@@ -64,10 +64,10 @@ func TestScreenshots(t *testing.T) {
 		p.waitState("briefing")
 		shot("briefing")
 
-		// A path with every part of the debrief: turns off the ideal path,
-		// a reply that was no longer on offer, the best of what was left,
-		// and an ending that is not a success.
-		plan := richPath(t, sc)
+		// A known path (a bundled test plan) with every part of the debrief:
+		// turns off the ideal path, a reply that was no longer on offer, the
+		// best of what was left, an ending that is not a success, the
+		// variables that decided it and a mood meter that misleads.
 		c := p.follow(p.begin(sc.ID), plan, 3, false)
 		shot("conversation")
 		p.toggleBriefing()
@@ -77,17 +77,17 @@ func TestScreenshots(t *testing.T) {
 		shot("call-ended")
 		p.toDebrief()
 		shot("debrief")
-		ended := p.debriefID()
 
-		// The parts the bundled scenarios do not use yet (variables that
-		// decide the ending, a mood meter that misleads, a practice run),
-		// drawn from the debrief with those fields added.
-		augment(p, ended, true)
-		p.open("#/a/" + ended + "/debrief?turn=3")
+		// A practice run from a late turn, played the same way to the same
+		// ending: its debrief has the practice banner besides.
+		from := len(plan) - 2
+		p.follow(p.practise(from), plan, len(plan), false)
+		p.toDebrief()
+		run := p.debriefID()
+		p.open("#/a/" + run + "/debrief?turn=" + strconv.Itoa(from))
 		p.waitState("debrief")
-		p.waitFor("the decisive variables", 5*time.Second, `document.querySelector('[data-testid=decisive]')`)
+		p.waitFor("the decisive variables, the mood note and the practice banner", 5*time.Second, debriefPartsJS)
 		shot("debrief-decided")
-		augment(p, "", false)
 
 		// A call stopped early.
 		other := scenario(t, "defective-part")
@@ -130,46 +130,14 @@ func (p *page) toggleBriefing() {
 	p.do("toggle the briefing", chromedp.Click(chromedp.CSS("#brief-toggle")))
 }
 
+// debriefPartsJS is true when the debrief shows what decided the ending,
+// the note that the mood meter misleads and the practice banner.
+const debriefPartsJS = `document.querySelector('#decided [data-testid=decisive]') && document.getElementById('mood-misleads') && document.getElementById('practice-banner')`
+
 // debriefID is the attempt in the debrief's address (#/a/{id}/debrief).
 func (p *page) debriefID() string {
 	p.t.Helper()
 	return eval[string](p, `decodeURIComponent((location.hash.match(/^#\/a\/([^/]+)\/debrief/) || [])[1] || '')`)
-}
-
-// augment makes the page's fetch add fields to attempt id's debrief and
-// list item: variables that decide the ending, a misleading mood meter and
-// a practice run (from turn 2 of the same attempt). The bundled scenarios
-// do not mark variables or success yet, and the practice route may be
-// missing; this draws those parts all the same. off restores fetch.
-func augment(p *page, id string, on bool) {
-	p.t.Helper()
-	if !on {
-		eval[chromedp.Void](p, `if (window.__realFetch) { window.fetch = window.__realFetch; delete window.__realFetch; }`)
-		return
-	}
-	eval[chromedp.Void](p, fmt.Sprintf(`(() => {
-		const id = %q;
-		window.__realFetch = window.__realFetch || window.fetch;
-		const real = window.__realFetch;
-		window.fetch = async (url, opts) => {
-			const res = await real(url, opts);
-			if (url !== '/api/attempts/' + id + '/debrief' && url !== '/api/attempts') return res;
-			const data = await res.json();
-			const practice = {of: id, from_turn: 2};
-			if (Array.isArray(data)) {
-				for (const a of data) if (a.id === id) a.practice = practice;
-			} else {
-				data.attempt.practice = practice;
-				data.debrief.decisive = [
-					{name: 'claim_settled', label: 'Claim for the lost day settled', value: false},
-					{name: 'new_date', label: 'Delivery date agreed', value: 'Thursday 10:00'},
-					{name: 'credit', label: 'Credit offered (£)', value: 1800},
-				];
-				data.debrief.mood_misleads = true;
-			}
-			return new Response(JSON.stringify(data), {status: res.status, headers: {'Content-Type': 'application/json'}});
-		};
-	})()`, id))
 }
 
 // fullPage captures the whole page as a PNG. It makes the viewport as tall

@@ -48,6 +48,7 @@
 //   Debrief       #debrief[data-outcome][data-status][data-complete][data-success][data-practice],
 //                 #ending-title (the headline), #debrief-summary, #practice-banner (practice runs),
 //                 #decided with [data-testid=decisive][data-name][data-value] ("What decided the ending"),
+//                   whose dd.decided__none[data-empty] says "None yet" / "None" for an empty value,
 //                 [data-testid=score][data-competency][data-score][data-pass][data-passed][data-blocked],
 //                 #mood-misleads (when the mood meter and the ending disagree),
 //                 #mood-chart (figure with an SVG and a visually-hidden table),
@@ -1556,12 +1557,11 @@ async function renderDebrief(token, id, focusTurn) {
   // What decided the ending: the variables the author marked, with their final values.
   const decisive = d.decisive || [];
   const decided = decisive.length ? h('section', { class: 'section panel decided', id: 'decided', 'aria-labelledby': 'decided-heading', tabindex: '-1' },
-    h('h2', { id: 'decided-heading' }, 'What decided the ending'),
-    h('p', { class: 'section__sub' }, complete ? 'Where these stood when the call ended.' : 'Where these stood when the call stopped.'),
-    h('dl', { class: 'decided__list' }, decisive.map((v) => h('div', { class: 'decided__item', dataset: { testid: 'decisive', name: v.name, value: String(v.value) } },
+    h('h2', { id: 'decided-heading' }, complete ? 'What decided the ending' : 'What decides the ending'),
+    h('p', { class: 'section__sub' }, complete ? 'Where these stood when the call ended.' : 'Where these stood when the call stopped, before any ending was reached.'),
+    h('dl', { class: 'decided__list' }, decisive.map((v) => h('div', { class: 'decided__item', dataset: { testid: 'decisive', name: v.name, value: String(v.value ?? '') } },
       h('dt', null, v.label || v.name),
-      h('dd', null, typeof v.value === 'boolean' ? [icon(v.value ? 'check' : 'cross'), v.value ? 'Yes' : 'No']
-        : typeof v.value === 'number' ? fmtNum(v.value) : String(v.value)))))) : null;
+      decisiveValue(v.value, complete))))) : null;
 
   // Scores.
   const blockedText = (ref) => {
@@ -1609,10 +1609,10 @@ async function renderDebrief(token, id, focusTurn) {
       : h('p', { class: 'muted' }, 'This scenario has no mood meter.'));
   };
   const misleads = d.mood_misleads ? h('p', { class: 'callout callout--warn', id: 'mood-misleads' }, icon('flag'),
-    h('span', null, `The mood meter shows how ${who} felt, not what was agreed: `,
-      success ? 'the call succeeded even though the meter ended low — '
-        : `${who} sounded ${moodWords(d.mood_end || [])} at the end, but the call did not succeed — `,
-      decided ? [sectionLink('decided', 'see what decided the ending', turnHref), '.'] : 'the ending above says why.')) : null;
+    h('span', null, `The mood meter shows how ${who} felt, not what was agreed. `,
+      `It ended on the ${success ? 'bad' : 'good'} side${moodReadout(d.mood_end || [])}, `,
+      success ? 'yet the call succeeded' : 'but the call did not succeed',
+      decided ? [' — ', sectionLink('decided', 'see what decided the ending', turnHref), '.'] : ': the ending above says why.')) : null;
 
   // Turn by turn.
   const leftAt = d.left_ideal_at || 0;
@@ -1774,11 +1774,26 @@ function closedBlock(c, turnHref) {
     r.note ? h('p', { class: 'turn__ideal-note' }, h('strong', null, 'Why it works: '), r.note) : null);
 }
 
-// moodWords sums up final mood readings in their own words ("calm and respects you").
-function moodWords(readings) {
-  const words = readings.map((r) => r.band).filter(Boolean);
-  if (!words.length) return 'fine';
-  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+// moodReadout lists final mood readings by label, each with its band (or
+// value), in parentheses: " (Frustration: calming down, Trust: trusting)".
+// Band labels are words for a meter's range, not always adjectives, so they
+// are quoted beside their meter rather than joined into a sentence about
+// the client ("sounded calming down and trusting").
+function moodReadout(readings) {
+  const parts = readings.map((r) => `${r.label || r.name}: ${r.band || fmtNum(r.value)}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+// decisiveValue shows a decisive variable's final value: Yes or No for a
+// boolean, a number as a number, a string with its first letter raised;
+// an empty string (nothing set yet) or no value as a muted "None yet" (or
+// "None" once the call has ended), never as nothing at all.
+function decisiveValue(v, complete) {
+  if (typeof v === 'boolean') return h('dd', null, v ? 'Yes' : 'No');
+  if (typeof v === 'number') return h('dd', null, fmtNum(v));
+  const text = v === null || v === undefined ? '' : String(v).trim();
+  if (!text) return h('dd', { class: 'decided__none', dataset: { empty: 'true' } }, complete ? 'None' : 'None yet');
+  return h('dd', null, text.charAt(0).toUpperCase() + text.slice(1));
 }
 
 // practiceOf reads an attempt item's practice field ({of, from_turn}), or the one remembered for it.

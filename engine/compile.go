@@ -302,6 +302,7 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 		}
 		r.next = append(r.next, br)
 	}
+	r.reaction = c.lines(rs.Reaction, "the reaction to "+where)
 	r.info = c.sc.replyInfo(&r)
 	r.boxedID = r.id
 	return r

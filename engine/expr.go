@@ -28,11 +28,15 @@ const (
 	nameVisits = "visits"
 	nameNode   = "node"
 	nameReply  = "reply"
+	// In rules: where the reply was going (a node or ending id), and whether
+	// that is an ending. Elsewhere "" and false.
+	nameNext       = "next"
+	nameNextEnding = "next_ending"
 )
 
 // reserved may not be used as variable names.
 var reserved = map[string]bool{
-	nameTurn: true, nameVisits: true, nameNode: true, nameReply: true,
+	nameTurn: true, nameVisits: true, nameNode: true, nameReply: true, nameNext: true, nameNextEnding: true,
 	"true": true, "false": true, "nil": true, "not": true, "and": true, "or": true, "in": true,
 	"matches": true, "contains": true, "startsWith": true, "endsWith": true, "let": true, "if": true, "else": true,
 }
@@ -78,10 +82,12 @@ type exprKey struct {
 
 func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
 	env := map[string]any{
-		nameTurn:   0,
-		nameVisits: map[string]int{},
-		nameNode:   "",
-		nameReply:  "",
+		nameTurn:       0,
+		nameVisits:     map[string]int{},
+		nameNode:       "",
+		nameReply:      "",
+		nameNext:       "",
+		nameNextEnding: false,
 	}
 	for _, m := range mood {
 		env[m.Name] = float64(0)

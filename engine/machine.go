@@ -79,6 +79,7 @@ func (ev *evaluator) load(m *machine) {
 	ev.env[nameTurn] = m.turn
 	ev.env[nameReply] = m.reply
 	ev.env[nameNode] = ev.sc.targetID(m.at)
+	ev.env[nameNext], ev.env[nameNextEnding] = "", false
 }
 
 func (ev *evaluator) run(p *vm.Program) (any, error) {
@@ -156,8 +157,19 @@ func (ev *evaluator) available(m *machine, r *reply) (bool, error) {
 // destination. It returns the rules that fired, in order. On error m is
 // partly changed: the caller restores it.
 func (ev *evaluator) step(m *machine, r *reply, fired []int) ([]int, error) {
+	to, err := ev.apply(m, r)
+	if err != nil {
+		return fired, err
+	}
+	return ev.settle(m, to, fired)
+}
+
+// apply is the first half of step: the reply's effects, its once flag, the
+// turn, and where its next leads. The reply's reaction is said here, seeing
+// this state.
+func (ev *evaluator) apply(m *machine, r *reply) (target, error) {
 	if err := ev.applyEffects(m, r.effects); err != nil {
-		return fired, fmt.Errorf("reply %q: %w", r.id, err)
+		return noTarget, fmt.Errorf("reply %q: %w", r.id, err)
 	}
 	if r.once >= 0 {
 		m.used[r.once] = true
@@ -166,12 +178,16 @@ func (ev *evaluator) step(m *machine, r *reply, fired []int) ([]int, error) {
 	m.reply = r.id
 	ev.env[nameTurn] = m.turn
 	ev.env[nameReply] = r.boxedID
-	to, err := ev.next(r)
-	if err != nil {
-		return fired, err
-	}
+	return ev.next(r)
+}
+
+// settle is the second half of step: drift, the rules (which see where the
+// reply was going as next and next_ending), and arriving.
+func (ev *evaluator) settle(m *machine, to target, fired []int) ([]int, error) {
 	ev.drift(m)
-	to, fired, err = ev.rules(m, to, fired)
+	ev.env[nameNext], ev.env[nameNextEnding] = ev.sc.boxed[to], ev.sc.isEnding(to)
+	to, fired, err := ev.rules(m, to, fired)
+	ev.env[nameNext], ev.env[nameNextEnding] = "", false
 	if err != nil {
 		return fired, err
 	}

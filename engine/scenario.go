@@ -136,6 +136,7 @@ type reply struct {
 	note      string
 	principle string
 	next      []branch
+	reaction  []line
 	pos       Pos
 	info      ReplyInfo // shared by every Outcome: read-only
 	boxedID   any       // id as an interface value, built once

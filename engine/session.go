@@ -88,8 +88,8 @@ type Outcome struct {
 	Turn          int          `json:"turn"`
 	Node          string       `json:"node"`
 	Reply         ReplyInfo    `json:"reply"`
-	Interjections []string     `json:"interjections,omitempty"`
-	Rules         []string     `json:"rules,omitempty"` // ids of the rules that fired, in order
+	Interjections []string     `json:"interjections,omitempty"` // the reply's reaction, then what rules said
+	Rules         []string     `json:"rules,omitempty"`         // ids of the rules that fired, in order
 	Lines         []string     `json:"lines"`
 	Mood          []MoodChange `json:"mood"`
 	Ending        *EndingInfo  `json:"ending,omitempty"`
@@ -270,14 +270,31 @@ func (s *Session) Choose(id string) (Outcome, error) {
 		return Outcome{}, errors.Join(fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrNotOffered), err)
 	}
 	s.backup.copyFrom(&s.m)
-	var err error
-	if s.fired, err = s.ev.step(&s.m, r, s.fired[:0]); err != nil {
+	to, err := s.ev.apply(&s.m, r)
+	var reaction []string
+	if err == nil {
+		reaction = s.react(n, r)
+		s.fired, err = s.ev.settle(&s.m, to, s.fired[:0])
+	}
+	if err != nil {
 		s.m.copyFrom(&s.backup)
 		s.ev.load(&s.m)
 		return Outcome{}, fmt.Errorf("node %q: %w", n.id, err)
 	}
 	s.score(n, r)
-	return s.outcome(n, r), nil
+	return s.outcome(n, r, reaction), nil
+}
+
+// react says the lines of r's reaction whose conditions hold now.
+func (s *Session) react(n *node, r *reply) []string {
+	var out []string
+	for i, l := range r.reaction {
+		if ok, err := s.ev.holds(l.when); err != nil || !ok {
+			continue
+		}
+		out = append(out, l.variants[pick(s.seed, "reaction:"+n.id+"/"+r.id, s.m.turn, i, len(l.variants))])
+	}
+	return out
 }
 
 func (n *node) reply(id string) *reply {
@@ -299,9 +316,10 @@ func (s *Session) score(n *node, r *reply) {
 	s.history = append(s.history, Step{Node: n.id, Reply: r.id})
 }
 
-func (s *Session) outcome(n *node, r *reply) Outcome {
+func (s *Session) outcome(n *node, r *reply, reaction []string) Outcome {
 	s.lines = s.say(s.m.at)
-	o := Outcome{Turn: s.m.turn, Node: n.id, Reply: r.info, Lines: s.lines, Ending: s.Ending()} // s.lines is never changed in place
+	o := Outcome{Turn: s.m.turn, Node: n.id, Reply: r.info, Lines: s.lines, Ending: s.Ending(), // s.lines is never changed in place
+		Interjections: reaction}
 	for _, i := range s.fired {
 		ru := &s.sc.rules[i]
 		o.Rules = append(o.Rules, ru.id)

@@ -137,7 +137,11 @@ type ReplySpec struct {
 	Note      string   // coaching note: the principle followed or broken
 	Principle string   // short name of that principle
 	Next      []Branch // the first branch whose When holds (or is empty) wins
-	Pos       Pos
+	// Reaction is what the client says straight after this reply, before
+	// the rules' interjections and the next node's lines; conditional like
+	// any line, and seeing the state after the reply's effects.
+	Reaction []LineSpec
+	Pos      Pos
 }
 
 // Points awards (or takes away) points in one competency.

@@ -34,7 +34,7 @@ var acceptedKeys = map[string][]string{
 	"state-var":  {"default", "label", "decides"},
 	"line":       {"when", "text", "variants"},
 	"reply": {"id", "text", "when", "once", "effects", "points", "blocks",
-		"principle", "note", "next"},
+		"principle", "note", "next", "reaction"},
 	"branch": {"when", "goto"},
 	"rule":   {"id", "when", "effects", "say", "goto", "once"},
 	"ending": {"id", "title", "outcome", "success", "lines", "text"},

@@ -64,10 +64,13 @@ func (l *specLoader) nonEmpty(t tomlTable, key string) {
 
 // lines decodes what a node or ending says: strings, or tables with text or
 // variants.
-func (l *specLoader) lines(t tomlTable) []engine.LineSpec {
+func (l *specLoader) lines(t tomlTable) []engine.LineSpec { return l.linesAt(t, "lines") }
+
+// linesAt decodes lines at key: lines, or a reply's reaction.
+func (l *specLoader) linesAt(t tomlTable, key string) []engine.LineSpec {
 	var out []engine.LineSpec
-	for i, v := range l.list(t, "lines", `lines = ["…", { when = "…", text = "…" }]`) {
-		path := t.at("lines", strconv.Itoa(i))
+	for i, v := range l.list(t, key, key+` = ["…", { when = "…", text = "…" }]`) {
+		path := t.at(key, strconv.Itoa(i))
 		switch item := v.(type) {
 		case string:
 			out = append(out, engine.LineSpec{Variants: []string{item}, Pos: l.index.lookup(path).Value()})
@@ -123,6 +126,7 @@ func (l *specLoader) reply(t tomlTable) engine.ReplySpec {
 		Principle: l.str(t, "principle"),
 		Note:      l.str(t, "note"),
 		Next:      l.next(t),
+		Reaction:  l.linesAt(t, "reaction"),
 		Pos:       l.pos(t),
 	}
 }

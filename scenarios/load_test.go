@@ -107,7 +107,7 @@ func TestParseProblems(t *testing.T) {
 			src:  baseScenario + "[[nodes.replies]]\nid = \"-x\"\ntext = \"R\"\nnext = \"done\"\n[state]\nvisits = 0\n2x = 1\n",
 			want: []string{
 				`21:6: error: bad-value: id "-x" in reply "-x" in node "open" must be lower-case letters, digits and -, starting with a letter or digit; write id = "x"`,
-				`25:1: error: bad-value: state variable name "visits" is reserved (turn, visits, node, reply, true, false, nil are); rename it`,
+				`25:1: error: bad-value: state variable name "visits" is reserved (turn, visits, node, reply, next, next_ending, true, false, nil are); rename it`,
 				`26:1: error: bad-value: state variable name "2x" must be lower-case letters, digits and _, not starting with a digit; rename it to "_2x"`,
 			},
 		},

@@ -17,7 +17,7 @@ var (
 	// identPattern is what names of mood and state variables look like.
 	varNamePattern = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 	// reservedNames are names expressions see that variables may not take.
-	reservedNames = []string{"turn", "visits", "node", "reply", "true", "false", "nil"}
+	reservedNames = []string{"turn", "visits", "node", "reply", "next", "next_ending", "true", "false", "nil"}
 )
 
 // moods decodes [mood.NAME] tables, in file order.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -37,13 +38,21 @@ type Compiler func(name string, src []byte) (*engine.Scenario, engine.Problems)
 // catalog holds the scenarios on offer now and every version compiled so
 // far, by content hash.
 type catalog struct {
-	all     []Scenario // every scenario the server was given, offered or not
-	offered atomic.Pointer[offer]
 	st      Store
 	compile Compiler
 
+	offerMu sync.Mutex // held while entries or the offer change
+	entries []entry    // every scenario the server was given, offered or not, in order
+	offered atomic.Pointer[offer]
+
 	mu       sync.Mutex
 	versions map[string]*engine.Scenario
+}
+
+// entry is one scenario the server was given, and whether it is offered.
+type entry struct {
+	Scenario
+	ready bool
 }
 
 // offer is what trainees are offered: replaced whole, never changed.
@@ -55,35 +64,48 @@ type offer struct {
 // newCatalog offers every scenario when analyse is nil, and otherwise only
 // the trusted ones until checkAll passes the others.
 func newCatalog(list []Scenario, st Store, compile Compiler, analyse Analyser) (*catalog, error) {
-	c := &catalog{all: list, st: st, compile: compile, versions: map[string]*engine.Scenario{}}
+	c := &catalog{st: st, compile: compile, versions: map[string]*engine.Scenario{}}
 	ids := map[string]bool{}
-	ready := make([]bool, len(list))
-	for i, s := range list {
-		sc := s.Compiled
-		if sc == nil || sc.ID == "" || sc.Version == "" || len(s.Source) == 0 {
-			return nil, errors.New("webui: every Config.Scenarios entry needs a compiled scenario with an id and version, and its source")
+	for _, s := range list {
+		if err := checkScenario(s); err != nil {
+			return nil, err
 		}
-		if ids[sc.ID] {
-			return nil, fmt.Errorf("webui: scenario id %q is offered twice: keep one of the files", sc.ID)
+		if ids[s.Compiled.ID] {
+			return nil, fmt.Errorf("webui: scenario id %q is offered twice: keep one of the files", s.Compiled.ID)
 		}
-		ids[sc.ID] = true
-		c.versions[sc.Version] = sc
-		ready[i] = analyse == nil || s.Trusted
+		ids[s.Compiled.ID] = true
+		c.versions[s.Compiled.Version] = s.Compiled
+		c.entries = append(c.entries, entry{Scenario: s, ready: analyse == nil || s.Trusted})
 	}
-	c.offer(ready)
+	c.publishOffer()
 	return c, nil
 }
 
-// offer makes the scenarios marked ready the ones on offer, in their order.
-func (c *catalog) offer(ready []bool) {
+func checkScenario(s Scenario) error {
+	if sc := s.Compiled; sc == nil || sc.ID == "" || sc.Version == "" || len(s.Source) == 0 {
+		return errors.New("webui: every scenario needs a compiled scenario with an id and version, and its source")
+	}
+	return nil
+}
+
+// publishOffer makes the ready entries the ones on offer, in their order.
+// The caller holds offerMu (or is newCatalog).
+func (c *catalog) publishOffer() {
 	o := &offer{byID: map[string]*engine.Scenario{}}
-	for i, s := range c.all {
-		if ready[i] {
-			o.list = append(o.list, s)
-			o.byID[s.Compiled.ID] = s.Compiled
+	for _, e := range c.entries {
+		if e.ready {
+			o.list = append(o.list, e.Scenario)
+			o.byID[e.Compiled.ID] = e.Compiled
 		}
 	}
 	c.offered.Store(o)
+}
+
+// snapshot is the entries now.
+func (c *catalog) snapshot() []entry {
+	c.offerMu.Lock()
+	defer c.offerMu.Unlock()
+	return slices.Clone(c.entries)
 }
 
 // checkAll analyses every scenario in the background, one at a time, each
@@ -91,28 +113,86 @@ func (c *catalog) offer(ready []bool) {
 // first trainee to reach an ending does not wait; another to decide whether
 // it is offered at all. It returns when all are done or ctx ends.
 func (c *catalog) checkAll(ctx context.Context, analyse Analyser, log *slog.Logger) {
-	ready := make([]bool, len(c.all))
-	for i, s := range c.all {
-		ready[i] = s.Trusted
-	}
-	for i, s := range c.all {
+	for _, e := range c.snapshot() {
 		if ctx.Err() != nil {
 			return
 		}
-		err := analyse(ctx, s)
+		err := analyse(ctx, e.Scenario)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return // shutting down
-		case err != nil && s.Trusted:
-			log.Error("a bundled scenario failed its analysis; it stays on offer", "scenario", s.Compiled.ID, "err", err)
+		case err != nil && e.Trusted:
+			log.Error("a bundled scenario failed its analysis; it stays on offer", "scenario", e.Compiled.ID, "err", err)
 		case err != nil:
-			log.Error("scenario not offered to trainees: "+err.Error(), "file", s.Name, "scenario", s.Compiled.ID)
-		case !s.Trusted:
-			ready[i] = true
-			c.offer(ready)
-			log.Info("scenario analysed and offered", "file", s.Name, "scenario", s.Compiled.ID)
+			log.Error("scenario not offered to trainees: "+err.Error(), "file", e.Name, "scenario", e.Compiled.ID)
+		case !e.ready:
+			c.offerMu.Lock()
+			if i := c.find(e.Name); i >= 0 && c.entries[i].Compiled == e.Compiled {
+				c.entries[i].ready = true
+				c.publishOffer()
+			}
+			c.offerMu.Unlock()
+			log.Info("scenario analysed and offered", "file", e.Name, "scenario", e.Compiled.ID)
 		}
 	}
+}
+
+// find is the index of the entry from file name, or -1. The caller holds
+// offerMu.
+func (c *catalog) find(name string) int {
+	return slices.IndexFunc(c.entries, func(e entry) bool { return e.Name == name })
+}
+
+// update offers s in place of the scenario from the same file, or beside
+// the others when the file is new, once its source is saved and its
+// analysis passes. On any error the last good version stays on offer.
+// Attempts on an older version go on with it.
+func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) error {
+	if err := checkScenario(s); err != nil {
+		return err
+	}
+	c.offerMu.Lock()
+	for _, e := range c.entries {
+		if e.Compiled.ID == s.Compiled.ID && e.Name != s.Name {
+			c.offerMu.Unlock()
+			return fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)
+		}
+	}
+	c.offerMu.Unlock()
+	if err := c.st.SaveScenarioVersion(ctx, s.Compiled.ID, s.Compiled.Version, s.Source); err != nil {
+		return fmt.Errorf("save its source: %w", err)
+	}
+	c.mu.Lock()
+	c.versions[s.Compiled.Version] = s.Compiled
+	c.mu.Unlock()
+	if analyse != nil {
+		if err := analyse(ctx, s); err != nil {
+			return err
+		}
+	}
+	c.offerMu.Lock()
+	defer c.offerMu.Unlock()
+	if i := c.find(s.Name); i >= 0 {
+		c.entries[i] = entry{Scenario: s, ready: true}
+	} else {
+		c.entries = append(c.entries, entry{Scenario: s, ready: true})
+	}
+	c.publishOffer()
+	return nil
+}
+
+// withdraw stops offering the scenario from file name (deleted, or no
+// longer loadable); attempts on it go on.
+func (c *catalog) withdraw(name string) bool {
+	c.offerMu.Lock()
+	defer c.offerMu.Unlock()
+	i := c.find(name)
+	if i < 0 {
+		return false
+	}
+	c.entries = slices.Delete(c.entries, i, i+1)
+	c.publishOffer()
+	return true
 }
 
 // list is the scenarios on offer now.
@@ -128,9 +208,9 @@ func (c *catalog) current(id string) (*engine.Scenario, bool) {
 // attempts on them can be resumed and debriefed whatever happens to the
 // files later.
 func (c *catalog) publish(ctx context.Context) error {
-	for _, s := range c.all {
-		if err := c.st.SaveScenarioVersion(ctx, s.Compiled.ID, s.Compiled.Version, s.Source); err != nil {
-			return fmt.Errorf("save scenario %q: %w", s.Compiled.ID, err)
+	for _, e := range c.snapshot() {
+		if err := c.st.SaveScenarioVersion(ctx, e.Compiled.ID, e.Compiled.Version, e.Source); err != nil {
+			return fmt.Errorf("save scenario %q: %w", e.Compiled.ID, err)
 		}
 	}
 	return nil

@@ -232,3 +232,18 @@ func (s *Server) connectionsFull() func() {
 		}
 	}
 }
+
+// Update offers sc in place of the scenario loaded from the same file
+// (Scenario.Name), or as a new one: its source is saved as a new version,
+// and it is offered once Config.Analyse passes it. On an error the last
+// good version stays on offer. Attempts on an older version go on with it.
+func (s *Server) Update(ctx context.Context, sc Scenario) error {
+	if err := s.cat.update(ctx, sc, s.cfg.Analyse); err != nil {
+		return fmt.Errorf("webui: %s not updated: %w", sc.Name, err)
+	}
+	return nil
+}
+
+// Withdraw stops offering the scenario loaded from file name; attempts on
+// it go on. It reports whether one was offered.
+func (s *Server) Withdraw(name string) bool { return s.cat.withdraw(name) }

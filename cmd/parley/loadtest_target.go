@@ -61,7 +61,7 @@ func (tg *target) startInProcess(ctx context.Context, log *slog.Logger) error {
 	o := serveOptions{addr: "127.0.0.1:0", db: tg.dbPath, abandonAfter: webui.DefaultAbandonAfter}
 	catcher := newAddrCatcher(log.Handler())
 	srvLog := slog.New(catcher)
-	cfg, err := serverConfig(o, srvLog)
+	cfg, _, err := serverConfig(o, srvLog)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (tg *target) startInProcess(ctx context.Context, log *slog.Logger) error {
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	tg.cancel, tg.done = cancel, make(chan error, 1)
-	go func() { tg.done <- listenAndRun(runCtx, o.addr, cfg, tg.st, srvLog) }()
+	go func() { tg.done <- listenAndRun(runCtx, o.addr, cfg, tg.st, srvLog, nil) }()
 	select {
 	case addr := <-catcher.addr:
 		tg.base = "http://" + addr

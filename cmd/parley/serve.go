@@ -29,6 +29,7 @@ type serveOptions struct {
 	maxWS        int // open websockets overall; 0: from the open-files limit
 	maxWSPerUser int
 	maxWSPerAddr int
+	watchEvery   time.Duration // how often to look for changed trainer files; 0: never
 }
 
 // serve runs the web app until ctx ends or SIGINT/SIGTERM arrives, then shuts
@@ -56,6 +57,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, errUsage
 	}
 	fs.DurationVar(&o.abandonAfter, "abandon-after", abandon, "mark an attempt abandoned after it sits idle this long (env PARLEY_ABANDON_AFTER)")
+	fs.DurationVar(&o.watchEvery, "watch-every", 2*time.Second, "how often to look for new or changed files in --scenarios and offer them as new versions (0: never)")
 	fs.IntVar(&o.maxWS, "max-websockets", 0, "open conversations (websockets) at once, overall (default: 10000, or fewer if the open-files limit is lower)")
 	fs.IntVar(&o.maxWSPerUser, "max-websockets-per-user", 0, fmt.Sprintf("open websockets per trainee, that is browser tabs (default %d)", webui.DefaultMaxWebsocketsPerUser))
 	fs.IntVar(&o.maxWSPerAddr, "max-websockets-per-addr", 0, fmt.Sprintf("open websockets per client address, not applied to connections from this machine (default %d)", webui.DefaultMaxWebsocketsPerAddr))
@@ -93,7 +95,7 @@ func envDuration(getenv func(string) string, key string, def time.Duration) (tim
 func runServer(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg, err := serverConfig(o, log)
+	cfg, trainerFiles, err := serverConfig(o, log)
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,13 @@ func runServer(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	err = listenAndRun(ctx, o.addr, cfg, st, log)
+	var watch func(*webui.Server) *scenarioWatcher
+	if o.scenarios != "" && o.watchEvery > 0 {
+		watch = func(srv *webui.Server) *scenarioWatcher {
+			return newScenarioWatcher(o.scenarios, trainerFiles, srv, log, o.watchEvery)
+		}
+	}
+	err = listenAndRun(ctx, o.addr, cfg, st, log, watch)
 	if cerr := st.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close database %s: %w", o.db, cerr))
 	}
@@ -109,7 +117,10 @@ func runServer(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	return err
 }
 
-func listenAndRun(ctx context.Context, addr string, cfg webui.Config, st *store.Store, log *slog.Logger) error {
+// listenAndRun serves until ctx ends; watch, when not nil, makes the
+// watcher of the trainer's folder, which runs as long as the server.
+func listenAndRun(ctx context.Context, addr string, cfg webui.Config, st *store.Store, log *slog.Logger,
+	watch func(*webui.Server) *scenarioWatcher) error {
 	srv, err := webui.New(cfg, st, log)
 	if err != nil {
 		return err
@@ -119,24 +130,31 @@ func listenAndRun(ctx context.Context, addr string, cfg webui.Config, st *store.
 		return fmt.Errorf("listen on %s: %w; pick another with --addr or PARLEY_ADDR", addr, err)
 	}
 	log.Info("open "+browserURL(ln.Addr())+" in a browser", "addr", ln.Addr().String())
+	if watch != nil {
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go watch(srv).run(wctx)
+	}
 	return srv.Run(ctx, ln)
 }
 
-func serverConfig(o serveOptions, log *slog.Logger) (webui.Config, error) {
-	list, err := loadScenarios(o.scenarios, log)
+// serverConfig loads the scenarios and builds the server's Config; it also
+// returns the files read from the trainer's folder, for the watcher.
+func serverConfig(o serveOptions, log *slog.Logger) (webui.Config, []scenarios.File, error) {
+	list, trainerFiles, err := loadScenarios(o.scenarios, log)
 	if err != nil {
-		return webui.Config{}, err
+		return webui.Config{}, nil, err
 	}
 	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.abandonAfter, Analyse: analyseScenario,
 		MaxWebsocketsPerUser: o.maxWSPerUser, MaxWebsocketsPerAddr: o.maxWSPerAddr}
 	cfg.MaxWebsockets, cfg.MaxConnections = connectionLimits(o.maxWS, openFilesLimit())
 	if o.static != "" {
 		if info, err := os.Stat(o.static); err != nil || !info.IsDir() {
-			return webui.Config{}, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.static)
+			return webui.Config{}, nil, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.static)
 		}
 		cfg.Static = os.DirFS(o.static)
 	}
-	return cfg, nil
+	return cfg, trainerFiles, nil
 }
 
 // compileScenario compiles a scenario version stored in the database.
@@ -174,13 +192,14 @@ func analyseScenario(ctx context.Context, s webui.Scenario) error {
 
 // loadScenarios loads the bundled scenarios and those in dir. A file with
 // errors, or whose id is taken, is logged and skipped; the rest are served.
-func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, error) {
+// It also returns every file read from dir.
+func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, []scenarios.File, error) {
 	files := scenarios.Bundled()
 	bundled := len(files)
 	if dir != "" {
 		more, err := scenarios.ReadDir(dir)
 		if err != nil {
-			return nil, fmt.Errorf("--scenarios: %w", err)
+			return nil, nil, fmt.Errorf("--scenarios: %w", err)
 		}
 		files = append(files, more...)
 	}
@@ -200,7 +219,7 @@ func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, error) {
 		out = append(out, webui.Scenario{Compiled: sc, Source: f.Src, Name: f.Name, Trusted: i < bundled})
 	}
 	log.Info("scenarios loaded", "count", len(out), "trainer_folder", dir)
-	return out, nil
+	return out, files[bundled:], nil
 }
 
 func logProblems(log *slog.Logger, file string, problems engine.Problems) {

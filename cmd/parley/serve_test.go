@@ -109,13 +109,14 @@ func TestParseServeFlags(t *testing.T) {
 		want serveOptions
 		err  error
 	}{
-		{"defaults", nil, nil, serveOptions{addr: "127.0.0.1:8080", db: "parley.db", abandonAfter: 24 * time.Hour}, nil},
+		{"defaults", nil, nil, serveOptions{addr: "127.0.0.1:8080", db: "parley.db", abandonAfter: 24 * time.Hour, watchEvery: 2 * time.Second}, nil},
 		{"environment", nil, map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "/tmp/x.db", "PARLEY_SCENARIOS": "mine",
 			"PARLEY_ABANDON_AFTER": "2h", "PARLEY_STATIC": "ui"},
-			serveOptions{addr: ":9000", db: "/tmp/x.db", scenarios: "mine", static: "ui", abandonAfter: 2 * time.Hour}, nil},
-		{"flags beat environment", []string{"--addr", "127.0.0.1:0", "--db", "a.db", "--abandon-after", "90m"},
+			serveOptions{addr: ":9000", db: "/tmp/x.db", scenarios: "mine", static: "ui", abandonAfter: 2 * time.Hour, watchEvery: 2 * time.Second}, nil},
+		{"flags beat environment", []string{"--addr", "127.0.0.1:0", "--db", "a.db", "--abandon-after", "90m", "--watch-every", "0",
+			"--max-websockets", "50", "--max-websockets-per-user", "2", "--max-websockets-per-addr", "9"},
 			map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "b.db"},
-			serveOptions{addr: "127.0.0.1:0", db: "a.db", abandonAfter: 90 * time.Minute}, nil},
+			serveOptions{addr: "127.0.0.1:0", db: "a.db", abandonAfter: 90 * time.Minute, maxWS: 50, maxWSPerUser: 2, maxWSPerAddr: 9}, nil},
 		{"bad duration in environment", nil, map[string]string{"PARLEY_ABANDON_AFTER": "soon"}, serveOptions{}, errUsage},
 		{"negative duration", []string{"--abandon-after", "-1h"}, nil, serveOptions{}, errUsage},
 		{"positional argument", []string{"extra"}, nil, serveOptions{}, errUsage},
@@ -154,6 +155,87 @@ func TestConnectionLimits(t *testing.T) {
 				t.Errorf("%d connections allowed with %d open files", conns, tt.openFiles)
 			}
 		})
+	}
+}
+
+// TestServeWatchesTheTrainerFolder: a changed file is offered as a new
+// version (attempts on the old one keep it: see webui's version tests); a
+// broken change, or one
+// that fails its analysis, keeps the last good version on offer; a new file
+// is offered; a deleted one is withdrawn.
+func TestServeWatchesTheTrainerFolder(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "short-call.toml")
+	writeFile(t, path, good)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir,
+			"--watch-every", "50ms"}, io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	logs.waitLog(t, offeredLine)
+	titles := func() map[string]string {
+		var list []struct{ ID, Title string }
+		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+		out := map[string]string{}
+		for _, s := range list {
+			out[s.ID] = s.Title
+		}
+		return out
+	}
+	waitTitle := func(id, want string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for titles()[id] != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("scenario %q: title %q, want %q; serve logged:\n%s", id, titles()[id], want, logs)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	oldTitle := titles()["short-call"]
+	if oldTitle == "" {
+		t.Fatalf("short-call not offered: %v", titles())
+	}
+	edit := func(from, to string) []byte { return []byte(strings.Replace(string(good), from, to, 1)) }
+
+	writeFile(t, path, edit(oldTitle, "A shorter call"))
+	logs.waitLog(t, `msg="scenario updated`)
+	waitTitle("short-call", "A shorter call")
+
+	writeFile(t, path, []byte("id = \"short-call\"\ntitle = 3\n"))
+	logs.waitLog(t, `msg="scenario file changed but has errors`)
+	if got := titles()["short-call"]; got != "A shorter call" {
+		t.Errorf("after a broken change the title is %q; the last good version should stay", got)
+	}
+
+	loop, err := os.ReadFile("testdata/lint/loop.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, []byte(strings.Replace(string(loop), `id = "loop"`, `id = "short-call"`, 1)))
+	logs.waitLog(t, `msg="scenario file changed but the new version is not offered`)
+	if got := titles()["short-call"]; got != "A shorter call" {
+		t.Errorf("after a change that fails its analysis the title is %q; the last good version should stay", got)
+	}
+
+	writeFile(t, filepath.Join(dir, "second.toml"), edit(`id = "short-call"`, `id = "second-call"`))
+	waitTitle("second-call", oldTitle)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitLog(t, `msg="scenario file removed`)
+	waitTitle("short-call", "")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -216,5 +217,44 @@ func TestDocExampleLintsClean(t *testing.T) {
 	os.WriteFile(path, []byte(example), 0o644)
 	if out, code := runCLI(t, "", "lint", path); code != 0 || out != "" {
 		t.Errorf("the doc's example does not lint clean (exit %d):\n%s", code, out)
+	}
+}
+
+// TestInterruptEndsExploration: SIGINT or SIGTERM (the context main gets
+// from signal.NotifyContext) ends lint and paths at once, and says so;
+// before, a heavy scenario kept them exploring and the signal was ignored.
+func TestInterruptEndsExploration(t *testing.T) {
+	for _, cmd := range []string{"lint", "paths"} {
+		t.Run(cmd, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(300*time.Millisecond, cancel)
+			var out bytes.Buffer
+			start := time.Now()
+			code := run(ctx, []string{cmd, "--max-states", "5000000", "--timeout", "0", "testdata/heavy.toml"}, strings.NewReader(""), &out, &out)
+			if elapsed := time.Since(start); elapsed > 5*time.Second {
+				t.Errorf("%s took %v after being interrupted at 300ms", cmd, elapsed)
+			}
+			if code == 0 || !strings.Contains(out.String(), "interrupted") {
+				t.Errorf("%s (exit %d) does not say it was interrupted:\n%s", cmd, code, out.String())
+			}
+		})
+	}
+}
+
+// TestExplorationBudgetSaysWhy: a scenario past lint's budget gets a
+// warning naming the limit that stopped it and the flag that moves it.
+func TestExplorationBudgetSaysWhy(t *testing.T) {
+	tests := []struct{ flag, value, want string }{
+		{"--max-states", "2000", "stopped after"},
+		{"--max-memory", "1", "(--max-memory)"},
+		{"--timeout", "50ms", "(--timeout)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag, func(t *testing.T) {
+			out, code := runCLI(t, "", "lint", tt.flag, tt.value, "testdata/heavy.toml")
+			if code != 0 || !strings.Contains(out, "exploration-incomplete") || !strings.Contains(out, tt.want) {
+				t.Errorf("lint %s %s: exit %d\n%s", tt.flag, tt.value, code, out)
+			}
+		})
 	}
 }

@@ -45,6 +45,9 @@ func lintCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err := printDiagnostics(stdout, *format, all); err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("lint: interrupted; what was found so far is above: %w", ctx.Err())
+	}
 	if hasErrors(all) {
 		return errProblems
 	}

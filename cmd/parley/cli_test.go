@@ -161,7 +161,15 @@ func TestTrainerPapercuts(t *testing.T) {
 		want string
 	}{
 		{"mood preset out of range is an error, not a panic", []string{"play", "--set", "frustration=150", "testdata/mini.toml"}, 1,
-			"set frustration: 150 is outside its range 0..100"},
+			"--set frustration: 150 is outside its range 0..100"},
+		{"--set a misspelt name suggests the nearest", []string{"play", "--set", "frustraton=10", "testdata/mini.toml"}, 1,
+			`parley: --set frustraton: no mood or state variable by that name; did you mean "frustration"? (the variables are: frustration, asked)` + "\n"},
+		{"--set a number as text", []string{"play", "--set", "asked=yes", "testdata/mini.toml"}, 1,
+			"parley: --set asked=yes: asked is a number; write --set asked=2\n"},
+		{"--set a mood as text", []string{"play", "--set", "frustration=high", "testdata/mini.toml"}, 1,
+			"--set frustration=high: frustration is a number from 0 to 100; write --set frustration=50"},
+		{"--set errors do not mention saved state", []string{"play", "--set", "nope=1", "testdata/mini.toml"}, 1,
+			"--set nope: no mood or state variable by that name (the variables are: frustration, asked)\n"},
 		{"flags after the file", []string{"play", "testdata/mini.toml", "--seed", "2", "--from", "plan"}, 0, "So what now?"},
 		{"flags after the file for lint", []string{"lint", "testdata/mini.toml", "--format", "json"}, 0, "[]"},
 		{"--from an ending", []string{"play", "--from", "fixed", "testdata/mini.toml"}, 1, `start at "fixed": that is an ending; start at a node`},

@@ -126,13 +126,17 @@ func TestTestCommand(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "mini.toml"), src, 0o644)
 	os.WriteFile(filepath.Join(dir, "mini.good.testplan"), []byte("line: Four days\nchoose: own\nline: So what now?\nchoose: expect\nending: fixed\noutcome: resolved\nscore: * >= 90\npassed: boundaries\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "mini.bad.testplan"), []byte("choose: promise\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mini.promise.testplan"), []byte("choose: own\nchoose: promise\nfailed: boundaries\n"), 0o644)
 	out, code := runCLI(t, "", "test", dir)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (one plan fails)", code)
 	}
 	for _, want := range []string{"ok   " + filepath.Join(dir, "mini.good.testplan"), "FAIL " + filepath.Join(dir, "mini.bad.testplan"),
 		"mini.bad.testplan:1:1: error: testplan: choose promise: reply \"promise\" at node \"open\": no reply with that id at this point (on offer: own, excuse)",
-		"2 passed, 1 failed"} {
+		"mini.good.testplan\n     ending: fixed (resolved, a success)\n     scores: listening 100 ✓ · empathy 100 ✓ · boundaries 100 ✓\n",
+		"(on offer: own, excuse)\n     ending: none; the plan stopped at node open after 0 replies\n     scores: listening 0 ✗ · empathy 0 ✗ · boundaries 0 ✗\n",
+		"mini.promise.testplan\n     ending: fixed (resolved, a success)\n     scores: listening 100 ✓ · empathy 100 ✓ · boundaries 0 ✗ blocked\n",
+		"\n3 passed, 1 failed\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -20,6 +20,14 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, int) {
 	return out.String(), code
 }
 
+// runCLISplit is runCLI with stdout and stderr kept apart.
+func runCLISplit(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -41,13 +49,16 @@ func TestLintGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/lint/*.toml")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			out, code := runCLI(t, "", "lint", f)
+			out, summary, code := runCLISplit(t, "", "lint", f)
 			want := 0 // warnings alone pass
 			if strings.Contains(out, ": error: ") {
 				want = 1
 			}
 			if code != want {
 				t.Errorf("exit code %d, want %d", code, want)
+			}
+			if !strings.HasPrefix(summary, "1 file: ") || strings.Count(summary, "\n") != 1 {
+				t.Errorf("stderr is not one summary line: %q", summary)
 			}
 			golden(t, strings.TrimSuffix(f[len("testdata/"):], ".toml")+".golden", out)
 		})
@@ -66,9 +77,40 @@ func TestLintJSONAndCleanFile(t *testing.T) {
 }
 
 func TestLintBundled(t *testing.T) {
-	out, code := runCLI(t, "", "lint")
-	if code != 0 || out != "" {
-		t.Errorf("bundled scenarios: exit %d\n%s", code, out)
+	out, summary, code := runCLISplit(t, "", "lint")
+	if code != 0 || out != "" || summary != "3 files: no problems\n" {
+		t.Errorf("bundled scenarios: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, summary)
+	}
+}
+
+func TestLintSummaryAndStrict(t *testing.T) {
+	tests := []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string // stdout: a substring; stderr: all of it
+	}{
+		{"clean", []string{"testdata/mini.toml"}, 0, "", "1 file: no problems\n"},
+		{"warnings pass", []string{"testdata/lint/pinned.toml"}, 0, "warning: pinned-best-first",
+			"1 file: 1 warning (warnings do not fail; --strict makes them)\n"},
+		{"--strict fails on warnings", []string{"--strict", "testdata/lint/pinned.toml"}, 1, "warning: pinned-best-first",
+			"1 file: 1 warning (--strict: warnings fail)\n"},
+		{"--strict passes a clean file", []string{"testdata/mini.toml", "--strict"}, 0, "", "1 file: no problems\n"},
+		{"errors and warnings", []string{"testdata/lint/broken.toml", "testdata/mini.toml"}, 1, "error: unknown-key",
+			"2 files: 7 errors, 2 warnings\n"},
+		{"no summary with json", []string{"--format", "json", "testdata/lint/pinned.toml"}, 0, `"code": "pinned-best-first"`, ""},
+		{"--strict with json", []string{"--format", "json", "--strict", "testdata/lint/pinned.toml"}, 1, `"code": "pinned-best-first"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLISplit(t, "", append([]string{"lint"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.stdout) || errOut != tt.stderr {
+				t.Errorf("exit %d (want %d)\nstdout (want it to hold %q):\n%s\nstderr (want %q):\n%s", code, tt.code, tt.stdout, out, tt.stderr, errOut)
+			}
+			if tt.stdout == "" && out != "" {
+				t.Errorf("stdout should be empty for a clean file:\n%s", out)
+			}
+		})
 	}
 }
 
@@ -226,7 +268,7 @@ func TestDocExampleLintsClean(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "example.toml")
 	os.WriteFile(path, []byte(example), 0o644)
-	if out, code := runCLI(t, "", "lint", path); code != 0 || out != "" {
+	if out, _, code := runCLISplit(t, "", "lint", path); code != 0 || out != "" {
 		t.Errorf("the doc's example does not lint clean (exit %d):\n%s", code, out)
 	}
 }

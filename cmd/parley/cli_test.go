@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +150,32 @@ func TestPlayGolden(t *testing.T) {
 			}
 			golden(t, tt.name+".golden", out)
 		})
+	}
+}
+
+// TestPlayPromptAtATerminal checks the prompt both ways: a terminal echoes
+// what the trainee types, so the player adds no newline after "> ".
+func TestPlayPromptAtATerminal(t *testing.T) {
+	sc, err := loadOne([]string{"testdata/mini.toml"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		piped bool
+		want  string
+	}{
+		{true, "q stops.\n> \n  [empathy"},
+		{false, "q stops.\n>   [empathy"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		p := &player{s: sc.Start(3), in: bufio.NewScanner(strings.NewReader("own\nexpect\n")), out: &out, piped: tt.piped}
+		if err := p.play(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tt.want) || strings.Count(out.String(), howToAnswer) != 1 {
+			t.Errorf("piped=%v: output lacks %q or does not say how to answer once:\n%s", tt.piped, tt.want, out.String())
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,15 +108,32 @@ func playCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	p := &player{s: s, in: bufio.NewScanner(stdin), out: stdout}
+	p := &player{s: s, in: bufio.NewScanner(stdin), out: stdout, piped: !isTerminal(stdin)}
 	return p.play()
+}
+
+// isTerminal reports whether r is a terminal rather than a pipe or a file.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 type player struct {
 	s   *engine.Session
 	in  *bufio.Scanner
 	out io.Writer
+	// piped input is not echoed, so the player ends each prompt with a
+	// newline itself: a transcript then never runs "> " into what follows.
+	piped  bool
+	hinted bool // the how-to-answer line has been shown
 }
+
+// howToAnswer is shown once, before the first prompt.
+const howToAnswer = "Type the number of a reply (or its id); ? shows the scores so far; q stops."
 
 func (p *player) play() error {
 	sc := p.s.Scenario()
@@ -151,9 +169,17 @@ func (p *player) play() error {
 
 // ask reads a reply number or id; q or end of input stops.
 func (p *player) ask(choices []engine.Choice) (string, bool) {
+	if !p.hinted {
+		fmt.Fprintln(p.out, howToAnswer)
+		p.hinted = true
+	}
 	for {
 		fmt.Fprint(p.out, "> ")
-		if !p.in.Scan() {
+		more := p.in.Scan()
+		if p.piped {
+			fmt.Fprintln(p.out)
+		}
+		if !more {
 			return "", false
 		}
 		text := strings.TrimSpace(p.in.Text())

@@ -119,11 +119,14 @@ func TestLintSummaryAndStrict(t *testing.T) {
 func TestGraphGolden(t *testing.T) {
 	for _, format := range []string{"mermaid", "dot"} {
 		t.Run(format, func(t *testing.T) {
-			out, code := runCLI(t, "", "graph", "--format", format, "testdata/mini.toml")
+			out, hint, code := runCLISplit(t, "", "graph", "--format", format, "testdata/mini.toml")
 			if code != 0 {
-				t.Fatalf("exit %d: %s", code, out)
+				t.Fatalf("exit %d: %s%s", code, out, hint)
 			}
 			golden(t, "graph/mini."+format, out)
+			if want := howToView(format, "testdata/mini.toml") + "\n"; hint != want {
+				t.Errorf("stderr = %q, want %q", hint, want)
+			}
 		})
 	}
 }

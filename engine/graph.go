@@ -13,7 +13,7 @@ type Graph struct {
 type GraphNode struct {
 	ID       string
 	Pos      Pos
-	Line     string // the first variant of its first line, for labels
+	Line     string // for labels: the first variant of its first line without a when (of its first line if all have one)
 	Replies  []GraphReply
 	Fixed    bool // order = "fixed": replies are offered in file order
 	OrderPos Pos  // where order's value stands (Pos when unset)
@@ -54,9 +54,7 @@ func (sc *Scenario) Graph() Graph {
 	g := Graph{Start: sc.targetID(sc.start)}
 	for _, n := range sc.nodes {
 		gn := GraphNode{ID: n.id, Pos: n.pos, Fixed: n.fixed, OrderPos: n.orderPos}
-		if len(n.lines) > 0 && len(n.lines[0].variants) > 0 {
-			gn.Line = n.lines[0].variants[0]
-		}
+		gn.Line = labelLine(n.lines)
 		for i := range n.replies {
 			gn.Replies = append(gn.Replies, sc.graphReply(&n.replies[i]))
 		}
@@ -73,6 +71,20 @@ func (sc *Scenario) Graph() Graph {
 		g.Rules = append(g.Rules, gr)
 	}
 	return g
+}
+
+// labelLine is the first variant of the first unconditional line, or of
+// the first line when every line has a condition.
+func labelLine(lines []line) string {
+	for _, l := range lines {
+		if l.when == nil && len(l.variants) > 0 {
+			return l.variants[0]
+		}
+	}
+	if len(lines) > 0 && len(lines[0].variants) > 0 {
+		return lines[0].variants[0]
+	}
+	return ""
 }
 
 func (sc *Scenario) graphReply(r *reply) GraphReply {

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Errors a Session reports. Test with errors.Is.
@@ -157,10 +158,10 @@ func (s *Session) setByName(name string, v any) error {
 		if md.Name == name {
 			f, ok := v.(float64)
 			if !ok {
-				return fmt.Errorf("set %s: mood needs a number, got %v: %w", name, v, ErrBadState)
+				return &VarError{Name: name, Reason: fmt.Sprintf("%s is a number, not %s", name, kindWords(v))}
 			}
 			if f < md.Min || f > md.Max {
-				return fmt.Errorf("set %s: %g is outside its range %g..%g: %w", name, f, md.Min, md.Max, ErrBadState)
+				return &VarError{Name: name, Reason: fmt.Sprintf("%g is outside its range %g..%g", f, md.Min, md.Max)}
 			}
 			s.m.mood[i] = f
 			return nil
@@ -169,13 +170,66 @@ func (s *Session) setByName(name string, v any) error {
 	for i, vr := range s.sc.Vars {
 		if vr.Name == name {
 			if kindOf(v) != kindOf(vr.Default) {
-				return fmt.Errorf("set %s: wants a value like %v, got %v: %w", name, vr.Default, v, ErrBadState)
+				return &VarError{Name: name, Reason: fmt.Sprintf("%s is %s, not %s", name, kindWords(vr.Default), kindWords(v))}
 			}
 			s.m.vars[i] = v
 			return nil
 		}
 	}
-	return fmt.Errorf("set %s: no such mood or state variable: %w", name, ErrBadState)
+	names := s.sc.varNames()
+	reason := "no mood or state variable by that name"
+	if near := nearest(name, names); near != "" {
+		reason += fmt.Sprintf("; did you mean %q?", near)
+	}
+	return &VarError{Name: name, Reason: fmt.Sprintf("%s (the variables are: %s)", reason, strings.Join(names, ", "))}
+}
+
+// VarError is why a mood or state variable could not be set: an unknown
+// name, a value of the wrong kind, or one outside the mood's range.
+// errors.Is(err, ErrBadState) holds for it.
+type VarError struct {
+	Name   string // the variable as given
+	Reason string // what is wrong, in trainers' words
+}
+
+func (e *VarError) Error() string { return "set " + e.Name + ": " + e.Reason }
+
+// Is makes errors.Is(err, ErrBadState) hold, for Resume's callers.
+func (e *VarError) Is(target error) bool { return target == ErrBadState }
+
+// kindWords names the kind of a value as trainers say it: "a number",
+// "true/false" or "text".
+func kindWords(v any) string {
+	switch kindOf(v) {
+	case kindBool:
+		return "true/false"
+	case kindString:
+		return "text"
+	}
+	return "a number"
+}
+
+// nearest is the candidate within an edit distance of 3 of name, or "".
+func nearest(name string, candidates []string) string {
+	best, bestD := "", 4
+	for _, c := range candidates {
+		if d := EditDistance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// varNames lists the mood variables, then the state variables, in file order.
+func (sc *Scenario) varNames() []string {
+	names := make([]string, 0, len(sc.Mood)+len(sc.Vars))
+	for _, m := range sc.Mood {
+		names = append(names, m.Name)
+	}
+	for _, v := range sc.Vars {
+		names = append(names, v.Name)
+	}
+	return names
 }
 
 // Scenario is the scenario this session plays.

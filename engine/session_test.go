@@ -147,6 +147,31 @@ func TestResumeRefusesOtherVersion(t *testing.T) {
 	}
 }
 
+func TestStartAtRefusesVariablesInTrainersWords(t *testing.T) {
+	sc := mustCompile(t, miniSpec())
+	tests := []struct {
+		name string
+		set  map[string]any
+		want string
+	}{
+		{"misspelt", map[string]any{"frustraton": 10.0},
+			`set frustraton: no mood or state variable by that name; did you mean "frustration"? (the variables are: frustration, trust, asked, promised)`},
+		{"nothing near", map[string]any{"zzzzzzzz": 10.0}, `set zzzzzzzz: no mood or state variable by that name (the variables are: frustration, trust, asked, promised)`},
+		{"mood needs a number", map[string]any{"trust": "high"}, "set trust: trust is a number, not text"},
+		{"mood range", map[string]any{"trust": 150.0}, "set trust: 150 is outside its range 0..100"},
+		{"state kind", map[string]any{"promised": 2.0}, "set promised: promised is true/false, not a number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := sc.StartAt(1, "", tt.set)
+			var ve *VarError
+			if !errors.As(err, &ve) || !errors.Is(err, ErrBadState) || err.Error() != tt.want {
+				t.Errorf("err = %v\nwant %s (a *VarError matching ErrBadState)", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestSameSeedSameConversation(t *testing.T) {
 	sc := mustCompile(t, miniSpec())
 	seen := map[string]bool{}

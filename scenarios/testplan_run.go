@@ -14,6 +14,13 @@ import (
 // Run plays the plan against the scenario and returns one diagnostic per
 // failed expectation. A failed choose stops the plan.
 func (p *Plan) Run(sc *engine.Scenario) []Diagnostic {
+	_, diags := p.RunSession(sc)
+	return diags
+}
+
+// RunSession is Run that also returns the session the plan played, so a
+// caller can report where it ended and how it scored.
+func (p *Plan) RunSession(sc *engine.Scenario) (*engine.Session, []Diagnostic) {
 	r := &planRun{plan: p, sc: sc, s: sc.Start(p.Seed)}
 	r.said = r.s.Lines()
 	for _, step := range p.Steps {
@@ -24,7 +31,7 @@ func (p *Plan) Run(sc *engine.Scenario) []Diagnostic {
 			}
 		}
 	}
-	return r.diags
+	return r.s, r.diags
 }
 
 type planRun struct {

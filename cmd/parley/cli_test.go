@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +21,14 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, int) {
 	var out bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &out)
 	return out.String(), code
+}
+
+// runCLISplit is runCLI with stdout and stderr kept apart.
+func runCLISplit(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
 }
 
 func golden(t *testing.T, name, got string) {
@@ -42,13 +52,16 @@ func TestLintGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/lint/*.toml")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			out, code := runCLI(t, "", "lint", f)
+			out, summary, code := runCLISplit(t, "", "lint", f)
 			want := 0 // warnings alone pass
 			if strings.Contains(out, ": error: ") {
 				want = 1
 			}
 			if code != want {
 				t.Errorf("exit code %d, want %d", code, want)
+			}
+			if !strings.HasPrefix(summary, "1 file: ") || strings.Count(summary, "\n") != 1 {
+				t.Errorf("stderr is not one summary line: %q", summary)
 			}
 			golden(t, strings.TrimSuffix(f[len("testdata/"):], ".toml")+".golden", out)
 		})
@@ -67,20 +80,54 @@ func TestLintJSONAndCleanFile(t *testing.T) {
 }
 
 func TestLintBundled(t *testing.T) {
-	out, code := runCLI(t, "", "lint")
-	if code != 0 || out != "" {
-		t.Errorf("bundled scenarios: exit %d\n%s", code, out)
+	out, summary, code := runCLISplit(t, "", "lint")
+	if code != 0 || out != "" || summary != "3 files: no problems\n" {
+		t.Errorf("bundled scenarios: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, summary)
+	}
+}
+
+func TestLintSummaryAndStrict(t *testing.T) {
+	tests := []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string // stdout: a substring; stderr: all of it
+	}{
+		{"clean", []string{"testdata/mini.toml"}, 0, "", "1 file: no problems\n"},
+		{"warnings pass", []string{"testdata/lint/pinned.toml"}, 0, "warning: pinned-best-first",
+			"1 file: 1 warning (warnings do not fail; --strict makes them)\n"},
+		{"--strict fails on warnings", []string{"--strict", "testdata/lint/pinned.toml"}, 1, "warning: pinned-best-first",
+			"1 file: 1 warning (--strict: warnings fail)\n"},
+		{"--strict passes a clean file", []string{"testdata/mini.toml", "--strict"}, 0, "", "1 file: no problems\n"},
+		{"errors and warnings", []string{"testdata/lint/broken.toml", "testdata/mini.toml"}, 1, "error: unknown-key",
+			"2 files: 7 errors, 2 warnings\n"},
+		{"no summary with json", []string{"--format", "json", "testdata/lint/pinned.toml"}, 0, `"code": "pinned-best-first"`, ""},
+		{"--strict with json", []string{"--format", "json", "--strict", "testdata/lint/pinned.toml"}, 1, `"code": "pinned-best-first"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLISplit(t, "", append([]string{"lint"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.stdout) || errOut != tt.stderr {
+				t.Errorf("exit %d (want %d)\nstdout (want it to hold %q):\n%s\nstderr (want %q):\n%s", code, tt.code, tt.stdout, out, tt.stderr, errOut)
+			}
+			if tt.stdout == "" && out != "" {
+				t.Errorf("stdout should be empty for a clean file:\n%s", out)
+			}
+		})
 	}
 }
 
 func TestGraphGolden(t *testing.T) {
 	for _, format := range []string{"mermaid", "dot"} {
 		t.Run(format, func(t *testing.T) {
-			out, code := runCLI(t, "", "graph", "--format", format, "testdata/mini.toml")
+			out, hint, code := runCLISplit(t, "", "graph", "--format", format, "testdata/mini.toml")
 			if code != 0 {
-				t.Fatalf("exit %d: %s", code, out)
+				t.Fatalf("exit %d: %s%s", code, out, hint)
 			}
 			golden(t, "graph/mini."+format, out)
+			if want := howToView(format, "testdata/mini.toml") + "\n"; hint != want {
+				t.Errorf("stderr = %q, want %q", hint, want)
+			}
 		})
 	}
 }
@@ -110,6 +157,32 @@ func TestPlayGolden(t *testing.T) {
 	}
 }
 
+// TestPlayPromptAtATerminal checks the prompt both ways: a terminal echoes
+// what the trainee types, so the player adds no newline after "> ".
+func TestPlayPromptAtATerminal(t *testing.T) {
+	sc, err := loadOne([]string{"testdata/mini.toml"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		piped bool
+		want  string
+	}{
+		{true, "q stops.\n> \n  [empathy"},
+		{false, "q stops.\n>   [empathy"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		p := &player{s: sc.Start(3), in: bufio.NewScanner(strings.NewReader("own\nexpect\n")), out: &out, piped: tt.piped}
+		if err := p.play(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tt.want) || strings.Count(out.String(), howToAnswer) != 1 {
+			t.Errorf("piped=%v: output lacks %q or does not say how to answer once:\n%s", tt.piped, tt.want, out.String())
+		}
+	}
+}
+
 func TestPlayFromNodeWithState(t *testing.T) {
 	out, code := runCLI(t, "2\n", "play", "--from", "plan", "--set", "frustration=10", "testdata/mini.toml")
 	if code != 0 || !strings.Contains(out, "So what now?") || !strings.Contains(out, "calm") || !strings.Contains(out, "== Sorted (resolved) ==") {
@@ -127,13 +200,17 @@ func TestTestCommand(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "mini.toml"), src, 0o644)
 	os.WriteFile(filepath.Join(dir, "mini.good.testplan"), []byte("line: Four days\nchoose: own\nline: So what now?\nchoose: expect\nending: fixed\noutcome: resolved\nscore: * >= 90\npassed: boundaries\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "mini.bad.testplan"), []byte("choose: promise\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mini.promise.testplan"), []byte("choose: own\nchoose: promise\nfailed: boundaries\n"), 0o644)
 	out, code := runCLI(t, "", "test", dir)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (one plan fails)", code)
 	}
 	for _, want := range []string{"ok   " + filepath.Join(dir, "mini.good.testplan"), "FAIL " + filepath.Join(dir, "mini.bad.testplan"),
 		"mini.bad.testplan:1:1: error: testplan: choose promise: reply \"promise\" at node \"open\": no reply with that id at this point (on offer: own, excuse)",
-		"2 passed, 1 failed"} {
+		"mini.good.testplan\n     ending: fixed (resolved, a success)\n     scores: listening 100 ✓ · empathy 100 ✓ · boundaries 100 ✓\n",
+		"(on offer: own, excuse)\n     ending: none; the plan stopped at node open after 0 replies\n     scores: listening 0 ✗ · empathy 0 ✗ · boundaries 0 ✗\n",
+		"mini.promise.testplan\n     ending: fixed (resolved, a success)\n     scores: listening 100 ✓ · empathy 100 ✓ · boundaries 0 ✗ blocked\n",
+		"\n3 passed, 1 failed\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -162,7 +239,15 @@ func TestTrainerPapercuts(t *testing.T) {
 		want string
 	}{
 		{"mood preset out of range is an error, not a panic", []string{"play", "--set", "frustration=150", "testdata/mini.toml"}, 1,
-			"set frustration: 150 is outside its range 0..100"},
+			"--set frustration: 150 is outside its range 0..100"},
+		{"--set a misspelt name suggests the nearest", []string{"play", "--set", "frustraton=10", "testdata/mini.toml"}, 1,
+			`parley: --set frustraton: no mood or state variable by that name; did you mean "frustration"? (the variables are: frustration, asked)` + "\n"},
+		{"--set a number as text", []string{"play", "--set", "asked=yes", "testdata/mini.toml"}, 1,
+			"parley: --set asked=yes: asked is a number; write --set asked=2\n"},
+		{"--set a mood as text", []string{"play", "--set", "frustration=high", "testdata/mini.toml"}, 1,
+			"--set frustration=high: frustration is a number from 0 to 100; write --set frustration=50"},
+		{"--set errors do not mention saved state", []string{"play", "--set", "nope=1", "testdata/mini.toml"}, 1,
+			"--set nope: no mood or state variable by that name (the variables are: frustration, asked)\n"},
 		{"flags after the file", []string{"play", "testdata/mini.toml", "--seed", "2", "--from", "plan"}, 0, "So what now?"},
 		{"flags after the file for lint", []string{"lint", "testdata/mini.toml", "--format", "json"}, 0, "[]"},
 		{"--from an ending", []string{"play", "--from", "fixed", "testdata/mini.toml"}, 1, `start at "fixed": that is an ending; start at a node`},
@@ -215,7 +300,7 @@ func TestDocExampleLintsClean(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "example.toml")
 	os.WriteFile(path, []byte(example), 0o644)
-	if out, code := runCLI(t, "", "lint", path); code != 0 || out != "" {
+	if out, _, code := runCLISplit(t, "", "lint", path); code != 0 || out != "" {
 		t.Errorf("the doc's example does not lint clean (exit %d):\n%s", code, out)
 	}
 }

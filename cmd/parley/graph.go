@@ -32,7 +32,17 @@ func graphCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	} else {
 		_, err = io.WriteString(stdout, g.mermaid())
 	}
+	// On stderr, so the drawing on stdout can be piped or saved as it is.
+	fmt.Fprintln(stderr, howToView(*format, args[0]))
 	return err
+}
+
+// howToView says where to see a drawing.
+func howToView(format, file string) string {
+	if format == "dot" {
+		return fmt.Sprintf("Render with Graphviz: parley graph --format dot %s | dot -Tsvg > graph.svg", file)
+	}
+	return "Paste this into https://mermaid.live, or into a Markdown file inside a ```mermaid block (GitHub renders it)."
 }
 
 // graphView is what both drawings need: the static graph, the ideal

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"parley/engine"
 	"parley/scenarios"
@@ -15,6 +16,7 @@ func lintCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
+	strict := fs.Bool("strict", false, "fail (exit status 1) on warnings too, not only on errors")
 	budget := explorationFlags(fs)
 	args, err := parseFlags(fs, args)
 	if err != nil {
@@ -45,13 +47,61 @@ func lintCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err := printDiagnostics(stdout, *format, all); err != nil {
 		return err
 	}
+	errs, warnings := count(all)
+	if *format == "text" {
+		// On stderr: stdout stays empty for a clean run, and holds
+		// only diagnostics for tools that read them.
+		fmt.Fprintln(stderr, lintSummary(len(files), errs, warnings, *strict))
+	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("lint: interrupted; what was found so far is above: %w", ctx.Err())
 	}
-	if hasErrors(all) {
+	if errs > 0 || *strict && warnings > 0 {
 		return errProblems
 	}
 	return nil
+}
+
+// count counts the errors and the warnings.
+func count(diags []scenarios.Diagnostic) (errs, warnings int) {
+	for _, d := range diags {
+		if d.Severity == engine.Error {
+			errs++
+		} else {
+			warnings++
+		}
+	}
+	return errs, warnings
+}
+
+// lintSummary is the line after the diagnostics: "3 files: 1 error, 2
+// warnings", or "3 files: no problems".
+func lintSummary(files, errs, warnings int, strict bool) string {
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, plural(errs, "error"))
+	}
+	if warnings > 0 {
+		w := plural(warnings, "warning")
+		switch {
+		case strict:
+			w += " (--strict: warnings fail)"
+		case errs == 0:
+			w += " (warnings do not fail; --strict makes them)"
+		}
+		parts = append(parts, w)
+	}
+	if len(parts) == 0 {
+		parts = []string{"no problems"}
+	}
+	return plural(files, "file") + ": " + strings.Join(parts, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // bundledIDs maps each bundled scenario's id to its version.
@@ -105,15 +155,6 @@ func printDiagnostics(w io.Writer, format string, diags []scenarios.Diagnostic) 
 		fmt.Fprintln(w, d)
 	}
 	return nil
-}
-
-func hasErrors(diags []scenarios.Diagnostic) bool {
-	for _, d := range diags {
-		if d.Severity == engine.Error {
-			return true
-		}
-	}
-	return false
 }
 
 // loadOne loads a single scenario file for play, graph and paths, printing

@@ -2,7 +2,7 @@
 // trainers the tools to check a scenario before anyone plays it.
 //
 //	parley [serve] [flags]        serve the web app (the default)
-//	parley lint [--format json] PATH...
+//	parley lint [--format json] [--strict] PATH...
 //	parley play [--seed N] [--from NODE] [--set name=value] FILE
 //	parley graph [--format mermaid|dot] FILE
 //	parley test [PATH...]

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,28 +15,71 @@ import (
 	"parley/engine"
 )
 
-// setFlags collects repeated --set name=value flags.
-type setFlags map[string]any
+// setFlags collects repeated --set name=value flags, as written: their
+// values are read once the scenario says what kind each variable is.
+type setFlags []preset
 
-func (s setFlags) String() string { return fmt.Sprint(map[string]any(s)) }
+type preset struct{ name, value string }
 
-func (s setFlags) Set(v string) error {
+func (s *setFlags) String() string { return fmt.Sprint(*s) }
+
+func (s *setFlags) Set(v string) error {
 	name, val, ok := strings.Cut(v, "=")
 	if !ok || name == "" {
 		return fmt.Errorf("write --set name=value")
 	}
-	s[name] = parseValue(val)
+	*s = append(*s, preset{name, val})
 	return nil
 }
 
-func parseValue(v string) any {
-	if b, err := strconv.ParseBool(v); err == nil {
-		return b
+// values reads each --set value as its variable's kind: a number,
+// true/false or text. An unknown name is left for the engine to refuse
+// with the names it knows.
+func (s setFlags) values(sc *engine.Scenario) (map[string]any, error) {
+	out := map[string]any{}
+	for _, p := range s {
+		v, err := p.read(sc)
+		if err != nil {
+			return nil, err
+		}
+		out[p.name] = v
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		return f
+	return out, nil
+}
+
+func (p preset) read(sc *engine.Scenario) (any, error) {
+	wrong := func(kind, example string) error {
+		return fmt.Errorf("--set %s=%s: %s is %s; write --set %s=%s", p.name, p.value, p.name, kind, p.name, example)
 	}
-	return strings.Trim(v, `"`)
+	for _, m := range sc.Mood {
+		if m.Name == p.name {
+			f, err := strconv.ParseFloat(p.value, 64)
+			if err != nil {
+				return nil, wrong(fmt.Sprintf("a number from %g to %g", m.Min, m.Max), fmt.Sprintf("%g", (m.Min+m.Max)/2))
+			}
+			return f, nil
+		}
+	}
+	for _, v := range sc.Vars {
+		if v.Name != p.name {
+			continue
+		}
+		switch v.Default.(type) {
+		case bool:
+			if p.value != "true" && p.value != "false" {
+				return nil, wrong("true/false", "true")
+			}
+			return p.value == "true", nil
+		case string:
+			return strings.Trim(p.value, `"`), nil
+		}
+		f, err := strconv.ParseFloat(p.value, 64)
+		if err != nil {
+			return nil, wrong("a number", "2")
+		}
+		return f, nil
+	}
+	return p.value, nil
 }
 
 func playCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -42,8 +87,8 @@ func playCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	fs.SetOutput(stderr)
 	seed := fs.Uint64("seed", 1, "seed that picks line variants")
 	from := fs.String("from", "", "start at this node instead of the start")
-	set := setFlags{}
-	fs.Var(set, "set", "preset a mood or state variable, name=value (repeatable)")
+	var set setFlags
+	fs.Var(&set, "set", "preset a mood or state variable, name=value (repeatable)")
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return errUsage
@@ -52,19 +97,43 @@ func playCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	s, err := sc.StartAt(*seed, *from, set)
+	values, err := set.values(sc)
 	if err != nil {
 		return err
 	}
-	p := &player{s: s, in: bufio.NewScanner(stdin), out: stdout}
+	s, err := sc.StartAt(*seed, *from, values)
+	if ve := (*engine.VarError)(nil); errors.As(err, &ve) {
+		return fmt.Errorf("--set %s: %s", ve.Name, ve.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	p := &player{s: s, in: bufio.NewScanner(stdin), out: stdout, piped: !isTerminal(stdin)}
 	return p.play()
+}
+
+// isTerminal reports whether r is a terminal rather than a pipe or a file.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 type player struct {
 	s   *engine.Session
 	in  *bufio.Scanner
 	out io.Writer
+	// piped input is not echoed, so the player ends each prompt with a
+	// newline itself: a transcript then never runs "> " into what follows.
+	piped  bool
+	hinted bool // the how-to-answer line has been shown
 }
+
+// howToAnswer is shown once, before the first prompt.
+const howToAnswer = "Type the number of a reply (or its id); ? shows the scores so far; q stops."
 
 func (p *player) play() error {
 	sc := p.s.Scenario()
@@ -100,9 +169,17 @@ func (p *player) play() error {
 
 // ask reads a reply number or id; q or end of input stops.
 func (p *player) ask(choices []engine.Choice) (string, bool) {
+	if !p.hinted {
+		fmt.Fprintln(p.out, howToAnswer)
+		p.hinted = true
+	}
 	for {
 		fmt.Fprint(p.out, "> ")
-		if !p.in.Scan() {
+		more := p.in.Scan()
+		if p.piped {
+			fmt.Fprintln(p.out)
+		}
+		if !more {
 			return "", false
 		}
 		text := strings.TrimSpace(p.in.Text())

@@ -49,19 +49,22 @@ func testCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 // testFile runs a scenario's plans and random playthroughs, printing a line
 // per check.
 func testFile(f scenarios.File, random int, seed uint64, out io.Writer) (passed, failed int) {
-	report := func(name string, diags []scenarios.Diagnostic, err error) {
+	report := func(name string, diags []scenarios.Diagnostic, err error, notes ...string) {
 		if len(diags) == 0 && err == nil {
 			passed++
 			fmt.Fprintf(out, "ok   %s\n", name)
-			return
+		} else {
+			failed++
+			fmt.Fprintf(out, "FAIL %s\n", name)
 		}
-		failed++
-		fmt.Fprintf(out, "FAIL %s\n", name)
 		for _, d := range diags {
 			fmt.Fprintf(out, "     %s\n", d)
 		}
 		if err != nil {
 			fmt.Fprintf(out, "     %s\n", strings.ReplaceAll(err.Error(), "\n", "\n     "))
+		}
+		for _, n := range notes {
+			fmt.Fprintf(out, "     %s\n", n)
 		}
 	}
 	sc, problems := scenarios.Load(f)
@@ -76,7 +79,8 @@ func testFile(f scenarios.File, random int, seed uint64, out io.Writer) (passed,
 		return
 	}
 	for _, name := range plans {
-		report(name, runPlan(name, sc), nil)
+		s, diags := runPlan(name, sc)
+		report(name, diags, nil, planResult(s)...)
 	}
 	return
 }
@@ -101,16 +105,49 @@ func orphanPlans(paths []string, files []scenarios.File) []string {
 	return orphans
 }
 
-func runPlan(name string, sc *engine.Scenario) []scenarios.Diagnostic {
+// runPlan runs one plan file, returning the session it played (nil when
+// the plan could not be read) and its failures.
+func runPlan(name string, sc *engine.Scenario) (*engine.Session, []scenarios.Diagnostic) {
 	src, err := os.ReadFile(name)
 	if err != nil {
-		return []scenarios.Diagnostic{{File: name, Problem: engine.Problem{Severity: engine.Error, Code: "read-error", Message: err.Error()}}}
+		return nil, []scenarios.Diagnostic{{File: name, Problem: engine.Problem{Severity: engine.Error, Code: "read-error", Message: err.Error()}}}
 	}
 	plan, diags := scenarios.ParsePlan(name, src)
 	if len(diags) > 0 {
-		return diags
+		return nil, diags
 	}
-	return plan.Run(sc)
+	return plan.RunSession(sc)
+}
+
+// planResult says where a plan's playthrough ended and how it scored, one
+// line each:
+//
+//	ending: resolved-credit (resolved, a success)
+//	scores: listening 100 ✓ · empathy 92 ✓ · boundaries 40 ✗
+func planResult(s *engine.Session) []string {
+	if s == nil {
+		return nil
+	}
+	where := fmt.Sprintf("ending: none; the plan stopped at node %s after %d replies", s.Node(), s.Turn())
+	if e := s.Ending(); e != nil {
+		success := "not a success"
+		if e.Success {
+			success = "a success"
+		}
+		where = fmt.Sprintf("ending: %s (%s, %s)", e.ID, e.Outcome, success)
+	}
+	var scores []string
+	for _, sc := range s.Scores() {
+		mark := "✓"
+		if !sc.Passed {
+			mark = "✗"
+		}
+		if len(sc.BlockedBy) > 0 {
+			mark += " blocked"
+		}
+		scores = append(scores, fmt.Sprintf("%s %d %s", sc.Competency, sc.Score, mark))
+	}
+	return []string{where, "scores: " + strings.Join(scores, " · ")}
 }
 
 func toDiagnostics(file string, ps engine.Problems) []scenarios.Diagnostic {

@@ -17,7 +17,7 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 		Minutes: spec.Minutes, Tags: spec.Tags, Version: spec.Version, Persona: spec.Persona,
 		targets: map[string]target{},
 	}}
-	c.exprs = newExprCompiler(spec.Mood, spec.State)
+	c.exprs = newExprCompiler(spec.Mood, spec.State, newExprWords(spec))
 	c.competencies()
 	c.variables()
 	c.targets()
@@ -335,7 +335,10 @@ func (c *compiler) effects(specs []Effect, where string) []effect {
 		if !ref.mood {
 			kind = kindOf(c.spec.State[ref.i].Default)
 		}
-		prog := c.compile(e.Expr, kind, fmt.Sprintf("the effect on %q of %s", e.Var, where))
+		prog, p := c.exprs.compile(e.Expr, kind, fmt.Sprintf("the effect on %q of %s", e.Var, where), e.Var)
+		if p != nil {
+			c.problems = append(c.problems, *p)
+		}
 		out = append(out, effect{ref: ref, prog: prog})
 	}
 	return out
@@ -352,7 +355,7 @@ func kindOf(v any) exprKind {
 }
 
 func (c *compiler) compile(e Expr, want exprKind, what string) *vm.Program {
-	prog, p := c.exprs.compile(e, want, what)
+	prog, p := c.exprs.compile(e, want, what, "")
 	if p != nil {
 		c.problems = append(c.problems, *p)
 	}

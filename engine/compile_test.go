@@ -18,7 +18,7 @@ func TestCompileProblems(t *testing.T) {
 		{"syntax error inside expression", func(s *Spec) { s.Rules[1].When = Expr{Src: "frustration >= ", Pos: Pos{12, 9}} },
 			`12:23: error: expr-syntax: the condition of rule "gone": unexpected token EOF`},
 		{"condition not bool", func(s *Spec) { s.Rules[1].When = Expr{Src: "frustration + 1", Pos: Pos{5, 9}} },
-			`5:9: error: expr-type: the condition of rule "gone": expected bool, but got float64`},
+			`5:9: error: expr-type: the condition of rule "gone": frustration + 1 is a number, not true/false: write frustration + 1 > 0`},
 		{"undeclared variable", func(s *Spec) { s.Rules[1].When = Expr{Src: "patience < 3", Pos: Pos{5, 9}} },
 			`5:9: error: expr-type: the condition of rule "gone": unknown name patience; declare it under [mood] or [state], or use turn, visits, node or reply`},
 		{"effect on undeclared", func(s *Spec) {

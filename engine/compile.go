@@ -282,12 +282,16 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 	}
 	r.effects = c.effects(rs.Effects, where)
 	for _, p := range rs.Points {
-		if i := c.competency(p.Competency, p.Pos, where); i >= 0 {
+		if i := c.competency(p.Competency, p.Pos, where, "scores"); i >= 0 {
 			r.points[i] += p.Value
 		}
 	}
-	for _, b := range rs.Blocks {
-		if i := c.competency(b, rs.Pos, where); i >= 0 {
+	for k, b := range rs.Blocks {
+		pos := rs.Pos
+		if k < len(rs.BlocksPos) {
+			pos = orPos(rs.BlocksPos[k], rs.Pos)
+		}
+		if i := c.competency(b, pos, where, "blocks"); i >= 0 {
 			r.blocks = append(r.blocks, i)
 		}
 	}
@@ -307,7 +311,9 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 	return r
 }
 
-func (c *compiler) competency(id string, pos Pos, where string) int {
+// competency is the index of competency id, which where scores or blocks
+// (verb); it reports an unknown one.
+func (c *compiler) competency(id string, pos Pos, where, verb string) int {
 	i := c.sc.competencyIndex(id)
 	if i < 0 {
 		ids := make([]string, len(c.sc.Competencies))
@@ -315,9 +321,9 @@ func (c *compiler) competency(id string, pos Pos, where string) int {
 			ids[i] = comp.ID
 		}
 		if hint := suggestFrom(id, ids); hint != "" {
-			c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency%s", where, id, hint)
+			c.errorf(pos, "unknown-competency", "%s %s %q, which is not a competency%s", where, verb, id, hint)
 		} else {
-			c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency; use one of %s, or declare [competencies.%s]", where, id, strings.Join(ids, ", "), id)
+			c.errorf(pos, "unknown-competency", "%s %s %q, which is not a competency; use one of %s, or declare [competencies.%s]", where, verb, id, strings.Join(ids, ", "), id)
 		}
 	}
 	return i

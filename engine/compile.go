@@ -275,6 +275,7 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 		points: make([]int, len(c.sc.Competencies))}
 	if !rs.When.Empty() {
 		r.when = c.compile(rs.When, kindBool, "the condition of "+where)
+		r.whenSrc, r.whenPos = rs.When.Src, orPos(rs.When.Pos, rs.Pos)
 	}
 	if rs.Once {
 		r.once = c.sc.onces

@@ -225,6 +225,11 @@ func explored(a *engine.Analysis, loops []string, reachable map[string]bool, pos
 				Message: fmt.Sprintf("%q is linked but no playthrough honouring the conditions reaches it; check the when conditions that lead there", id)})
 		}
 	}
+	for _, r := range a.NeverOffered {
+		ps = append(ps, engine.Problem{Pos: r.Pos, Severity: engine.Warning, Code: "never-offered",
+			Message: fmt.Sprintf("reply %q of node %q is never on offer: its when (%s) never holds in any playthrough that reaches %q; check the condition",
+				r.Reply, r.Node, r.When, r.Node)})
+	}
 	return ps
 }
 

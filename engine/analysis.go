@@ -23,6 +23,7 @@ func (x *explorer) finish() {
 	x.values()
 	x.ideal()
 	x.noExit()
+	x.neverOffered()
 	for t, ok := range x.reached {
 		if !ok {
 			continue

@@ -17,7 +17,7 @@ func Compile(spec *Spec) (*Scenario, Problems) {
 		Minutes: spec.Minutes, Tags: spec.Tags, Version: spec.Version, Persona: spec.Persona,
 		targets: map[string]target{},
 	}}
-	c.exprs = newExprCompiler(spec.Mood, spec.State)
+	c.exprs = newExprCompiler(spec.Mood, spec.State, newExprWords(spec))
 	c.competencies()
 	c.variables()
 	c.targets()
@@ -275,6 +275,7 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 		points: make([]int, len(c.sc.Competencies))}
 	if !rs.When.Empty() {
 		r.when = c.compile(rs.When, kindBool, "the condition of "+where)
+		r.whenSrc, r.whenPos = rs.When.Src, orPos(rs.When.Pos, rs.Pos)
 	}
 	if rs.Once {
 		r.once = c.sc.onces
@@ -282,12 +283,16 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 	}
 	r.effects = c.effects(rs.Effects, where)
 	for _, p := range rs.Points {
-		if i := c.competency(p.Competency, p.Pos, where); i >= 0 {
+		if i := c.competency(p.Competency, p.Pos, where, "scores"); i >= 0 {
 			r.points[i] += p.Value
 		}
 	}
-	for _, b := range rs.Blocks {
-		if i := c.competency(b, rs.Pos, where); i >= 0 {
+	for k, b := range rs.Blocks {
+		pos := rs.Pos
+		if k < len(rs.BlocksPos) {
+			pos = orPos(rs.BlocksPos[k], rs.Pos)
+		}
+		if i := c.competency(b, pos, where, "blocks"); i >= 0 {
 			r.blocks = append(r.blocks, i)
 		}
 	}
@@ -308,7 +313,9 @@ func (c *compiler) reply(nodeID string, rs ReplySpec) reply {
 	return r
 }
 
-func (c *compiler) competency(id string, pos Pos, where string) int {
+// competency is the index of competency id, which where scores or blocks
+// (verb); it reports an unknown one.
+func (c *compiler) competency(id string, pos Pos, where, verb string) int {
 	i := c.sc.competencyIndex(id)
 	if i < 0 {
 		ids := make([]string, len(c.sc.Competencies))
@@ -316,9 +323,9 @@ func (c *compiler) competency(id string, pos Pos, where string) int {
 			ids[i] = comp.ID
 		}
 		if hint := suggestFrom(id, ids); hint != "" {
-			c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency%s", where, id, hint)
+			c.errorf(pos, "unknown-competency", "%s %s %q, which is not a competency%s", where, verb, id, hint)
 		} else {
-			c.errorf(pos, "unknown-competency", "%s scores %q, which is not a competency; use one of %s, or declare [competencies.%s]", where, id, strings.Join(ids, ", "), id)
+			c.errorf(pos, "unknown-competency", "%s %s %q, which is not a competency; use one of %s, or declare [competencies.%s]", where, verb, id, strings.Join(ids, ", "), id)
 		}
 	}
 	return i
@@ -336,7 +343,10 @@ func (c *compiler) effects(specs []Effect, where string) []effect {
 		if !ref.mood {
 			kind = kindOf(c.spec.State[ref.i].Default)
 		}
-		prog := c.compile(e.Expr, kind, fmt.Sprintf("the effect on %q of %s", e.Var, where))
+		prog, p := c.exprs.compile(e.Expr, kind, fmt.Sprintf("the effect on %q of %s", e.Var, where), e.Var)
+		if p != nil {
+			c.problems = append(c.problems, *p)
+		}
 		out = append(out, effect{ref: ref, prog: prog})
 	}
 	return out
@@ -353,7 +363,7 @@ func kindOf(v any) exprKind {
 }
 
 func (c *compiler) compile(e Expr, want exprKind, what string) *vm.Program {
-	prog, p := c.exprs.compile(e, want, what)
+	prog, p := c.exprs.compile(e, want, what, "")
 	if p != nil {
 		c.problems = append(c.problems, *p)
 	}

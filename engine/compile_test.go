@@ -18,7 +18,7 @@ func TestCompileProblems(t *testing.T) {
 		{"syntax error inside expression", func(s *Spec) { s.Rules[1].When = Expr{Src: "frustration >= ", Pos: Pos{12, 9}} },
 			`12:23: error: expr-syntax: the condition of rule "gone": unexpected token EOF`},
 		{"condition not bool", func(s *Spec) { s.Rules[1].When = Expr{Src: "frustration + 1", Pos: Pos{5, 9}} },
-			`5:9: error: expr-type: the condition of rule "gone": expected bool, but got float64`},
+			`5:9: error: expr-type: the condition of rule "gone": frustration + 1 is a number, not true/false: write frustration + 1 > 0`},
 		{"undeclared variable", func(s *Spec) { s.Rules[1].When = Expr{Src: "patience < 3", Pos: Pos{5, 9}} },
 			`5:9: error: expr-type: the condition of rule "gone": unknown name patience; declare it under [mood] or [state], or use turn, visits, node or reply`},
 		{"effect on undeclared", func(s *Spec) {
@@ -33,6 +33,16 @@ func TestCompileProblems(t *testing.T) {
 			`8:14: error: unknown-competency: reply "own" of node "open" scores "empathie", which is not a competency (did you mean "empathy"?)`},
 		{"unknown competency far from any", func(s *Spec) { s.Nodes[0].Replies[0].Points[0] = Points{"commerce", 1, Pos{8, 14}} },
 			`8:14: error: unknown-competency: reply "own" of node "open" scores "commerce", which is not a competency; use one of listening, empathy, boundaries, ownership, or declare [competencies.commerce]`},
+		{"misspelt block points at the item", func(s *Spec) {
+			r := &s.Nodes[1].Replies[1]
+			r.Pos, r.Blocks, r.BlocksPos = Pos{30, 3}, []string{"empathy", "boundries"}, []Pos{{34, 13}, {34, 24}}
+		},
+			`34:24: error: unknown-competency: reply "promise" of node "cost" blocks "boundries", which is not a competency (did you mean "boundaries"?)`},
+		{"block without a position points at the reply", func(s *Spec) {
+			r := &s.Nodes[1].Replies[1]
+			r.Pos, r.Blocks = Pos{30, 3}, []string{"boundries"}
+		},
+			`30:3: error: unknown-competency: reply "promise" of node "cost" blocks "boundries"`},
 		{"single = in a condition", func(s *Spec) { s.Rules[1].When = Expr{Src: "asked = 0", Pos: Pos{5, 9}} },
 			`error: expr-syntax: the condition of rule "gone": unexpected token Operator("="); to compare, write == (a single = is not allowed in expressions)`},
 		{"duplicate rule id", func(s *Spec) { s.Rules[1].ID = "not-listening"; s.Rules[1].Pos = Pos{50, 1} },

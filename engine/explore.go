@@ -47,24 +47,27 @@ const (
 // Analysis is what exploring every way through a scenario found. Paths
 // honour every condition; two paths that reach the same state share it.
 type Analysis struct {
-	Complete   bool    // false when a limit cut exploration short
-	Limits     Limits  // the limits it ran with, defaults filled in
-	DepthCut   bool    // some path was cut at Limits.MaxDepth replies
-	Cut        string  // why exploration stopped early (CutStates, ...), or "" when Complete
-	Loops      bool    // some reply leads back to a state already on its path: the state graph has cycles
-	States     int     // distinct states explored
-	Paths      float64 // distinct paths from the start to an ending
-	Best       []int   // per competency (Scenario.Competencies order): the best total reachable
-	Worst      []int   // the worst total reachable
-	Reached    []string
-	Endings    []string // endings some path reaches, in file order
-	DeadEnds   []Trace  // a path to each node where nothing is on offer
-	NoExit     []Trace  // a path to each node reached in a state from which no ending can be reached
-	Errors     []Trace  // a path to each run-time expression error
-	Silent     []string // nodes where, on some path, the client says nothing
-	Ideal      []Step   // the best path overall from the start
-	IdealTo    []string // where each step of Ideal led: the next node, or the ending
-	IdealScore []int    // per competency, the totals the ideal path earns
+	Complete bool    // false when a limit cut exploration short
+	Limits   Limits  // the limits it ran with, defaults filled in
+	DepthCut bool    // some path was cut at Limits.MaxDepth replies
+	Cut      string  // why exploration stopped early (CutStates, ...), or "" when Complete
+	Loops    bool    // some reply leads back to a state already on its path: the state graph has cycles
+	States   int     // distinct states explored
+	Paths    float64 // distinct paths from the start to an ending
+	Best     []int   // per competency (Scenario.Competencies order): the best total reachable
+	Worst    []int   // the worst total reachable
+	Reached  []string
+	Endings  []string // endings some path reaches, in file order
+	DeadEnds []Trace  // a path to each node where nothing is on offer
+	NoExit   []Trace  // a path to each node reached in a state from which no ending can be reached
+	// NeverOffered lists the replies with a when that is on offer in no
+	// explored state, at nodes exploration reached; only when Complete.
+	NeverOffered []ReplyRef
+	Errors       []Trace  // a path to each run-time expression error
+	Silent       []string // nodes where, on some path, the client says nothing
+	Ideal        []Step   // the best path overall from the start
+	IdealTo      []string // where each step of Ideal led: the next node, or the ending
+	IdealScore   []int    // per competency, the totals the ideal path earns
 
 	sc     *Scenario
 	index  map[string]int32
@@ -151,6 +154,7 @@ type explorer struct {
 	reached []bool
 	seen    map[string]bool // problems already reported, by node
 	avail   [][]int32
+	offered [][]bool // by node, by reply: ever on offer (see offered.go)
 }
 
 // visit explores from m, reached from state parent by reply via, and
@@ -248,6 +252,7 @@ func (x *explorer) available(m *machine, n *node, depth int) []int32 {
 		}
 		if ok {
 			out = append(out, int32(i))
+			x.offer(m.at, i, len(n.replies))
 		}
 	}
 	x.avail[depth] = out

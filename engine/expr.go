@@ -66,6 +66,8 @@ type exprCompiler struct {
 	readsVisits bool
 	// readsTurn is set once any expression compiled so far reads turn.
 	readsTurn bool
+	// words is what type errors name in their examples.
+	words *exprWords
 }
 
 type compiled struct {
@@ -80,7 +82,7 @@ type exprKey struct {
 	kind exprKind
 }
 
-func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
+func newExprCompiler(mood []MoodSpec, vars []VarSpec, words *exprWords) *exprCompiler {
 	env := map[string]any{
 		nameTurn:       0,
 		nameVisits:     map[string]int{},
@@ -95,7 +97,7 @@ func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
 	for _, v := range vars {
 		env[v.Name] = v.Default
 	}
-	c := &exprCompiler{env: env, cache: map[exprKey]compiled{}}
+	c := &exprCompiler{env: env, cache: map[exprKey]compiled{}, words: words}
 	for k := range c.opts {
 		c.opts[k] = c.options(exprKind(k))
 	}
@@ -103,8 +105,9 @@ func newExprCompiler(mood []MoodSpec, vars []VarSpec) *exprCompiler {
 }
 
 // compile checks and compiles e. A problem points at the offending character
-// inside the file.
-func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program, *Problem) {
+// inside the file. target is the variable an effect sets, or "" when e is a
+// condition: type errors name it.
+func (c *exprCompiler) compile(e Expr, want exprKind, what, target string) (*vm.Program, *Problem) {
 	if len(e.Src) > maxExprLen {
 		return nil, &Problem{e.Pos, Error, "expr-cost", fmt.Sprintf("%s is %d characters long (at most %d); split the logic into state variables", what, len(e.Src), maxExprLen)}
 	}
@@ -119,18 +122,18 @@ func (c *exprCompiler) compile(e Expr, want exprKind, what string) (*vm.Program,
 	}
 	tree, err := parser.Parse(e.Src)
 	if err != nil {
-		return nil, exprProblem(e, "expr-syntax", what, err)
+		return nil, exprProblem(e, "expr-syntax", what, err, hintFor)
 	}
 	if p := checkAllowed(e, tree.Node, what); p != nil {
 		return nil, p
 	}
 	prog, err := expr.Compile(e.Src, c.opts[want]...)
 	if err != nil {
-		code := "expr-type"
 		if strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
-			code = "expr-cost"
+			return nil, exprProblem(e, "expr-cost", what, err, hintFor)
 		}
-		return nil, exprProblem(e, code, what, err)
+		x := &typeExplainer{names: c.words, root: tree.Node, want: want, target: target}
+		return nil, exprProblem(e, "expr-type", what, err, x.explain)
 	}
 	v := &allowVisitor{}
 	ast.Walk(&tree.Node, v)
@@ -217,20 +220,45 @@ func isAllowedBuiltin(name string) bool {
 	return false
 }
 
-// exprProblem turns an expr error into a Problem positioned in the file.
-func exprProblem(e Expr, code, what string, err error) *Problem {
+// exprProblem turns an expr error into a Problem positioned in the file,
+// its message worded by explain from expr's message and the location of
+// the node it is about.
+func exprProblem(e Expr, code, what string, err error, explain func(msg string, at file.Location) (string, file.Location)) *Problem {
+	msg, at := err.Error(), file.Location{From: -1}
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		pos := e.Pos
-		if fe.Line > 1 {
-			pos.Line += fe.Line - 1
-			pos.Col = fe.Column + 1
-		} else {
-			pos.Col += fe.Column
-		}
-		return &Problem{pos, Error, code, fmt.Sprintf("%s: %s", what, hintFor(fe.Message))}
+		msg, at = fe.Message, fe.Location
 	}
-	return &Problem{e.Pos, Error, code, fmt.Sprintf("%s: %v", what, err)}
+	msg, at = explain(msg, at)
+	return &Problem{offsetPos(e, at.From), Error, code, fmt.Sprintf("%s: %s", what, msg)}
+}
+
+// offsetPos is where the character from runes into e stands in the file,
+// or e's own position when from is unknown (negative).
+func offsetPos(e Expr, from int) Pos {
+	pos := e.Pos
+	if from < 0 || pos == (Pos{}) {
+		return pos
+	}
+	col := 0
+	for i, r := range []rune(e.Src) {
+		if i == from {
+			break
+		}
+		if r == '\n' {
+			pos.Line++
+			col = 0
+			pos.Col = 1
+			continue
+		}
+		col++
+	}
+	if pos.Line == e.Pos.Line {
+		pos.Col = e.Pos.Col + col
+	} else {
+		pos.Col = col + 1
+	}
+	return pos
 }
 
 func exprPos(e Expr, loc file.Location) Pos {
@@ -240,16 +268,20 @@ func exprPos(e Expr, loc file.Location) Pos {
 }
 
 // hintFor adds what to do to expr's messages where it helps.
-func hintFor(msg string) string {
+func hintFor(msg string, at file.Location) (string, file.Location) {
+	return hint(msg), at
+}
+
+func hint(msg string) string {
 	switch {
 	case strings.HasPrefix(msg, "unknown name "):
 		return msg + "; declare it under [mood] or [state], or use turn, visits, node or reply"
-	case strings.Contains(msg, "expected bool"):
+	case strings.Contains(msg, "expected true/false"):
 		return msg + "; a condition must be true or false: compare, as in frustration > 50"
 	case strings.Contains(msg, `Operator("=")`):
 		return msg + "; to compare, write == (a single = is not allowed in expressions)"
 	case strings.HasPrefix(msg, "mismatched types"), strings.HasPrefix(msg, "invalid operation"):
-		return msg + "; both sides must be numbers, or both strings: check the variable's type and the quotes"
+		return msg + "; both sides must be numbers, or both text: check the variable's type and the quotes"
 	}
 	return msg
 }

@@ -129,7 +129,9 @@ type line struct {
 type reply struct {
 	id, text  string
 	when      *vm.Program
-	once      int // index of its once flag, or -1
+	whenSrc   string // when's source, for messages
+	whenPos   Pos    // where when stands
+	once      int    // index of its once flag, or -1
 	effects   []effect
 	points    []int // per competency, in Scenario.Competencies order
 	blocks    []int // competency indexes

@@ -134,6 +134,7 @@ type ReplySpec struct {
 	Effects   []Effect
 	Points    []Points
 	Blocks    []string // competencies this reply fails outright
+	BlocksPos []Pos    // where each of Blocks stands; the reply's Pos when missing
 	Note      string   // coaching note: the principle followed or broken
 	Principle string   // short name of that principle
 	Next      []Branch // the first branch whose When holds (or is empty) wins

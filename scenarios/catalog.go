@@ -84,7 +84,7 @@ func Load(f File) (*engine.Scenario, engine.Problems) {
 		return nil, problems
 	}
 	sc, more := engine.Compile(spec)
-	problems = append(problems, more...)
+	problems = append(problems, notSaid(problems, more)...)
 	sort.SliceStable(problems, func(i, j int) bool { return posBefore(problems[i].Pos, problems[j].Pos) })
 	if problems.HasErrors() {
 		return nil, problems

@@ -35,7 +35,7 @@ func Lint(ctx context.Context, f File, limits engine.Limits) ([]Diagnostic, *eng
 		problems = append(problems, missingNotes(spec)...)
 		var more engine.Problems
 		sc, more = engine.Compile(spec)
-		problems = append(problems, more...)
+		problems = append(problems, notSaid(problems, more)...)
 	}
 	if sc != nil {
 		problems = append(problems, Check(ctx, sc, limits)...)
@@ -49,6 +49,27 @@ func Lint(ctx context.Context, f File, limits engine.Limits) ([]Diagnostic, *eng
 		return out, nil
 	}
 	return out, sc
+}
+
+// notSaid is compiled without the missing-key problems that parsed, the
+// loader's, already reports at the same position: the compiler checks a
+// Spec built by hand too (a reply with no next, a rule with no when), and a
+// file should hear of each missing key once, in the loader's words, which
+// name the key as written.
+func notSaid(parsed, compiled engine.Problems) engine.Problems {
+	said := map[engine.Pos]bool{}
+	for _, p := range parsed {
+		if p.Code == "missing-key" {
+			said[p.Pos] = true
+		}
+	}
+	out := compiled[:0:0]
+	for _, p := range compiled {
+		if p.Code != "missing-key" || !said[p.Pos] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Check runs the checks of a compiled scenario that need its whole graph and
@@ -203,6 +224,11 @@ func explored(a *engine.Analysis, loops []string, reachable map[string]bool, pos
 			ps = append(ps, engine.Problem{Pos: p, Severity: engine.Warning, Code: "never-reached",
 				Message: fmt.Sprintf("%q is linked but no playthrough honouring the conditions reaches it; check the when conditions that lead there", id)})
 		}
+	}
+	for _, r := range a.NeverOffered {
+		ps = append(ps, engine.Problem{Pos: r.Pos, Severity: engine.Warning, Code: "never-offered",
+			Message: fmt.Sprintf("reply %q of node %q is never on offer: its when (%s) never holds in any playthrough that reaches %q; check the condition",
+				r.Reply, r.Node, r.When, r.Node)})
 	}
 	return ps
 }

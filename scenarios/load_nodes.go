@@ -115,6 +115,7 @@ func (l *specLoader) nonEmptyVariants(t tomlTable) {
 
 func (l *specLoader) reply(t tomlTable) engine.ReplySpec {
 	l.checkKeys(t)
+	blocks, blocksPos := l.blocks(t)
 	return engine.ReplySpec{
 		ID:        l.id(t, "id"),
 		Text:      l.str(t, "text"),
@@ -122,13 +123,31 @@ func (l *specLoader) reply(t tomlTable) engine.ReplySpec {
 		Once:      l.boolean(t, "once"),
 		Effects:   l.effects(t),
 		Points:    l.points(t),
-		Blocks:    l.strs(t, "blocks", false),
+		Blocks:    blocks,
+		BlocksPos: blocksPos,
 		Principle: l.str(t, "principle"),
 		Note:      l.str(t, "note"),
 		Next:      l.next(t),
 		Reaction:  l.linesAt(t, "reaction"),
 		Pos:       l.pos(t),
 	}
+}
+
+// blocks decodes blocks = ["competency", ...], with where each item stands,
+// so that a misspelt one is pointed at.
+func (l *specLoader) blocks(t tomlTable) ([]string, []engine.Pos) {
+	ids := l.strs(t, "blocks", false)
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	items, _ := t.m["blocks"].([]any)
+	pos := make([]engine.Pos, 0, len(ids))
+	for i, item := range items {
+		if _, ok := item.(string); ok {
+			pos = append(pos, l.index.lookup(t.at("blocks", strconv.Itoa(i))).Value())
+		}
+	}
+	return ids, pos
 }
 
 // effects decodes effects = { var = "expression" }, in file order.

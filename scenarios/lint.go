@@ -104,7 +104,7 @@ func Check(ctx context.Context, sc *engine.Scenario, limits engine.Limits) engin
 		if !noExit[tr.Node] { // the static check already said so
 			add(pos[tr.Node], engine.Error, "no-exit", "after %s the conversation is at node %q and no ending can be reached from there: "+
 				"every way on leads back round, and no rule that could end the call can fire; add a reply whose next leads toward an ending, "+
-				"or give the loop a way out (once = true, or a when that reads visits)", describePath(tr.Path), tr.Node)
+				"or give the loop a way out (once = true, or a when that reads visits)", DescribePath(tr.Path), tr.Node)
 		}
 	}
 	ps = append(ps, explored(a, sc.Loops(), reachable, pos)...)
@@ -204,11 +204,11 @@ func explored(a *engine.Analysis, loops []string, reachable map[string]bool, pos
 	var ps engine.Problems
 	for _, d := range a.DeadEnds {
 		ps = append(ps, engine.Problem{Pos: pos[d.Node], Severity: engine.Error, Code: "dead-end",
-			Message: fmt.Sprintf("node %q can be reached with no reply on offer (after %s); give one reply no when, or change the conditions", d.Node, describePath(d.Path))})
+			Message: fmt.Sprintf("node %q can be reached with no reply on offer (after %s); give one reply no when, or change the conditions", d.Node, DescribePath(d.Path))})
 	}
 	for _, e := range a.Errors {
 		ps = append(ps, engine.Problem{Pos: pos[e.Node], Severity: engine.Error, Code: "runtime-error",
-			Message: fmt.Sprintf("at node %q (after %s) an expression fails: %s", e.Node, describePath(e.Path), e.Message)})
+			Message: fmt.Sprintf("at node %q (after %s) an expression fails: %s", e.Node, DescribePath(e.Path), e.Message)})
 	}
 	for _, id := range a.Silent {
 		ps = append(ps, engine.Problem{Pos: pos[id], Severity: engine.Warning, Code: "silent-node",
@@ -233,7 +233,9 @@ func explored(a *engine.Analysis, loops []string, reachable map[string]bool, pos
 	return ps
 }
 
-func describePath(path []engine.Step) string {
+// DescribePath writes a path as node/reply steps, for messages: "the start"
+// when it is empty.
+func DescribePath(path []engine.Step) string {
 	if len(path) == 0 {
 		return "the start"
 	}

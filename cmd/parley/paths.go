@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"parley/engine"
+	"parley/scenarios"
 )
 
 func pathsCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -67,22 +68,11 @@ func printPaths(w io.Writer, sc *engine.Scenario, a *engine.Analysis) {
 		fmt.Fprintf(w, "dead end at %s\n", d.Node)
 	}
 	for _, tr := range a.NoExit {
-		fmt.Fprintf(w, "no way to an ending from %s (reached by %s)\n", tr.Node, stepsText(tr.Path))
+		fmt.Fprintf(w, "no way to an ending from %s (reached by %s)\n", tr.Node, scenarios.DescribePath(tr.Path))
 	}
 	if a.Loops {
 		fmt.Fprintln(w, "the conversation can come back to a state it was in: best and worst count each loop once, and paths counts the ways that do not go round")
 	}
-}
-
-func stepsText(path []engine.Step) string {
-	if len(path) == 0 {
-		return "the start"
-	}
-	steps := make([]string, len(path))
-	for i, s := range path {
-		steps[i] = s.Node + "/" + s.Reply
-	}
-	return strings.Join(steps, " → ")
 }
 
 // cutReason says in words which limit stopped an exploration, and the flag

@@ -239,6 +239,49 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	}
 }
 
+// TestServeListensWhileAnalysing: a trainer's scenario that takes long to
+// analyse (about a million states) used to delay listening by minutes, with
+// SIGTERM ignored. Now serve listens at once, offers the bundled scenarios
+// at once, does not offer the heavy one while it is being analysed, and
+// stops promptly when told to.
+func TestServeListensWhileAnalysing(t *testing.T) {
+	dir := t.TempDir()
+	heavy, err := os.ReadFile("testdata/heavy.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "heavy.toml"), heavy)
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir},
+			io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("serve took %v to listen", d)
+	}
+	var list []struct{ ID string }
+	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+	var ids []string
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	if got := strings.Join(ids, " "); got != "defective-part late-shipment unrealistic-demands" {
+		t.Errorf("on offer while the heavy file is analysed: %q, want the bundled ones only", got)
+	}
+	stopAt := time.Now()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if d := time.Since(stopAt); d > 5*time.Second {
+		t.Errorf("serve took %v to stop while analysing", d)
+	}
+}
+
 // TestServeSkipsBrokenTrainerFiles runs serve in-process with a trainer
 // folder holding a good file, a broken one (skipped at load) and one that
 // loads but fails its analysis (a loop with no exit: never offered).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -13,6 +14,9 @@ import (
 // pipelineLimits keep one fuzz input's analysis small: the point is that
 // every stage stays within its budget and never panics, not to explore.
 var pipelineLimits = engine.Limits{MaxStates: 2_000, MaxDepth: 40, MaxBytes: 4 << 20}
+
+// pipelineMaxAlloc caps what linting one fuzz input may allocate in all.
+const pipelineMaxAlloc = 512 << 20
 
 // FuzzPipeline runs the whole way from bytes to a played and debriefed
 // attempt: load, lint (with its exploration, under a memory budget and a
@@ -32,9 +36,18 @@ func FuzzPipeline(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		start := time.Now()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		_, sc := Lint(ctx, File{Name: "fuzz.toml", Src: src}, pipelineLimits)
+		runtime.ReadMemStats(&after)
 		if elapsed := time.Since(start); elapsed > 10*time.Second {
 			t.Fatalf("lint took %v, past its deadline", elapsed)
+		}
+		// The memory cap: everything lint allocated for one input of at most
+		// MaxFileSize, whatever it holds, stays far below what one scenario
+		// may cost the server.
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > pipelineMaxAlloc {
+			t.Fatalf("lint allocated %d MiB for a %d-byte input; the cap is %d MiB", alloc>>20, len(src), pipelineMaxAlloc>>20)
 		}
 		if sc == nil {
 			return

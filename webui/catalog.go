@@ -25,6 +25,11 @@ type Scenario struct {
 	Trusted bool
 }
 
+// AnalysedMessage is what the server logs once every scenario it started
+// with has been analysed (Config.Analyse): from then on, scoring never waits
+// for an analysis.
+const AnalysedMessage = "scenarios analysed"
+
 // Analyser checks a scenario's analysis within its budgets (and keeps the
 // analysis for scoring, through engine.Scenario.Analyse). An error says why
 // the scenario cannot be offered and what to do.
@@ -113,7 +118,13 @@ func (c *catalog) snapshot() []entry {
 // first trainee to reach an ending does not wait; another to decide whether
 // it is offered at all. It returns when all are done or ctx ends.
 func (c *catalog) checkAll(ctx context.Context, analyse Analyser, log *slog.Logger) {
-	for _, e := range c.snapshot() {
+	entries := c.snapshot()
+	defer func() {
+		if ctx.Err() == nil {
+			log.Info(AnalysedMessage, "count", len(entries))
+		}
+	}()
+	for _, e := range entries {
 		if ctx.Err() != nil {
 			return
 		}

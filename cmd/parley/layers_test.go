@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// allowedImports is the layering of Parley's packages, as policy (after the
+// standard library's go/build/deps_test.go): for each package, the other
+// Parley packages and the third-party modules it may import. The standard
+// library is always allowed, except where the package's own test says
+// otherwise (engine's purity test). A new arrow is a design decision: add it
+// here, in the same commit, and say why.
+var allowedImports = map[string][]string{
+	"parley/engine":      {"github.com/expr-lang/expr"},
+	"parley/scenarios":   {"parley/engine", "github.com/BurntSushi/toml"},
+	"parley/webui/store": {"modernc.org/sqlite"},
+	"parley/webui":       {"parley/engine", "parley/webui/store", "github.com/gorilla/websocket"},
+	"parley/cmd/parley": {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/store",
+		"github.com/gorilla/websocket"},
+	"parley/webui/browsertest": {}, // tests only; its imports are checked with the tests below
+}
+
+// TestLayers fails when a package imports a Parley package or a module the
+// table does not allow, or when a package is missing from the table.
+func TestLayers(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "parley/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var pkg struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&pkg); err != nil {
+			t.Fatal(err)
+		}
+		allowed, ok := allowedImports[pkg.ImportPath]
+		if !ok {
+			t.Errorf("%s is not in allowedImports: add it, with what it may import", pkg.ImportPath)
+			continue
+		}
+		for _, imp := range pkg.Imports {
+			if !isStandard(imp) && !slices.ContainsFunc(allowed, func(a string) bool { return imp == a || strings.HasPrefix(imp, a+"/") }) {
+				t.Errorf("%s imports %s, which allowedImports does not allow", pkg.ImportPath, imp)
+			}
+		}
+	}
+}
+
+// isStandard reports whether an import path is the standard library's: its
+// first element has no dot, and it is not Parley's.
+func isStandard(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") && first != "parley"
+}

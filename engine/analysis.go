@@ -9,17 +9,13 @@ import (
 // competency: more than any amount of points can make up.
 const blockPenalty = 1000
 
-// finish computes score bounds, path counts and the ideal path over the
-// explored states, children before parents.
+// finish computes score bounds, path counts, values and the ideal path over
+// the explored states.
 func (x *explorer) finish() {
 	a, sc := x.a, x.sc
 	a.States = len(a.states)
-	a.Best = make([]int, len(sc.Competencies))
-	a.Worst = make([]int, len(sc.Competencies))
-	for c := range sc.Competencies {
-		a.Best[c], a.Worst[c] = x.bounds(c)
-	}
-	a.Paths = x.paths()
+	x.components()
+	x.bounds()
 	x.values()
 	x.ideal()
 	x.noExit()
@@ -35,97 +31,272 @@ func (x *explorer) finish() {
 	}
 }
 
-// On a state graph with cycles, "best" counts every state at most once on
-// a path: going round a loop gains nothing. A reply that leads back to a
-// state on the path that reached it (a back edge of the depth-first
-// exploration) is left out of the first pass, which is then a pass over a
-// directed acyclic graph, children before parents. States whose only ways
-// out are such loops get their values in further passes, from neighbours
-// that already have one, so every state from which an ending can be
-// reached has finite bounds and an ideal reply, and following ideal replies
-// never comes back to a state.
+// On a state graph with cycles, every total is over the paths that never
+// come back to a state they have been in: going round a loop gains
+// nothing, and a trainee's best is the best such path. The states are
+// grouped into strongly connected components (states that lead round to
+// each other), solved one component at a time, children first. A state
+// outside any loop is solved from its replies, as on a tree. From a state
+// in a loop, every path that stays inside its component without repeating a
+// state, and then leaves it, is searched: exactly, within a step budget.
+// A component too large for the budget is solved approximately (each of
+// its states gets its value once, from neighbours that already have one,
+// outward from its exits), and Analysis.Approximate says so.
 
-// bounds is the best and worst total competency c can reach from the start.
-func (x *explorer) bounds(c int) (best, worst int) {
-	const invalid = math.MinInt
-	hi := make([]int, len(x.a.states))
-	lo := make([]int, len(x.a.states))
-	relax := func(i int32, loops bool) bool {
-		s := &x.a.states[i]
-		changed := false
-		for _, e := range s.edges {
-			if hi[e.to] == invalid || e.back && !loops {
+// Budgets of the exact search of loops, in steps of the search.
+const (
+	loopBudget      = 1_000_000  // for one component
+	loopBudgetTotal = 20_000_000 // for the whole analysis
+)
+
+// components finds the strongly connected components of the state graph
+// (Tarjan's algorithm, without recursion) in the order they are completed:
+// every component comes after the components it leads to.
+func (x *explorer) components() {
+	n := len(x.a.states)
+	x.comp = make([]int32, n)
+	index := make([]int32, n) // 0: not yet visited; else visit order + 1
+	low := make([]int32, n)
+	onStack := make([]bool, n)
+	var stack []int32
+	type frame struct {
+		state int32
+		edge  int
+	}
+	next := int32(1)
+	for root := range int32(n) {
+		if index[root] != 0 {
+			continue
+		}
+		calls := []frame{{root, 0}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(calls) > 0 {
+			f := &calls[len(calls)-1]
+			edges := x.a.states[f.state].edges
+			if f.edge < len(edges) {
+				to := edges[f.edge].to
+				f.edge++
+				switch {
+				case index[to] == 0:
+					index[to], low[to] = next, next
+					next++
+					stack = append(stack, to)
+					onStack[to] = true
+					calls = append(calls, frame{to, 0})
+				case onStack[to]:
+					low[f.state] = min(low[f.state], index[to])
+				}
 				continue
 			}
-			p := x.sc.nodes[s.at].replies[e.reply].points[c]
-			if hi[i] == invalid || p+hi[e.to] > hi[i] {
-				hi[i], changed = p+hi[e.to], true
+			s := f.state
+			calls = calls[:len(calls)-1]
+			if len(calls) > 0 {
+				parent := calls[len(calls)-1].state
+				low[parent] = min(low[parent], low[s])
 			}
-			if lo[i] == invalid || p+lo[e.to] < lo[i] {
-				lo[i], changed = p+lo[e.to], true
+			if low[s] != index[s] {
+				continue
 			}
+			id := int32(len(x.comps))
+			var members []int32
+			for {
+				t := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[t] = false
+				x.comp[t] = id
+				members = append(members, t)
+				if t == s {
+					break
+				}
+			}
+			x.comps = append(x.comps, members)
+			x.a.Loops = x.a.Loops || len(members) > 1 || x.selfLoop(s)
 		}
-		return changed
 	}
-	for _, i := range x.order {
-		switch x.a.states[i].kind {
-		case stateEnding, stateCut:
-			continue // 0, 0
-		}
-		hi[i], lo[i] = invalid, invalid
-		if x.a.states[i].kind == stateOpen {
-			relax(i, false)
-		}
-	}
-	x.fillIn(func(i int32) bool { return hi[i] == invalid }, func(i int32) bool { return relax(i, true) })
-	if len(hi) == 0 || hi[0] == invalid {
-		return 0, 0
-	}
-	return hi[0], lo[0]
 }
 
-// fillIn gives values to the open states that lack one (missing) through
-// their loops: it calls relax on each until no state changes. A state is
-// relaxed only while it has no value, so values never grow round a loop.
-func (x *explorer) fillIn(missing func(int32) bool, relax func(int32) bool) {
-	if !x.a.Loops {
-		return
+func (x *explorer) selfLoop(s int32) bool {
+	for _, e := range x.a.states[s].edges {
+		if e.to == s {
+			return true
+		}
 	}
+	return false
+}
+
+// loopy reports whether component id is a loop (more than a lone state
+// without a reply back to itself).
+func (x *explorer) loopy(id int32) bool {
+	return len(x.comps[id]) > 1 || x.selfLoop(x.comps[id][0])
+}
+
+// pathStep is one reply taken inside a component: state, and edge index.
+type pathStep struct{ state, edge int32 }
+
+// simplePaths calls leave for every path that starts at s, stays inside
+// s's component without repeating a state, and then leaves it by the edge
+// last (path holds the steps before last; it is reused between calls). It
+// returns false, having called leave for only some paths, when the step
+// budget runs out.
+func (x *explorer) simplePaths(s int32, budget *int, leave func(path []pathStep, last pathStep)) bool {
+	id := x.comp[s]
+	stack := append(x.frames[:0], pathStep{s, 0}) // state, and the next edge to try
+	defer func() { x.frames = stack[:0] }()
+	x.onPath[s] = true
+	path := x.steps[:0]
+	defer func() { x.steps = path[:0] }()
+	ok := true
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		edges := x.a.states[f.state].edges
+		if int(f.edge) == len(edges) || !ok {
+			x.onPath[f.state] = false
+			stack = stack[:len(stack)-1]
+			if len(path) > 0 {
+				path = path[:len(path)-1]
+			}
+			continue
+		}
+		if *budget--; *budget < 0 {
+			ok = false
+			continue
+		}
+		k := f.edge
+		f.edge++
+		to := edges[k].to
+		switch {
+		case x.comp[to] != id:
+			leave(path, pathStep{f.state, k})
+		case !x.onPath[to]:
+			path = append(path, pathStep{f.state, k})
+			x.onPath[to] = true
+			stack = append(stack, pathStep{to, 0})
+		}
+	}
+	return ok
+}
+
+// solve runs exact on every component, children first, within the budgets,
+// and approx on those the budget does not cover. exact gets a state and
+// the budget left; it returns false when the budget ran out.
+func (x *explorer) solve(exact func(s int32, budget *int) bool, approx func(members []int32)) {
+	if x.approx == nil {
+		x.approx = make([]bool, len(x.comps))
+	}
+	total := loopBudgetTotal
+	for id, members := range x.comps {
+		budget := min(loopBudget, total)
+		done := true
+		for _, s := range members {
+			if done = exact(s, &budget); !done {
+				break
+			}
+		}
+		if x.loopy(int32(id)) {
+			total -= min(loopBudget, total) - max(budget, 0)
+		}
+		if !done {
+			x.a.Approximate = true
+			x.approx[id] = true
+			approx(members)
+		}
+	}
+}
+
+// outward calls relax on members that have no value yet (has reports it)
+// until none changes: each gets its value once, from neighbours that have
+// one, so values never grow round a loop.
+func outward(members []int32, has func(int32) bool, relax func(int32) bool) {
 	for changed := true; changed; {
 		changed = false
-		for _, i := range x.order {
-			if x.a.states[i].kind == stateOpen && missing(i) && relax(i) {
+		for _, s := range members {
+			if !has(s) && relax(s) {
 				changed = true
 			}
 		}
 	}
 }
 
-func (x *explorer) paths() float64 {
-	count := make([]float64, len(x.a.states))
-	for _, i := range x.order {
-		s := &x.a.states[i]
-		switch s.kind {
-		case stateEnding, stateCut:
-			count[i] = 1
-		case stateOpen:
-			for _, e := range s.edges {
-				if !e.back {
-					count[i] += count[e.to]
-				}
+// bounds fills Best, Worst and Paths: per competency, the best and worst
+// total from each state to an ending, and the number of paths.
+func (x *explorer) bounds() {
+	const invalid = math.MinInt
+	a, nc := x.a, len(x.sc.Competencies)
+	hi := make([]int, len(a.states)*nc)
+	lo := make([]int, len(a.states)*nc)
+	count := make([]float64, len(a.states))
+	x.onPath = make([]bool, len(a.states))
+	acc := make([]int, nc)
+	points := func(st pathStep) []int {
+		s := &a.states[st.state]
+		return x.sc.nodes[s.at].replies[s.edges[st.edge].reply].points
+	}
+	// take considers the path through steps then last, for state s.
+	take := func(s int32, path []pathStep, last pathStep) bool {
+		to := a.states[last.state].edges[last.edge].to
+		if hi[int(to)*nc] == invalid {
+			return false
+		}
+		clear(acc)
+		for _, st := range append(path, last) {
+			for c, p := range points(st) {
+				acc[c] += p
 			}
 		}
+		for c := range nc {
+			h, l := acc[c]+hi[int(to)*nc+c], acc[c]+lo[int(to)*nc+c]
+			if hi[int(s)*nc+c] == invalid || h > hi[int(s)*nc+c] {
+				hi[int(s)*nc+c] = h
+			}
+			if lo[int(s)*nc+c] == invalid || l < lo[int(s)*nc+c] {
+				lo[int(s)*nc+c] = l
+			}
+		}
+		count[s] += count[to]
+		return true
 	}
-	if len(count) == 0 {
-		return 0
+	start := func(s int32) bool {
+		switch a.states[s].kind {
+		case stateEnding, stateCut:
+			count[s] = 1 // bounds 0
+			return false
+		}
+		for c := range nc {
+			hi[int(s)*nc+c], lo[int(s)*nc+c] = invalid, invalid
+		}
+		return a.states[s].kind == stateOpen
 	}
-	return count[0]
+	x.solve(func(s int32, budget *int) bool {
+		if !start(s) {
+			return true
+		}
+		return x.simplePaths(s, budget, func(path []pathStep, last pathStep) { take(s, path, last) })
+	}, func(members []int32) {
+		for _, s := range members {
+			start(s)
+		}
+		outward(members, func(s int32) bool { return hi[int(s)*nc] != invalid },
+			func(s int32) bool {
+				changed := false
+				for k := range a.states[s].edges {
+					changed = take(s, nil, pathStep{s, int32(k)}) || changed
+				}
+				return changed
+			})
+	})
+	a.Best, a.Worst = make([]int, nc), make([]int, nc)
+	if len(a.states) > 0 && (nc == 0 || hi[0] != invalid) {
+		copy(a.Best, hi[:nc])
+		copy(a.Worst, lo[:nc])
+		a.Paths = count[0]
+	}
 }
 
 // gain is how much choosing r adds to the overall value: each competency's
 // points as a share of its best, minus a penalty for every block.
-func (x *explorer) gain(r *reply) float64 { return x.a.gain(r) }
-
 func (a *Analysis) gain(r *reply) float64 {
 	g := 0.0
 	for c, p := range r.points {
@@ -136,52 +307,98 @@ func (a *Analysis) gain(r *reply) float64 {
 	return g - blockPenalty*float64(len(r.blocks))
 }
 
+// values gives every state its best overall value from there and the
+// first reply of the path that earns it (best).
 func (x *explorer) values() {
-	relax := func(i int32, loops bool) bool {
-		s := &x.a.states[i]
-		changed := false
-		for k, e := range s.edges {
-			if e.back && !loops {
-				continue
-			}
-			v := x.gain(&x.sc.nodes[s.at].replies[e.reply]) + x.a.states[e.to].value
-			if v > s.value {
-				s.value, s.best, changed = v, int32(k), true
-			}
-		}
-		return changed
+	a := x.a
+	gainOf := func(st pathStep) float64 {
+		s := &a.states[st.state]
+		return a.gain(&x.sc.nodes[s.at].replies[s.edges[st.edge].reply])
 	}
-	for _, i := range x.order {
-		s := &x.a.states[i]
-		switch s.kind {
-		case stateEnding, stateCut:
-			s.value = 0
-			continue
+	take := func(s int32, path []pathStep, last pathStep) bool {
+		v := a.states[a.states[last.state].edges[last.edge].to].value
+		for _, st := range path {
+			v += gainOf(st)
 		}
-		s.value = math.Inf(-1)
-		if s.kind == stateOpen {
-			relax(i, false)
+		v += gainOf(last)
+		first := last.edge
+		if len(path) > 0 {
+			first = path[0].edge
 		}
+		if v > a.states[s].value {
+			a.states[s].value, a.states[s].best = v, first
+			return true
+		}
+		return false
 	}
-	x.fillIn(func(i int32) bool { return math.IsInf(x.a.states[i].value, -1) }, func(i int32) bool { return relax(i, true) })
+	start := func(s int32) bool {
+		st := &a.states[s]
+		st.best = -1
+		if st.kind == stateEnding || st.kind == stateCut {
+			st.value = 0
+			return false
+		}
+		st.value = math.Inf(-1)
+		return st.kind == stateOpen
+	}
+	x.solve(func(s int32, budget *int) bool {
+		if !start(s) {
+			return true
+		}
+		return x.simplePaths(s, budget, func(path []pathStep, last pathStep) { take(s, path, last) })
+	}, func(members []int32) {
+		for _, s := range members {
+			start(s)
+		}
+		outward(members, func(s int32) bool { return !math.IsInf(a.states[s].value, -1) },
+			func(s int32) bool {
+				changed := false
+				for k := range a.states[s].edges {
+					changed = take(s, nil, pathStep{s, int32(k)}) || changed
+				}
+				return changed
+			})
+	})
 }
 
-// ideal follows the best reply from the start to an ending.
+// ideal follows the best path from the start to an ending. Inside a loop it
+// takes the whole best path from where it entered, found again, so it never
+// comes back to a state.
 func (x *explorer) ideal() {
 	a := x.a
 	a.IdealScore = make([]int, len(x.sc.Competencies))
-	// Ideal replies never lead back to a state (see bounds); the step limit
-	// is a guard, not a rule.
-	for i, steps := int32(0), 0; len(a.states) > 0 && a.states[i].best >= 0 && steps < len(a.states); steps++ {
-		s := &a.states[i]
-		e := s.edges[s.best]
+	add := func(st pathStep) int32 {
+		s := &a.states[st.state]
+		e := s.edges[st.edge]
 		r := &x.sc.nodes[s.at].replies[e.reply]
 		a.Ideal = append(a.Ideal, Step{Node: x.sc.nodes[s.at].id, Reply: r.id})
 		for c, p := range r.points {
 			a.IdealScore[c] += p
 		}
-		i = e.to
-		a.IdealTo = append(a.IdealTo, x.sc.targetID(a.states[i].at))
+		a.IdealTo = append(a.IdealTo, x.sc.targetID(a.states[e.to].at))
+		return e.to
+	}
+	for i, steps := int32(0), 0; len(a.states) > 0 && a.states[i].best >= 0 && steps < len(a.states); steps++ {
+		if id := x.comp[i]; !x.loopy(id) || x.approx[id] {
+			i = add(pathStep{i, a.states[i].best})
+			continue
+		}
+		var best []pathStep
+		bestValue := math.Inf(-1)
+		budget := math.MaxInt
+		x.simplePaths(i, &budget, func(path []pathStep, last pathStep) {
+			v := a.states[a.states[last.state].edges[last.edge].to].value
+			for _, st := range append(path, last) {
+				s := &a.states[st.state]
+				v += a.gain(&x.sc.nodes[s.at].replies[s.edges[st.edge].reply])
+			}
+			if v > bestValue {
+				bestValue, best = v, append(append(best[:0], path...), last)
+			}
+		})
+		for _, st := range best {
+			i = add(st)
+		}
 	}
 }
 
@@ -210,30 +427,26 @@ func (a *Analysis) idealReply(s *Session) (*reply, bool) {
 // included, and records a path to the first such state at each node. A
 // state cut by a limit counts as one that may reach an ending; so do dead
 // ends and states whose every reply fails, which are reported as such.
+// Components come children first, so one pass decides each.
 func (x *explorer) noExit() {
 	a := x.a
-	exits := make([]bool, len(a.states))
-	for _, i := range x.order {
-		s := &a.states[i]
-		exits[i] = s.kind != stateOpen || len(s.edges) == 0
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, i := range x.order {
-			if exits[i] {
-				continue
+	exits := make([]bool, len(x.comps)) // by component
+	for id, members := range x.comps {
+		for _, s := range members {
+			st := &a.states[s]
+			if st.kind != stateOpen || len(st.edges) == 0 {
+				exits[id] = true
 			}
-			for _, e := range a.states[i].edges {
-				if exits[e.to] {
-					exits[i], changed = true, true
-					break
+			for _, e := range st.edges {
+				if x.comp[e.to] != int32(id) && exits[x.comp[e.to]] {
+					exits[id] = true
 				}
 			}
 		}
 	}
 	for i := range a.states {
 		s := &a.states[i]
-		if s.kind != stateOpen || exits[i] || x.seen["noexit:"+x.sc.nodes[s.at].id] {
+		if s.kind != stateOpen || exits[x.comp[i]] || x.seen["noexit:"+x.sc.nodes[s.at].id] {
 			continue
 		}
 		x.seen["noexit:"+x.sc.nodes[s.at].id] = true

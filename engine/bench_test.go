@@ -71,3 +71,41 @@ func BenchmarkReplies(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDebriefLongAttempt debriefs attempts of 2,000 and 20,000
+// replies round a loop whose better reply an early choice closed: the cost
+// should grow with the length, not its square (it took 43 s at 20,000
+// when every turn looked back to the start).
+func BenchmarkDebriefLongAttempt(b *testing.B) {
+	e := func(s string) Expr { return Expr{Src: s, Pos: Pos{1, 1}} }
+	spec := &Spec{ID: "long", Title: "Long", Version: "v1",
+		State: []VarSpec{{Name: "closed", Default: false}},
+		Nodes: []NodeSpec{{ID: "loop", Lines: []LineSpec{{Variants: []string{"And?"}}}, Replies: []ReplySpec{
+			{ID: "close", Text: "Close.", Note: "n", Effects: []Effect{{Var: "closed", Expr: e("true")}}, Next: []Branch{{Goto: "loop"}}},
+			{ID: "good", Text: "Good.", Note: "n", When: e("!closed"), Points: []Points{{"listening", 5, Pos{}}}, Next: []Branch{{Goto: "done"}}},
+			{ID: "round", Text: "Round.", Note: "n", Next: []Branch{{Goto: "loop"}}},
+		}}},
+		Endings: []EndingSpec{{ID: "done", Title: "Done", Outcome: "resolved", Text: "."}}}
+	sc := mustCompile(b, spec)
+	for _, turns := range []int{2_000, 20_000} {
+		b.Run(fmt.Sprint(turns), func(b *testing.B) {
+			s := sc.Start(1)
+			for i := range turns {
+				id := "round"
+				if i == 0 {
+					id = "close"
+				}
+				if _, err := s.Choose(id); err != nil {
+					b.Fatal(err)
+				}
+			}
+			st := s.State()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := sc.Debrief(st); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

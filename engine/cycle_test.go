@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 )
 
 // loopSpec: "open" leads to the ending or into a and b, which lead only to
@@ -126,5 +128,88 @@ func TestExplorationBudgets(t *testing.T) {
 				t.Errorf("%d states explored after the limit", a.States)
 			}
 		})
+	}
+}
+
+// TestBestOnALoopDoesNotDependOnFileOrder: s leads to v and u, which lead
+// to each other. The best path that never repeats a state is s→u→v→fin
+// (150 points), whichever of s's replies the file lists first; an analysis
+// that dropped the replies leading back round by search order found 100
+// (s→v→fin) for one order. From review.
+func TestBestOnALoopDoesNotDependOnFileOrder(t *testing.T) {
+	say := []LineSpec{{Variants: []string{"Well?"}}}
+	to := func(id string) []Branch { return []Branch{{Goto: id}} }
+	pts := func(n int) []Points { return []Points{{"listening", n, Pos{}}} }
+	for _, flip := range []bool{false, true} {
+		first := []ReplySpec{
+			{ID: "to-v", Text: "V.", Note: "n", Next: to("v")},
+			{ID: "to-u", Text: "U.", Note: "n", Next: to("u")},
+		}
+		if flip {
+			first[0], first[1] = first[1], first[0]
+		}
+		spec := &Spec{ID: "order", Title: "Order", Version: "v1",
+			Nodes: []NodeSpec{
+				{ID: "s", Lines: say, Replies: first},
+				{ID: "v", Lines: say, Replies: []ReplySpec{
+					{ID: "v-to-u", Text: "To u.", Note: "n", Next: to("u")},
+					{ID: "fin", Text: "Finish.", Note: "n", Points: pts(100), Next: to("done")},
+				}},
+				{ID: "u", Lines: say, Replies: []ReplySpec{
+					{ID: "u-to-v", Text: "To v.", Note: "n", Points: pts(50), Next: to("v")},
+					{ID: "end", Text: "End.", Note: "n", Next: to("done")},
+				}},
+			},
+			Endings: []EndingSpec{{ID: "done", Title: "Done", Outcome: "resolved", Text: "."}},
+		}
+		a := mustCompile(t, spec).Explore(Limits{})
+		want := []Step{{"s", "to-u"}, {"u", "u-to-v"}, {"v", "fin"}}
+		if a.Best[0] != 150 || !slices.Equal(a.Ideal, want) || a.Approximate || !a.Loops {
+			t.Errorf("flip %v: best %d, ideal %v, approximate %v, loops %v; want 150 by %v, exact", flip, a.Best[0], a.Ideal, a.Approximate, a.Loops, want)
+		}
+		// s→v→u→end and s→u→end are 0; s→v→fin 100; s→u→v→fin 150.
+		if a.Worst[0] != 0 || a.Paths != 4 {
+			t.Errorf("flip %v: worst %d, paths %v; want 0 and 4", flip, a.Worst[0], a.Paths)
+		}
+	}
+}
+
+// TestLargeLoopIsApproximated: twelve nodes that each lead to every other
+// have more paths that never repeat a state than any budget; the analysis
+// still finishes promptly, says it approximated, and its ideal path reaches
+// the ending without repeating a state.
+func TestLargeLoopIsApproximated(t *testing.T) {
+	say := []LineSpec{{Variants: []string{"Well?"}}}
+	var nodes []NodeSpec
+	for i := range 12 {
+		n := NodeSpec{ID: fmt.Sprintf("n%d", i), Lines: say}
+		for j := range 12 {
+			if j != i {
+				n.Replies = append(n.Replies, ReplySpec{ID: fmt.Sprintf("to-%d", j), Text: ".", Note: "n",
+					Points: []Points{{"listening", j, Pos{}}}, Next: []Branch{{Goto: fmt.Sprintf("n%d", j)}}})
+			}
+		}
+		n.Replies = append(n.Replies, ReplySpec{ID: "end", Text: ".", Note: "n", Next: []Branch{{Goto: "done"}}})
+		nodes = append(nodes, n)
+	}
+	spec := &Spec{ID: "big", Title: "Big", Version: "v1", Nodes: nodes,
+		Endings: []EndingSpec{{ID: "done", Title: "Done", Outcome: "resolved", Text: "."}}}
+	start := time.Now()
+	a := mustCompile(t, spec).Explore(Limits{})
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("analysis took %v", d)
+	}
+	if !a.Approximate || !a.Complete || a.Best[0] <= 0 {
+		t.Errorf("approximate %v, complete %v, best %v", a.Approximate, a.Complete, a.Best)
+	}
+	seen := map[string]bool{}
+	for _, s := range a.Ideal {
+		if seen[s.Node] {
+			t.Fatalf("the ideal path %v comes back to %s", a.Ideal, s.Node)
+		}
+		seen[s.Node] = true
+	}
+	if len(a.IdealTo) == 0 || a.IdealTo[len(a.IdealTo)-1] != "done" {
+		t.Errorf("ideal path %v ends at %v, want done", a.Ideal, a.IdealTo)
 	}
 }

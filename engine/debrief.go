@@ -69,12 +69,12 @@ func (sc *Scenario) Debrief(st State) (Debrief, error) {
 	a := sc.Analysis()
 	s := sc.Start(st.Seed)
 	d := Debrief{Scenario: sc.ID, Opening: s.Lines(), Mood: s.Mood()}
-	past := []machine{cloneMachine(&s.m)} // past[k]: the machine after k turns
+	past := recent{at: []machine{cloneMachine(&s.m)}}
 	probe := newEvaluator(sc)
 	for _, step := range st.History {
 		ideal, known := a.idealReply(s)
 		chosen := s.sc.nodes[s.m.at].reply(step.Reply)
-		closed := s.closedReplies(probe, past, st.History, chosen)
+		closed := s.closedReplies(probe, &past, st.History, chosen)
 		o, err := s.Choose(step.Reply)
 		if err != nil {
 			return Debrief{}, fmt.Errorf("debrief: turn %d: %w", len(d.Turns)+1, err)
@@ -91,7 +91,7 @@ func (sc *Scenario) Debrief(st State) (Debrief, error) {
 			}
 		}
 		d.Turns = append(d.Turns, t)
-		past = append(past, cloneMachine(&s.m))
+		past.add(&s.m)
 	}
 	d.Ending, d.Scores, d.MoodEnd = s.Ending(), s.Scores(), s.Mood()
 	d.Complete = d.Ending != nil
@@ -132,8 +132,8 @@ func cloneMachine(m *machine) machine {
 // closedReplies lists the replies of the current node that are not on offer,
 // would have scored better than chosen, follow their principle, and were on
 // offer before some earlier turn: the choice at that turn closed them.
-// past[k] is the machine after k turns; the current one is the last.
-func (s *Session) closedReplies(probe *evaluator, past []machine, history []Step, chosen *reply) []ClosedReply {
+// past holds the machines of the last turns; the current one is the last.
+func (s *Session) closedReplies(probe *evaluator, past *recent, history []Step, chosen *reply) []ClosedReply {
 	a := s.sc.Analysis()
 	var out []ClosedReply
 	n := &s.sc.nodes[s.m.at]
@@ -159,15 +159,41 @@ func (s *Session) closedReplies(probe *evaluator, past []machine, history []Step
 }
 
 // closedAt is the turn after which r stopped being on offer for good (its
-// condition held before that turn and never since), or 0 if it never held.
-func closedAt(probe *evaluator, past []machine, r *reply) int {
-	for k := len(past) - 2; k >= 0; k-- {
-		probe.load(&past[k])
-		if ok, err := probe.available(&past[k], r); err == nil && ok {
-			return k + 1
+// condition held before that turn and never since), or 0 if it did not hold
+// within the turns past remembers.
+func closedAt(probe *evaluator, past *recent, r *reply) int {
+	for k := len(past.at) - 2; k >= 0; k-- {
+		probe.load(&past.at[k])
+		if ok, err := probe.available(&past.at[k], r); err == nil && ok {
+			return past.first + k + 1
 		}
 	}
 	return 0
+}
+
+// lookBack is how many turns back the debrief looks for the choice that
+// closed a reply, so a debrief costs time in proportion to the attempt's
+// length, however long it is.
+const lookBack = 64
+
+// recent holds the machines after the last lookBack turns: at[k] is the
+// machine after first+k turns.
+type recent struct {
+	first int
+	at    []machine
+}
+
+func (p *recent) add(m *machine) {
+	if len(p.at) > lookBack {
+		old := p.at[0]
+		copy(p.at, p.at[1:])
+		p.at = p.at[:len(p.at)-1]
+		p.first++
+		old.copyFrom(m)
+		p.at = append(p.at, old) // reuse the oldest machine's storage
+		return
+	}
+	p.at = append(p.at, cloneMachine(m))
 }
 
 // Replay is the session of st's attempt after its first turns replies:

@@ -47,19 +47,22 @@ const (
 // Analysis is what exploring every way through a scenario found. Paths
 // honour every condition; two paths that reach the same state share it.
 type Analysis struct {
-	Complete bool    // false when a limit cut exploration short
-	Limits   Limits  // the limits it ran with, defaults filled in
-	DepthCut bool    // some path was cut at Limits.MaxDepth replies
-	Cut      string  // why exploration stopped early (CutStates, ...), or "" when Complete
-	Loops    bool    // some reply leads back to a state already on its path: the state graph has cycles
-	States   int     // distinct states explored
-	Paths    float64 // distinct paths from the start to an ending
-	Best     []int   // per competency (Scenario.Competencies order): the best total reachable
-	Worst    []int   // the worst total reachable
-	Reached  []string
-	Endings  []string // endings some path reaches, in file order
-	DeadEnds []Trace  // a path to each node where nothing is on offer
-	NoExit   []Trace  // a path to each node reached in a state from which no ending can be reached
+	Complete bool   // false when a limit cut exploration short
+	Limits   Limits // the limits it ran with, defaults filled in
+	DepthCut bool   // some path was cut at Limits.MaxDepth replies
+	Cut      string // why exploration stopped early (CutStates, ...), or "" when Complete
+	Loops    bool   // the conversation can come back to a state it was in: the state graph has cycles
+	// Approximate is set when a loop was too large to search exactly: the
+	// bounds and the ideal path there are estimates (see analysis.go).
+	Approximate bool
+	States      int     // distinct states explored
+	Paths       float64 // distinct paths from the start to an ending
+	Best        []int   // per competency (Scenario.Competencies order): the best total reachable
+	Worst       []int   // the worst total reachable
+	Reached     []string
+	Endings     []string // endings some path reaches, in file order
+	DeadEnds    []Trace  // a path to each node where nothing is on offer
+	NoExit      []Trace  // a path to each node reached in a state from which no ending can be reached
 	// NeverOffered lists the replies with a when that is on offer in no
 	// explored state, at nodes exploration reached; only when Complete.
 	NeverOffered []ReplyRef
@@ -85,7 +88,6 @@ type xstate struct {
 	at     target
 	edges  []xedge
 	kind   uint8
-	done   bool    // every way out has been explored (it is off the path being explored)
 	value  float64 // best overall value from here
 	best   int32   // index into edges of the ideal reply, or -1
 	parent int32   // the state it was first reached from, or -1 for the start
@@ -102,7 +104,6 @@ const (
 type xedge struct {
 	reply int32
 	to    int32
-	back  bool // to a state on the path that reached this one: a loop
 }
 
 // Analysis is the scenario's analysis: the one Analyse made, or, when
@@ -137,8 +138,9 @@ func (sc *Scenario) ExploreContext(ctx context.Context, limits Limits) *Analysis
 }
 
 // stateBytes is about what one explored state costs besides its key: the
-// map entry, the state and a few edges.
-const stateBytes = 160
+// map entry, the state, its edges, and the analysis's per-state arrays.
+// Measured: about 410 MB for a million states of a three-counter scenario.
+const stateBytes = 400
 
 type explorer struct {
 	ctx     context.Context
@@ -149,7 +151,12 @@ type explorer struct {
 	a       *Analysis
 	path    []Step
 	pool    []*machine
-	order   []int32 // states in the order they were completed
+	comp    []int32    // each state's strongly connected component
+	comps   [][]int32  // the components' states, children first
+	approx  []bool     // by component: solved approximately (over budget)
+	onPath  []bool     // scratch for simplePaths
+	frames  []pathStep // scratch for simplePaths: its stack
+	steps   []pathStep // scratch for simplePaths: the path so far
 	key     []byte
 	reached []bool
 	seen    map[string]bool // problems already reported, by node
@@ -177,8 +184,6 @@ func (x *explorer) visit(m *machine, depth int, parent, via int32) int32 {
 	default:
 		x.expand(m, idx, depth)
 	}
-	x.a.states[idx].done = true
-	x.order = append(x.order, idx)
 	return idx
 }
 
@@ -233,9 +238,7 @@ func (x *explorer) expand(m *machine, idx int32, depth int) {
 		x.path = append(x.path, Step{Node: n.id, Reply: r.id})
 		to := x.visit(child, depth+1, idx, ri)
 		x.path = x.path[:len(x.path)-1]
-		back := !x.a.states[to].done
-		x.a.Loops = x.a.Loops || back
-		x.a.states[idx].edges = append(x.a.states[idx].edges, xedge{reply: ri, to: to, back: back})
+		x.a.states[idx].edges = append(x.a.states[idx].edges, xedge{reply: ri, to: to})
 	}
 }
 

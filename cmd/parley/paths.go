@@ -71,7 +71,10 @@ func printPaths(w io.Writer, sc *engine.Scenario, a *engine.Analysis) {
 		fmt.Fprintf(w, "no way to an ending from %s (reached by %s)\n", tr.Node, scenarios.DescribePath(tr.Path))
 	}
 	if a.Loops {
-		fmt.Fprintln(w, "the conversation can come back to a state it was in: best and worst count each loop once, and paths counts the ways that do not go round")
+		fmt.Fprintln(w, "the conversation can come back to a state it was in: best, worst and paths count only the ways that never repeat a state")
+	}
+	if a.Approximate {
+		fmt.Fprintln(w, "approximate: a loop has more such ways than the analysis searches; its best and worst are estimates")
 	}
 }
 

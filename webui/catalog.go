@@ -154,19 +154,31 @@ func (c *catalog) find(name string) int {
 	return slices.IndexFunc(c.entries, func(e entry) bool { return e.Name == name })
 }
 
+// ErrRejected marks an Update refused for the scenario itself (its id is
+// taken, or it fails its analysis): offering the same source again is
+// refused again. Other errors (the database did not save it, the server is
+// stopping) may pass on a retry.
+var ErrRejected = errors.New("scenario rejected")
+
+// rejected is err, marked ErrRejected; its message is err's.
+type rejected struct{ err error }
+
+func (r rejected) Error() string   { return r.err.Error() }
+func (r rejected) Unwrap() []error { return []error{r.err, ErrRejected} }
+
 // update offers s in place of the scenario from the same file, or beside
 // the others when the file is new, once its source is saved and its
 // analysis passes. On any error the last good version stays on offer.
 // Attempts on an older version go on with it.
 func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) error {
 	if err := checkScenario(s); err != nil {
-		return err
+		return rejected{err}
 	}
 	c.offerMu.Lock()
 	for _, e := range c.entries {
 		if e.Compiled.ID == s.Compiled.ID && e.Name != s.Name {
 			c.offerMu.Unlock()
-			return fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)
+			return rejected{fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)}
 		}
 	}
 	c.offerMu.Unlock()
@@ -178,7 +190,10 @@ func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) erro
 	c.mu.Unlock()
 	if analyse != nil {
 		if err := analyse(ctx, s); err != nil {
-			return err
+			if ctx.Err() != nil {
+				return err
+			}
+			return rejected{err}
 		}
 	}
 	c.offerMu.Lock()

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -233,6 +234,53 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	}
 	logs.waitLog(t, `msg="scenario file removed`)
 	waitTitle("short-call", "")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
+
+// TestServeKeepsARenamedScenario: renaming a trainer's file offers the
+// scenario under its new name. The watcher used to look at the new name
+// first, refuse it (its id was still used by the old name), then withdraw
+// the old name: the scenario was gone.
+func TestServeKeepsARenamedScenario(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "short-call.toml")
+	writeFile(t, path, good)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir,
+			"--watch-every", "50ms"}, io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	logs.waitLog(t, offeredLine)
+	offered := func() bool {
+		var list []struct{ ID string }
+		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+		return slices.ContainsFunc(list, func(s struct{ ID string }) bool { return s.ID == "short-call" })
+	}
+	if !offered() {
+		t.Fatal("short-call not offered at start")
+	}
+	renamed := filepath.Join(dir, "renamed.toml")
+	if err := os.Rename(path, renamed); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitLog(t, `msg="scenario updated`)
+	if !offered() {
+		t.Errorf("short-call is no longer offered after its file was renamed; serve logged:\n%s", logs)
+	}
+	if log := logs.String(); !strings.Contains(log, "file="+renamed) || strings.Contains(log, "already used") {
+		t.Errorf("the renamed file was not offered under its new name; serve logged:\n%s", log)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)

@@ -171,7 +171,8 @@ func (r rejected) Unwrap() []error { return []error{r.err, ErrRejected} }
 // the others when the file is new, once its analysis passes and its source
 // is saved. Only then is the version kept in memory and in the database: a
 // rejected one (and its exploration) is dropped. On any error the last good
-// version stays on offer. Attempts on an older version go on with it.
+// version stays on offer. Attempts on an older version go on with it. A
+// trusted (bundled) scenario is never replaced.
 func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) error {
 	if err := checkScenario(s); err != nil {
 		return rejected{err}
@@ -213,11 +214,14 @@ func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) erro
 	return nil
 }
 
-// refuse says why s cannot be offered from its file now, or nil: its id
-// is another file's. The caller holds offerMu.
+// refuse says why s cannot be offered from its file now, or nil: its file
+// is a trusted scenario's, or its id is another file's. The caller holds
+// offerMu.
 func (c *catalog) refuse(s Scenario) error {
 	for _, e := range c.entries {
 		switch {
+		case e.Name == s.Name && e.Trusted:
+			return rejected{fmt.Errorf("%s is a bundled scenario, which is never replaced", s.Name)}
 		case e.Compiled.ID == s.Compiled.ID && e.Name != s.Name:
 			return rejected{fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)}
 		}
@@ -226,12 +230,13 @@ func (c *catalog) refuse(s Scenario) error {
 }
 
 // withdraw stops offering the scenario from file name (deleted, or no
-// longer loadable); attempts on it go on.
+// longer loadable); attempts on it go on. A trusted (bundled) scenario is
+// never withdrawn.
 func (c *catalog) withdraw(name string) bool {
 	c.offerMu.Lock()
 	defer c.offerMu.Unlock()
 	i := c.find(name)
-	if i < 0 {
+	if i < 0 || c.entries[i].Trusted {
 		return false
 	}
 	c.entries = slices.Delete(c.entries, i, i+1)

@@ -71,7 +71,7 @@ func (f *catalogFixture) scenario(t *testing.T, file, idLine, title string) Scen
 
 // TestCatalogUpdateRefused: an update that is refused leaves no trace, in
 // the offer, in memory or in the database, and the last good version still
-// serves.
+// serves. A bundled scenario is never replaced nor withdrawn.
 func TestCatalogUpdateRefused(t *testing.T) {
 	fails := func(context.Context, Scenario) error { return errors.New("its analysis ran out of time") }
 	tests := []struct {
@@ -84,6 +84,7 @@ func TestCatalogUpdateRefused(t *testing.T) {
 		{"failed analysis", "short-call.toml", "", fails, "ran out of time"},
 		{"id of another file", "other.toml", "", nil, `id "short-call" is already used by short-call.toml`},
 		{"id of a bundled scenario", "other.toml", `id = "bundled-call"`, nil, "already used by bundled:short-call.toml"},
+		{"file of a bundled scenario", "bundled:short-call.toml", `id = "bundled-call"`, nil, "bundled scenario"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,6 +111,13 @@ func TestCatalogUpdateRefused(t *testing.T) {
 				t.Errorf("%d scenarios on offer, want the 2 there were", len(f.cat.list()))
 			}
 		})
+	}
+	f := newCatalogFixture(t, nil)
+	if f.cat.withdraw("bundled:short-call.toml") {
+		t.Error("a bundled scenario was withdrawn")
+	}
+	if _, ok := f.cat.current("bundled-call"); !ok {
+		t.Error("the bundled scenario is no longer offered")
 	}
 }
 

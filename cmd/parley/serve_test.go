@@ -287,6 +287,58 @@ func TestServeKeepsARenamedScenario(t *testing.T) {
 	}
 }
 
+// TestServeKeepsTheBundledScenarios: with --scenarios ., a trainer's file
+// named like a bundled one (late-shipment.toml) used to be taken for it:
+// changing the file replaced the bundled scenario, deleting it withdrew it.
+func TestServeKeepsTheBundledScenarios(t *testing.T) {
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFile(t, "late-shipment.toml", good)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", ".",
+			"--watch-every", "50ms"}, io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	logs.waitLog(t, offeredLine)
+	titles := func() map[string]string {
+		var list []struct{ ID, Title string }
+		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+		out := map[string]string{}
+		for _, s := range list {
+			out[s.ID] = s.Title
+		}
+		return out
+	}
+	bundledTitle := titles()["late-shipment"]
+	if bundledTitle == "" || titles()["short-call"] == "" {
+		t.Fatalf("at start, on offer: %v; want late-shipment and short-call", titles())
+	}
+	writeFile(t, "late-shipment.toml", []byte(strings.Replace(string(good), `title = "A short call"`, `title = "Edited"`, 1)))
+	logs.waitLog(t, `msg="scenario updated`)
+	if got := titles(); got["late-shipment"] != bundledTitle || got["short-call"] != "Edited" {
+		t.Errorf("after the trainer's late-shipment.toml changed, on offer: %v; want the bundled late-shipment and the edited short-call", got)
+	}
+	if err := os.Remove("late-shipment.toml"); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitLog(t, `msg="scenario file removed`)
+	if got := titles(); got["late-shipment"] != bundledTitle || got["short-call"] != "" {
+		t.Errorf("after the trainer's late-shipment.toml was deleted, on offer: %v; want the bundled late-shipment only", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
+
 // TestServeListensWhileAnalysing: a trainer's scenario that takes long to
 // analyse (about a million states) used to delay listening by minutes, with
 // SIGTERM ignored. Now serve listens at once, offers the bundled scenarios

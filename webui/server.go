@@ -134,6 +134,7 @@ type Server struct {
 	upgrader websocket.Upgrader
 	handler  http.Handler
 	plays    map[string]playHandler
+	wrote    writeCheck // the health check's last passed write
 }
 
 // New checks cfg and builds the server. It does no I/O: Run does.

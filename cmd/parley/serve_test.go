@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -25,6 +26,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"parley/webui"
+	"parley/webui/store"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -675,5 +677,72 @@ func waitUntil(t *testing.T, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out")
 		}
+	}
+}
+
+// flakyStore fails to save scenario versions while fail is set.
+type flakyStore struct {
+	*store.Store
+	fail atomic.Bool
+}
+
+func (f *flakyStore) SaveScenarioVersion(ctx context.Context, id, version string, src []byte) error {
+	if f.fail.Load() {
+		return errors.New("disk I/O error (injected)")
+	}
+	return f.Store.SaveScenarioVersion(ctx, id, version, src)
+}
+
+// TestWatcherRetries: a new file whose update failed for a passing reason
+// (the database did not save it) is tried again on the next poll; one
+// refused for its content (it fails its analysis) is not analysed again
+// until it changes.
+func TestWatcherRetries(t *testing.T) {
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		saveFails   bool
+		analysis    error
+		wantOffered bool // after the second poll
+		wantAnalyse int  // analyses over both polls
+	}{
+		{"database fails once", true, nil, true, 2},
+		{"analysis fails", false, errors.New("ran out of time"), false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			flaky := &flakyStore{Store: st}
+			analysed := 0
+			analyse := func(context.Context, webui.Scenario) error { analysed++; return tt.analysis }
+			logs := newLineWatcher()
+			log := slog.New(slog.NewTextHandler(logs, nil))
+			srv, err := webui.New(webui.Config{Compile: compileScenario, Analyse: analyse}, flaky, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			w := newScenarioWatcher(dir, nil, srv, log, time.Hour)
+			path := filepath.Join(dir, "short-call.toml")
+			writeFile(t, path, good)
+			flaky.fail.Store(tt.saveFails)
+			w.poll(ctx)
+			flaky.fail.Store(false)
+			w.poll(ctx)
+			if got := srv.Withdraw(path); got != tt.wantOffered {
+				t.Errorf("offered after two polls: %v, want %v; the watcher logged:\n%s", got, tt.wantOffered, logs)
+			}
+			if analysed != tt.wantAnalyse {
+				t.Errorf("analysed %d times, want %d", analysed, tt.wantAnalyse)
+			}
+		})
 	}
 }

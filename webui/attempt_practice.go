@@ -9,6 +9,12 @@ import (
 	"parley/webui/store"
 )
 
+// MaxActivePracticeRuns caps the practice runs one trainee may have active
+// at once (docs/protocol.md, "Practice runs"): each copies turns of its
+// source, so without a cap one trainee could fill the database. Finishing
+// or giving one up frees its place; the sweep abandons idle ones.
+const MaxActivePracticeRuns = 10
+
 type practiceRequest struct {
 	Turn int `json:"turn"`
 }
@@ -53,6 +59,15 @@ func (s *Server) startPractice(ctx context.Context, u User, id string, turn int)
 	case turn < 1 || turn > src.Turns:
 		return attemptItem{}, fail(codeBadRequest, "attempt %q has turns 1 to %d: send a turn in that range, not %d",
 			id, src.Turns, turn)
+	}
+	// Two requests at once may both pass this count: the cap can be
+	// exceeded by as many requests as one trainee has in flight.
+	switch n, err := s.st.ActivePracticeRuns(ctx, u.ID); {
+	case err != nil:
+		return attemptItem{}, err
+	case n >= MaxActivePracticeRuns:
+		return attemptItem{}, fail(codeTooManyPractice,
+			"you have %d practice runs under way, the most there can be: finish or give up one of your practice runs first", n)
 	}
 	sc, st, err := s.playedOn(ctx, src)
 	if err != nil {

@@ -136,6 +136,7 @@ func (c *catalog) checkAll(ctx context.Context, analyse Analyser, log *slog.Logg
 			log.Error("a bundled scenario failed its analysis; it stays on offer", "scenario", e.Compiled.ID, "err", err)
 		case err != nil:
 			log.Error("scenario not offered to trainees: "+err.Error(), "file", e.Name, "scenario", e.Compiled.ID)
+			c.drop(e)
 		case !e.ready:
 			c.offerMu.Lock()
 			if i := c.find(e.Name); i >= 0 && c.entries[i].Compiled == e.Compiled {
@@ -154,35 +155,56 @@ func (c *catalog) find(name string) int {
 	return slices.IndexFunc(c.entries, func(e entry) bool { return e.Name == name })
 }
 
+// ErrRejected marks an Update refused for the scenario itself (its id is
+// taken, or it fails its analysis): offering the same source again is
+// refused again. Other errors (the database did not save it, the server is
+// stopping) may pass on a retry.
+var ErrRejected = errors.New("scenario rejected")
+
+// rejected is err, marked ErrRejected; its message is err's.
+type rejected struct{ err error }
+
+func (r rejected) Error() string   { return r.err.Error() }
+func (r rejected) Unwrap() []error { return []error{r.err, ErrRejected} }
+
 // update offers s in place of the scenario from the same file, or beside
-// the others when the file is new, once its source is saved and its
-// analysis passes. On any error the last good version stays on offer.
-// Attempts on an older version go on with it.
+// the others when the file is new, once its analysis passes and its source
+// is saved. Only then is the version kept in memory and in the database: a
+// rejected one (and its exploration) is dropped. On any error the last good
+// version stays on offer. Attempts on an older version go on with it. A
+// trusted (bundled) scenario is never replaced.
 func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) error {
 	if err := checkScenario(s); err != nil {
-		return err
+		return rejected{err}
 	}
 	c.offerMu.Lock()
-	for _, e := range c.entries {
-		if e.Compiled.ID == s.Compiled.ID && e.Name != s.Name {
-			c.offerMu.Unlock()
-			return fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)
+	err := c.refuse(s)
+	c.offerMu.Unlock()
+	if err != nil {
+		return err
+	}
+	if analyse != nil {
+		if err := analyse(ctx, s); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			return rejected{err}
 		}
 	}
-	c.offerMu.Unlock()
+	c.offerMu.Lock()
+	defer c.offerMu.Unlock()
+	// Another file may have taken the id while this one was analysed.
+	if err := c.refuse(s); err != nil {
+		return err
+	}
+	// Saved under offerMu, so that nothing can take the id between this
+	// check and the offer; the write is a small one.
 	if err := c.st.SaveScenarioVersion(ctx, s.Compiled.ID, s.Compiled.Version, s.Source); err != nil {
 		return fmt.Errorf("save its source: %w", err)
 	}
 	c.mu.Lock()
 	c.versions[s.Compiled.Version] = s.Compiled
 	c.mu.Unlock()
-	if analyse != nil {
-		if err := analyse(ctx, s); err != nil {
-			return err
-		}
-	}
-	c.offerMu.Lock()
-	defer c.offerMu.Unlock()
 	if i := c.find(s.Name); i >= 0 {
 		c.entries[i] = entry{Scenario: s, ready: true}
 	} else {
@@ -192,18 +214,52 @@ func (c *catalog) update(ctx context.Context, s Scenario, analyse Analyser) erro
 	return nil
 }
 
+// refuse says why s cannot be offered from its file now, or nil: its file
+// is a trusted scenario's, or its id is another file's. The caller holds
+// offerMu.
+func (c *catalog) refuse(s Scenario) error {
+	for _, e := range c.entries {
+		switch {
+		case e.Name == s.Name && e.Trusted:
+			return rejected{fmt.Errorf("%s is a bundled scenario, which is never replaced", s.Name)}
+		case e.Compiled.ID == s.Compiled.ID && e.Name != s.Name:
+			return rejected{fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)}
+		}
+	}
+	return nil
+}
+
 // withdraw stops offering the scenario from file name (deleted, or no
-// longer loadable); attempts on it go on.
+// longer loadable); attempts on it go on. A trusted (bundled) scenario is
+// never withdrawn.
 func (c *catalog) withdraw(name string) bool {
 	c.offerMu.Lock()
 	defer c.offerMu.Unlock()
 	i := c.find(name)
-	if i < 0 {
+	if i < 0 || c.entries[i].Trusted {
 		return false
 	}
 	c.entries = slices.Delete(c.entries, i, i+1)
 	c.publishOffer()
 	return true
+}
+
+// drop forgets e, a scenario that failed its analysis, if it is still the
+// entry from its file: neither it nor its analysis stays reachable. An
+// attempt played on its version in an earlier run still works: version
+// compiles it again from the store.
+func (c *catalog) drop(e entry) {
+	c.offerMu.Lock()
+	if i := c.find(e.Name); i >= 0 && c.entries[i].Compiled == e.Compiled {
+		c.entries = slices.Delete(c.entries, i, i+1)
+		c.publishOffer()
+	}
+	c.offerMu.Unlock()
+	c.mu.Lock()
+	if c.versions[e.Compiled.Version] == e.Compiled {
+		delete(c.versions, e.Compiled.Version)
+	}
+	c.mu.Unlock()
 }
 
 // list is the scenarios on offer now.

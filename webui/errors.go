@@ -22,6 +22,7 @@ const (
 	codeBadRequest      = "bad_request"
 	codeInternal        = "internal"
 	codeTooMany         = "too_many_connections"
+	codeTooManyPractice = "too_many_practice_runs"
 )
 
 // apiError is an error the browser is told about: a stable code and a
@@ -72,7 +73,7 @@ func httpStatus(code string) int {
 		return http.StatusForbidden
 	case codeNotFound, codeUnknownScenario:
 		return http.StatusNotFound
-	case codeNotActive, codeStillActive:
+	case codeNotActive, codeStillActive, codeTooManyPractice:
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"parley/engine"
+	"parley/webui"
 	"parley/webui/store"
 )
 
@@ -376,5 +377,37 @@ func TestPracticeRunSurvivesRestart(t *testing.T) {
 	if status := tr2.get("/api/attempts/"+item.ID+"/debrief", &d); status != http.StatusOK || len(d.Debrief.Turns) != 4 ||
 		!reflect.DeepEqual(d.Attempt.Practice, want) {
 		t.Fatalf("debrief after restart: %d, %d turns, practice %+v", status, len(d.Debrief.Turns), d.Attempt.Practice)
+	}
+}
+
+// TestPracticeRunsAreCapped: a trainee may have MaxActivePracticeRuns
+// practice runs active at once; one more is refused until one ends.
+func TestPracticeRunsAreCapped(t *testing.T) {
+	h := start(t)
+	tr := h.trainee("Sam")
+	c := tr.dial()
+	src := playSource(t, c, "short-call", "ask", "rude").g.id
+	var runs []string
+	for i := range webui.MaxActivePracticeRuns {
+		status, item := tr.practise(src, 1+i%2)
+		if status != http.StatusCreated {
+			t.Fatalf("practice run %d: %d %+v", i+1, status, item.Error)
+		}
+		runs = append(runs, item.ID)
+	}
+	status, item := tr.practise(src, 1)
+	if status != http.StatusConflict || item.Error.Code != "too_many_practice_runs" ||
+		!strings.Contains(item.Error.Message, "finish or give up one of your practice runs first") {
+		t.Fatalf("practice run %d: %d %+v, want 409 too_many_practice_runs", webui.MaxActivePracticeRuns+1, status, item.Error)
+	}
+	g := c.resume(runs[0])
+	c.send(map[string]any{"type": "give_up", "seq": g.snap.Attempt.LastSeq + 1, "attempt": g.id})
+	expect[ackFrame](c, "ack")
+	expect[endedFrame](c, "ended")
+	if status, item := tr.practise(src, 2); status != http.StatusCreated {
+		t.Fatalf("after giving one up: %d %+v, want 201", status, item.Error)
+	}
+	if status, _ := tr.practise(src, 2); status != http.StatusConflict {
+		t.Errorf("at the cap again: %d, want 409", status)
 	}
 }

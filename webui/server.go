@@ -63,8 +63,8 @@ type Config struct {
 	// DefaultMaxWebsockets.
 	MaxWebsockets int
 	// MaxWebsocketsPerUser and MaxWebsocketsPerAddr cap them per user and
-	// per client address (connections from this machine are not capped per
-	// address). Zero means the defaults.
+	// per client address: an IPv4 address or an IPv6 /64 (connections from
+	// this machine are not capped per address). Zero means the defaults.
 	MaxWebsocketsPerUser, MaxWebsocketsPerAddr int
 	// NewWebsocketsPerSec and NewWebsocketsBurst limit how fast one user or
 	// one address opens websockets: a token bucket each. Zero means the
@@ -134,6 +134,7 @@ type Server struct {
 	upgrader websocket.Upgrader
 	handler  http.Handler
 	plays    map[string]playHandler
+	wrote    writeCheck // the health check's last passed write
 }
 
 // New checks cfg and builds the server. It does no I/O: Run does.

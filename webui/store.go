@@ -17,6 +17,7 @@ type Store interface {
 	ScenarioSource(ctx context.Context, version string) ([]byte, error)
 	CreateAttempt(ctx context.Context, a store.Attempt) error
 	CreatePractice(ctx context.Context, a store.Attempt) error
+	ActivePracticeRuns(ctx context.Context, userID string) (int, error)
 	Attempt(ctx context.Context, id string) (store.Attempt, error)
 	ActiveAttempt(ctx context.Context, userID, scenarioID string) (store.Attempt, error)
 	AttemptsByUser(ctx context.Context, userID string, limit int) ([]store.Attempt, error)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -50,16 +51,31 @@ func newWSLimits(cfg Config) *wsLimits {
 }
 
 // remoteAddr is the request's client address without its port, or "" for
-// a connection from this machine.
+// a connection from this machine: an IPv4 address as it is, an IPv6 one as
+// its /64 prefix ("2001:db8:1:2::/64"), since one host or one site usually
+// has a whole /64 to pick addresses from and the per-address caps would
+// otherwise not hold.
 func remoteAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return ""
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
 	}
-	return host
+	ip = ip.Unmap()
+	switch {
+	case ip.IsLoopback():
+		return ""
+	case ip.Is6():
+		p, err := ip.WithZone("").Prefix(64)
+		if err != nil {
+			return host
+		}
+		return p.String()
+	}
+	return ip.String()
 }
 
 // allowNew takes a token for a new websocket from the user's and the

@@ -190,6 +190,9 @@ func analyseScenario(ctx context.Context, s webui.Scenario) error {
 	return nil
 }
 
+// bundledPrefix starts the name of each bundled scenario.
+const bundledPrefix = "bundled:"
+
 // loadScenarios loads the bundled scenarios and those in dir. A file with
 // errors, or whose id is taken, is logged and skipped; the rest are served.
 // It also returns every file read from dir.
@@ -216,7 +219,14 @@ func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, []scenarios.
 			continue
 		}
 		seen[sc.ID] = f.Name
-		out = append(out, webui.Scenario{Compiled: sc, Source: f.Src, Name: f.Name, Trusted: i < bundled})
+		s := webui.Scenario{Compiled: sc, Source: f.Src, Name: f.Name}
+		if i < bundled {
+			// A name no file in the trainer's folder can have, so that the
+			// watcher never takes a trainer's file (late-shipment.toml with
+			// --scenarios .) for a bundled scenario.
+			s.Name, s.Trusted = bundledPrefix+f.Name, true
+		}
+		out = append(out, s)
 	}
 	log.Info("scenarios loaded", "count", len(out), "trainer_folder", dir)
 	return out, files[bundled:], nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +26,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"parley/webui"
+	"parley/webui/store"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -233,6 +236,105 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	}
 	logs.waitLog(t, `msg="scenario file removed`)
 	waitTitle("short-call", "")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
+
+// TestServeKeepsARenamedScenario: renaming a trainer's file offers the
+// scenario under its new name. The watcher used to look at the new name
+// first, refuse it (its id was still used by the old name), then withdraw
+// the old name: the scenario was gone.
+func TestServeKeepsARenamedScenario(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "short-call.toml")
+	writeFile(t, path, good)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir,
+			"--watch-every", "50ms"}, io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	logs.waitLog(t, offeredLine)
+	offered := func() bool {
+		var list []struct{ ID string }
+		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+		return slices.ContainsFunc(list, func(s struct{ ID string }) bool { return s.ID == "short-call" })
+	}
+	if !offered() {
+		t.Fatal("short-call not offered at start")
+	}
+	renamed := filepath.Join(dir, "renamed.toml")
+	if err := os.Rename(path, renamed); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitLog(t, `msg="scenario updated`)
+	if !offered() {
+		t.Errorf("short-call is no longer offered after its file was renamed; serve logged:\n%s", logs)
+	}
+	if log := logs.String(); !strings.Contains(log, "file="+renamed) || strings.Contains(log, "already used") {
+		t.Errorf("the renamed file was not offered under its new name; serve logged:\n%s", log)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
+
+// TestServeKeepsTheBundledScenarios: with --scenarios ., a trainer's file
+// named like a bundled one (late-shipment.toml) used to be taken for it:
+// changing the file replaced the bundled scenario, deleting it withdrew it.
+func TestServeKeepsTheBundledScenarios(t *testing.T) {
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFile(t, "late-shipment.toml", good)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := newLineWatcher()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", ".",
+			"--watch-every", "50ms"}, io.Discard, logs)
+	}()
+	base := logs.waitURL(t)
+	logs.waitLog(t, offeredLine)
+	titles := func() map[string]string {
+		var list []struct{ ID, Title string }
+		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+		out := map[string]string{}
+		for _, s := range list {
+			out[s.ID] = s.Title
+		}
+		return out
+	}
+	bundledTitle := titles()["late-shipment"]
+	if bundledTitle == "" || titles()["short-call"] == "" {
+		t.Fatalf("at start, on offer: %v; want late-shipment and short-call", titles())
+	}
+	writeFile(t, "late-shipment.toml", []byte(strings.Replace(string(good), `title = "A short call"`, `title = "Edited"`, 1)))
+	logs.waitLog(t, `msg="scenario updated`)
+	if got := titles(); got["late-shipment"] != bundledTitle || got["short-call"] != "Edited" {
+		t.Errorf("after the trainer's late-shipment.toml changed, on offer: %v; want the bundled late-shipment and the edited short-call", got)
+	}
+	if err := os.Remove("late-shipment.toml"); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitLog(t, `msg="scenario file removed`)
+	if got := titles(); got["late-shipment"] != bundledTitle || got["short-call"] != "" {
+		t.Errorf("after the trainer's late-shipment.toml was deleted, on offer: %v; want the bundled late-shipment only", got)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
@@ -575,5 +677,72 @@ func waitUntil(t *testing.T, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out")
 		}
+	}
+}
+
+// flakyStore fails to save scenario versions while fail is set.
+type flakyStore struct {
+	*store.Store
+	fail atomic.Bool
+}
+
+func (f *flakyStore) SaveScenarioVersion(ctx context.Context, id, version string, src []byte) error {
+	if f.fail.Load() {
+		return errors.New("disk I/O error (injected)")
+	}
+	return f.Store.SaveScenarioVersion(ctx, id, version, src)
+}
+
+// TestWatcherRetries: a new file whose update failed for a passing reason
+// (the database did not save it) is tried again on the next poll; one
+// refused for its content (it fails its analysis) is not analysed again
+// until it changes.
+func TestWatcherRetries(t *testing.T) {
+	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		saveFails   bool
+		analysis    error
+		wantOffered bool // after the second poll
+		wantAnalyse int  // analyses over both polls
+	}{
+		{"database fails once", true, nil, true, 2},
+		{"analysis fails", false, errors.New("ran out of time"), false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			flaky := &flakyStore{Store: st}
+			analysed := 0
+			analyse := func(context.Context, webui.Scenario) error { analysed++; return tt.analysis }
+			logs := newLineWatcher()
+			log := slog.New(slog.NewTextHandler(logs, nil))
+			srv, err := webui.New(webui.Config{Compile: compileScenario, Analyse: analyse}, flaky, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			w := newScenarioWatcher(dir, nil, srv, log, time.Hour)
+			path := filepath.Join(dir, "short-call.toml")
+			writeFile(t, path, good)
+			flaky.fail.Store(tt.saveFails)
+			w.poll(ctx)
+			flaky.fail.Store(false)
+			w.poll(ctx)
+			if got := srv.Withdraw(path); got != tt.wantOffered {
+				t.Errorf("offered after two polls: %v, want %v; the watcher logged:\n%s", got, tt.wantOffered, logs)
+			}
+			if analysed != tt.wantAnalyse {
+				t.Errorf("analysed %d times, want %d", analysed, tt.wantAnalyse)
+			}
+		})
 	}
 }

@@ -21,7 +21,8 @@ import (
 // An unknown source is ErrNotFound. A source of another user, a source still
 // active, a PracticeFrom beyond its turns, or a taken id is ErrConflict.
 // Practice runs never count as the user's active attempt on the scenario
-// (ActiveAttempt), so any number of them can be active beside it.
+// (ActiveAttempt), so they can be active beside it; the store sets no cap on
+// how many (the server does, with ActivePracticeRuns).
 func (s *Store) CreatePractice(ctx context.Context, a Attempt) error {
 	switch {
 	case a.ID == "" || a.UserID == "" || a.PracticeOf == "":
@@ -36,6 +37,18 @@ func (s *Store) CreatePractice(ctx context.Context, a Attempt) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
 		return insertPractice(ctx, tx, a, now)
 	})
+}
+
+// ActivePracticeRuns counts the user's active practice runs (an unknown
+// user has none).
+func (s *Store) ActivePracticeRuns(ctx context.Context, userID string) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx,
+		"SELECT count(*) FROM attempts WHERE user_id = ? AND status = 'active' AND practice_of <> ''", userID).Scan(&n)
+	if err != nil {
+		return 0, readFailed(fmt.Sprintf("count active practice runs of user %q", userID), err)
+	}
+	return n, nil
 }
 
 func insertPractice(ctx context.Context, tx *writeTx, a Attempt, now int64) error {

@@ -135,3 +135,53 @@ func TestCreatePracticeRefusals(t *testing.T) {
 		t.Error("CreateAttempt with a practice source succeeded, want it to point at CreatePractice")
 	}
 }
+
+// TestActivePracticeRuns counts only the user's practice runs that are
+// still active: not their scored attempts, not ended runs, not another
+// user's.
+func TestActivePracticeRuns(t *testing.T) {
+	s, clk, _ := openTest(t)
+	ctx := context.Background()
+	seedFinished(t, s, clk, "src", testUser, 2)
+	seedFinished(t, s, clk, "other-src", "other", 2)
+	practice := func(id, user, of string) Attempt {
+		return Attempt{ID: id, UserID: user, PracticeOf: of, PracticeFrom: 1, State: state(0)}
+	}
+	count := func(user string) int {
+		t.Helper()
+		n, err := s.ActivePracticeRuns(ctx, user)
+		must(t, err)
+		return n
+	}
+	steps := []struct {
+		name        string
+		do          func()
+		mine, other int
+	}{
+		{"none yet", func() {}, 0, 0},
+		{"two of mine", func() {
+			must(t, s.CreatePractice(ctx, practice("p1", testUser, "src")))
+			must(t, s.CreatePractice(ctx, practice("p2", testUser, "src")))
+		}, 2, 0},
+		{"a scored attempt", func() {
+			must(t, s.CreateAttempt(ctx, Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+				State: state(0)}))
+		}, 2, 0},
+		{"one of another user's", func() { must(t, s.CreatePractice(ctx, practice("q1", "other", "other-src"))) }, 2, 1},
+		{"one of mine given up", func() {
+			must(t, s.EndAttempt(ctx, "p1", StatusGivenUp, []byte(`{}`)))
+		}, 1, 1},
+	}
+	for _, st := range steps {
+		st.do()
+		if got := count(testUser); got != st.mine {
+			t.Errorf("after %s: %d active practice runs, want %d", st.name, got, st.mine)
+		}
+		if got := count("other"); got != st.other {
+			t.Errorf("after %s: the other user has %d active practice runs, want %d", st.name, got, st.other)
+		}
+	}
+	if got := count("nobody"); got != 0 {
+		t.Errorf("an unknown user has %d active practice runs", got)
+	}
+}

@@ -1,0 +1,193 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"parley/engine"
+	"parley/scenarios"
+	"parley/webui/store"
+)
+
+// catalogFixture is a catalog over a real SQLite file, offering
+// testdata/short-call.toml from file "short-call.toml" (not trusted) and a
+// trusted copy under another id from "bundled:short-call.toml".
+type catalogFixture struct {
+	st    *store.Store
+	cat   *catalog
+	src   []byte
+	first Scenario
+}
+
+func newCatalogFixture(t *testing.T, analyse Analyser) *catalogFixture {
+	t.Helper()
+	src, err := os.ReadFile("testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	f := &catalogFixture{st: st, src: src}
+	f.first = f.scenario(t, "short-call.toml", "", "First")
+	bundled := f.scenario(t, "bundled:short-call.toml", `id = "bundled-call"`, "Bundled")
+	bundled.Trusted = true
+	f.cat, err = newCatalog([]Scenario{bundled, f.first}, st, compileForTest, analyse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cat.publish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func compileForTest(name string, src []byte) (*engine.Scenario, engine.Problems) {
+	return scenarios.Load(scenarios.File{Name: name, Src: src})
+}
+
+// scenario compiles short-call from file with its id line replaced by
+// idLine (when set) and the given title, so each version differs.
+func (f *catalogFixture) scenario(t *testing.T, file, idLine, title string) Scenario {
+	t.Helper()
+	src := strings.Replace(string(f.src), `title = "A short call"`, `title = "`+title+`"`, 1)
+	if idLine != "" {
+		src = strings.Replace(src, `id = "short-call"`, idLine, 1)
+	}
+	sc, problems := compileForTest(file, []byte(src))
+	if sc == nil || problems.HasErrors() {
+		t.Fatalf("compile %s: %v", file, problems)
+	}
+	return Scenario{Compiled: sc, Source: []byte(src), Name: file}
+}
+
+// TestCatalogUpdateRefused: an update that is refused leaves no trace, in
+// the offer, in memory or in the database, and the last good version still
+// serves. A bundled scenario is never replaced nor withdrawn.
+func TestCatalogUpdateRefused(t *testing.T) {
+	fails := func(context.Context, Scenario) error { return errors.New("its analysis ran out of time") }
+	tests := []struct {
+		name    string
+		file    string
+		idLine  string
+		analyse Analyser
+		want    string
+	}{
+		{"failed analysis", "short-call.toml", "", fails, "ran out of time"},
+		{"id of another file", "other.toml", "", nil, `id "short-call" is already used by short-call.toml`},
+		{"id of a bundled scenario", "other.toml", `id = "bundled-call"`, nil, "already used by bundled:short-call.toml"},
+		{"file of a bundled scenario", "bundled:short-call.toml", `id = "bundled-call"`, nil, "bundled scenario"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newCatalogFixture(t, nil)
+			s := f.scenario(t, tt.file, tt.idLine, "Edited")
+			err := f.cat.update(ctx, s, tt.analyse)
+			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("update: %v, want ErrRejected saying %q", err, tt.want)
+			}
+			if _, ok := f.cat.versions[s.Compiled.Version]; ok {
+				t.Error("the refused version stays in memory")
+			}
+			if _, err := f.st.ScenarioSource(ctx, s.Compiled.Version); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("the refused version's source was saved (or the read failed): %v", err)
+			}
+			if got, _ := f.cat.current("short-call"); got != f.first.Compiled {
+				t.Errorf("short-call on offer is %v, want the first version", got)
+			}
+			if got, _ := f.cat.current("bundled-call"); got == nil || got.Title != "Bundled" {
+				t.Errorf("the bundled scenario on offer is %v", got)
+			}
+			if len(f.cat.list()) != 2 {
+				t.Errorf("%d scenarios on offer, want the 2 there were", len(f.cat.list()))
+			}
+		})
+	}
+	f := newCatalogFixture(t, nil)
+	if f.cat.withdraw("bundled:short-call.toml") {
+		t.Error("a bundled scenario was withdrawn")
+	}
+	if _, ok := f.cat.current("bundled-call"); !ok {
+		t.Error("the bundled scenario is no longer offered")
+	}
+}
+
+// TestCatalogUpdateRechecksTheID: two files with one id, updated at once,
+// are not both offered: the id is checked again once the analysis is done.
+func TestCatalogUpdateRechecksTheID(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	analysing, release := make(chan struct{}), make(chan struct{})
+	slow := func(context.Context, Scenario) error {
+		close(analysing)
+		<-release
+		return nil
+	}
+	a := f.scenario(t, "a.toml", `id = "twin"`, "A")
+	done := make(chan error, 1)
+	go func() { done <- f.cat.update(ctx, a, slow) }()
+	<-analysing
+	if err := f.cat.update(ctx, f.scenario(t, "b.toml", `id = "twin"`, "B"), nil); err != nil {
+		t.Fatalf("b.toml: %v", err)
+	}
+	close(release)
+	if err := <-done; !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "already used by b.toml") {
+		t.Errorf("a.toml: %v, want its id refused as b.toml's", err)
+	}
+	n := 0
+	for _, s := range f.cat.list() {
+		if s.Compiled.ID == "twin" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("id twin offered %d times, want once", n)
+	}
+}
+
+// TestCatalogDropsWhatFailsItsAnalysis: a trainer's scenario that fails its
+// analysis at start-up is forgotten with its analysis; an attempt played on
+// its version in an earlier run can still get it, compiled again from the
+// store.
+func TestCatalogDropsWhatFailsItsAnalysis(t *testing.T) {
+	ctx := context.Background()
+	fails := func(_ context.Context, s Scenario) error {
+		if s.Trusted {
+			return nil
+		}
+		return errors.New("its analysis ran out of memory")
+	}
+	f := newCatalogFixture(t, fails)
+	f.cat.checkAll(ctx, fails, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, e := range f.cat.snapshot() {
+		if e.Name == "short-call.toml" {
+			t.Error("the failed scenario is still an entry")
+		}
+	}
+	if _, ok := f.cat.current("short-call"); ok {
+		t.Error("the failed scenario is offered")
+	}
+	v := f.first.Compiled.Version
+	if _, ok := f.cat.versions[v]; ok {
+		t.Error("the failed scenario stays in memory with its analysis")
+	}
+	sc, err := f.cat.version(ctx, v)
+	if err != nil {
+		t.Fatalf("version %.12s: %v", v, err)
+	}
+	if sc.Version != v || sc == f.first.Compiled {
+		t.Errorf("version %.12s is %.12s (the dropped copy: %v); want it compiled again from the store", v, sc.Version, sc == f.first.Compiled)
+	}
+	if _, ok := f.cat.current("bundled-call"); !ok {
+		t.Error("the bundled scenario is not offered")
+	}
+}

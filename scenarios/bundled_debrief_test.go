@@ -131,12 +131,12 @@ var planMoodMisleads = map[string]bool{
 // listed.
 func TestBundledPlansDebrief(t *testing.T) {
 	scs := loadBundled(t)
-	paths, err := filepath.Glob("*.testplan")
+	paths, err := filepath.Glob(filepath.Join("bundled", "*.testplan"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no test plans: %v", err)
 	}
 	for _, path := range paths {
-		name := strings.TrimSuffix(path, ".testplan")
+		name := strings.TrimSuffix(filepath.Base(path), ".testplan")
 		t.Run(name, func(t *testing.T) {
 			want, ok := planSuccess[name]
 			if !ok {

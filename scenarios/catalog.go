@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,7 +13,10 @@ import (
 	"parley/engine"
 )
 
-//go:embed *.toml
+// bundled holds the scenarios that ship with Parley, in scenarios/bundled/
+// beside their test plans; only the .toml files are embedded.
+//
+//go:embed bundled/*.toml
 var bundled embed.FS
 
 // File is one scenario source: a name for messages (a path or the bundled
@@ -25,7 +29,7 @@ type File struct {
 
 // Bundled returns the scenarios that ship with Parley, by file name.
 func Bundled() []File {
-	files, err := readFS(bundled, ".")
+	files, err := readFS(bundled, "bundled")
 	if err != nil {
 		panic(fmt.Sprintf("scenarios: bundled files unreadable: %v", err)) // embedded: cannot happen
 	}
@@ -63,7 +67,7 @@ func readFS(fsys fs.FS, dir string) ([]File, error) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".toml") {
 			continue
 		}
-		src, err := fs.ReadFile(fsys, e.Name())
+		src, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,8 @@
 // Package scenarios owns Parley's scenario file format (docs/scenario-format.md):
 // decoding TOML into the engine's Spec with a position for every entry, lint
-// rules, test plans, and the bundled .toml files embedded in the binary.
+// rules, test plans, drawings of a scenario's graph (WriteMermaid, WriteDOT),
+// and the bundled .toml files (in bundled/, beside their test plans) embedded
+// in the binary.
 //
 // Parse (and ParseFile, a thin wrapper) checks only what decoding can: TOML
 // syntax, value types, unknown and missing keys, and values outside what a key

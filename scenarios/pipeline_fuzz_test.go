@@ -24,7 +24,7 @@ const pipelineMaxAlloc = 512 << 20
 // Nothing may panic, hang or exceed its budget, and the debrief of a played
 // attempt must replay.
 func FuzzPipeline(f *testing.F) {
-	for _, pattern := range []string{"*.toml", "../cmd/parley/testdata/lint/*.toml", "../webui/testdata/*.toml"} {
+	for _, pattern := range []string{"bundled/*.toml", "../cmd/parley/testdata/lint/*.toml", "../webui/testdata/*.toml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			if src, err := os.ReadFile(file); err == nil {

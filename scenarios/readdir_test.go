@@ -14,7 +14,7 @@ import (
 // reported as that file's problem, promptly, and the good file still loads.
 func TestReadDirReadsRegularFilesOnly(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile("late-shipment.toml")
+	good, err := os.ReadFile(filepath.Join("bundled", "late-shipment.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

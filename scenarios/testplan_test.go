@@ -57,7 +57,7 @@ func TestBundledPlans(t *testing.T) {
 		if err := RandomPlaythroughs(sc, 200, 1); err != nil {
 			t.Errorf("%s: %v", f.Name, err)
 		}
-		plans, _ := filepath.Glob(strings.TrimSuffix(f.Name, ".toml") + ".*.testplan")
+		plans, _ := filepath.Glob(filepath.Join("bundled", strings.TrimSuffix(f.Name, ".toml")+".*.testplan"))
 		if len(plans) < 2 {
 			t.Errorf("%s has %d test plans; want an ideal and a worst plan", f.Name, len(plans))
 		}
@@ -118,7 +118,7 @@ func TestPlanVariableChecks(t *testing.T) {
 }
 
 func FuzzParsePlan(f *testing.F) {
-	plans, _ := filepath.Glob("*.testplan")
+	plans, _ := filepath.Glob("bundled/*.testplan")
 	for _, p := range plans {
 		src, _ := os.ReadFile(p)
 		f.Add(src)

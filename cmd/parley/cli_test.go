@@ -218,7 +218,7 @@ func TestTestCommand(t *testing.T) {
 }
 
 func TestBundledTestPlansPass(t *testing.T) {
-	out, code := runCLI(t, "", "test", "../../scenarios")
+	out, code := runCLI(t, "", "test", "../../scenarios/bundled")
 	if code != 0 {
 		t.Errorf("exit %d:\n%s", code, out)
 	}

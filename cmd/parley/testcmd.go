@@ -24,7 +24,7 @@ func testCmd(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	}
 	paths := args
 	if len(paths) == 0 {
-		paths = []string{"scenarios"}
+		paths = []string{filepath.Join("scenarios", "bundled")}
 	}
 	files, err := scenarios.Expand(paths)
 	if err != nil {

@@ -14,14 +14,14 @@ import (
 	"parley/scenarios"
 )
 
-// bundledPlan reads a bundled test plan (scenarios/{name}.testplan, such
+// bundledPlan reads a bundled test plan (scenarios/bundled/{name}.testplan, such
 // as "late-shipment.mediocre") and returns its scenario and the reply ids
 // it chooses, in order: a known path through the real scenario. Replies
 // are chosen by id, so the order the attempt's seed offers them in does not
 // matter.
 func bundledPlan(t *testing.T, name string) (*engine.Scenario, []string) {
 	t.Helper()
-	file := filepath.Join("..", "..", "scenarios", name+".testplan")
+	file := filepath.Join("..", "..", "scenarios", "bundled", name+".testplan")
 	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatalf("test plan %s: %v", name, err)

@@ -65,83 +65,16 @@
 
 import { h, clear, vh, avatar, icon, richText, plural, relativeTime } from './dom.js';
 import { moodChart } from './chart.js';
+import { app, reducedMotion } from './state.js';
+import { ApiError, api, scenarioDetail } from './api.js';
+import { setConnStatus, notify } from './notices.js';
+import {
+  difficultyBadge, minutesBadge, OUTCOMES, outcomeBadge, attemptOutcomeKey, personaLine, firstName, greeting,
+  practiceOf, practiceBanner,
+} from './shared.js';
+import { moodTone, fmtNum, describeChange, moodMeter } from './mood.js';
 
 const main = document.getElementById('main');
-const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
-
-const app = {
-  me: null, // {id, name}
-  view: null, // the mounted view, with an optional destroy()
-  afterName: null, // where to go once a name is set
-  scenarios: new Map(), // id -> detail
-  practice: new Map(), // attempt id -> {of, from_turn}, for practice runs
-  renderToken: 0,
-};
-
-// ---------------------------------------------------------------------------
-// HTTP
-
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message || code || `HTTP ${status}`);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function api(path, opts = {}) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method: opts.method || 'GET',
-      headers: opts.body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
-      body: opts.body ? JSON.stringify(opts.body) : undefined,
-      credentials: 'same-origin',
-    });
-  } catch (err) {
-    throw new ApiError(0, 'network', 'We couldn’t reach Parley. Check your connection and try again.');
-  }
-  let data = null;
-  const text = await res.text();
-  if (text) {
-    try { data = JSON.parse(text); } catch { data = null; }
-  }
-  if (!res.ok) {
-    const e = (data && data.error) || {};
-    throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || `The server answered ${res.status}.`);
-  }
-  return data;
-}
-
-async function scenarioDetail(id) {
-  if (!app.scenarios.has(id)) app.scenarios.set(id, await api(`/api/scenarios/${encodeURIComponent(id)}`));
-  return app.scenarios.get(id);
-}
-
-// ---------------------------------------------------------------------------
-// Notices
-
-const connStatus = document.getElementById('conn-status');
-const noticeSlot = document.getElementById('notice');
-let noticeTimer = null;
-
-function setConnStatus(text) {
-  clear(connStatus);
-  if (text) {
-    connStatus.append(h('div', { class: 'toast toast--conn' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', null, text)));
-  }
-}
-
-// notify shows a polite, readable notice. kind: "info" | "error".
-function notify(text, kind = 'info', { timeout = kind === 'error' ? 0 : 6000 } = {}) {
-  clearTimeout(noticeTimer);
-  clear(noticeSlot);
-  if (!text) return;
-  const dismiss = h('button', { type: 'button', class: 'toast__close', onclick: () => notify(null) }, vh('Dismiss notice'), icon('cross'));
-  noticeSlot.append(h('div', { class: ['toast', `toast--${kind}`] },
-    icon(kind === 'error' ? 'flag' : 'chat', 'toast__icon'), h('p', { class: 'toast__text' }, text), dismiss));
-  if (timeout) noticeTimer = setTimeout(() => notify(null), timeout);
-}
 
 // ---------------------------------------------------------------------------
 // Routing
@@ -313,139 +246,6 @@ function renderName(token, { first }) {
 }
 
 // ---------------------------------------------------------------------------
-// Shared bits
-
-const DIFFICULTY = { easy: 'Easy', medium: 'Medium', hard: 'Hard' };
-
-function difficultyBadge(d) {
-  const level = { easy: 1, medium: 2, hard: 3 }[d] || 0;
-  return h('span', { class: ['badge', `badge--${d}`] },
-    h('span', { class: 'pips', 'aria-hidden': 'true' }, [1, 2, 3].map((i) => h('span', { class: ['pip', i <= level && 'pip--on'] }))),
-    vh('Difficulty: '), DIFFICULTY[d] || d);
-}
-
-function minutesBadge(mins) {
-  return h('span', { class: 'meta-item' }, icon('clock'), vh('About '), `${mins} min`);
-}
-
-const OUTCOMES = {
-  resolved: { label: 'Resolved', tone: 'good', icon: 'check' },
-  escalated: { label: 'Escalated', tone: 'warn', icon: 'arrowUp' },
-  lost: { label: 'Client lost', tone: 'bad', icon: 'cross' },
-  parted: { label: 'Parted ways', tone: 'neutral', icon: 'wave' },
-  given_up: { label: 'Stopped early', tone: 'neutral', icon: 'flag' },
-  abandoned: { label: 'Incomplete', tone: 'neutral', icon: 'clock' },
-  active: { label: 'In progress', tone: 'accent', icon: 'chat' },
-};
-
-function outcomeBadge(key, extraClass) {
-  const o = OUTCOMES[key] || { label: key || 'Ended', tone: 'neutral', icon: 'flag' };
-  return h('span', { class: ['status', `status--${o.tone}`, extraClass] }, icon(o.icon), o.label);
-}
-
-function attemptOutcomeKey(a) {
-  if (a.status === 'active') return 'active';
-  if (a.status === 'finished') return a.outcome || 'resolved';
-  return a.status;
-}
-
-function personaLine(p) {
-  return [p.role, p.company].filter(Boolean).join(' · ');
-}
-
-function firstName(name) {
-  return String(name || 'The client').trim().split(/\s+/)[0];
-}
-
-function greeting() {
-  const hr = new Date().getHours();
-  return hr < 5 ? 'Working late' : hr < 12 ? 'Good morning' : hr < 18 ? 'Good afternoon' : 'Good evening';
-}
-
-// ---------------------------------------------------------------------------
-// Mood meters
-
-function moodGoodness(r) {
-  const span = (r.max - r.min) || 1;
-  const pct = Math.min(1, Math.max(0, (r.value - r.min) / span));
-  return r.good === 'high' ? pct : 1 - pct;
-}
-
-function moodTone(r) {
-  const g = moodGoodness(r);
-  return g >= 0.6 ? 'good' : g >= 0.35 ? 'mid' : 'bad';
-}
-
-function fmtNum(v) {
-  return Number.isInteger(v) ? String(v) : String(Math.round(v * 10) / 10);
-}
-
-// describeChange: {dir: 'better'|'worse'|'same', word, detail}
-function describeChange(c, good) {
-  const d = c.to - c.from;
-  if (Math.abs(d) < 1e-9) return { dir: 'same', word: 'No change', detail: c.band_to ? `still ${c.band_to}` : '' };
-  const better = good === 'high' ? d > 0 : d < 0;
-  const bandMoved = c.band_from && c.band_to && c.band_from !== c.band_to;
-  return {
-    dir: better ? 'better' : 'worse',
-    up: d > 0,
-    word: better ? 'Better' : 'Worse',
-    detail: bandMoved ? `${c.band_from} → ${c.band_to}` : (c.band_to ? `still ${c.band_to}` : `${fmtNum(c.from)} → ${fmtNum(c.to)}`),
-    bandMoved,
-  };
-}
-
-let meterCount = 0;
-
-// moodMeter renders one reading; update(reading, change) redraws it in place.
-function moodMeter(reading) {
-  const id = `meter-${++meterCount}`;
-  const fill = h('div', { class: 'meter__fill' });
-  const band = h('span', { class: 'meter__band' });
-  const track = h('div', { class: 'meter__track', role: 'meter', 'aria-labelledby': `${id}-label`, 'aria-describedby': `${id}-change` }, fill);
-  const change = h('p', { class: 'meter__change', id: `${id}-change` });
-  const el = h('div', { class: 'meter', dataset: { testid: 'mood-meter', mood: reading.name } },
-    h('div', { class: 'meter__head' },
-      h('span', { class: 'meter__name' },
-        h('span', { class: 'meter__label', id: `${id}-label` }, reading.label || reading.name),
-        h('span', { class: 'meter__hint' }, reading.good === 'high' ? 'higher is better' : 'lower is better')),
-      band),
-    track,
-    h('div', { class: 'meter__foot' }, change));
-
-  function update(r, c) {
-    const span = (r.max - r.min) || 1;
-    const pct = Math.min(100, Math.max(0, ((r.value - r.min) / span) * 100));
-    fill.style.width = `${pct}%`;
-    el.classList.remove('meter--good', 'meter--mid', 'meter--bad');
-    el.classList.add(`meter--${moodTone(r)}`);
-    band.textContent = r.band || fmtNum(r.value);
-    el.dataset.value = String(r.value);
-    el.dataset.band = r.band || '';
-    track.setAttribute('aria-valuemin', String(r.min));
-    track.setAttribute('aria-valuemax', String(r.max));
-    track.setAttribute('aria-valuenow', String(r.value));
-    track.setAttribute('aria-valuetext', `${r.band ? `${r.band}, ` : ''}${fmtNum(r.value)} of ${fmtNum(r.max)}`);
-    clear(change);
-    change.className = 'meter__change';
-    if (c) {
-      const d = describeChange(c, r.good);
-      change.classList.add(`meter__change--${d.dir}`);
-      change.append(icon(d.dir === 'same' ? 'flat' : d.up ? 'arrowUp' : 'arrowDown'),
-        h('strong', { class: 'meter__word' }, d.word), d.detail ? vh(': ') : null,
-        d.detail ? h('span', { class: 'meter__sep', 'aria-hidden': 'true' }, '·') : null,
-        d.detail ? h('span', { class: 'meter__detail' }, d.detail) : null);
-      el.classList.remove('meter--pulse');
-      void el.offsetWidth; // restart the highlight animation
-      el.classList.add('meter--pulse');
-    } else {
-      change.append(h('span', { class: 'meter__start' }, 'Starting point'));
-    }
-  }
-  update(reading, null);
-  return { el, update };
-}
-
 // ---------------------------------------------------------------------------
 // Catalog
 
@@ -1796,21 +1596,6 @@ function decisiveValue(v, complete) {
   return h('dd', null, text.charAt(0).toUpperCase() + text.slice(1));
 }
 
-// practiceOf reads an attempt item's practice field ({of, from_turn}), or the one remembered for it.
-function practiceOf(a) {
-  if (!a) return null;
-  if (a.practice && a.practice.of) return a.practice;
-  return app.practice.get(a.id) || null;
-}
-
-function practiceBanner(pr, where) {
-  return h('p', { class: 'practice-banner', id: 'practice-banner', dataset: { of: pr.of, fromTurn: pr.from_turn } },
-    h('span', { class: 'practice-banner__tag' }, icon('retry'), 'Practice'),
-    h('span', null, `Practice run from turn ${pr.from_turn} of an earlier attempt — not scored. `,
-      h('a', { href: `#/a/${encodeURIComponent(pr.of)}/debrief`, id: 'practice-source' }, where === 'debrief' ? 'See the original debrief' : 'Back to the original debrief')));
-}
-
-// startPractice asks the server for a practice run from the state before
 // this turn of an ended attempt, and opens it.
 async function startPractice(id, turn, btn) {
   btn.disabled = true;

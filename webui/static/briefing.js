@@ -3,7 +3,7 @@
 // the briefing panel kept at hand during the call (briefPanel). "Begin"
 // hands over to the conversation route; this module never opens the socket.
 
-import { h, vh, avatar, icon, richText, plural } from './dom.js';
+import { h, clear, vh, avatar, icon, richText, plural } from './dom.js';
 import { api, scenarioDetail } from './api.js';
 import { route, mount, setLoading } from './router.js';
 import { difficultyBadge, minutesBadge, personaLine, firstName, practiceOf } from './shared.js';
@@ -63,4 +63,45 @@ export async function renderBriefing(token, id) {
           h('h2', { id: 'start-mood-heading' }, `How ${who} feels going in`),
           mood) : null)));
   mount(token, 'briefing', sc.title, view);
+}
+
+const BRIEF_OPEN = 'parley.briefing';
+
+// briefPanel is the briefing, kept at hand during the call: a disclosure
+// (open on wide screens, closed on phones, as last left), never taking the
+// focus. fill(scenario) writes the briefing and the competencies into it.
+export function briefPanel() {
+  let open;
+  try { open = localStorage.getItem(BRIEF_OPEN); } catch { open = null; }
+  open = open === null ? window.matchMedia('(min-width: 961px)').matches : open === 'open';
+  const body = h('div', { id: 'call-brief-body', class: 'brief-panel__body', hidden: !open });
+  const toggle = h('button', {
+    type: 'button', id: 'brief-toggle', class: 'brief-panel__toggle', 'aria-expanded': String(open), 'aria-controls': 'call-brief-body',
+  }, icon('book', 'brief-panel__icon'), h('span', { class: 'brief-panel__label' }, 'Your briefing'),
+  h('span', { class: 'brief-panel__hint' }, open ? 'Hide' : 'Show'), icon('chevron', 'brief-panel__chevron'));
+
+  const setOpen = (on) => {
+    toggle.setAttribute('aria-expanded', String(on));
+    toggle.querySelector('.brief-panel__hint').textContent = on ? 'Hide' : 'Show';
+    body.hidden = !on;
+    try { localStorage.setItem(BRIEF_OPEN, on ? 'open' : 'closed'); } catch { /* not remembered */ }
+  };
+  toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
+
+  const fill = (scenario) => {
+    const sc = scenario || {};
+    const comps = sc.competencies || [];
+    clear(body).append(
+      h('div', { class: 'brief-panel__scroll', tabindex: '0', role: 'region', 'aria-label': 'Briefing text' },
+        sc.briefing ? h('div', { class: 'prose prose--small' }, richText(sc.briefing)) : h('p', { class: 'muted' }, 'This scenario has no briefing.'),
+        comps.length ? h('h3', { class: 'brief-panel__sub' }, 'Scored on') : null,
+        comps.length ? h('ul', { class: 'brief-comps', role: 'list' }, comps.map((c) => h('li', { dataset: { testid: 'brief-competency', competency: c.id } },
+          h('p', { class: 'brief-comps__label' }, c.label, h('span', { class: 'brief-comps__pass' }, ` · pass mark ${c.pass}`)),
+          c.description ? h('p', { class: 'brief-comps__desc' }, c.description) : null))) : null));
+  };
+
+  const el = h('section', { class: 'panel brief-panel', id: 'call-brief', 'aria-labelledby': 'brief-toggle' },
+    h('h2', { class: 'brief-panel__heading' }, toggle),
+    body);
+  return { el, fill };
 }

@@ -86,3 +86,35 @@ export function moodMeter(reading) {
   update(reading, null);
   return { el, update };
 }
+
+// changesOf returns a turn's mood changes, whichever shape the server sent.
+export function changesOf(t) {
+  if (Array.isArray(t.mood_change)) return t.mood_change;
+  if (Array.isArray(t.mood) && t.mood.length && 'from' in t.mood[0]) return t.mood;
+  return [];
+}
+
+// readingsOf returns a turn's readings after the reply.
+export function readingsOf(t, prev) {
+  if (Array.isArray(t.mood) && t.mood.length && 'value' in t.mood[0]) return t.mood;
+  const changes = changesOf(t);
+  if (!changes.length) return prev;
+  return prev.map((r) => {
+    const c = changes.find((x) => x.name === r.name);
+    return c ? { ...r, value: c.to, band: c.band_to || r.band } : r;
+  });
+}
+
+// bandNotes words a turn's moves from one band to another as transcript
+// notes; mood holds the readings (their labels and which end is good).
+export function bandNotes(t, mood) {
+  const notes = [];
+  for (const c of changesOf(t)) {
+    const r = (mood.find((m) => m.name === c.name)) || {};
+    if (c.band_from && c.band_to && c.band_from !== c.band_to) {
+      const d = describeChange(c, r.good);
+      notes.push({ kind: 'note', dir: d.dir, text: `${r.label || c.name}: ${c.band_from} → ${c.band_to}` });
+    }
+  }
+  return notes;
+}

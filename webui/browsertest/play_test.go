@@ -161,7 +161,7 @@ func clientLines(lines []line) []line {
 	return out
 }
 
-// typingPause is app.js's pause before a line, less the client's name that
+// typingPause is pacing.js's pause before a line, less the client's name that
 // the line's text carries for screen readers.
 func typingPause(text string) time.Duration {
 	if i := strings.Index(text, ": "); i >= 0 {

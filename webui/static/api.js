@@ -1,0 +1,43 @@
+// The HTTP side of docs/protocol.md: a fetch wrapper that speaks JSON and
+// turns failures into an ApiError with the server's code and message, and the
+// scenario detail cache. It must not touch the DOM or the websocket (that is
+// socket.js); callers decide what to show for an error.
+
+import { app } from './state.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(path, opts = {}) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method: opts.method || 'GET',
+      headers: opts.body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+      body: opts.body ? JSON.stringify(opts.body) : undefined,
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network', 'We couldn’t reach Parley. Check your connection and try again.');
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || `The server answered ${res.status}.`);
+  }
+  return data;
+}
+
+export async function scenarioDetail(id) {
+  if (!app.scenarios.has(id)) app.scenarios.set(id, await api(`/api/scenarios/${encodeURIComponent(id)}`));
+  return app.scenarios.get(id);
+}

@@ -1,0 +1,100 @@
+// The catalog view (#/): the scenario cards and the trainee's attempts,
+// newest first (eight, then a button for the rest). It reads the lists over
+// HTTP and links onward with plain hash links; it never starts a call itself.
+
+import { h, vh, avatar, icon, plural, relativeTime } from './dom.js';
+import { app } from './state.js';
+import { api } from './api.js';
+import { mount, setLoading } from './router.js';
+import { difficultyBadge, minutesBadge, outcomeBadge, attemptOutcomeKey, personaLine, greeting, practiceOf } from './shared.js';
+
+export async function renderCatalog(token) {
+  setLoading(token);
+  const [list, attempts] = await Promise.all([api('/api/scenarios'), api('/api/attempts')]);
+  const scenarios = Array.isArray(list) ? list : [];
+  const mine = Array.isArray(attempts) ? attempts : [];
+
+  const activeIds = new Set(mine.filter((a) => a.status === 'active' && !practiceOf(a)).map((a) => a.scenario));
+  for (const a of mine) if (a.practice && a.practice.of) app.practice.set(a.id, a.practice);
+  const cards = h('ul', { class: 'card-grid', role: 'list' }, scenarios.map((sc) => {
+    const p = sc.persona || {};
+    const headingId = `sc-${sc.id}-title`;
+    return h('li', null, h('article', {
+      class: 'card scenario-card', 'aria-labelledby': headingId, dataset: { testid: 'scenario-card', scenarioId: sc.id },
+    },
+    h('div', { class: 'scenario-card__meta' }, difficultyBadge(sc.difficulty), minutesBadge(sc.minutes),
+      activeIds.has(sc.id) ? outcomeBadge('active', 'scenario-card__progress') : null),
+    h('h3', { id: headingId, class: 'scenario-card__title' }, sc.title),
+    h('p', { class: 'scenario-card__summary' }, sc.summary),
+    h('div', { class: 'persona-chip' }, avatar(p.name),
+      h('span', { class: 'persona-chip__text' },
+        h('span', { class: 'persona-chip__name' }, vh('Client: '), p.name),
+        h('span', { class: 'persona-chip__role' }, personaLine(p)))),
+    (sc.tags && sc.tags.length) ? h('ul', { class: 'tags', 'aria-label': 'Topics' }, sc.tags.slice(0, 4).map((t) => h('li', null, t))) : null,
+    h('div', { class: 'scenario-card__actions' },
+      h('a', { class: 'btn btn--primary start', id: `start-${sc.id}`, href: `#/s/${encodeURIComponent(sc.id)}` },
+        activeIds.has(sc.id) ? 'Continue' : 'Start', vh(`: ${sc.title}`), icon('play')))));
+  }));
+
+  const attemptsSection = h('section', { class: 'section', 'aria-labelledby': 'attempts-heading', id: 'attempts' },
+    h('div', { class: 'section__head' },
+      h('h2', { id: 'attempts-heading' }, 'Your attempts'),
+      mine.length ? h('p', { class: 'section__sub' }, plural(mine.length, 'attempt', 'attempts') + ', newest first') : null),
+    mine.length ? attemptList(mine)
+      : h('div', { class: 'empty' }, icon('chat'), h('p', null, 'No attempts yet. Pick a scenario above — your practice calls and their debriefs will be listed here.')));
+
+  const active = mine.filter((a) => a.status === 'active');
+  const view = h('div', { class: 'container catalog' },
+    h('section', { class: 'hero' },
+      h('p', { class: 'eyebrow' }, `${greeting()}, ${app.me.name}`),
+      h('h1', null, 'Which conversation shall we practise?'),
+      h('p', { class: 'lead' }, 'Each scenario is a short call with a client who reacts to what you say. Read the briefing, take the call, then see a debrief of every reply.'),
+      active.length ? h('p', { class: 'hero__resume' },
+        h('a', { class: 'btn btn--secondary', href: `#/a/${encodeURIComponent(active[0].id)}` }, icon('chat'),
+          practiceOf(active[0]) ? `Resume practice: “${active[0].title}”` : `Resume “${active[0].title}”`)) : null),
+    h('section', { class: 'section', 'aria-labelledby': 'scenarios-heading' },
+      h('div', { class: 'section__head' },
+        h('h2', { id: 'scenarios-heading' }, 'Scenarios'),
+        h('p', { class: 'section__sub' }, plural(scenarios.length, 'scenario', 'scenarios'))),
+      scenarios.length ? cards : h('div', { class: 'empty' }, h('p', null, 'No scenarios are installed yet.'))),
+    attemptsSection);
+  mount(token, 'catalog', 'Scenarios', view);
+}
+
+const ATTEMPTS_SHOWN = 8;
+
+// attemptList shows the newest attempts, with a button to show the rest.
+function attemptList(all) {
+  const list = h('ul', { class: 'attempt-list', role: 'list', id: 'attempt-list' }, all.slice(0, ATTEMPTS_SHOWN).map(attemptRow));
+  if (all.length <= ATTEMPTS_SHOWN) return list;
+  const more = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', id: 'show-all-attempts', 'aria-controls': 'attempt-list' },
+    `Show all ${all.length} attempts`);
+  more.addEventListener('click', () => {
+    const rows = all.slice(ATTEMPTS_SHOWN).map(attemptRow);
+    list.append(...rows);
+    more.remove();
+    const link = rows[0] && rows[0].querySelector('a');
+    if (link) link.focus();
+  });
+  return h('div', null, list, h('p', { class: 'more-row' }, more));
+}
+
+function attemptRow(a) {
+  const key = attemptOutcomeKey(a);
+  const ended = a.status !== 'active';
+  const when = relativeTime(a.updated_at || a.started_at);
+  const pr = practiceOf(a);
+  return h('li', { class: ['attempt', pr && 'attempt--practice'], dataset: { testid: 'attempt', attemptId: a.id, status: a.status, practice: pr ? 'true' : null } },
+    h('div', { class: 'attempt__main' },
+      h('p', { class: 'attempt__title' }, pr ? h('span', { class: 'tag-practice' }, 'Practice') : null, a.title || a.scenario),
+      h('p', { class: 'attempt__meta' },
+        pr ? `from turn ${pr.from_turn} · ` : null,
+        plural(a.turns || 0, 'turn', 'turns'),
+        when ? h('span', null, ' · ', h('time', { datetime: a.updated_at || a.started_at }, when)) : null)),
+    outcomeBadge(key, 'attempt__status'),
+    h('a', {
+      class: ['btn', ended ? 'btn--secondary' : 'btn--primary', 'btn--sm'],
+      href: ended ? `#/a/${encodeURIComponent(a.id)}/debrief` : `#/a/${encodeURIComponent(a.id)}`,
+      dataset: { action: ended ? 'debrief' : 'resume' },
+    }, ended ? 'View debrief' : 'Resume', vh(`: ${a.title || a.scenario}`)));
+}

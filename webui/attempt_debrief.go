@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"parley/webui/training"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 type debriefResponse struct {
@@ -39,7 +39,7 @@ func (s *Server) debrief(ctx context.Context, u User, id string) (debriefRespons
 	if err != nil {
 		return debriefResponse{}, err
 	}
-	if a.Status == store.StatusActive {
+	if a.Status == training.StatusActive {
 		return debriefResponse{}, fail(codeNotActive, "attempt %q is still being played: finish it or give up first", id)
 	}
 	sc, st, err := s.playedOn(ctx, a)
@@ -55,23 +55,23 @@ func (s *Server) debrief(ctx context.Context, u User, id string) (debriefRespons
 }
 
 // ownAttempt reads one of u's attempts from the store, or says why not.
-func (s *Server) ownAttempt(ctx context.Context, u User, id string) (store.Attempt, error) {
+func (s *Server) ownAttempt(ctx context.Context, u User, id string) (training.Attempt, error) {
 	a, err := s.st.Attempt(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Attempt{}, fail(codeNotFound, "there is no attempt %q", id)
+	if errors.Is(err, training.ErrNotFound) {
+		return training.Attempt{}, fail(codeNotFound, "there is no attempt %q", id)
 	}
 	if err != nil {
-		return store.Attempt{}, err
+		return training.Attempt{}, err
 	}
 	if a.UserID != u.ID {
-		return store.Attempt{}, fail(codeNotYours, "attempt %q belongs to someone else", id)
+		return training.Attempt{}, fail(codeNotYours, "attempt %q belongs to someone else", id)
 	}
 	return a, nil
 }
 
 // playedOn is the scenario version a was played on and a's stored engine
 // state.
-func (s *Server) playedOn(ctx context.Context, a store.Attempt) (*engine.Scenario, engine.State, error) {
+func (s *Server) playedOn(ctx context.Context, a training.Attempt) (*engine.Scenario, engine.State, error) {
 	sc, err := s.cat.version(ctx, a.Version)
 	if err != nil {
 		return nil, engine.State{}, err

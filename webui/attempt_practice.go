@@ -5,8 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-
-	"parley/webui/store"
+	"parley/webui/training"
 )
 
 // MaxActivePracticeRuns caps the practice runs one trainee may have active
@@ -51,7 +50,7 @@ func (s *Server) startPractice(ctx context.Context, u User, id string, turn int)
 		return attemptItem{}, err
 	}
 	switch {
-	case src.Status == store.StatusActive:
+	case src.Status == training.StatusActive:
 		return attemptItem{}, fail(codeStillActive,
 			"attempt %q is still being played: finish it or give up first, then practise from any of its turns", id)
 	case src.Turns == 0:
@@ -81,7 +80,7 @@ func (s *Server) startPractice(ctx context.Context, u User, id string, turn int)
 	if err != nil {
 		return attemptItem{}, fmt.Errorf("practise from turn %d of attempt %s: encode state: %w", turn, id, err)
 	}
-	p := store.Attempt{ID: newID(), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
+	p := training.Attempt{ID: newID(), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
 	if err := s.st.CreatePractice(ctx, p); err != nil {
 		return attemptItem{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}

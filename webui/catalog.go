@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"parley/webui/training"
 	"slices"
 	"sync"
 	"sync/atomic"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 // Scenario is one scenario the server offers: compiled, with the exact
@@ -43,7 +43,7 @@ type Compiler func(name string, src []byte) (*engine.Scenario, engine.Problems)
 // catalog holds the scenarios on offer now and every version compiled so
 // far, by content hash.
 type catalog struct {
-	st      Store
+	st      training.Store
 	compile Compiler
 
 	offerMu sync.Mutex // held while entries or the offer change
@@ -68,7 +68,7 @@ type offer struct {
 
 // newCatalog offers every scenario when analyse is nil, and otherwise only
 // the trusted ones until checkAll passes the others.
-func newCatalog(list []Scenario, st Store, compile Compiler, analyse Analyser) (*catalog, error) {
+func newCatalog(list []Scenario, st training.Store, compile Compiler, analyse Analyser) (*catalog, error) {
 	c := &catalog{st: st, compile: compile, versions: map[string]*engine.Scenario{}}
 	ids := map[string]bool{}
 	for _, s := range list {
@@ -315,7 +315,7 @@ func (c *catalog) version(ctx context.Context, version string) (*engine.Scenario
 
 // title is the title of a version, or its scenario id when it cannot be
 // compiled (the list of attempts should not fail for one old record).
-func (c *catalog) title(ctx context.Context, a store.Attempt) string {
+func (c *catalog) title(ctx context.Context, a training.Attempt) string {
 	if sc, err := c.version(ctx, a.Version); err == nil {
 		return sc.Title
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"parley/webui/training"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,7 +99,7 @@ func TestCatalogUpdateRefused(t *testing.T) {
 			if _, ok := f.cat.versions[s.Compiled.Version]; ok {
 				t.Error("the refused version stays in memory")
 			}
-			if _, err := f.st.ScenarioSource(ctx, s.Compiled.Version); !errors.Is(err, store.ErrNotFound) {
+			if _, err := f.st.ScenarioSource(ctx, s.Compiled.Version); !errors.Is(err, training.ErrNotFound) {
 				t.Errorf("the refused version's source was saved (or the read failed): %v", err)
 			}
 			if got, _ := f.cat.current("short-call"); got != f.first.Compiled {

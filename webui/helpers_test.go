@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"parley/webui/training"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -90,7 +91,7 @@ func startOn(t *testing.T, dbPath string, configure ...func(*webui.Config)) *har
 }
 
 // startWrapped runs a server whose store is the real one wrapped by wrap.
-func startWrapped(t *testing.T, dbPath string, wrap func(webui.Store) webui.Store, configure ...func(*webui.Config)) *harness {
+func startWrapped(t *testing.T, dbPath string, wrap func(training.Store) training.Store, configure ...func(*webui.Config)) *harness {
 	t.Helper()
 	st, err := store.Open(context.Background(), dbPath)
 	if err != nil {
@@ -101,7 +102,7 @@ func startWrapped(t *testing.T, dbPath string, wrap func(webui.Store) webui.Stor
 		f(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var ws webui.Store = st
+	var ws training.Store = st
 	if wrap != nil {
 		ws = wrap(st)
 	}

@@ -4,10 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"parley/webui/training"
 	"regexp"
 	"time"
-
-	"parley/webui/store"
 )
 
 // Cookie names and lifetime of the cookie identity.
@@ -26,11 +25,11 @@ var userIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // the browser last talked to another server) is no identity: the trainee is
 // asked for a name again, and keeps the id.
 type CookieIdentity struct {
-	users UserStore
+	users training.UserStore
 }
 
 // NewCookieIdentity returns the cookie identity over users.
-func NewCookieIdentity(users UserStore) *CookieIdentity {
+func NewCookieIdentity(users training.UserStore) *CookieIdentity {
 	return &CookieIdentity{users: users}
 }
 
@@ -41,7 +40,7 @@ func (ci *CookieIdentity) User(r *http.Request) (User, error) {
 		return User{}, ErrNoIdentity
 	}
 	name, err := ci.users.UserName(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, training.ErrNotFound) {
 		return User{}, fmt.Errorf("user %s is not in this database: %w", id, ErrNoIdentity)
 	}
 	if err != nil {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 	"sync"
 	"time"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 // liveAttempt is one attempt's session in memory. mu is held for the whole
@@ -19,7 +19,7 @@ type liveAttempt struct {
 	id    string
 	ready bool // rec, sc and sess are loaded
 	gone  bool // evicted: whoever locks it next must look it up again
-	rec   store.Attempt
+	rec   training.Attempt
 	sc    *engine.Scenario
 	sess  *engine.Session
 	used  time.Time
@@ -28,7 +28,7 @@ type liveAttempt struct {
 // liveAttempts keeps sessions in memory, keyed by attempt id, loading them
 // from the store on first use and evicting them when they end, fail or idle.
 type liveAttempts struct {
-	st  Store
+	st  training.Store
 	cat *catalog
 	now func() time.Time
 
@@ -36,7 +36,7 @@ type liveAttempts struct {
 	m  map[string]*liveAttempt
 }
 
-func newLiveAttempts(st Store, cat *catalog, now func() time.Time) *liveAttempts {
+func newLiveAttempts(st training.Store, cat *catalog, now func() time.Time) *liveAttempts {
 	return &liveAttempts{st: st, cat: cat, now: now, m: map[string]*liveAttempt{}}
 }
 
@@ -64,7 +64,7 @@ func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error
 // unlock releases la; an attempt that is over leaves memory.
 func (l *liveAttempts) unlock(la *liveAttempt) {
 	la.used = l.now()
-	if la.rec.Status != store.StatusActive {
+	if la.rec.Status != training.StatusActive {
 		l.evict(la)
 	}
 	la.mu.Unlock()
@@ -96,7 +96,7 @@ func (l *liveAttempts) evict(la *liveAttempt) {
 // was played on.
 func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	rec, err := l.st.Attempt(ctx, la.id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, training.ErrNotFound) {
 		return fail(codeNotFound, "there is no attempt %q: start a new one", la.id)
 	}
 	if err != nil {

@@ -3,8 +3,7 @@ package webui
 import (
 	"context"
 	"errors"
-
-	"parley/webui/store"
+	"parley/webui/training"
 )
 
 // playHandler answers one websocket message with the frames to send.
@@ -43,7 +42,7 @@ func reAck(again bool, seq int64, attempt string) []any {
 }
 
 func checkActive(la *liveAttempt) error {
-	if la.rec.Status != store.StatusActive {
+	if la.rec.Status != training.StatusActive {
 		return fail(codeNotActive, "attempt %q is %s: start a new one", la.id, la.rec.Status)
 	}
 	return nil
@@ -53,8 +52,8 @@ func checkActive(la *liveAttempt) error {
 // dropped: an attempt that ended meanwhile (for example abandoned by the
 // sweep) is not_active; anything else is internal, and nothing was applied.
 func (s *Server) commitFailed(ctx context.Context, id string, err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		if a, rerr := s.st.Attempt(ctx, id); rerr == nil && a.Status != store.StatusActive {
+	if errors.Is(err, training.ErrConflict) {
+		if a, rerr := s.st.Attempt(ctx, id); rerr == nil && a.Status != training.StatusActive {
 			return fail(codeNotActive, "attempt %q is %s: start a new one", id, a.Status)
 		}
 	}

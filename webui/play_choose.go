@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 // playChoose applies a reply: the engine moves, the turn is committed, and
@@ -67,21 +67,21 @@ func (s *Server) commitTurn(ctx context.Context, la *liveAttempt, seq int64, o e
 	if err != nil {
 		return fmt.Errorf("encode state after turn %d: %w", o.Turn, err)
 	}
-	w := store.TurnWrite{AttemptID: la.id, State: state, LastSeq: seq,
-		Turn: store.Turn{Number: o.Turn, Seq: seq, ReplyID: o.Reply.ID, Event: event}}
+	w := training.TurnWrite{AttemptID: la.id, State: state, LastSeq: seq,
+		Turn: training.Turn{Number: o.Turn, Seq: seq, ReplyID: o.Reply.ID, Event: event}}
 	if o.Ending != nil {
 		summary, err := json.Marshal(la.sess.Scores())
 		if err != nil {
 			return fmt.Errorf("encode scores: %w", err)
 		}
-		w.End = &store.Ending{Status: store.StatusFinished, Ending: o.Ending.ID, Outcome: o.Ending.Outcome, Summary: summary}
+		w.End = &training.Ending{Status: training.StatusFinished, Ending: o.Ending.ID, Outcome: o.Ending.Outcome, Summary: summary}
 	}
 	if err := s.st.SaveTurn(ctx, w); err != nil {
 		return err
 	}
 	la.rec.State, la.rec.LastSeq, la.rec.Turns = state, seq, o.Turn
 	if w.End != nil {
-		la.rec.Status, la.rec.Ending, la.rec.Outcome, la.rec.Summary = store.StatusFinished, o.Ending.ID, o.Ending.Outcome, w.End.Summary
+		la.rec.Status, la.rec.Ending, la.rec.Outcome, la.rec.Summary = training.StatusFinished, o.Ending.ID, o.Ending.Outcome, w.End.Summary
 	}
 	return nil
 }

@@ -4,8 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-
-	"parley/webui/store"
+	"parley/webui/training"
 )
 
 // playGiveUp ends the attempt as given up, with the scores so far, then
@@ -23,7 +22,7 @@ func (s *Server) playGiveUp(ctx context.Context, u User, m message) ([]any, erro
 		return []any{ack(m.Seq, la.id)}, nil
 	case err != nil:
 		return nil, err
-	case la.rec.Status == store.StatusGivenUp:
+	case la.rec.Status == training.StatusGivenUp:
 		return []any{ack(m.Seq, la.id), ended(la)}, nil
 	}
 	if err := checkActive(la); err != nil {
@@ -33,10 +32,10 @@ func (s *Server) playGiveUp(ctx context.Context, u User, m message) ([]any, erro
 	if err != nil {
 		return nil, internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
 	}
-	if err := s.st.EndAttempt(ctx, la.id, store.StatusGivenUp, summary); err != nil {
+	if err := s.st.EndAttempt(ctx, la.id, training.StatusGivenUp, summary); err != nil {
 		s.live.evict(la)
 		return nil, s.commitFailed(ctx, la.id, err)
 	}
-	la.rec.Status, la.rec.Summary = store.StatusGivenUp, summary
+	la.rec.Status, la.rec.Summary = training.StatusGivenUp, summary
 	return []any{ack(m.Seq, la.id), ended(la)}, nil
 }

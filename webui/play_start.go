@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 // playStart begins an attempt on a scenario on offer and answers its
@@ -37,16 +37,16 @@ func (s *Server) createAttempt(ctx context.Context, u User, sc *engine.Scenario)
 	if err != nil {
 		return "", fmt.Errorf("start %s: encode state: %w", sc.ID, err)
 	}
-	a := store.Attempt{ID: newID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: state}
+	a := training.Attempt{ID: newID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: state}
 	err = s.st.CreateAttempt(ctx, a)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, training.ErrNotFound) {
 		// The user row is missing (a new database behind an old cookie): record it and try once more.
 		if err := s.st.EnsureUser(ctx, u.ID, u.Name); err != nil {
 			return "", err
 		}
 		err = s.st.CreateAttempt(ctx, a)
 	}
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, training.ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
 		if aerr == nil {
 			return active.ID, nil

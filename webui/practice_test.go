@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"parley/webui/training"
 	"reflect"
 	"strings"
 	"testing"
 
 	"parley/engine"
 	"parley/webui"
-	"parley/webui/store"
 )
 
 // listed is one item of GET /api/attempts, as the browser decodes it.
@@ -88,7 +88,7 @@ func playSource(t *testing.T, c *conn, scenario string, replies ...string) playe
 }
 
 // storedState is the engine state the store holds for attempt id.
-func storedState(t *testing.T, h *harness, id string) (store.Attempt, engine.State) {
+func storedState(t *testing.T, h *harness, id string) (training.Attempt, engine.State) {
 	t.Helper()
 	a, err := h.st.Attempt(context.Background(), id)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"parley/webui/training"
 	"sync"
 	"time"
 
@@ -81,7 +82,7 @@ type Config struct {
 	MaxConnections int
 }
 
-func (cfg *Config) setDefaults(st Store) {
+func (cfg *Config) setDefaults(st training.Store) {
 	cfg.AbandonAfter = positiveOr(cfg.AbandonAfter, DefaultAbandonAfter)
 	cfg.SweepEvery = positiveOr(cfg.SweepEvery, DefaultSweepEvery)
 	cfg.IdleEvict = positiveOr(cfg.IdleEvict, DefaultIdleEvict)
@@ -125,7 +126,7 @@ func positiveOr(d, def time.Duration) time.Duration {
 // Server is Parley's web server.
 type Server struct {
 	cfg      Config
-	st       Store
+	st       training.Store
 	log      *slog.Logger
 	cat      *catalog
 	live     *liveAttempts
@@ -138,7 +139,7 @@ type Server struct {
 }
 
 // New checks cfg and builds the server. It does no I/O: Run does.
-func New(cfg Config, st Store, log *slog.Logger) (*Server, error) {
+func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 	if st == nil || log == nil || cfg.Compile == nil {
 		return nil, errors.New("webui: New needs a store, a logger and Config.Compile")
 	}

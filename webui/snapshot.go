@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"parley/webui/training"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 // snapshot is everything needed to draw one of u's attempts: built from the
@@ -38,7 +38,7 @@ func (s *Server) lockOwn(ctx context.Context, u User, id string) (*liveAttempt, 
 	return la, nil
 }
 
-func buildSnapshot(la *liveAttempt, turns []store.Turn, seq int64) (snapshotFrame, error) {
+func buildSnapshot(la *liveAttempt, turns []training.Turn, seq int64) (snapshotFrame, error) {
 	f := snapshotFrame{Type: "snapshot", Seq: seq, Attempt: head(la), Opening: nonNil(la.sc.Start(la.sess.Seed()).Lines()),
 		Transcript: make([]turnView, 0, len(turns)), Lines: nonNil(la.sess.Lines()), Replies: []engine.Choice{},
 		Mood: la.sess.Mood(), Ending: la.sess.Ending()}
@@ -49,7 +49,7 @@ func buildSnapshot(la *liveAttempt, turns []store.Turn, seq int64) (snapshotFram
 		}
 		f.Transcript = append(f.Transcript, viewTurn(la.id, la.sc, o))
 	}
-	if la.rec.Status == store.StatusActive {
+	if la.rec.Status == training.StatusActive {
 		replies, err := la.sess.Replies()
 		if err != nil {
 			return snapshotFrame{}, fmt.Errorf("attempt %s: %w", la.id, err)

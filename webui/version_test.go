@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"parley/webui/training"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
@@ -12,7 +13,6 @@ import (
 
 	"parley/scenarios"
 	"parley/webui"
-	"parley/webui/store"
 )
 
 // withShortCallV2 offers an edited short-call in place of the original.
@@ -65,20 +65,20 @@ func TestOldAttemptsKeepTheirScenarioVersion(t *testing.T) {
 
 // failingStore is the real store whose next SaveTurn or EndAttempt fails.
 type failingStore struct {
-	webui.Store
+	training.Store
 	fail atomic.Bool
 }
 
 var errInjected = errors.New("injected failure")
 
-func (f *failingStore) SaveTurn(ctx context.Context, w store.TurnWrite) error {
+func (f *failingStore) SaveTurn(ctx context.Context, w training.TurnWrite) error {
 	if f.fail.CompareAndSwap(true, false) {
 		return errInjected
 	}
 	return f.Store.SaveTurn(ctx, w)
 }
 
-func (f *failingStore) EndAttempt(ctx context.Context, id string, status store.Status, summary []byte) error {
+func (f *failingStore) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
 	if f.fail.CompareAndSwap(true, false) {
 		return errInjected
 	}
@@ -87,7 +87,7 @@ func (f *failingStore) EndAttempt(ctx context.Context, id string, status store.S
 
 func TestFailedCommitRollsBack(t *testing.T) {
 	fs := &failingStore{}
-	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"), func(st webui.Store) webui.Store {
+	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"), func(st training.Store) training.Store {
 		fs.Store = st
 		return fs
 	})

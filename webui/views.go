@@ -1,10 +1,10 @@
 package webui
 
 import (
+	"parley/webui/training"
 	"time"
 
 	"parley/engine"
-	"parley/webui/store"
 )
 
 // The JSON the browser receives. docs/protocol.md describes every field.
@@ -68,14 +68,14 @@ type practiceView struct {
 }
 
 // practiceOf is a's practice mark, or nil for a scored attempt.
-func practiceOf(a store.Attempt) *practiceView {
+func practiceOf(a training.Attempt) *practiceView {
 	if !a.IsPractice() {
 		return nil
 	}
 	return &practiceView{Of: a.PracticeOf, FromTurn: a.PracticeFrom}
 }
 
-func listItem(a store.Attempt, title string) attemptItem {
+func listItem(a training.Attempt, title string) attemptItem {
 	it := attemptItem{ID: a.ID, Scenario: a.ScenarioID, Title: title, Status: string(a.Status), Turns: a.Turns,
 		Ending: a.Ending, Outcome: a.Outcome, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt, Practice: practiceOf(a)}
 	if !a.EndedAt.IsZero() {

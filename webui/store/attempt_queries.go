@@ -5,44 +5,45 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 )
 
 const attemptColumns = `id, user_id, scenario_id, version, seed, status, state, last_seq, turns,
 	ending, outcome, summary, started_at, updated_at, ended_at, practice_of, practice_from`
 
 // Attempt returns the attempt with the given id.
-func (s *Store) Attempt(ctx context.Context, id string) (Attempt, error) {
+func (s *Store) Attempt(ctx context.Context, id string) (training.Attempt, error) {
 	row := s.read.QueryRowContext(ctx, "SELECT "+attemptColumns+" FROM attempts WHERE id = ?", id)
 	a, err := scanAttempt(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Attempt{}, fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, ErrNotFound)
+		return training.Attempt{}, fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, training.ErrNotFound)
 	}
 	if err != nil {
-		return Attempt{}, readFailed(fmt.Sprintf("read attempt %q", id), err)
+		return training.Attempt{}, readFailed(fmt.Sprintf("read attempt %q", id), err)
 	}
 	return a, nil
 }
 
 // ActiveAttempt returns the user's active scored attempt on the scenario
 // (never a practice run), or ErrNotFound if there is none.
-func (s *Store) ActiveAttempt(ctx context.Context, userID, scenarioID string) (Attempt, error) {
+func (s *Store) ActiveAttempt(ctx context.Context, userID, scenarioID string) (training.Attempt, error) {
 	row := s.read.QueryRowContext(ctx, "SELECT "+attemptColumns+
 		" FROM attempts WHERE user_id = ? AND scenario_id = ? AND status = 'active' AND practice_of = ''",
 		userID, scenarioID)
 	a, err := scanAttempt(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Attempt{}, fmt.Errorf("store: no active attempt for user %q on scenario %q: %w; start one with CreateAttempt",
-			userID, scenarioID, ErrNotFound)
+		return training.Attempt{}, fmt.Errorf("store: no active attempt for user %q on scenario %q: %w; start one with CreateAttempt",
+			userID, scenarioID, training.ErrNotFound)
 	}
 	if err != nil {
-		return Attempt{}, readFailed(fmt.Sprintf("read active attempt of user %q", userID), err)
+		return training.Attempt{}, readFailed(fmt.Sprintf("read active attempt of user %q", userID), err)
 	}
 	return a, nil
 }
 
 // AttemptsByUser returns the user's attempts, most recently updated first, at
 // most limit of them (limit <= 0: all). An unknown user has no attempts.
-func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([]Attempt, error) {
+func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([]training.Attempt, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
@@ -52,7 +53,7 @@ func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([
 		return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
 	}
 	defer rows.Close()
-	var as []Attempt
+	var as []training.Attempt
 	for rows.Next() {
 		a, err := scanAttempt(rows)
 		if err != nil {
@@ -67,14 +68,14 @@ func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([
 }
 
 // scanAttempt reads one row selected with attemptColumns.
-func scanAttempt(row interface{ Scan(...any) error }) (Attempt, error) {
-	var a Attempt
+func scanAttempt(row interface{ Scan(...any) error }) (training.Attempt, error) {
+	var a training.Attempt
 	var started, updated int64
 	var ended sql.NullInt64
 	err := row.Scan(&a.ID, &a.UserID, &a.ScenarioID, &a.Version, &a.Seed, &a.Status, &a.State, &a.LastSeq,
 		&a.Turns, &a.Ending, &a.Outcome, &a.Summary, &started, &updated, &ended, &a.PracticeOf, &a.PracticeFrom)
 	if err != nil {
-		return Attempt{}, err
+		return training.Attempt{}, err
 	}
 	a.StartedAt, a.UpdatedAt = fromMillis(started), fromMillis(updated)
 	if ended.Valid {

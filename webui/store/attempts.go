@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 	"time"
 )
 
@@ -13,7 +14,7 @@ import (
 // SaveScenarioVersion), else ErrNotFound. A user has at most one active
 // attempt per scenario: a second one, or a reused id, is ErrConflict.
 // Status, Turns and the times are set by the store.
-func (s *Store) CreateAttempt(ctx context.Context, a Attempt) error {
+func (s *Store) CreateAttempt(ctx context.Context, a training.Attempt) error {
 	if err := checkNewAttempt(a); err != nil {
 		return err
 	}
@@ -23,21 +24,21 @@ func (s *Store) CreateAttempt(ctx context.Context, a Attempt) error {
 	})
 }
 
-func checkNewAttempt(a Attempt) error {
+func checkNewAttempt(a training.Attempt) error {
 	switch {
 	case a.ID == "" || a.UserID == "" || a.ScenarioID == "" || a.Version == "":
 		return errors.New("store: create attempt: ID, UserID, ScenarioID and Version are all required")
 	case a.IsPractice() || a.PracticeFrom != 0:
 		return fmt.Errorf("store: create attempt %q: it names a practice source: create practice runs with CreatePractice", a.ID)
-	case a.Status != "" && a.Status != StatusActive:
-		return fmt.Errorf("store: create attempt %q: a new attempt is %q; leave Status empty", a.ID, StatusActive)
+	case a.Status != "" && a.Status != training.StatusActive:
+		return fmt.Errorf("store: create attempt %q: a new attempt is %q; leave training.Status empty", a.ID, training.StatusActive)
 	case len(a.State) == 0:
 		return fmt.Errorf("store: create attempt %q: State is empty: pass the engine's initial state JSON", a.ID)
 	}
 	return nil
 }
 
-func insertAttempt(ctx context.Context, tx *writeTx, a Attempt, now int64) error {
+func insertAttempt(ctx context.Context, tx *writeTx, a training.Attempt, now int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO attempts
 		(id, user_id, scenario_id, version, seed, status, state, last_seq, started_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
@@ -46,10 +47,10 @@ func insertAttempt(ctx context.Context, tx *writeTx, a Attempt, now int64) error
 	case isUniqueViolation(err):
 		return fmt.Errorf("store: create attempt %q: %w: the id is taken, or user %q already has an active attempt "+
 			"on scenario %q; resume that one (ActiveAttempt) or end it (EndAttempt) first",
-			a.ID, ErrConflict, a.UserID, a.ScenarioID)
+			a.ID, training.ErrConflict, a.UserID, a.ScenarioID)
 	case isForeignKeyViolation(err):
 		return fmt.Errorf("store: create attempt %q: user %q or version %q of scenario %q: %w; "+
-			"call EnsureUser and SaveScenarioVersion first", a.ID, a.UserID, a.Version, a.ScenarioID, ErrNotFound)
+			"call EnsureUser and SaveScenarioVersion first", a.ID, a.UserID, a.Version, a.ScenarioID, training.ErrNotFound)
 	case err != nil:
 		return writeFailed(fmt.Sprintf("create attempt %q", a.ID), err)
 	}
@@ -59,17 +60,17 @@ func insertAttempt(ctx context.Context, tx *writeTx, a Attempt, now int64) error
 // EndAttempt ends an active attempt without a final turn, for example when
 // the trainee gives up (StatusGivenUp). Ending an attempt that is not active
 // is ErrConflict; an unknown id is ErrNotFound.
-func (s *Store) EndAttempt(ctx context.Context, id string, status Status, summary []byte) error {
-	if err := status.checkFinal(); err != nil {
+func (s *Store) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
+	if err := status.CheckFinal(); err != nil {
 		return err
 	}
 	now := s.now()
 	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
-		return endAttempt(ctx, tx, id, Ending{Status: status, Summary: summary}, now)
+		return endAttempt(ctx, tx, id, training.Ending{Status: status, Summary: summary}, now)
 	})
 }
 
-func endAttempt(ctx context.Context, tx *writeTx, id string, e Ending, now int64) error {
+func endAttempt(ctx context.Context, tx *writeTx, id string, e training.Ending, now int64) error {
 	res, err := tx.ExecContext(ctx, sqlEndAttempt, e.Status, e.Ending, e.Outcome, e.Summary, now, now, id)
 	if err != nil {
 		return writeFailed(fmt.Sprintf("end attempt %q", id), err)
@@ -118,16 +119,16 @@ var abandonQueries = []string{
 // no row: the attempt does not exist (ErrNotFound) or it has ended
 // (ErrConflict). It returns nil if the attempt is in fact active.
 func explainNotActive(ctx context.Context, tx *writeTx, id, action string) error {
-	var status Status
+	var status training.Status
 	err := tx.QueryRowContext(ctx, "SELECT status FROM attempts WHERE id = ?", id).Scan(&status)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, ErrNotFound)
+		return fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, training.ErrNotFound)
 	case err != nil:
 		return readFailed(fmt.Sprintf("read attempt %q", id), err)
-	case status != StatusActive:
+	case status != training.StatusActive:
 		return fmt.Errorf("store: attempt %q is %s, not active, so you cannot %s: %w; start a new attempt",
-			id, status, action, ErrConflict)
+			id, status, action, training.ErrConflict)
 	}
 	return nil
 }

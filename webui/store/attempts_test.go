@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"parley/webui/training"
 	"testing"
 	"time"
 )
@@ -17,16 +18,16 @@ func TestAttemptAndTurnsRoundTrip(t *testing.T) {
 		clk.Advance(time.Minute)
 		w := turnWrite("a1", n)
 		if n == 3 {
-			w.End = &Ending{Status: StatusFinished, Ending: "calm", Outcome: "won", Summary: []byte(`{"empathy":3}`)}
+			w.End = &training.Ending{Status: training.StatusFinished, Ending: "calm", Outcome: "won", Summary: []byte(`{"empathy":3}`)}
 		}
 		must(t, s.SaveTurn(ctx, w))
 	}
 
 	a, err := s.Attempt(ctx, "a1")
 	must(t, err)
-	want := Attempt{
+	want := training.Attempt{
 		ID: "a1", UserID: testUser, ScenarioID: testScenario, Version: testVersion, Seed: 42,
-		Status: StatusFinished, State: state(3), LastSeq: 3, Turns: 3, Ending: "calm", Outcome: "won",
+		Status: training.StatusFinished, State: state(3), LastSeq: 3, Turns: 3, Ending: "calm", Outcome: "won",
 		Summary: []byte(`{"empathy":3}`), StartedAt: t0, UpdatedAt: t0.Add(3 * time.Minute), EndedAt: t0.Add(3 * time.Minute),
 	}
 	checkAttempt(t, a, want)
@@ -46,7 +47,7 @@ func TestAttemptAndTurnsRoundTrip(t *testing.T) {
 	}
 }
 
-func checkAttempt(t *testing.T, got, want Attempt) {
+func checkAttempt(t *testing.T, got, want training.Attempt) {
 	t.Helper()
 	same := got.ID == want.ID && got.UserID == want.UserID && got.ScenarioID == want.ScenarioID &&
 		got.Version == want.Version && got.Seed == want.Seed && got.Status == want.Status &&
@@ -65,18 +66,18 @@ func TestActiveAttemptAndHistory(t *testing.T) {
 
 	active, err := s.ActiveAttempt(ctx, testUser, testScenario)
 	must(t, err)
-	if active.ID != "a1" || active.Status != StatusActive || !active.EndedAt.IsZero() {
+	if active.ID != "a1" || active.Status != training.StatusActive || !active.EndedAt.IsZero() {
 		t.Errorf("active attempt = %+v, want a1, active, not ended", active)
 	}
 
 	clk.Advance(time.Minute)
-	must(t, s.EndAttempt(ctx, "a1", StatusGivenUp, []byte(`{}`)))
-	if _, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ActiveAttempt after giving up: got %v, want ErrNotFound", err)
+	must(t, s.EndAttempt(ctx, "a1", training.StatusGivenUp, []byte(`{}`)))
+	if _, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("ActiveAttempt after giving up: got %v, want training.ErrNotFound", err)
 	}
 
 	clk.Advance(time.Minute)
-	a2 := Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion, State: state(0)}
+	a2 := training.Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion, State: state(0)}
 	must(t, s.CreateAttempt(ctx, a2))
 
 	history, err := s.AttemptsByUser(ctx, testUser, 0)
@@ -84,7 +85,7 @@ func TestActiveAttemptAndHistory(t *testing.T) {
 	if len(history) != 2 || history[0].ID != "a2" || history[1].ID != "a1" {
 		t.Fatalf("history = %v, want a2 then a1", ids(history))
 	}
-	if history[1].Status != StatusGivenUp || !history[1].EndedAt.Equal(t0.Add(time.Minute)) {
+	if history[1].Status != training.StatusGivenUp || !history[1].EndedAt.Equal(t0.Add(time.Minute)) {
 		t.Errorf("a1 = %+v, want given up at t0+1m", history[1])
 	}
 	limited, err := s.AttemptsByUser(ctx, testUser, 1)
@@ -98,7 +99,7 @@ func TestActiveAttemptAndHistory(t *testing.T) {
 	}
 }
 
-func ids(as []Attempt) []string {
+func ids(as []training.Attempt) []string {
 	var out []string
 	for _, a := range as {
 		out = append(out, a.ID)
@@ -112,20 +113,20 @@ func TestCreateAttemptErrors(t *testing.T) {
 	seedAttempt(t, s, "a1", testUser)
 	must(t, s.EnsureUser(ctx, "u2", "Second"))
 
-	valid := func(id, user, version string) Attempt {
-		return Attempt{ID: id, UserID: user, ScenarioID: testScenario, Version: version, State: state(0)}
+	valid := func(id, user, version string) training.Attempt {
+		return training.Attempt{ID: id, UserID: user, ScenarioID: testScenario, Version: version, State: state(0)}
 	}
 	tests := []struct {
 		name    string
-		a       Attempt
+		a       training.Attempt
 		wantErr error
 	}{
-		{"second active attempt on the scenario", valid("a2", testUser, testVersion), ErrConflict},
-		{"id taken", valid("a1", "u2", testVersion), ErrConflict},
-		{"unknown user", valid("a3", "ghost", testVersion), ErrNotFound},
-		{"unknown version", valid("a4", "u2", "sha256:none"), ErrNotFound},
-		{"version of another scenario", Attempt{ID: "a5", UserID: "u2", ScenarioID: "other", Version: testVersion,
-			State: state(0)}, ErrNotFound},
+		{"second active attempt on the scenario", valid("a2", testUser, testVersion), training.ErrConflict},
+		{"id taken", valid("a1", "u2", testVersion), training.ErrConflict},
+		{"unknown user", valid("a3", "ghost", testVersion), training.ErrNotFound},
+		{"unknown version", valid("a4", "u2", "sha256:none"), training.ErrNotFound},
+		{"version of another scenario", training.Attempt{ID: "a5", UserID: "u2", ScenarioID: "other", Version: testVersion,
+			State: state(0)}, training.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,8 +136,8 @@ func TestCreateAttemptErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []Attempt{{}, {ID: "x", UserID: "u2", ScenarioID: "s", Version: "v"},
-		{ID: "x", UserID: "u2", ScenarioID: "s", Version: "v", State: state(0), Status: StatusFinished}} {
+	for _, bad := range []training.Attempt{{}, {ID: "x", UserID: "u2", ScenarioID: "s", Version: "v"},
+		{ID: "x", UserID: "u2", ScenarioID: "s", Version: "v", State: state(0), Status: training.StatusFinished}} {
 		if err := s.CreateAttempt(ctx, bad); err == nil {
 			t.Errorf("CreateAttempt(%+v) succeeded, want a validation error", bad)
 		}
@@ -148,14 +149,14 @@ func TestEndAttempt(t *testing.T) {
 	ctx := context.Background()
 	seedAttempt(t, s, "a1", testUser)
 
-	must(t, s.EndAttempt(ctx, "a1", StatusGivenUp, nil))
-	if err := s.EndAttempt(ctx, "a1", StatusGivenUp, nil); !errors.Is(err, ErrConflict) {
-		t.Errorf("ending twice: got %v, want ErrConflict", err)
+	must(t, s.EndAttempt(ctx, "a1", training.StatusGivenUp, nil))
+	if err := s.EndAttempt(ctx, "a1", training.StatusGivenUp, nil); !errors.Is(err, training.ErrConflict) {
+		t.Errorf("ending twice: got %v, want training.ErrConflict", err)
 	}
-	if err := s.EndAttempt(ctx, "nope", StatusGivenUp, nil); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ending an unknown attempt: got %v, want ErrNotFound", err)
+	if err := s.EndAttempt(ctx, "nope", training.StatusGivenUp, nil); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("ending an unknown attempt: got %v, want training.ErrNotFound", err)
 	}
-	if err := s.EndAttempt(ctx, "a1", StatusActive, nil); err == nil || errors.Is(err, ErrConflict) {
+	if err := s.EndAttempt(ctx, "a1", training.StatusActive, nil); err == nil || errors.Is(err, training.ErrConflict) {
 		t.Errorf("ending with status active: got %v, want a validation error", err)
 	}
 }
@@ -165,10 +166,10 @@ func TestAbandonIdle(t *testing.T) {
 	ctx := context.Background()
 	seedAttempt(t, s, "idle", "u1")
 	seedAttempt(t, s, "done", "u2")
-	must(t, s.EndAttempt(ctx, "done", StatusGivenUp, nil))
+	must(t, s.EndAttempt(ctx, "done", training.StatusGivenUp, nil))
 	seedFinished(t, s, clk, "src", "u4", 1)
 	practice := func(id string) {
-		must(t, s.CreatePractice(ctx, Attempt{ID: id, UserID: "u4", PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
+		must(t, s.CreatePractice(ctx, training.Attempt{ID: id, UserID: "u4", PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
 	}
 	practice("idle-practice")
 	clk.Advance(2 * time.Hour)
@@ -181,8 +182,8 @@ func TestAbandonIdle(t *testing.T) {
 	if n != 2 {
 		t.Errorf("AbandonIdle marked %d attempts, want 2", n)
 	}
-	wantStatus := map[string]Status{"idle": StatusAbandoned, "done": StatusGivenUp, "busy": StatusActive,
-		"src": StatusFinished, "idle-practice": StatusAbandoned, "busy-practice": StatusActive}
+	wantStatus := map[string]training.Status{"idle": training.StatusAbandoned, "done": training.StatusGivenUp, "busy": training.StatusActive,
+		"src": training.StatusFinished, "idle-practice": training.StatusAbandoned, "busy-practice": training.StatusActive}
 	for id, want := range wantStatus {
 		a, err := s.Attempt(ctx, id)
 		must(t, err)
@@ -194,8 +195,8 @@ func TestAbandonIdle(t *testing.T) {
 	if !idle.EndedAt.Equal(clk.Now()) {
 		t.Errorf("abandoned at %v, want %v", idle.EndedAt, clk.Now())
 	}
-	if err := s.SaveTurn(ctx, turnWrite("idle", 1)); !errors.Is(err, ErrConflict) {
-		t.Errorf("SaveTurn on an abandoned attempt: got %v, want ErrConflict", err)
+	if err := s.SaveTurn(ctx, turnWrite("idle", 1)); !errors.Is(err, training.ErrConflict) {
+		t.Errorf("SaveTurn on an abandoned attempt: got %v, want training.ErrConflict", err)
 	}
 }
 
@@ -211,11 +212,11 @@ func TestScenarioVersions(t *testing.T) {
 	if !bytes.Equal(got, src) {
 		t.Errorf("source = %q, want %q", got, src)
 	}
-	if err := s.SaveScenarioVersion(ctx, "s2", "v1", src); !errors.Is(err, ErrConflict) {
-		t.Errorf("same version for another scenario: got %v, want ErrConflict", err)
+	if err := s.SaveScenarioVersion(ctx, "s2", "v1", src); !errors.Is(err, training.ErrConflict) {
+		t.Errorf("same version for another scenario: got %v, want training.ErrConflict", err)
 	}
-	if _, err := s.ScenarioSource(ctx, "v2"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("unknown version: got %v, want ErrNotFound", err)
+	if _, err := s.ScenarioSource(ctx, "v2"); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("unknown version: got %v, want training.ErrNotFound", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"parley/webui/training"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -55,7 +56,7 @@ func BenchmarkSaveTurnParallel(b *testing.B) {
 	}
 }
 
-func benchTurn(id string, n int) TurnWrite {
+func benchTurn(id string, n int) training.TurnWrite {
 	w := turnWrite(id, n)
 	w.State = benchState
 	return w

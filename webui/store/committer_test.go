@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 	"strings"
 	"sync"
 	"testing"
@@ -65,7 +66,7 @@ func TestBatchIsolatesFailures(t *testing.T) {
 	// Drive commit directly. Nobody else is writing meanwhile, and the pool
 	// hands the one write connection to whoever asks.
 
-	writes := []TurnWrite{turnWrite("a1", 1), turnWrite("a2", 2), turnWrite("a3", 1)}
+	writes := []training.TurnWrite{turnWrite("a1", 1), turnWrite("a2", 2), turnWrite("a3", 1)}
 	batch := make([]*writeRequest, len(writes))
 	for i, w := range writes {
 		batch[i] = &writeRequest{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *writeTx) error {
@@ -75,7 +76,7 @@ func TestBatchIsolatesFailures(t *testing.T) {
 	before := s.w.stats()
 	s.w.commit(batch)
 
-	wantErr := []error{nil, ErrConflict, nil}
+	wantErr := []error{nil, training.ErrConflict, nil}
 	for i, req := range batch {
 		if err := <-req.done; !errors.Is(err, wantErr[i]) || (err != nil) != (wantErr[i] != nil) {
 			t.Errorf("write %d: got %v, want %v", i, err, wantErr[i])

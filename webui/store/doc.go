@@ -8,7 +8,10 @@
 // committed (journal_mode=WAL, synchronous=FULL). Reads use a separate pool of
 // connections and see every write that has been acknowledged.
 //
-// The store treats the engine's state, events and scores as opaque JSON bytes.
-// It must never import the engine, the scenarios package or the web server;
+// It is the SQLite adapter of the application core's Store port
+// (webui/training): the records it keeps are training's, and so are the errors
+// callers test for (training.ErrNotFound, training.ErrConflict). It treats the
+// engine's state, events and scores as opaque JSON bytes, and must never
+// import the engine, the scenarios package or the web server;
 // docs/storage.md describes the schema and the durability guarantees.
 package store

@@ -6,17 +6,10 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// Errors a caller can test for with errors.Is. Returned errors wrap them with
-// a message that names the record and says what to do next.
-var (
-	// ErrNotFound means the record does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrConflict means the write contradicts what is stored: the turn was
-	// already saved, the attempt is no longer active, or the record exists.
-	ErrConflict = errors.New("conflict")
-	// ErrClosed means the Store was closed.
-	ErrClosed = errors.New("store: closed: open the database again with store.Open")
-)
+// ErrClosed means the Store was closed. Every other error a caller tests
+// for is the port's: training.ErrNotFound and training.ErrConflict, wrapped
+// with a message that names the record and says what to do next.
+var ErrClosed = errors.New("store: closed: open the database again with store.Open")
 
 // sqliteCode is the extended SQLite result code of err, or 0.
 func sqliteCode(err error) int {

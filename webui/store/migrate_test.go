@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"parley/webui/training"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -83,7 +84,7 @@ func TestOpenRejectsBadPath(t *testing.T) {
 		}
 	}
 	_, err := Open(context.Background(), t.TempDir()+"/missing/dir/parley.db")
-	if err == nil || errors.Is(err, ErrNotFound) {
+	if err == nil || errors.Is(err, training.ErrNotFound) {
 		t.Errorf("Open in a missing directory: got %v, want an open error", err)
 	}
 }
@@ -124,9 +125,9 @@ func TestPracticeMigrationKeepsAttempts(t *testing.T) {
 	if err != nil || a.ID != "old" || a.IsPractice() || a.PracticeFrom != 0 {
 		t.Fatalf("old active attempt after the migration: %+v, %v; want it, scored", a, err)
 	}
-	err = s.CreateAttempt(ctx, Attempt{ID: "new", UserID: "u1", ScenarioID: "sc", Version: "v1", State: []byte("{}")})
-	if !errors.Is(err, ErrConflict) {
-		t.Errorf("a second active attempt after the migration: %v, want ErrConflict", err)
+	err = s.CreateAttempt(ctx, training.Attempt{ID: "new", UserID: "u1", ScenarioID: "sc", Version: "v1", State: []byte("{}")})
+	if !errors.Is(err, training.ErrConflict) {
+		t.Errorf("a second active attempt after the migration: %v, want training.ErrConflict", err)
 	}
 	n, err := s.AbandonIdle(ctx, time.UnixMilli(1))
 	if err != nil || n != 1 {

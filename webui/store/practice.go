@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 )
 
 // CreatePractice stores a new active practice run: an attempt that starts
@@ -23,7 +24,7 @@ import (
 // Practice runs never count as the user's active attempt on the scenario
 // (ActiveAttempt), so they can be active beside it; the store sets no cap on
 // how many (the server does, with ActivePracticeRuns).
-func (s *Store) CreatePractice(ctx context.Context, a Attempt) error {
+func (s *Store) CreatePractice(ctx context.Context, a training.Attempt) error {
 	switch {
 	case a.ID == "" || a.UserID == "" || a.PracticeOf == "":
 		return errors.New("store: create practice run: ID, UserID and PracticeOf are all required")
@@ -51,7 +52,7 @@ func (s *Store) ActivePracticeRuns(ctx context.Context, userID string) (int, err
 	return n, nil
 }
 
-func insertPractice(ctx context.Context, tx *writeTx, a Attempt, now int64) error {
+func insertPractice(ctx context.Context, tx *writeTx, a training.Attempt, now int64) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO attempts
 		(id, user_id, scenario_id, version, seed, status, state, last_seq, turns,
 		 practice_of, practice_from, started_at, updated_at)
@@ -61,7 +62,7 @@ func insertPractice(ctx context.Context, tx *writeTx, a Attempt, now int64) erro
 		FROM attempts AS src WHERE id = ? AND user_id = ? AND status <> 'active' AND turns >= ?`,
 		a.ID, a.State, a.PracticeFrom, a.PracticeFrom, a.PracticeFrom, now, now, a.PracticeOf, a.UserID, a.PracticeFrom)
 	if isUniqueViolation(err) {
-		return fmt.Errorf("store: create practice run %q: %w: the id is taken; use a fresh id", a.ID, ErrConflict)
+		return fmt.Errorf("store: create practice run %q: %w: the id is taken; use a fresh id", a.ID, training.ErrConflict)
 	}
 	if err != nil {
 		return writeFailed(fmt.Sprintf("create practice run %q", a.ID), err)
@@ -79,24 +80,24 @@ func insertPractice(ctx context.Context, tx *writeTx, a Attempt, now int64) erro
 }
 
 // explainNoPractice says why no practice run could be made from a's source.
-func explainNoPractice(ctx context.Context, tx *writeTx, a Attempt) error {
+func explainNoPractice(ctx context.Context, tx *writeTx, a training.Attempt) error {
 	var user string
-	var status Status
+	var status training.Status
 	var turns int
 	err := tx.QueryRowContext(ctx, "SELECT user_id, status, turns FROM attempts WHERE id = ?", a.PracticeOf).
 		Scan(&user, &status, &turns)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("store: practise from attempt %q: %w; check the id", a.PracticeOf, ErrNotFound)
+		return fmt.Errorf("store: practise from attempt %q: %w; check the id", a.PracticeOf, training.ErrNotFound)
 	case err != nil:
 		return readFailed(fmt.Sprintf("read attempt %q", a.PracticeOf), err)
 	case user != a.UserID:
 		return fmt.Errorf("store: practise from attempt %q: %w: it belongs to another user; practise from one of user %q's attempts",
-			a.PracticeOf, ErrConflict, a.UserID)
-	case status == StatusActive:
+			a.PracticeOf, training.ErrConflict, a.UserID)
+	case status == training.StatusActive:
 		return fmt.Errorf("store: practise from attempt %q: %w: it is still active; finish it or give up first",
-			a.PracticeOf, ErrConflict)
+			a.PracticeOf, training.ErrConflict)
 	}
 	return fmt.Errorf("store: practise from turn %d of attempt %q: %w: it has %d turns; pick a turn from 1 to %d",
-		a.PracticeFrom, a.PracticeOf, ErrConflict, turns, turns)
+		a.PracticeFrom, a.PracticeOf, training.ErrConflict, turns, turns)
 }

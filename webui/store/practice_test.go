@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"parley/webui/training"
 	"testing"
 	"time"
 )
@@ -17,7 +18,7 @@ func seedFinished(t *testing.T, s *Store, clk *clock, id, user string, turns int
 		clk.Advance(time.Minute)
 		w := turnWrite(id, n)
 		if n == turns {
-			w.End = &Ending{Status: StatusFinished, Ending: "calm", Outcome: "resolved", Summary: []byte(`{}`)}
+			w.End = &training.Ending{Status: training.StatusFinished, Ending: "calm", Outcome: "resolved", Summary: []byte(`{}`)}
 		}
 		must(t, s.SaveTurn(context.Background(), w))
 	}
@@ -32,12 +33,12 @@ func TestCreatePractice(t *testing.T) {
 	for from := 1; from <= 3; from++ {
 		clk.Advance(time.Minute)
 		id := "p" + string(rune('0'+from))
-		must(t, s.CreatePractice(ctx, Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: from,
+		must(t, s.CreatePractice(ctx, training.Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: from,
 			State: state(from - 1), ScenarioID: "ignored", Seed: 7}))
 		got, err := s.Attempt(ctx, id)
 		must(t, err)
-		want := Attempt{ID: id, UserID: testUser, ScenarioID: testScenario, Version: testVersion, Seed: 42,
-			Status: StatusActive, State: state(from - 1), LastSeq: int64(from - 1), Turns: from - 1,
+		want := training.Attempt{ID: id, UserID: testUser, ScenarioID: testScenario, Version: testVersion, Seed: 42,
+			Status: training.StatusActive, State: state(from - 1), LastSeq: int64(from - 1), Turns: from - 1,
 			StartedAt: clk.Now(), UpdatedAt: clk.Now(), PracticeOf: "src", PracticeFrom: from}
 		checkAttempt(t, got, want)
 		if got.PracticeOf != "src" || got.PracticeFrom != from || !got.IsPractice() {
@@ -56,8 +57,8 @@ func TestCreatePractice(t *testing.T) {
 			}
 		}
 		// It plays on from exactly the turn it started at.
-		if err := s.SaveTurn(ctx, turnWrite(id, from-1)); from > 1 && !errors.Is(err, ErrConflict) {
-			t.Errorf("saving copied turn %d again: %v, want ErrConflict", from-1, err)
+		if err := s.SaveTurn(ctx, turnWrite(id, from-1)); from > 1 && !errors.Is(err, training.ErrConflict) {
+			t.Errorf("saving copied turn %d again: %v, want training.ErrConflict", from-1, err)
 		}
 		must(t, s.SaveTurn(ctx, turnWrite(id, from)))
 	}
@@ -70,23 +71,23 @@ func TestPracticeIsNeverTheActiveAttempt(t *testing.T) {
 	s, clk, _ := openTest(t)
 	ctx := context.Background()
 	seedFinished(t, s, clk, "src", testUser, 2)
-	practice := func(id string) Attempt {
-		return Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}
+	practice := func(id string) training.Attempt {
+		return training.Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}
 	}
 	must(t, s.CreatePractice(ctx, practice("p1")))
-	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ActiveAttempt with only a practice run active: %+v, %v; want ErrNotFound", a.ID, err)
+	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("ActiveAttempt with only a practice run active: %+v, %v; want training.ErrNotFound", a.ID, err)
 	}
 	// A scored attempt and more practice runs, all active at once.
-	must(t, s.CreateAttempt(ctx, Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+	must(t, s.CreateAttempt(ctx, training.Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
 		State: state(0)}))
 	must(t, s.CreatePractice(ctx, practice("p2")))
 	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); err != nil || a.ID != "a2" || a.IsPractice() {
 		t.Errorf("ActiveAttempt = %q, %v; want the scored attempt a2", a.ID, err)
 	}
-	if err := s.CreateAttempt(ctx, Attempt{ID: "a3", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
-		State: state(0)}); !errors.Is(err, ErrConflict) {
-		t.Errorf("a second active scored attempt: %v, want ErrConflict", err)
+	if err := s.CreateAttempt(ctx, training.Attempt{ID: "a3", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+		State: state(0)}); !errors.Is(err, training.ErrConflict) {
+		t.Errorf("a second active scored attempt: %v, want training.ErrConflict", err)
 	}
 }
 
@@ -95,23 +96,23 @@ func TestCreatePracticeRefusals(t *testing.T) {
 	ctx := context.Background()
 	seedFinished(t, s, clk, "src", testUser, 2)
 	seedAttempt(t, s, "active", "u2")
-	must(t, s.CreatePractice(ctx, Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
+	must(t, s.CreatePractice(ctx, training.Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
 	before, err := s.AttemptsByUser(ctx, testUser, 0)
 	must(t, err)
 
 	tests := []struct {
 		name    string
-		a       Attempt
+		a       training.Attempt
 		wantErr error // nil: any validation error
 	}{
-		{"unknown source", Attempt{ID: "p", UserID: testUser, PracticeOf: "nope", PracticeFrom: 1}, ErrNotFound},
-		{"another user's attempt", Attempt{ID: "p", UserID: "u2", PracticeOf: "src", PracticeFrom: 1}, ErrConflict},
-		{"active source", Attempt{ID: "p", UserID: "u2", PracticeOf: "active", PracticeFrom: 1}, ErrConflict},
-		{"turn after the last", Attempt{ID: "p", UserID: testUser, PracticeOf: "src", PracticeFrom: 3}, ErrConflict},
-		{"id taken", Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1}, ErrConflict},
-		{"turn 0", Attempt{ID: "p", UserID: testUser, PracticeOf: "src"}, nil},
-		{"no source", Attempt{ID: "p", UserID: testUser, PracticeFrom: 1}, nil},
-		{"no state", Attempt{ID: "p", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: []byte{}}, nil},
+		{"unknown source", training.Attempt{ID: "p", UserID: testUser, PracticeOf: "nope", PracticeFrom: 1}, training.ErrNotFound},
+		{"another user's attempt", training.Attempt{ID: "p", UserID: "u2", PracticeOf: "src", PracticeFrom: 1}, training.ErrConflict},
+		{"active source", training.Attempt{ID: "p", UserID: "u2", PracticeOf: "active", PracticeFrom: 1}, training.ErrConflict},
+		{"turn after the last", training.Attempt{ID: "p", UserID: testUser, PracticeOf: "src", PracticeFrom: 3}, training.ErrConflict},
+		{"id taken", training.Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1}, training.ErrConflict},
+		{"turn 0", training.Attempt{ID: "p", UserID: testUser, PracticeOf: "src"}, nil},
+		{"no source", training.Attempt{ID: "p", UserID: testUser, PracticeFrom: 1}, nil},
+		{"no state", training.Attempt{ID: "p", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: []byte{}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +121,7 @@ func TestCreatePracticeRefusals(t *testing.T) {
 			}
 			err := s.CreatePractice(ctx, tt.a)
 			if err == nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) ||
-				tt.wantErr == nil && (errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound)) {
+				tt.wantErr == nil && (errors.Is(err, training.ErrConflict) || errors.Is(err, training.ErrNotFound)) {
 				t.Fatalf("CreatePractice: got %v, want %v", err, tt.wantErr)
 			}
 		})
@@ -130,7 +131,7 @@ func TestCreatePracticeRefusals(t *testing.T) {
 	if len(after) != len(before) {
 		t.Errorf("refused practice runs left attempts behind: %v, was %v", ids(after), ids(before))
 	}
-	if err := s.CreateAttempt(ctx, Attempt{ID: "x", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+	if err := s.CreateAttempt(ctx, training.Attempt{ID: "x", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
 		State: state(0), PracticeOf: "src", PracticeFrom: 1}); err == nil {
 		t.Error("CreateAttempt with a practice source succeeded, want it to point at CreatePractice")
 	}
@@ -144,8 +145,8 @@ func TestActivePracticeRuns(t *testing.T) {
 	ctx := context.Background()
 	seedFinished(t, s, clk, "src", testUser, 2)
 	seedFinished(t, s, clk, "other-src", "other", 2)
-	practice := func(id, user, of string) Attempt {
-		return Attempt{ID: id, UserID: user, PracticeOf: of, PracticeFrom: 1, State: state(0)}
+	practice := func(id, user, of string) training.Attempt {
+		return training.Attempt{ID: id, UserID: user, PracticeOf: of, PracticeFrom: 1, State: state(0)}
 	}
 	count := func(user string) int {
 		t.Helper()
@@ -164,12 +165,12 @@ func TestActivePracticeRuns(t *testing.T) {
 			must(t, s.CreatePractice(ctx, practice("p2", testUser, "src")))
 		}, 2, 0},
 		{"a scored attempt", func() {
-			must(t, s.CreateAttempt(ctx, Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
+			must(t, s.CreateAttempt(ctx, training.Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
 				State: state(0)}))
 		}, 2, 0},
 		{"one of another user's", func() { must(t, s.CreatePractice(ctx, practice("q1", "other", "other-src"))) }, 2, 1},
 		{"one of mine given up", func() {
-			must(t, s.EndAttempt(ctx, "p1", StatusGivenUp, []byte(`{}`)))
+			must(t, s.EndAttempt(ctx, "p1", training.StatusGivenUp, []byte(`{}`)))
 		}, 1, 1},
 	}
 	for _, st := range steps {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 )
 
 // SaveScenarioVersion records the source of one scenario version so that
@@ -39,7 +40,7 @@ func checkVersionOwner(ctx context.Context, tx *writeTx, scenarioID, version str
 	}
 	if owner != scenarioID {
 		return fmt.Errorf("store: scenario version %q is already saved for scenario %q, not %q: %w; "+
-			"include the scenario id in what the version hashes", version, owner, scenarioID, ErrConflict)
+			"include the scenario id in what the version hashes", version, owner, scenarioID, training.ErrConflict)
 	}
 	return nil
 }
@@ -50,7 +51,7 @@ func (s *Store) ScenarioSource(ctx context.Context, version string) ([]byte, err
 	err := s.read.QueryRowContext(ctx, "SELECT source FROM scenario_versions WHERE version = ?", version).Scan(&source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: scenario version %q: %w; save it with SaveScenarioVersion when the scenario is loaded",
-			version, ErrNotFound)
+			version, training.ErrNotFound)
 	}
 	if err != nil {
 		return nil, readFailed(fmt.Sprintf("read scenario version %q", version), err)

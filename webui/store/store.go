@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 	"runtime"
 	"strings"
 	"sync"
@@ -154,3 +155,6 @@ func (s *Store) now() int64 {
 func fromMillis(ms int64) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
+
+// Store implements the application core's Store port.
+var _ training.Store = (*Store)(nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -66,12 +67,12 @@ const (
 
 // seedAttempt creates the test user, the test scenario version and an active
 // attempt with the given id, for user.
-func seedAttempt(t testing.TB, s *Store, id, user string) Attempt {
+func seedAttempt(t testing.TB, s *Store, id, user string) training.Attempt {
 	t.Helper()
 	ctx := context.Background()
 	must(t, s.EnsureUser(ctx, user, "Trainee "+user))
 	must(t, s.SaveScenarioVersion(ctx, testScenario, testVersion, []byte("title = 'Angry client'")))
-	a := Attempt{ID: id, UserID: user, ScenarioID: testScenario, Version: testVersion, Seed: 42, State: state(0)}
+	a := training.Attempt{ID: id, UserID: user, ScenarioID: testScenario, Version: testVersion, Seed: 42, State: state(0)}
 	must(t, s.CreateAttempt(ctx, a))
 	return a
 }
@@ -87,7 +88,7 @@ func seedAttempts(t testing.TB, s *Store, n int) {
 	for i := range n {
 		wg.Go(func() {
 			user := fmt.Sprintf("u%d", i)
-			a := Attempt{ID: fmt.Sprintf("a%d", i), UserID: user, ScenarioID: testScenario, Version: testVersion, State: state(0)}
+			a := training.Attempt{ID: fmt.Sprintf("a%d", i), UserID: user, ScenarioID: testScenario, Version: testVersion, State: state(0)}
 			if err := s.EnsureUser(ctx, user, "Trainee"); err != nil {
 				errs <- err
 			} else if err := s.CreateAttempt(ctx, a); err != nil {
@@ -103,12 +104,12 @@ func seedAttempts(t testing.TB, s *Store, n int) {
 }
 
 // turnWrite is turn n of attempt id, made by client message n.
-func turnWrite(id string, n int) TurnWrite {
-	return TurnWrite{
-		AttemptID: id,
-		Turn:      Turn{Number: n, Seq: int64(n), ReplyID: fmt.Sprintf("r%d", n), Event: []byte(`{"said":"ok"}`)},
-		State:     state(n),
-		LastSeq:   int64(n),
+func turnWrite(id string, n int) training.TurnWrite {
+	return training.TurnWrite{
+		AttemptID:     id,
+		Turn: training.Turn{Number: n, Seq: int64(n), ReplyID: fmt.Sprintf("r%d", n), Event: []byte(`{"said":"ok"}`)},
+		State:         state(n),
+		LastSeq:       int64(n),
 	}
 }
 
@@ -129,7 +130,7 @@ func TestUserName(t *testing.T) {
 	if name, err := s.UserName(ctx, "u1"); err != nil || name != "Sam Smith" {
 		t.Errorf("UserName(u1) = %q, %v; want the latest name", name, err)
 	}
-	if _, err := s.UserName(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("UserName(nobody): %v, want ErrNotFound", err)
+	if _, err := s.UserName(ctx, "nobody"); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("UserName(nobody): %v, want training.ErrNotFound", err)
 	}
 }

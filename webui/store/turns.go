@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 )
 
 // The statements of every SaveTurn, prepared once by Open.
@@ -23,7 +24,7 @@ const (
 // w.Turn.Number must be the attempt's Turns+1. A turn number already saved,
 // a gap, or an attempt that is no longer active is ErrConflict, and nothing
 // changes; an unknown attempt is ErrNotFound.
-func (s *Store) SaveTurn(ctx context.Context, w TurnWrite) error {
+func (s *Store) SaveTurn(ctx context.Context, w training.TurnWrite) error {
 	if err := checkTurnWrite(w); err != nil {
 		return err
 	}
@@ -33,22 +34,22 @@ func (s *Store) SaveTurn(ctx context.Context, w TurnWrite) error {
 	})
 }
 
-func checkTurnWrite(w TurnWrite) error {
+func checkTurnWrite(w training.TurnWrite) error {
 	switch {
 	case w.AttemptID == "":
 		return errors.New("store: save turn: AttemptID is empty: pass the id of the attempt being played")
 	case w.Turn.Number < 1:
 		return fmt.Errorf("store: save turn %d of attempt %q: turns are numbered from 1", w.Turn.Number, w.AttemptID)
 	case len(w.State) == 0 || len(w.Turn.Event) == 0:
-		return fmt.Errorf("store: save turn %d of attempt %q: State and Turn.Event are required JSON",
+		return fmt.Errorf("store: save turn %d of attempt %q: State and training.Turn.Event are required JSON",
 			w.Turn.Number, w.AttemptID)
 	case w.End != nil:
-		return w.End.Status.checkFinal()
+		return w.End.Status.CheckFinal()
 	}
 	return nil
 }
 
-func saveTurn(ctx context.Context, tx *writeTx, w TurnWrite, now int64) error {
+func saveTurn(ctx context.Context, tx *writeTx, w training.TurnWrite, now int64) error {
 	if err := advanceAttempt(ctx, tx, w, now); err != nil {
 		return err
 	}
@@ -63,7 +64,7 @@ func saveTurn(ctx context.Context, tx *writeTx, w TurnWrite, now int64) error {
 
 // advanceAttempt moves the attempt to its state after the turn, provided it
 // is active and the turn is the next one.
-func advanceAttempt(ctx context.Context, tx *writeTx, w TurnWrite, now int64) error {
+func advanceAttempt(ctx context.Context, tx *writeTx, w training.TurnWrite, now int64) error {
 	res, err := tx.ExecContext(ctx, sqlAdvanceAttempt, w.State, w.LastSeq, now, w.AttemptID, w.Turn.Number-1)
 	if err != nil {
 		return writeFailed(fmt.Sprintf("save turn %d of attempt %q", w.Turn.Number, w.AttemptID), err)
@@ -78,21 +79,21 @@ func advanceAttempt(ctx context.Context, tx *writeTx, w TurnWrite, now int64) er
 }
 
 // turnOutOfOrder explains why an active attempt refused turn w.Turn.Number.
-func turnOutOfOrder(ctx context.Context, tx *writeTx, w TurnWrite) error {
+func turnOutOfOrder(ctx context.Context, tx *writeTx, w training.TurnWrite) error {
 	var turns int
 	if err := tx.QueryRowContext(ctx, "SELECT turns FROM attempts WHERE id = ?", w.AttemptID).Scan(&turns); err != nil {
 		return readFailed(fmt.Sprintf("read attempt %q", w.AttemptID), err)
 	}
 	return fmt.Errorf("store: save turn %d of attempt %q: %w: the attempt has %d turns, so the next is %d; "+
-		"reload the attempt and continue from its state", w.Turn.Number, w.AttemptID, ErrConflict, turns, turns+1)
+		"reload the attempt and continue from its state", w.Turn.Number, w.AttemptID, training.ErrConflict, turns, turns+1)
 }
 
-func insertTurn(ctx context.Context, tx *writeTx, w TurnWrite, now int64) error {
+func insertTurn(ctx context.Context, tx *writeTx, w training.TurnWrite, now int64) error {
 	t := w.Turn
 	_, err := tx.ExecContext(ctx, sqlInsertTurn, w.AttemptID, t.Number, t.Seq, t.ReplyID, t.Event, now)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: save turn %d of attempt %q: %w: the turn is already saved; reload the attempt",
-			t.Number, w.AttemptID, ErrConflict)
+			t.Number, w.AttemptID, training.ErrConflict)
 	}
 	if err != nil {
 		return writeFailed(fmt.Sprintf("save turn %d of attempt %q", t.Number, w.AttemptID), err)
@@ -102,7 +103,7 @@ func insertTurn(ctx context.Context, tx *writeTx, w TurnWrite, now int64) error 
 
 // Turns returns the attempt's turns in order. An attempt with no turns yet
 // gives an empty slice; an unknown attempt is ErrNotFound.
-func (s *Store) Turns(ctx context.Context, attemptID string) ([]Turn, error) {
+func (s *Store) Turns(ctx context.Context, attemptID string) ([]training.Turn, error) {
 	ts, err := s.queryTurns(ctx, attemptID)
 	if err != nil {
 		return nil, readFailed(fmt.Sprintf("read turns of attempt %q", attemptID), err)
@@ -115,16 +116,16 @@ func (s *Store) Turns(ctx context.Context, attemptID string) ([]Turn, error) {
 	return ts, nil
 }
 
-func (s *Store) queryTurns(ctx context.Context, attemptID string) ([]Turn, error) {
+func (s *Store) queryTurns(ctx context.Context, attemptID string) ([]training.Turn, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT turn, seq, reply_id, event, created_at
 		FROM turns WHERE attempt_id = ? ORDER BY turn`, attemptID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ts := []Turn{}
+	ts := []training.Turn{}
 	for rows.Next() {
-		var t Turn
+		var t training.Turn
 		var created int64
 		if err := rows.Scan(&t.Number, &t.Seq, &t.ReplyID, &t.Event, &created); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"parley/webui/training"
 	"testing"
 	"time"
 )
@@ -13,21 +14,21 @@ func TestSaveTurnRefusals(t *testing.T) {
 	tests := []struct {
 		name    string
 		prepare func(t *testing.T, s *Store) // after a1 has turns 1 and 2
-		write   TurnWrite
+		write   training.TurnWrite
 		wantErr error
 	}{
-		{"duplicate turn", nil, turnWrite("a1", 2), ErrConflict},
-		{"earlier turn", nil, turnWrite("a1", 1), ErrConflict},
-		{"gap", nil, turnWrite("a1", 4), ErrConflict},
+		{"duplicate turn", nil, turnWrite("a1", 2), training.ErrConflict},
+		{"earlier turn", nil, turnWrite("a1", 1), training.ErrConflict},
+		{"gap", nil, turnWrite("a1", 4), training.ErrConflict},
 		{"finished attempt", func(t *testing.T, s *Store) {
 			w := turnWrite("a1", 3)
-			w.End = &Ending{Status: StatusFinished, Ending: "e"}
+			w.End = &training.Ending{Status: training.StatusFinished, Ending: "e"}
 			must(t, s.SaveTurn(context.Background(), w))
-		}, turnWrite("a1", 4), ErrConflict},
+		}, turnWrite("a1", 4), training.ErrConflict},
 		{"given up attempt", func(t *testing.T, s *Store) {
-			must(t, s.EndAttempt(context.Background(), "a1", StatusGivenUp, nil))
-		}, turnWrite("a1", 3), ErrConflict},
-		{"unknown attempt", nil, turnWrite("nope", 1), ErrNotFound},
+			must(t, s.EndAttempt(context.Background(), "a1", training.StatusGivenUp, nil))
+		}, turnWrite("a1", 3), training.ErrConflict},
+		{"unknown attempt", nil, turnWrite("nope", 1), training.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,8 +55,8 @@ func TestSaveTurnRefusals(t *testing.T) {
 
 // attemptSnapshot is everything SaveTurn could change.
 type attemptSnapshot struct {
-	attempt Attempt
-	turns   []Turn
+	attempt training.Attempt
+	turns   []training.Turn
 }
 
 func snapshot(t *testing.T, s *Store, id string) attemptSnapshot {
@@ -83,13 +84,13 @@ func (x attemptSnapshot) equal(y attemptSnapshot) bool {
 
 func TestSaveTurnValidates(t *testing.T) {
 	s, _, _ := openTest(t)
-	bad := map[string]TurnWrite{
-		"no attempt": {Turn: Turn{Number: 1, Event: []byte("{}")}, State: []byte("{}")},
-		"turn 0":     {AttemptID: "a1", Turn: Turn{Event: []byte("{}")}, State: []byte("{}")},
-		"no state":   {AttemptID: "a1", Turn: Turn{Number: 1, Event: []byte("{}")}},
-		"no event":   {AttemptID: "a1", Turn: Turn{Number: 1}, State: []byte("{}")},
-		"end active": {AttemptID: "a1", Turn: Turn{Number: 1, Event: []byte("{}")}, State: []byte("{}"),
-			End: &Ending{Status: StatusActive}},
+	bad := map[string]training.TurnWrite{
+		"no attempt": {Turn: training.Turn{Number: 1, Event: []byte("{}")}, State: []byte("{}")},
+		"turn 0":     {AttemptID: "a1", Turn: training.Turn{Event: []byte("{}")}, State: []byte("{}")},
+		"no state":   {AttemptID: "a1", Turn: training.Turn{Number: 1, Event: []byte("{}")}},
+		"no event":   {AttemptID: "a1", Turn: training.Turn{Number: 1}, State: []byte("{}")},
+		"end active": {AttemptID: "a1", Turn: training.Turn{Number: 1, Event: []byte("{}")}, State: []byte("{}"),
+			End: &training.Ending{Status: training.StatusActive}},
 	}
 	for name, w := range bad {
 		if err := s.SaveTurn(context.Background(), w); err == nil {
@@ -105,8 +106,8 @@ func TestTurnsOfUnknownAttempt(t *testing.T) {
 	if err != nil || len(ts) != 0 {
 		t.Errorf("Turns of a new attempt = %v, %v; want none, nil", ts, err)
 	}
-	if _, err := s.Turns(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Turns of an unknown attempt: got %v, want ErrNotFound", err)
+	if _, err := s.Turns(context.Background(), "nope"); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("Turns of an unknown attempt: got %v, want training.ErrNotFound", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"parley/webui/training"
 )
 
 // EnsureUser creates the user if it does not exist yet, and otherwise updates
@@ -30,7 +31,7 @@ func (s *Store) UserName(ctx context.Context, id string) (string, error) {
 	var name string
 	err := s.read.QueryRowContext(ctx, "SELECT display_name FROM users WHERE id = ?", id).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: user %q: %w", id, ErrNotFound)
+		return "", fmt.Errorf("store: user %q: %w", id, training.ErrNotFound)
 	}
 	if err != nil {
 		return "", readFailed(fmt.Sprintf("read user %q", id), err)

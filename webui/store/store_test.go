@@ -106,10 +106,10 @@ func seedAttempts(t testing.TB, s *Store, n int) {
 // turnWrite is turn n of attempt id, made by client message n.
 func turnWrite(id string, n int) training.TurnWrite {
 	return training.TurnWrite{
-		AttemptID:     id,
-		Turn: training.Turn{Number: n, Seq: int64(n), ReplyID: fmt.Sprintf("r%d", n), Event: []byte(`{"said":"ok"}`)},
-		State:         state(n),
-		LastSeq:       int64(n),
+		AttemptID: id,
+		Turn:      training.Turn{Number: n, Seq: int64(n), ReplyID: fmt.Sprintf("r%d", n), Event: []byte(`{"said":"ok"}`)},
+		State:     state(n),
+		LastSeq:   int64(n),
 	}
 }
 

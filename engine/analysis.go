@@ -179,10 +179,13 @@ func (x *explorer) simplePaths(s int32, budget *int, leave func(path []pathStep,
 	return ok
 }
 
-// solve runs exact on every component, children first, within the budgets,
-// and approx on those the budget does not cover. exact gets a state and
-// the budget left; it returns false when the budget ran out.
-func (x *explorer) solve(exact func(s int32, budget *int) bool, approx func(members []int32)) {
+// solve gives every state its result, components children first. start
+// resets state s and says whether it has replies to search from; take
+// considers one path from s (the steps inside its component, then the edge
+// that leaves it) and reports whether it improved s's result; has says
+// whether s has a result. Loops are searched exactly within the budgets; a
+// loop past them is solved outward from its exits and marked approximate.
+func (x *explorer) solve(start func(int32) bool, take func(s int32, path []pathStep, last pathStep) bool, has func(int32) bool) {
 	if x.approx == nil {
 		x.approx = make([]bool, len(x.comps))
 	}
@@ -191,18 +194,30 @@ func (x *explorer) solve(exact func(s int32, budget *int) bool, approx func(memb
 		budget := min(loopBudget, total)
 		done := true
 		for _, s := range members {
-			if done = exact(s, &budget); !done {
+			if !start(s) {
+				continue
+			}
+			if done = x.simplePaths(s, &budget, func(path []pathStep, last pathStep) { take(s, path, last) }); !done {
 				break
 			}
 		}
 		if x.loopy(int32(id)) {
 			total -= min(loopBudget, total) - max(budget, 0)
 		}
-		if !done {
-			x.a.Approximate = true
-			x.approx[id] = true
-			approx(members)
+		if done {
+			continue
 		}
+		x.a.Approximate, x.approx[id] = true, true
+		for _, s := range members {
+			start(s)
+		}
+		outward(members, has, func(s int32) bool {
+			changed := false
+			for k := range x.a.states[s].edges {
+				changed = take(s, nil, pathStep{s, int32(k)}) || changed
+			}
+			return changed
+		})
 	}
 }
 
@@ -269,24 +284,7 @@ func (x *explorer) bounds() {
 		}
 		return a.states[s].kind == stateOpen
 	}
-	x.solve(func(s int32, budget *int) bool {
-		if !start(s) {
-			return true
-		}
-		return x.simplePaths(s, budget, func(path []pathStep, last pathStep) { take(s, path, last) })
-	}, func(members []int32) {
-		for _, s := range members {
-			start(s)
-		}
-		outward(members, func(s int32) bool { return hi[int(s)*nc] != invalid },
-			func(s int32) bool {
-				changed := false
-				for k := range a.states[s].edges {
-					changed = take(s, nil, pathStep{s, int32(k)}) || changed
-				}
-				return changed
-			})
-	})
+	x.solve(start, take, func(s int32) bool { return hi[int(s)*nc] != invalid })
 	a.Best, a.Worst = make([]int, nc), make([]int, nc)
 	if len(a.states) > 0 && (nc == 0 || hi[0] != invalid) {
 		copy(a.Best, hi[:nc])
@@ -341,24 +339,7 @@ func (x *explorer) values() {
 		st.value = math.Inf(-1)
 		return st.kind == stateOpen
 	}
-	x.solve(func(s int32, budget *int) bool {
-		if !start(s) {
-			return true
-		}
-		return x.simplePaths(s, budget, func(path []pathStep, last pathStep) { take(s, path, last) })
-	}, func(members []int32) {
-		for _, s := range members {
-			start(s)
-		}
-		outward(members, func(s int32) bool { return !math.IsInf(a.states[s].value, -1) },
-			func(s int32) bool {
-				changed := false
-				for k := range a.states[s].edges {
-					changed = take(s, nil, pathStep{s, int32(k)}) || changed
-				}
-				return changed
-			})
-	})
+	x.solve(start, take, func(s int32) bool { return !math.IsInf(a.states[s].value, -1) })
 }
 
 // ideal follows the best path from the start to an ending. Inside a loop it

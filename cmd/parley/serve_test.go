@@ -76,6 +76,20 @@ func (w *lineWatcher) String() string {
 	return w.buf.String()
 }
 
+// serveFolder runs serve in-process on a temporary database with the
+// trainer folder dir and more flags, and returns where it listens, its log,
+// and stop, which ends it and returns what serve returned.
+func serveFolder(t *testing.T, dir string, flags ...string) (base string, logs *lineWatcher, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	logs = newLineWatcher()
+	done := make(chan error, 1)
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir}, flags...)
+	go func() { done <- serve(ctx, args, io.Discard, logs) }()
+	return logs.waitURL(t), logs, func() error { cancel(); return <-done }
+}
+
 // waitLog waits until serve has logged a line containing s.
 func (w *lineWatcher) waitLog(t *testing.T, s string) {
 	t.Helper()
@@ -174,15 +188,7 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	}
 	path := filepath.Join(dir, "short-call.toml")
 	writeFile(t, path, good)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := newLineWatcher()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir,
-			"--watch-every", "50ms"}, io.Discard, logs)
-	}()
-	base := logs.waitURL(t)
+	base, logs, stop := serveFolder(t, dir, "--watch-every", "50ms")
 	logs.waitLog(t, offeredLine)
 	titles := func() map[string]string {
 		var list []struct{ ID, Title string }
@@ -236,8 +242,7 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	}
 	logs.waitLog(t, `msg="scenario file removed`)
 	waitTitle("short-call", "")
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 }
@@ -254,15 +259,7 @@ func TestServeKeepsARenamedScenario(t *testing.T) {
 	}
 	path := filepath.Join(dir, "short-call.toml")
 	writeFile(t, path, good)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := newLineWatcher()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir,
-			"--watch-every", "50ms"}, io.Discard, logs)
-	}()
-	base := logs.waitURL(t)
+	base, logs, stop := serveFolder(t, dir, "--watch-every", "50ms")
 	logs.waitLog(t, offeredLine)
 	offered := func() bool {
 		var list []struct{ ID string }
@@ -283,8 +280,7 @@ func TestServeKeepsARenamedScenario(t *testing.T) {
 	if log := logs.String(); !strings.Contains(log, "file="+renamed) || strings.Contains(log, "already used") {
 		t.Errorf("the renamed file was not offered under its new name; serve logged:\n%s", log)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 }
@@ -300,15 +296,7 @@ func TestServeKeepsTheBundledScenarios(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	writeFile(t, "late-shipment.toml", good)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := newLineWatcher()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", ".",
-			"--watch-every", "50ms"}, io.Discard, logs)
-	}()
-	base := logs.waitURL(t)
+	base, logs, stop := serveFolder(t, ".", "--watch-every", "50ms")
 	logs.waitLog(t, offeredLine)
 	titles := func() map[string]string {
 		var list []struct{ ID, Title string }
@@ -335,8 +323,7 @@ func TestServeKeepsTheBundledScenarios(t *testing.T) {
 	if got := titles(); got["late-shipment"] != bundledTitle || got["short-call"] != "" {
 		t.Errorf("after the trainer's late-shipment.toml was deleted, on offer: %v; want the bundled late-shipment only", got)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 }
@@ -353,15 +340,8 @@ func TestServeListensWhileAnalysing(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "heavy.toml"), heavy)
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := newLineWatcher()
-	done := make(chan error, 1)
 	start := time.Now()
-	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir},
-			io.Discard, logs)
-	}()
-	base := logs.waitURL(t)
+	base, _, stop := serveFolder(t, dir)
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("serve took %v to listen", d)
 	}
@@ -375,8 +355,7 @@ func TestServeListensWhileAnalysing(t *testing.T) {
 		t.Errorf("on offer while the heavy file is analysed: %q, want the bundled ones only", got)
 	}
 	stopAt := time.Now()
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	if d := time.Since(stopAt); d > 5*time.Second {
@@ -401,14 +380,7 @@ func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "loop.toml"), loop)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := newLineWatcher()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir},
-			io.Discard, logs)
-	}()
-	base := logs.waitURL(t)
+	base, logs, stop := serveFolder(t, dir)
 	logs.waitLog(t, offeredLine)
 	logs.waitLog(t, `msg="scenario not offered to trainees: parley lint `)
 	if log := logs.String(); !strings.Contains(log, "no-exit") || !strings.Contains(log, "scenario skipped") {
@@ -426,8 +398,7 @@ func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	if resp, err := http.Get(base + "healthz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz: %v %v", resp, err)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after its context ended, want nil", err)
 	}
 	out := logs.String()

@@ -40,7 +40,7 @@ func (s *Server) debrief(ctx context.Context, u User, id string) (debriefRespons
 		return debriefResponse{}, err
 	}
 	if a.Status == training.StatusActive {
-		return debriefResponse{}, fail(codeNotActive, "attempt %q is still being played: finish it or give up first", id)
+		return debriefResponse{}, fail(training.CodeNotActive, "attempt %q is still being played: finish it or give up first", id)
 	}
 	sc, st, err := s.playedOn(ctx, a)
 	if err != nil {
@@ -58,13 +58,13 @@ func (s *Server) debrief(ctx context.Context, u User, id string) (debriefRespons
 func (s *Server) ownAttempt(ctx context.Context, u User, id string) (training.Attempt, error) {
 	a, err := s.st.Attempt(ctx, id)
 	if errors.Is(err, training.ErrNotFound) {
-		return training.Attempt{}, fail(codeNotFound, "there is no attempt %q", id)
+		return training.Attempt{}, fail(training.CodeNotFound, "there is no attempt %q", id)
 	}
 	if err != nil {
 		return training.Attempt{}, err
 	}
 	if a.UserID != u.ID {
-		return training.Attempt{}, fail(codeNotYours, "attempt %q belongs to someone else", id)
+		return training.Attempt{}, fail(training.CodeNotYours, "attempt %q belongs to someone else", id)
 	}
 	return a, nil
 }

@@ -51,7 +51,7 @@ func (s *Server) startPractice(ctx context.Context, u User, id string, turn int)
 	}
 	switch {
 	case src.Status == training.StatusActive:
-		return attemptItem{}, fail(codeStillActive,
+		return attemptItem{}, fail(training.CodeStillActive,
 			"attempt %q is still being played: finish it or give up first, then practise from any of its turns", id)
 	case src.Turns == 0:
 		return attemptItem{}, fail(codeBadRequest, "attempt %q has no turns to practise from: start a new attempt instead", id)
@@ -65,7 +65,7 @@ func (s *Server) startPractice(ctx context.Context, u User, id string, turn int)
 	case err != nil:
 		return attemptItem{}, err
 	case n >= MaxActivePracticeRuns:
-		return attemptItem{}, fail(codeTooManyPractice,
+		return attemptItem{}, fail(training.CodeTooManyPractice,
 			"you have %d practice runs under way, the most there can be: finish or give up one of your practice runs first", n)
 	}
 	sc, st, err := s.playedOn(ctx, src)

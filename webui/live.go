@@ -97,7 +97,7 @@ func (l *liveAttempts) evict(la *liveAttempt) {
 func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	rec, err := l.st.Attempt(ctx, la.id)
 	if errors.Is(err, training.ErrNotFound) {
-		return fail(codeNotFound, "there is no attempt %q: start a new one", la.id)
+		return fail(training.CodeNotFound, "there is no attempt %q: start a new one", la.id)
 	}
 	if err != nil {
 		return err

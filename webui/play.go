@@ -28,7 +28,7 @@ func checkSeq(la *liveAttempt, seq int64) (again bool, err error) {
 	case seq == last+1:
 		return false, nil
 	default:
-		return false, fail(codeBadSeq, "seq %d is ahead: the last applied for attempt %q is %d, so send %d",
+		return false, fail(training.CodeBadSeq, "seq %d is ahead: the last applied for attempt %q is %d, so send %d",
 			seq, la.id, last, last+1)
 	}
 }
@@ -43,7 +43,7 @@ func reAck(again bool, seq int64, attempt string) []any {
 
 func checkActive(la *liveAttempt) error {
 	if la.rec.Status != training.StatusActive {
-		return fail(codeNotActive, "attempt %q is %s: start a new one", la.id, la.rec.Status)
+		return fail(training.CodeNotActive, "attempt %q is %s: start a new one", la.id, la.rec.Status)
 	}
 	return nil
 }
@@ -54,8 +54,8 @@ func checkActive(la *liveAttempt) error {
 func (s *Server) commitFailed(ctx context.Context, id string, err error) error {
 	if errors.Is(err, training.ErrConflict) {
 		if a, rerr := s.st.Attempt(ctx, id); rerr == nil && a.Status != training.StatusActive {
-			return fail(codeNotActive, "attempt %q is %s: start a new one", id, a.Status)
+			return fail(training.CodeNotActive, "attempt %q is %s: start a new one", id, a.Status)
 		}
 	}
-	return internal(err)
+	return training.Internal(err)
 }

@@ -32,7 +32,7 @@ func (s *Server) playChoose(ctx context.Context, u User, m message) ([]any, erro
 	next, err := la.sess.Replies()
 	if err != nil {
 		s.live.evict(la)
-		return nil, internal(fmt.Errorf("attempt %s after reply %q: %w", la.id, m.Reply, err))
+		return nil, training.Internal(fmt.Errorf("attempt %s after reply %q: %w", la.id, m.Reply, err))
 	}
 	if err := s.commitTurn(ctx, la, m.Seq, o); err != nil {
 		s.live.evict(la)
@@ -49,11 +49,11 @@ func (s *Server) playChoose(ctx context.Context, u User, m message) ([]any, erro
 func chooseFailed(reply string, err error) error {
 	switch {
 	case errors.Is(err, engine.ErrNotOffered), errors.Is(err, engine.ErrUnknownReply):
-		return fail(codeReplyNotOffered, "reply %q is not on offer now: pick one of the replies in the last turn or snapshot", reply)
+		return fail(training.CodeReplyNotOffered, "reply %q is not on offer now: pick one of the replies in the last turn or snapshot", reply)
 	case errors.Is(err, engine.ErrEnded):
-		return fail(codeNotActive, "the conversation has ended")
+		return fail(training.CodeNotActive, "the conversation has ended")
 	}
-	return internal(err)
+	return training.Internal(err)
 }
 
 // commitTurn saves the turn, the new state and seq (and the ending) in one

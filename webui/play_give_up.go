@@ -30,7 +30,7 @@ func (s *Server) playGiveUp(ctx context.Context, u User, m message) ([]any, erro
 	}
 	summary, err := json.Marshal(la.sess.Scores())
 	if err != nil {
-		return nil, internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
+		return nil, training.Internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
 	}
 	if err := s.st.EndAttempt(ctx, la.id, training.StatusGivenUp, summary); err != nil {
 		s.live.evict(la)

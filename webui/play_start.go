@@ -16,7 +16,7 @@ import (
 func (s *Server) playStart(ctx context.Context, u User, m message) ([]any, error) {
 	sc, ok := s.cat.current(m.Scenario)
 	if !ok {
-		return nil, fail(codeUnknownScenario, "there is no scenario %q: pick one from /api/scenarios", m.Scenario)
+		return nil, fail(training.CodeUnknownScenario, "there is no scenario %q: pick one from /api/scenarios", m.Scenario)
 	}
 	id, err := s.createAttempt(ctx, u, sc)
 	if err != nil {

@@ -33,7 +33,7 @@ func (s *Server) lockOwn(ctx context.Context, u User, id string) (*liveAttempt, 
 	}
 	if la.rec.UserID != u.ID {
 		s.live.unlock(la)
-		return nil, fail(codeNotYours, "attempt %q belongs to someone else", id)
+		return nil, fail(training.CodeNotYours, "attempt %q belongs to someone else", id)
 	}
 	return la, nil
 }

@@ -72,7 +72,7 @@ func (s *Server) ownAttempt(ctx context.Context, u User, id string) (training.At
 // playedOn is the scenario version a was played on and a's stored engine
 // state.
 func (s *Server) playedOn(ctx context.Context, a training.Attempt) (*engine.Scenario, engine.State, error) {
-	sc, err := s.cat.version(ctx, a.Version)
+	sc, err := s.cat.Version(ctx, a.Version)
 	if err != nil {
 		return nil, engine.State{}, err
 	}

@@ -16,7 +16,7 @@ func (s *Server) attemptList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]attemptItem, 0, len(as))
 	for _, a := range as {
-		out = append(out, listItem(a, s.cat.title(r.Context(), a)))
+		out = append(out, listItem(a, s.cat.Title(r.Context(), a)))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -29,14 +29,14 @@ type liveAttempt struct {
 // from the store on first use and evicting them when they end, fail or idle.
 type liveAttempts struct {
 	st  training.Store
-	cat *catalog
+	cat *training.Catalog
 	now func() time.Time
 
 	mu sync.Mutex
 	m  map[string]*liveAttempt
 }
 
-func newLiveAttempts(st training.Store, cat *catalog, now func() time.Time) *liveAttempts {
+func newLiveAttempts(st training.Store, cat *training.Catalog, now func() time.Time) *liveAttempts {
 	return &liveAttempts{st: st, cat: cat, now: now, m: map[string]*liveAttempt{}}
 }
 
@@ -102,7 +102,7 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return err
 	}
-	sc, err := l.cat.version(ctx, rec.Version)
+	sc, err := l.cat.Version(ctx, rec.Version)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
 	}

@@ -14,7 +14,7 @@ import (
 // snapshot. A trainee has at most one active attempt per scenario: when one
 // exists, its snapshot is the answer instead.
 func (s *Server) playStart(ctx context.Context, u User, m message) ([]any, error) {
-	sc, ok := s.cat.current(m.Scenario)
+	sc, ok := s.cat.Current(m.Scenario)
 	if !ok {
 		return nil, fail(training.CodeUnknownScenario, "there is no scenario %q: pick one from /api/scenarios", m.Scenario)
 	}

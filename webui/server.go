@@ -129,7 +129,7 @@ type Server struct {
 	st       training.Store
 	log      *slog.Logger
 	cat      *training.Catalog
-	live     *liveAttempts
+	svc      *training.Service
 	hub      *hub
 	limits   *wsLimits
 	upgrader websocket.Upgrader
@@ -148,7 +148,9 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(), limits: newWSLimits(cfg),
+	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
+		IdleEvict: cfg.IdleEvict, Log: log})
+	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(), limits: newWSLimits(cfg),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
@@ -178,7 +180,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	go func() { served <- hs.Serve(ln) }()
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
-	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
+	go func() { defer close(swept); s.svc.RunSweeps(sweepCtx, s.cfg.SweepEvery) }()
 	analysed := make(chan struct{})
 	go func() {
 		defer close(analysed)

@@ -35,9 +35,10 @@ type ServiceConfig struct {
 	// store's own timestamps, so tests move it forward rather than back.
 	Now func() time.Time
 	// AbandonAfter is how long an attempt may sit idle before Sweep marks
-	// it abandoned.
+	// it abandoned. Zero abandons every active attempt at each sweep.
 	AbandonAfter time.Duration
-	// IdleEvict is how long an unused session stays in memory.
+	// IdleEvict is how long an unused session stays in memory. Zero drops
+	// every session not in use at each sweep.
 	IdleEvict time.Duration
 	// Log is where the sweep and practice runs are logged. Nil discards.
 	Log *slog.Logger

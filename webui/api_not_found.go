@@ -1,8 +1,11 @@
 package webui
 
-import "net/http"
+import (
+	"net/http"
+	"parley/webui/training"
+)
 
 // apiNotFound answers API paths no route matches, in JSON.
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, fail(codeNotFound, "no API route %s %s: see docs/protocol.md", r.Method, r.URL.Path))
+	s.writeError(w, r, fail(training.CodeNotFound, "no API route %s %s: see docs/protocol.md", r.Method, r.URL.Path))
 }

@@ -9,14 +9,14 @@ func (s *Server) attemptList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	as, err := s.st.AttemptsByUser(r.Context(), u.ID, 0)
+	as, err := s.svc.Attempts(r.Context(), u.trainee())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := make([]attemptItem, 0, len(as))
 	for _, a := range as {
-		out = append(out, listItem(a, s.cat.title(r.Context(), a)))
+		out = append(out, listItem(a.Attempt, a.Title))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

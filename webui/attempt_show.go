@@ -10,10 +10,10 @@ func (s *Server) attemptShow(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	snap, err := s.snapshot(r.Context(), u, r.PathValue("id"), 0)
+	snap, err := s.svc.Snapshot(r.Context(), u.trainee(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, snap)
+	writeJSON(w, http.StatusOK, viewSnapshot(snap, 0))
 }

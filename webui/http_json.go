@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"parley/webui/training"
 )
 
 // maxBody is the largest JSON body the API reads.
@@ -32,8 +33,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError sends err as {"error": {"code", "message"}}, logging what the
 // browser is not told.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := asAPIError(err)
-	if e.Code == codeInternal {
+	e := training.AsError(err)
+	if e.Code == training.CodeInternal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, httpStatus(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}})

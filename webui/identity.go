@@ -1,8 +1,6 @@
 package webui
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -49,19 +47,4 @@ func CleanName(name string) (string, error) {
 		return "", errors.New("the name contains control characters: use letters, digits, spaces and punctuation")
 	}
 	return name, nil
-}
-
-// newID is a random 128-bit identifier in hex, for users and attempts.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return fmt.Sprintf("%x", b[:])
-}
-
-// newSeed is a random seed for a new attempt. Randomness is chosen here, at
-// the edge: the engine never picks it.
-func newSeed() uint64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return binary.LittleEndian.Uint64(b[:])
 }

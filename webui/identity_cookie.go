@@ -67,7 +67,7 @@ func (ci *CookieIdentity) SetName(w http.ResponseWriter, r *http.Request, name s
 	}
 	id, ok := cookieID(r)
 	if !ok {
-		id = newID()
+		id = training.NewID()
 	}
 	u := User{ID: id, Name: name}
 	if err := ci.users.EnsureUser(r.Context(), u.ID, u.Name); err != nil {

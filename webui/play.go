@@ -2,7 +2,6 @@ package webui
 
 import (
 	"context"
-	"errors"
 	"parley/webui/training"
 )
 
@@ -18,44 +17,5 @@ func (s *Server) playHandlers() map[string]playHandler {
 	}
 }
 
-// checkSeq applies the per-attempt sequence rule: a seq already applied is
-// acknowledged again (again is true), the next one is applied, anything
-// else is bad_seq.
-func checkSeq(la *liveAttempt, seq int64) (again bool, err error) {
-	switch last := la.rec.LastSeq; {
-	case seq <= last:
-		return true, nil
-	case seq == last+1:
-		return false, nil
-	default:
-		return false, fail(codeBadSeq, "seq %d is ahead: the last applied for attempt %q is %d, so send %d",
-			seq, la.id, last, last+1)
-	}
-}
-
-// reAck is the answer to a message already applied: its ack again.
-func reAck(again bool, seq int64, attempt string) []any {
-	if !again {
-		return nil
-	}
-	return []any{ack(seq, attempt)}
-}
-
-func checkActive(la *liveAttempt) error {
-	if la.rec.Status != training.StatusActive {
-		return fail(codeNotActive, "attempt %q is %s: start a new one", la.id, la.rec.Status)
-	}
-	return nil
-}
-
-// commitFailed explains a failed write after the in-memory session was
-// dropped: an attempt that ended meanwhile (for example abandoned by the
-// sweep) is not_active; anything else is internal, and nothing was applied.
-func (s *Server) commitFailed(ctx context.Context, id string, err error) error {
-	if errors.Is(err, training.ErrConflict) {
-		if a, rerr := s.st.Attempt(ctx, id); rerr == nil && a.Status != training.StatusActive {
-			return fail(codeNotActive, "attempt %q is %s: start a new one", id, a.Status)
-		}
-	}
-	return internal(err)
-}
+// trainee is u as the core knows it.
+func (u User) trainee() training.User { return training.User{ID: u.ID, Name: u.Name} }

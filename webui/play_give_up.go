@@ -1,41 +1,17 @@
 package webui
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"parley/webui/training"
-)
+import "context"
 
 // playGiveUp ends the attempt as given up, with the scores so far, then
 // sends ack and ended. Giving up an attempt already given up is answered
 // the same way, so a retry is safe.
 func (s *Server) playGiveUp(ctx context.Context, u User, m message) ([]any, error) {
-	la, err := s.lockOwn(ctx, u, m.Attempt)
-	if err != nil {
-		return nil, err
-	}
-	defer s.live.unlock(la)
-	again, err := checkSeq(la, m.Seq)
+	res, err := s.svc.GiveUp(ctx, u.trainee(), m.Attempt, m.Seq)
 	switch {
-	case again:
-		return []any{ack(m.Seq, la.id)}, nil
 	case err != nil:
 		return nil, err
-	case la.rec.Status == training.StatusGivenUp:
-		return []any{ack(m.Seq, la.id), ended(la)}, nil
+	case res.Again:
+		return []any{ack(m.Seq, m.Attempt)}, nil
 	}
-	if err := checkActive(la); err != nil {
-		return nil, err
-	}
-	summary, err := json.Marshal(la.sess.Scores())
-	if err != nil {
-		return nil, internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
-	}
-	if err := s.st.EndAttempt(ctx, la.id, training.StatusGivenUp, summary); err != nil {
-		s.live.evict(la)
-		return nil, s.commitFailed(ctx, la.id, err)
-	}
-	la.rec.Status, la.rec.Summary = training.StatusGivenUp, summary
-	return []any{ack(m.Seq, la.id), ended(la)}, nil
+	return []any{ack(m.Seq, m.Attempt), ended(m.Attempt, res.Ended)}, nil
 }

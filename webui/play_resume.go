@@ -4,9 +4,9 @@ import "context"
 
 // playResume answers the snapshot of one of the caller's attempts.
 func (s *Server) playResume(ctx context.Context, u User, m message) ([]any, error) {
-	snap, err := s.snapshot(ctx, u, m.Attempt, m.Seq)
+	snap, err := s.svc.Snapshot(ctx, u.trainee(), m.Attempt)
 	if err != nil {
 		return nil, err
 	}
-	return []any{snap}, nil
+	return []any{viewSnapshot(snap, m.Seq)}, nil
 }

@@ -4,7 +4,7 @@ import "net/http"
 
 // scenarioList lists the scenarios on offer.
 func (s *Server) scenarioList(w http.ResponseWriter, r *http.Request) {
-	list := s.cat.list()
+	list := s.cat.List()
 	out := make([]scenarioSummary, 0, len(list))
 	for _, sc := range list {
 		out = append(out, summarize(sc.Compiled))

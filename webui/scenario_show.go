@@ -1,12 +1,15 @@
 package webui
 
-import "net/http"
+import (
+	"net/http"
+	"parley/webui/training"
+)
 
 // scenarioShow describes one scenario on offer, with its briefing.
 func (s *Server) scenarioShow(w http.ResponseWriter, r *http.Request) {
-	sc, ok := s.cat.current(r.PathValue("id"))
+	sc, ok := s.cat.Current(r.PathValue("id"))
 	if !ok {
-		s.writeError(w, r, fail(codeNotFound, "there is no scenario %q", r.PathValue("id")))
+		s.writeError(w, r, fail(training.CodeNotFound, "there is no scenario %q", r.PathValue("id")))
 		return
 	}
 	writeJSON(w, http.StatusOK, detail(sc))

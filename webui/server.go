@@ -128,8 +128,8 @@ type Server struct {
 	cfg      Config
 	st       training.Store
 	log      *slog.Logger
-	cat      *catalog
-	live     *liveAttempts
+	cat      *training.Catalog
+	svc      *training.Service
 	hub      *hub
 	limits   *wsLimits
 	upgrader websocket.Upgrader
@@ -144,11 +144,13 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		return nil, errors.New("webui: New needs a store, a logger and Config.Compile")
 	}
 	cfg.setDefaults(st)
-	cat, err := newCatalog(cfg.Scenarios, st, cfg.Compile, cfg.Analyse)
+	cat, err := training.NewCatalog(cfg.Scenarios, st, cfg.Compile, cfg.Analyse)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: st, log: log, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), hub: newHub(), limits: newWSLimits(cfg),
+	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
+		IdleEvict: cfg.IdleEvict, Log: log})
+	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(), limits: newWSLimits(cfg),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
@@ -163,7 +165,7 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 // going_away, waits for messages being handled to commit, and returns. The
 // caller closes the store afterwards.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	if err := s.cat.publish(ctx); err != nil {
+	if err := s.cat.Publish(ctx); err != nil {
 		_ = ln.Close()
 		return fmt.Errorf("webui: %w", err)
 	}
@@ -178,12 +180,12 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	go func() { served <- hs.Serve(ln) }()
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
-	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
+	go func() { defer close(swept); s.svc.RunSweeps(sweepCtx, s.cfg.SweepEvery) }()
 	analysed := make(chan struct{})
 	go func() {
 		defer close(analysed)
 		if s.cfg.Analyse != nil {
-			s.cat.checkAll(sweepCtx, s.cfg.Analyse, s.log)
+			s.cat.CheckAll(sweepCtx, s.cfg.Analyse, s.log)
 		}
 	}()
 	var err error
@@ -240,7 +242,7 @@ func (s *Server) connectionsFull() func() {
 // and it is offered once Config.Analyse passes it. On an error the last
 // good version stays on offer. Attempts on an older version go on with it.
 func (s *Server) Update(ctx context.Context, sc Scenario) error {
-	if err := s.cat.update(ctx, sc, s.cfg.Analyse); err != nil {
+	if err := s.cat.Update(ctx, sc, s.cfg.Analyse); err != nil {
 		return fmt.Errorf("webui: %s not updated: %w", sc.Name, err)
 	}
 	return nil
@@ -248,4 +250,4 @@ func (s *Server) Update(ctx context.Context, sc Scenario) error {
 
 // Withdraw stops offering the scenario loaded from file name; attempts on
 // it go on. It reports whether one was offered.
-func (s *Server) Withdraw(name string) bool { return s.cat.withdraw(name) }
+func (s *Server) Withdraw(name string) bool { return s.cat.Withdraw(name) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"parley/webui/training"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -238,8 +239,8 @@ func (c *client) sendError(seq int64, err error) {
 // errorFrame turns err into an error frame, logging what the browser is not
 // told.
 func (c *client) errorFrame(seq int64, err error) errorFrame {
-	e := asAPIError(err)
-	if e.Code == codeInternal {
+	e := training.AsError(err)
+	if e.Code == training.CodeInternal {
 		c.srv.log.Error("websocket message failed", "user", c.user.ID, "seq", seq, "err", err)
 	}
 	return errorFrame{Type: "error", Code: e.Code, Message: e.Message, Seq: seq}

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"net/http"
+	"parley/webui/training"
 
 	"github.com/gorilla/websocket"
 )
@@ -20,7 +21,7 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var refused *apiError
+	var refused *training.Error
 	if uerr == nil {
 		refused = s.limits.acquire(u.ID, addr)
 	}

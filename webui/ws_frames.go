@@ -1,6 +1,10 @@
 package webui
 
-import "parley/engine"
+import (
+	"parley/webui/training"
+
+	"parley/engine"
+)
 
 // Frames the server sends on the websocket.
 
@@ -52,9 +56,9 @@ func ack(seq int64, attempt string) ackFrame {
 	return ackFrame{Type: "ack", Seq: seq, Attempt: attempt}
 }
 
-func ended(la *liveAttempt) endedFrame {
-	return endedFrame{Type: "ended", Attempt: la.id, Status: string(la.rec.Status), Ending: la.sess.Ending(),
-		Debrief: debriefURL(la.id)}
+func ended(attempt string, e training.Ended) endedFrame {
+	return endedFrame{Type: "ended", Attempt: attempt, Status: string(e.Status), Ending: e.Ending,
+		Debrief: debriefURL(attempt)}
 }
 
 func debriefURL(attempt string) string { return "/api/attempts/" + attempt + "/debrief" }

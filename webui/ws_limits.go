@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"parley/webui/training"
 	"sync"
 	"time"
 )
@@ -80,7 +81,7 @@ func remoteAddr(r *http.Request) string {
 
 // allowNew takes a token for a new websocket from the user's and the
 // address's buckets, or says why not.
-func (l *wsLimits) allowNew(user, addr string) *apiError {
+func (l *wsLimits) allowNew(user, addr string) *training.Error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -130,7 +131,7 @@ func (l *wsLimits) sweep(now time.Time) {
 
 // acquire takes an open-websocket slot for user at addr, or says why not.
 // The caller calls release exactly once when the websocket is gone.
-func (l *wsLimits) acquire(user, addr string) *apiError {
+func (l *wsLimits) acquire(user, addr string) *training.Error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"encoding/json"
+	"parley/webui/training"
 	"slices"
 )
 
@@ -48,7 +49,7 @@ func decodeMessage(data []byte) (message, error) {
 		return message{Seq: seq}, fail(codeBadMessage, "%s: a field has the wrong type: %v", m.Type, err)
 	}
 	if _, ok := raw["seq"]; !ok || m.Seq <= 0 {
-		return m, fail(codeBadSeq, "%s: \"seq\" must be a positive integer", m.Type)
+		return m, fail(training.CodeBadSeq, "%s: \"seq\" must be a positive integer", m.Type)
 	}
 	return m, nil
 }

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"errors"
+	"parley/webui/training"
 	"testing"
 )
 
@@ -18,8 +19,8 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decodeMessage(data)
 		if err != nil {
-			var e *apiError
-			if !errors.As(err, &e) || e.Code == codeInternal || e.Message == "" {
+			var e *training.Error
+			if !errors.As(err, &e) || e.Code == training.CodeInternal || e.Message == "" {
 				t.Fatalf("decode error %v is not a coded error for the browser", err)
 			}
 			return

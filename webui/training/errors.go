@@ -1,6 +1,9 @@
 package training
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors a Store returns, wrapped with a message that names the record and
 // says what to do next. Test with errors.Is.
@@ -11,3 +14,57 @@ var (
 	// already saved, the attempt is no longer active, or the record exists.
 	ErrConflict = errors.New("conflict")
 )
+
+// Error codes the core returns (docs/protocol.md). The transports map a
+// code to their own answer (an HTTP status, a websocket error frame) and
+// add codes only they know (a malformed frame, a missing identity).
+const (
+	CodeNotFound        = "not_found"
+	CodeNotYours        = "not_yours"
+	CodeNotActive       = "not_active"
+	CodeStillActive     = "still_active"
+	CodeBadSeq          = "bad_seq"
+	CodeBadRequest      = "bad_request"
+	CodeReplyNotOffered = "reply_not_offered"
+	CodeUnknownScenario = "unknown_scenario"
+	CodeTooManyPractice = "too_many_practice_runs"
+	CodeInternal        = "internal"
+)
+
+// Error is an error a user is told about: a stable code and a message safe
+// to show. Cause, when set, is for the log and never shown.
+type Error struct {
+	Code    string
+	Message string
+	Cause   error
+}
+
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Cause)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Errorf makes an Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal hides err from the user behind CodeInternal.
+func Internal(err error) *Error {
+	return &Error{Code: CodeInternal,
+		Message: "something failed on the server and nothing was applied; try again, and tell your trainer if it keeps happening",
+		Cause:   err}
+}
+
+// AsError turns any error into one a user may see: an *Error in err's chain,
+// or else err hidden behind CodeInternal.
+func AsError(err error) *Error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	return Internal(err)
+}

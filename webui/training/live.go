@@ -1,10 +1,9 @@
-package webui
+package training
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"parley/webui/training"
 	"sync"
 	"time"
 
@@ -19,7 +18,7 @@ type liveAttempt struct {
 	id    string
 	ready bool // rec, sc and sess are loaded
 	gone  bool // evicted: whoever locks it next must look it up again
-	rec   training.Attempt
+	rec   Attempt
 	sc    *engine.Scenario
 	sess  *engine.Session
 	used  time.Time
@@ -28,15 +27,15 @@ type liveAttempt struct {
 // liveAttempts keeps sessions in memory, keyed by attempt id, loading them
 // from the store on first use and evicting them when they end, fail or idle.
 type liveAttempts struct {
-	st  training.Store
-	cat *catalog
+	st  Store
+	cat *Catalog
 	now func() time.Time
 
 	mu sync.Mutex
 	m  map[string]*liveAttempt
 }
 
-func newLiveAttempts(st training.Store, cat *catalog, now func() time.Time) *liveAttempts {
+func newLiveAttempts(st Store, cat *Catalog, now func() time.Time) *liveAttempts {
 	return &liveAttempts{st: st, cat: cat, now: now, m: map[string]*liveAttempt{}}
 }
 
@@ -64,7 +63,7 @@ func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error
 // unlock releases la; an attempt that is over leaves memory.
 func (l *liveAttempts) unlock(la *liveAttempt) {
 	la.used = l.now()
-	if la.rec.Status != training.StatusActive {
+	if la.rec.Status != StatusActive {
 		l.evict(la)
 	}
 	la.mu.Unlock()
@@ -96,13 +95,13 @@ func (l *liveAttempts) evict(la *liveAttempt) {
 // was played on.
 func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	rec, err := l.st.Attempt(ctx, la.id)
-	if errors.Is(err, training.ErrNotFound) {
-		return fail(codeNotFound, "there is no attempt %q: start a new one", la.id)
+	if errors.Is(err, ErrNotFound) {
+		return Errorf(CodeNotFound, "there is no attempt %q: start a new one", la.id)
 	}
 	if err != nil {
 		return err
 	}
-	sc, err := l.cat.version(ctx, rec.Version)
+	sc, err := l.cat.Version(ctx, rec.Version)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
 	}

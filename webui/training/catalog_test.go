@@ -1,4 +1,4 @@
-package webui
+package training_test
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"parley/webui/training"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,21 +13,22 @@ import (
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui/store"
+	"parley/webui/training"
 )
 
 // catalogFixture is a catalog over a real SQLite file, offering
-// testdata/short-call.toml from file "short-call.toml" (not trusted) and a
+// ../testdata/short-call.toml from file "short-call.toml" (not trusted) and a
 // trusted copy under another id from "bundled:short-call.toml".
 type catalogFixture struct {
 	st    *store.Store
-	cat   *catalog
+	cat   *training.Catalog
 	src   []byte
-	first Scenario
+	first training.Scenario
 }
 
-func newCatalogFixture(t *testing.T, analyse Analyser) *catalogFixture {
+func newCatalogFixture(t *testing.T, analyse training.Analyser) *catalogFixture {
 	t.Helper()
-	src, err := os.ReadFile("testdata/short-call.toml")
+	src, err := os.ReadFile("../testdata/short-call.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +41,11 @@ func newCatalogFixture(t *testing.T, analyse Analyser) *catalogFixture {
 	f.first = f.scenario(t, "short-call.toml", "", "First")
 	bundled := f.scenario(t, "bundled:short-call.toml", `id = "bundled-call"`, "Bundled")
 	bundled.Trusted = true
-	f.cat, err = newCatalog([]Scenario{bundled, f.first}, st, compileForTest, analyse)
+	f.cat, err = training.NewCatalog([]training.Scenario{bundled, f.first}, st, compileForTest, analyse)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.cat.publish(context.Background()); err != nil {
+	if err := f.cat.Publish(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -57,7 +57,7 @@ func compileForTest(name string, src []byte) (*engine.Scenario, engine.Problems)
 
 // scenario compiles short-call from file with its id line replaced by
 // idLine (when set) and the given title, so each version differs.
-func (f *catalogFixture) scenario(t *testing.T, file, idLine, title string) Scenario {
+func (f *catalogFixture) scenario(t *testing.T, file, idLine, title string) training.Scenario {
 	t.Helper()
 	src := strings.Replace(string(f.src), `title = "A short call"`, `title = "`+title+`"`, 1)
 	if idLine != "" {
@@ -67,19 +67,19 @@ func (f *catalogFixture) scenario(t *testing.T, file, idLine, title string) Scen
 	if sc == nil || problems.HasErrors() {
 		t.Fatalf("compile %s: %v", file, problems)
 	}
-	return Scenario{Compiled: sc, Source: []byte(src), Name: file}
+	return training.Scenario{Compiled: sc, Source: []byte(src), Name: file}
 }
 
 // TestCatalogUpdateRefused: an update that is refused leaves no trace, in
 // the offer, in memory or in the database, and the last good version still
 // serves. A bundled scenario is never replaced nor withdrawn.
 func TestCatalogUpdateRefused(t *testing.T) {
-	fails := func(context.Context, Scenario) error { return errors.New("its analysis ran out of time") }
+	fails := func(context.Context, training.Scenario) error { return errors.New("its analysis ran out of time") }
 	tests := []struct {
 		name    string
 		file    string
 		idLine  string
-		analyse Analyser
+		analyse training.Analyser
 		want    string
 	}{
 		{"failed analysis", "short-call.toml", "", fails, "ran out of time"},
@@ -92,32 +92,32 @@ func TestCatalogUpdateRefused(t *testing.T) {
 			ctx := context.Background()
 			f := newCatalogFixture(t, nil)
 			s := f.scenario(t, tt.file, tt.idLine, "Edited")
-			err := f.cat.update(ctx, s, tt.analyse)
-			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("update: %v, want ErrRejected saying %q", err, tt.want)
+			err := f.cat.Update(ctx, s, tt.analyse)
+			if !errors.Is(err, training.ErrRejected) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("update: %v, want training.ErrRejected saying %q", err, tt.want)
 			}
-			if _, ok := f.cat.versions[s.Compiled.Version]; ok {
+			if f.cat.HasVersion(s.Compiled.Version) {
 				t.Error("the refused version stays in memory")
 			}
 			if _, err := f.st.ScenarioSource(ctx, s.Compiled.Version); !errors.Is(err, training.ErrNotFound) {
 				t.Errorf("the refused version's source was saved (or the read failed): %v", err)
 			}
-			if got, _ := f.cat.current("short-call"); got != f.first.Compiled {
+			if got, _ := f.cat.Current("short-call"); got != f.first.Compiled {
 				t.Errorf("short-call on offer is %v, want the first version", got)
 			}
-			if got, _ := f.cat.current("bundled-call"); got == nil || got.Title != "Bundled" {
+			if got, _ := f.cat.Current("bundled-call"); got == nil || got.Title != "Bundled" {
 				t.Errorf("the bundled scenario on offer is %v", got)
 			}
-			if len(f.cat.list()) != 2 {
-				t.Errorf("%d scenarios on offer, want the 2 there were", len(f.cat.list()))
+			if len(f.cat.List()) != 2 {
+				t.Errorf("%d scenarios on offer, want the 2 there were", len(f.cat.List()))
 			}
 		})
 	}
 	f := newCatalogFixture(t, nil)
-	if f.cat.withdraw("bundled:short-call.toml") {
+	if f.cat.Withdraw("bundled:short-call.toml") {
 		t.Error("a bundled scenario was withdrawn")
 	}
-	if _, ok := f.cat.current("bundled-call"); !ok {
+	if _, ok := f.cat.Current("bundled-call"); !ok {
 		t.Error("the bundled scenario is no longer offered")
 	}
 }
@@ -128,24 +128,24 @@ func TestCatalogUpdateRechecksTheID(t *testing.T) {
 	ctx := context.Background()
 	f := newCatalogFixture(t, nil)
 	analysing, release := make(chan struct{}), make(chan struct{})
-	slow := func(context.Context, Scenario) error {
+	slow := func(context.Context, training.Scenario) error {
 		close(analysing)
 		<-release
 		return nil
 	}
 	a := f.scenario(t, "a.toml", `id = "twin"`, "A")
 	done := make(chan error, 1)
-	go func() { done <- f.cat.update(ctx, a, slow) }()
+	go func() { done <- f.cat.Update(ctx, a, slow) }()
 	<-analysing
-	if err := f.cat.update(ctx, f.scenario(t, "b.toml", `id = "twin"`, "B"), nil); err != nil {
+	if err := f.cat.Update(ctx, f.scenario(t, "b.toml", `id = "twin"`, "B"), nil); err != nil {
 		t.Fatalf("b.toml: %v", err)
 	}
 	close(release)
-	if err := <-done; !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "already used by b.toml") {
+	if err := <-done; !errors.Is(err, training.ErrRejected) || !strings.Contains(err.Error(), "already used by b.toml") {
 		t.Errorf("a.toml: %v, want its id refused as b.toml's", err)
 	}
 	n := 0
-	for _, s := range f.cat.list() {
+	for _, s := range f.cat.List() {
 		if s.Compiled.ID == "twin" {
 			n++
 		}
@@ -161,34 +161,34 @@ func TestCatalogUpdateRechecksTheID(t *testing.T) {
 // store.
 func TestCatalogDropsWhatFailsItsAnalysis(t *testing.T) {
 	ctx := context.Background()
-	fails := func(_ context.Context, s Scenario) error {
+	fails := func(_ context.Context, s training.Scenario) error {
 		if s.Trusted {
 			return nil
 		}
 		return errors.New("its analysis ran out of memory")
 	}
 	f := newCatalogFixture(t, fails)
-	f.cat.checkAll(ctx, fails, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	for _, e := range f.cat.snapshot() {
-		if e.Name == "short-call.toml" {
+	f.cat.CheckAll(ctx, fails, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, name := range f.cat.EntryNames() {
+		if name == "short-call.toml" {
 			t.Error("the failed scenario is still an entry")
 		}
 	}
-	if _, ok := f.cat.current("short-call"); ok {
+	if _, ok := f.cat.Current("short-call"); ok {
 		t.Error("the failed scenario is offered")
 	}
 	v := f.first.Compiled.Version
-	if _, ok := f.cat.versions[v]; ok {
+	if f.cat.HasVersion(v) {
 		t.Error("the failed scenario stays in memory with its analysis")
 	}
-	sc, err := f.cat.version(ctx, v)
+	sc, err := f.cat.Version(ctx, v)
 	if err != nil {
 		t.Fatalf("version %.12s: %v", v, err)
 	}
 	if sc.Version != v || sc == f.first.Compiled {
 		t.Errorf("version %.12s is %.12s (the dropped copy: %v); want it compiled again from the store", v, sc.Version, sc == f.first.Compiled)
 	}
-	if _, ok := f.cat.current("bundled-call"); !ok {
+	if _, ok := f.cat.Current("bundled-call"); !ok {
 		t.Error("the bundled scenario is not offered")
 	}
 }

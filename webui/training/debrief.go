@@ -1,0 +1,36 @@
+package training
+
+import (
+	"context"
+	"fmt"
+
+	"parley/engine"
+)
+
+// Debrief is an ended attempt reviewed turn by turn, on the scenario
+// version it was played on. The scores are the engine's.
+type Debrief struct {
+	Attempt  Attempt
+	Scenario *engine.Scenario
+	Debrief  engine.Debrief
+}
+
+// Debrief reviews u's ended attempt id.
+func (s *Service) Debrief(ctx context.Context, u User, id string) (Debrief, error) {
+	a, err := s.ownAttempt(ctx, u, id)
+	if err != nil {
+		return Debrief{}, err
+	}
+	if a.Status == StatusActive {
+		return Debrief{}, Errorf(CodeNotActive, "attempt %q is still being played: finish it or give up first", id)
+	}
+	sc, st, err := s.playedOn(ctx, a)
+	if err != nil {
+		return Debrief{}, err
+	}
+	d, err := sc.Debrief(st)
+	if err != nil {
+		return Debrief{}, fmt.Errorf("debrief attempt %s: %w", id, err)
+	}
+	return Debrief{Attempt: a, Scenario: sc, Debrief: d}, nil
+}

@@ -1,0 +1,22 @@
+package training
+
+// What the external tests (package training_test, which may import the
+// SQLite adapter) read of the catalog's insides.
+
+// HasVersion reports whether version is compiled and kept in memory.
+func (c *Catalog) HasVersion(version string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.versions[version]
+	return ok
+}
+
+// EntryNames are the files of every scenario the catalog holds, offered or
+// not, in order.
+func (c *Catalog) EntryNames() []string {
+	var names []string
+	for _, e := range c.entriesNow() {
+		names = append(names, e.Name)
+	}
+	return names
+}

@@ -1,0 +1,48 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// GiveUpResult is what giving up did.
+type GiveUpResult struct {
+	// Again is set when the seq was already applied: Ended is not set, and
+	// the answer is its acknowledgement again.
+	Again bool
+	Ended Ended
+}
+
+// GiveUp ends u's attempt id as given up, with the scores so far, as
+// message seq. Giving up an attempt already given up is answered the same
+// way, so a retry is safe.
+func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (GiveUpResult, error) {
+	la, err := s.lockOwn(ctx, u, id)
+	if err != nil {
+		return GiveUpResult{}, err
+	}
+	defer s.live.unlock(la)
+	again, err := checkSeq(la, seq)
+	switch {
+	case again:
+		return GiveUpResult{Again: true}, nil
+	case err != nil:
+		return GiveUpResult{}, err
+	case la.rec.Status == StatusGivenUp:
+		return GiveUpResult{Ended: *ended(la)}, nil
+	}
+	if err := checkActive(la); err != nil {
+		return GiveUpResult{}, err
+	}
+	summary, err := json.Marshal(la.sess.Scores())
+	if err != nil {
+		return GiveUpResult{}, Internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
+	}
+	if err := s.st.EndAttempt(ctx, la.id, StatusGivenUp, summary); err != nil {
+		s.live.evict(la)
+		return GiveUpResult{}, s.commitFailed(ctx, la.id, err)
+	}
+	la.rec.Status, la.rec.Summary = StatusGivenUp, summary
+	return GiveUpResult{Ended: *ended(la)}, nil
+}

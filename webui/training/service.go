@@ -1,0 +1,139 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"parley/engine"
+)
+
+// User is who acts on an attempt, as the identity layer says.
+type User struct {
+	ID   string
+	Name string
+}
+
+// Service is the attempt lifecycle: what a trainee does with attempts
+// (start, resume, choose, give up, list, show, debrief, practise) and the
+// sweep that closes idle ones. It commits every turn to the Store before
+// answering, and keeps live sessions in memory. Its errors are *Error with
+// a code, or internal ones that a transport hides.
+type Service struct {
+	st   Store
+	cat  *Catalog
+	live *liveAttempts
+	cfg  ServiceConfig
+}
+
+// ServiceConfig tunes a Service.
+type ServiceConfig struct {
+	// Now is the clock. Nil means time.Now. The sweep compares it with the
+	// store's own timestamps, so tests move it forward rather than back.
+	Now func() time.Time
+	// AbandonAfter is how long an attempt may sit idle before Sweep marks
+	// it abandoned. Zero abandons every active attempt at each sweep.
+	AbandonAfter time.Duration
+	// IdleEvict is how long an unused session stays in memory. Zero drops
+	// every session not in use at each sweep.
+	IdleEvict time.Duration
+	// Log is where the sweep and practice runs are logged. Nil discards.
+	Log *slog.Logger
+}
+
+// NewService builds the lifecycle over st and the catalog cat.
+func NewService(st Store, cat *Catalog, cfg ServiceConfig) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{st: st, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), cfg: cfg}
+}
+
+// Catalog is the catalog of scenario versions the service plays.
+func (s *Service) Catalog() *Catalog { return s.cat }
+
+// Sweep marks as abandoned every active attempt idle for longer than
+// AbandonAfter, and drops sessions unused for IdleEvict from memory.
+func (s *Service) Sweep(ctx context.Context) error {
+	now := s.cfg.Now()
+	evicted := s.live.evictIdle(now.Add(-s.cfg.IdleEvict))
+	n, err := s.st.AbandonIdle(ctx, now.Add(-s.cfg.AbandonAfter))
+	if err != nil {
+		return fmt.Errorf("sweep: mark idle attempts abandoned: %w", err)
+	}
+	if n > 0 {
+		// Sessions kept warm by reads still say "active": drop every unlocked
+		// one, so the next message reloads its attempt as stored.
+		evicted += s.live.evictIdle(now)
+	}
+	if n > 0 || evicted > 0 {
+		s.cfg.Log.Info("sweep", "abandoned", n, "evicted_from_memory", evicted)
+	}
+	return nil
+}
+
+// RunSweeps calls Sweep every period until ctx is done, logging failures.
+func (s *Service) RunSweeps(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Sweep(ctx); err != nil {
+				s.cfg.Log.Warn("sweep failed; it will run again", "err", err)
+			}
+		}
+	}
+}
+
+// lockOwn locks u's attempt id, or says why not: the authorisation policy
+// for a live attempt.
+func (s *Service) lockOwn(ctx context.Context, u User, id string) (*liveAttempt, error) {
+	la, err := s.live.lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if la.rec.UserID != u.ID {
+		s.live.unlock(la)
+		return nil, Errorf(CodeNotYours, "attempt %q belongs to someone else", id)
+	}
+	return la, nil
+}
+
+// ownAttempt reads one of u's attempts from the store, or says why not: the
+// authorisation policy for a stored attempt.
+func (s *Service) ownAttempt(ctx context.Context, u User, id string) (Attempt, error) {
+	a, err := s.st.Attempt(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Attempt{}, Errorf(CodeNotFound, "there is no attempt %q", id)
+	}
+	if err != nil {
+		return Attempt{}, err
+	}
+	if a.UserID != u.ID {
+		return Attempt{}, Errorf(CodeNotYours, "attempt %q belongs to someone else", id)
+	}
+	return a, nil
+}
+
+// playedOn is the scenario version a was played on and a's stored engine
+// state.
+func (s *Service) playedOn(ctx context.Context, a Attempt) (*engine.Scenario, engine.State, error) {
+	sc, err := s.cat.Version(ctx, a.Version)
+	if err != nil {
+		return nil, engine.State{}, err
+	}
+	var st engine.State
+	if err := json.Unmarshal(a.State, &st); err != nil {
+		return nil, engine.State{}, fmt.Errorf("attempt %s: stored state is not JSON: %w", a.ID, err)
+	}
+	return sc, st, nil
+}

@@ -136,6 +136,7 @@ type Server struct {
 	handler  http.Handler
 	plays    map[string]playHandler
 	wrote    writeCheck // the health check's last passed write
+	analysed chan struct{}
 }
 
 // New checks cfg and builds the server. It does no I/O: Run does.
@@ -150,7 +151,7 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 	}
 	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
 		IdleEvict: cfg.IdleEvict, Log: log})
-	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(), limits: newWSLimits(cfg),
+	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(), limits: newWSLimits(cfg), analysed: make(chan struct{}),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
@@ -159,6 +160,11 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 	s.handler = secureHeaders(s.routes())
 	return s, nil
 }
+
+// Analysed is closed once Run has analysed every scenario the server started
+// with (Config.Analyse), or has stopped: from then on, scoring never waits
+// for an analysis.
+func (s *Server) Analysed() <-chan struct{} { return s.analysed }
 
 // Run saves the scenarios' sources, serves on ln until ctx is done, then
 // shuts down gracefully: it stops accepting, tells every websocket
@@ -181,9 +187,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
 	go func() { defer close(swept); s.svc.RunSweeps(sweepCtx, s.cfg.SweepEvery) }()
-	analysed := make(chan struct{})
 	go func() {
-		defer close(analysed)
+		defer close(s.analysed)
 		if s.cfg.Analyse != nil {
 			s.cat.CheckAll(sweepCtx, s.cfg.Analyse, s.log)
 		}
@@ -196,7 +201,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	stopSweep()
 	<-swept
-	<-analysed
+	<-s.analysed
 	return errors.Join(err, s.shutdown(hs))
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"parley/webui"
@@ -54,40 +53,34 @@ func newLoadHTTPClient() *http.Client {
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
-// startInProcess runs the serve code path (serverConfig, store.Open,
-// listenAndRun) on 127.0.0.1:0 with a database file in tg.dir, and waits
-// until it listens.
+// startInProcess starts the server as serve does (an App) on 127.0.0.1:0
+// with a database file in tg.dir, and waits until it listens and has
+// analysed its scenarios.
 func (tg *target) startInProcess(ctx context.Context, log *slog.Logger) error {
 	tg.dbPath = filepath.Join(tg.dir, "parley.db")
 	o := serveOptions{addr: "127.0.0.1:0", db: tg.dbPath, abandonAfter: webui.DefaultAbandonAfter}
-	catcher := newAddrCatcher(log.Handler())
-	srvLog := slog.New(catcher)
-	cfg, _, err := serverConfig(o, srvLog)
-	if err != nil {
-		return err
-	}
-	if tg.st, err = store.Open(ctx, tg.dbPath); err != nil {
-		return err
-	}
+	app := NewApp(o, slog.New(warningsOnly{log.Handler()}))
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	tg.cancel, tg.done = cancel, make(chan error, 1)
-	go func() { tg.done <- listenAndRun(runCtx, o.addr, cfg, tg.st, srvLog, nil) }()
+	go func() { tg.done <- app.Run(runCtx) }()
 	select {
-	case addr := <-catcher.addr:
-		tg.base = "http://" + addr
-		// Measure the server at rest: its scenarios' analyses, made in the
-		// background after it listens, are not a cost of the sessions.
-		select {
-		case <-catcher.analysed:
-			return nil
-		case <-time.After(2 * time.Minute):
-			return errors.Join(errors.New("loadtest: the server did not finish analysing its scenarios within 2 minutes"), tg.stop())
-		}
-	case err := <-tg.done:
-		tg.done <- err
-		return errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), tg.stop())
+	case <-app.Ready():
 	case <-time.After(30 * time.Second):
 		return errors.Join(errors.New("loadtest: the server did not start listening within 30s"), tg.stop())
+	}
+	if app.URL() == "" {
+		err := <-tg.done
+		tg.done <- err
+		return errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), tg.stop())
+	}
+	tg.base, tg.st = strings.TrimSuffix(app.URL(), "/"), app.Store()
+	// Measure the server at rest: its scenarios' analyses, made in the
+	// background after it listens, are not a cost of the sessions.
+	select {
+	case <-app.Analysed():
+		return nil
+	case <-time.After(2 * time.Minute):
+		return errors.Join(errors.New("loadtest: the server did not finish analysing its scenarios within 2 minutes"), tg.stop())
 	}
 }
 
@@ -108,7 +101,7 @@ func (tg *target) checkHealth(ctx context.Context) error {
 	return nil
 }
 
-// stop shuts an in-process server down gracefully and closes its store, so
+// stop shuts an in-process server down gracefully; it closes its store, so
 // every queued write is committed. For a remote target it does nothing.
 func (tg *target) stop() error {
 	if tg.cancel == nil {
@@ -116,8 +109,7 @@ func (tg *target) stop() error {
 	}
 	tg.cancel()
 	tg.cancel = nil
-	err := <-tg.done
-	return errors.Join(err, tg.st.Close())
+	return <-tg.done // the App drains and closes its store
 }
 
 // cleanup stops the server if still running and removes the temporary folder.
@@ -184,39 +176,10 @@ func fetchScenarioIDs(ctx context.Context, hc *http.Client, base string) ([]stri
 	return ids, nil
 }
 
-// addrCatcher passes the server's log records at warning and above to the
-// next handler, and catches the address from its "open http://… in a
-// browser" record.
-type addrCatcher struct {
-	slog.Handler
-	addr     chan string
-	analysed chan struct{} // closed when the server has analysed its scenarios
-	once     sync.Once
-}
+// warningsOnly passes on the server's log records at warning and above:
+// the load tool's own output stays readable.
+type warningsOnly struct{ slog.Handler }
 
-func newAddrCatcher(next slog.Handler) *addrCatcher {
-	return &addrCatcher{Handler: next, addr: make(chan string, 1), analysed: make(chan struct{})}
-}
-
-func (h *addrCatcher) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
-
-func (h *addrCatcher) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == webui.AnalysedMessage {
-		h.once.Do(func() { close(h.analysed) })
-	}
-	if strings.HasPrefix(r.Message, "open ") {
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "addr" {
-				select {
-				case h.addr <- a.Value.String():
-				default:
-				}
-			}
-			return true
-		})
-	}
-	if r.Level < slog.LevelWarn {
-		return nil
-	}
-	return h.Handler.Handle(ctx, r)
+func (h warningsOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
 }

@@ -16,7 +16,6 @@ import (
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui"
-	"parley/webui/store"
 )
 
 // serveOptions is what the serve flags and environment say.
@@ -40,7 +39,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	return runServer(ctx, o, log)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return NewApp(o, log).Run(ctx)
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
@@ -88,54 +89,6 @@ func envDuration(getenv func(string) string, key string, def time.Duration) (tim
 		return 0, fmt.Errorf("%s=%q is not a duration such as 24h or 90m", key, v)
 	}
 	return d, nil
-}
-
-// runServer wires the store, the scenarios and the web server, and serves
-// until ctx ends or a signal arrives. The store is drained and closed last.
-func runServer(ctx context.Context, o serveOptions, log *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	cfg, trainerFiles, err := serverConfig(o, log)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, o.db)
-	if err != nil {
-		return err
-	}
-	var watch func(*webui.Server) *scenarioWatcher
-	if o.scenarios != "" && o.watchEvery > 0 {
-		watch = func(srv *webui.Server) *scenarioWatcher {
-			return newScenarioWatcher(o.scenarios, trainerFiles, srv, log, o.watchEvery)
-		}
-	}
-	err = listenAndRun(ctx, o.addr, cfg, st, log, watch)
-	if cerr := st.Close(); cerr != nil {
-		err = errors.Join(err, fmt.Errorf("close database %s: %w", o.db, cerr))
-	}
-	log.Info("parley stopped")
-	return err
-}
-
-// listenAndRun serves until ctx ends; watch, when not nil, makes the
-// watcher of the trainer's folder, which runs as long as the server.
-func listenAndRun(ctx context.Context, addr string, cfg webui.Config, st *store.Store, log *slog.Logger,
-	watch func(*webui.Server) *scenarioWatcher) error {
-	srv, err := webui.New(cfg, st, log)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w; pick another with --addr or PARLEY_ADDR", addr, err)
-	}
-	log.Info("open "+browserURL(ln.Addr())+" in a browser", "addr", ln.Addr().String())
-	if watch != nil {
-		wctx, stop := context.WithCancel(ctx)
-		defer stop()
-		go watch(srv).run(wctx)
-	}
-	return srv.Run(ctx, ln)
 }
 
 // serverConfig loads the scenarios and builds the server's Config; it also

@@ -76,18 +76,32 @@ func (w *lineWatcher) String() string {
 	return w.buf.String()
 }
 
-// serveFolder runs serve in-process on a temporary database with the
-// trainer folder dir and more flags, and returns where it listens, its log,
-// and stop, which ends it and returns what serve returned.
+// serveFolder starts the server in-process as serve does (an App), on a
+// temporary database with the trainer folder dir and more serve flags, and
+// returns where it listens (from the App, not its log), its log, and stop,
+// which ends it and returns what Run returned.
 func serveFolder(t *testing.T, dir string, flags ...string) (base string, logs *lineWatcher, stop func() error) {
 	t.Helper()
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir}, flags...)
+	o, err := parseServeFlags(args, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatalf("serve flags %q: %v", args, err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	logs = newLineWatcher()
+	app := NewApp(o, slog.New(slog.NewTextHandler(logs, nil)))
 	done := make(chan error, 1)
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "p.db"), "--scenarios", dir}, flags...)
-	go func() { done <- serve(ctx, args, io.Discard, logs) }()
-	return logs.waitURL(t), logs, func() error { cancel(); return <-done }
+	go func() { done <- app.Run(ctx) }()
+	select {
+	case <-app.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the server did not listen within 30 s; it logged:\n%s", logs)
+	}
+	if app.URL() == "" {
+		t.Fatalf("the server did not listen: %v", <-done)
+	}
+	return app.URL(), logs, func() error { cancel(); return <-done }
 }
 
 // waitLog waits until serve has logged a line containing s.

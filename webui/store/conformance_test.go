@@ -1,0 +1,16 @@
+package store
+
+import (
+	"parley/webui/training"
+	"parley/webui/training/storetest"
+	"path/filepath"
+	"testing"
+)
+
+// TestConformance runs the Store port's conformance suite against SQLite,
+// on a fresh database file for each check, with the real clock.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) training.Store {
+		return mustOpen(t, filepath.Join(t.TempDir(), "parley.db"))
+	})
+}

@@ -201,7 +201,7 @@ func TestWireGolden(t *testing.T) {
 	w.http(sam, "GET", "/api/attempts/"+id, nil, 200, "attempt.json")
 	w.http(sam, "GET", "/api/attempts/"+id+"/debrief", nil, 200, "debrief.json")
 
-	// As stored: each turn's event and the state after the last.
+	// As stored: each turn's event, the state after the last and the scores.
 	turns, err := h.st.Turns(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -216,6 +216,7 @@ func TestWireGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.check("stored-state.json", a.State)
+	w.check("stored-summary.json", a.Summary) // the scores at the end
 
 	// A practice run from turn 2: its list item and its snapshot.
 	data = w.http(sam, "POST", "/api/attempts/"+id+"/practice", map[string]int{"turn": 2}, 201, "")

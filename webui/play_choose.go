@@ -13,7 +13,7 @@ func (s *Server) playChoose(ctx context.Context, u User, m message) ([]any, erro
 	case res.Again:
 		return []any{ack(m.Seq, m.Attempt)}, nil
 	}
-	frames := []any{turnFrame{Type: "turn", turnView: viewTurn(m.Attempt, res.Scenario, res.Outcome), Replies: nonNil(res.Replies)},
+	frames := []any{turnFrame{Type: "turn", turnView: viewTurn(m.Attempt, res.Scenario, res.Outcome), Replies: nonNil(convert(res.Replies, viewChoice))},
 		ack(m.Seq, m.Attempt)}
 	if res.Ended != nil {
 		frames = append(frames, ended(m.Attempt, *res.Ended))

@@ -1,10 +1,6 @@
 package webui
 
-import (
-	"parley/webui/training"
-
-	"parley/engine"
-)
+import "parley/webui/training"
 
 // viewSnapshot is the snapshot frame of snap; seq is echoed when it answers
 // a message.
@@ -13,13 +9,13 @@ func viewSnapshot(snap training.Snapshot, seq int64) snapshotFrame {
 	f := snapshotFrame{Type: "snapshot", Seq: seq, Opening: nonNil(snap.Opening),
 		Attempt: attemptHead{ID: a.ID, Scenario: a.ScenarioID, Title: sc.Title, Status: string(a.Status),
 			Turn: snap.Turn, LastSeq: a.LastSeq, Practice: practiceOf(a)},
-		Transcript: make([]turnView, 0, len(snap.Transcript)), Lines: nonNil(snap.Lines), Replies: []engine.Choice{},
-		Mood: snap.Mood, Ending: snap.Ending}
+		Transcript: make([]turnView, 0, len(snap.Transcript)), Lines: nonNil(snap.Lines), Replies: []choiceView{},
+		Mood: convert(snap.Mood, viewMood), Ending: viewEnding(snap.Ending)}
 	for _, o := range snap.Transcript {
 		f.Transcript = append(f.Transcript, viewTurn(a.ID, sc, o))
 	}
 	if a.Status == training.StatusActive {
-		f.Replies = snap.Replies
+		f.Replies = convert(snap.Replies, viewChoice)
 	}
 	return f
 }

@@ -28,9 +28,90 @@ type scenarioSummary struct {
 
 type scenarioDetail struct {
 	scenarioSummary
-	Briefing     string               `json:"briefing"`
-	Competencies []engine.Competency  `json:"competencies"`
-	Mood         []engine.MoodReading `json:"mood"`
+	Briefing     string           `json:"briefing"`
+	Competencies []competencyView `json:"competencies"`
+	Mood         []moodView       `json:"mood"`
+}
+
+// The small values the protocol shares with the engine have their own types
+// here, converted at the edge, so that a change to the engine's JSON can
+// never change the protocol silently. (The debrief is still the engine's
+// Debrief as it is.)
+
+// competencyView is one competency a scenario scores.
+type competencyView struct {
+	ID          string `json:"id"`
+	Label       string `json:"label"`
+	Description string `json:"description,omitempty"`
+	Pass        int    `json:"pass"`
+}
+
+// choiceView is a reply as offered: never its points, note or principle.
+type choiceView struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// moodView is one mood variable now.
+type moodView struct {
+	Name  string  `json:"name"`
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+	Band  string  `json:"band,omitempty"`
+	Good  string  `json:"good"`
+}
+
+// moodChangeView is one mood variable before and after a reply.
+type moodChangeView struct {
+	Name     string  `json:"name"`
+	From     float64 `json:"from"`
+	To       float64 `json:"to"`
+	BandFrom string  `json:"band_from,omitempty"`
+	BandTo   string  `json:"band_to,omitempty"`
+}
+
+// endingView is the ending a conversation reached.
+type endingView struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Outcome string `json:"outcome"`
+	Success bool   `json:"success"`
+	Text    string `json:"text"`
+}
+
+// convert maps each of in through f; nil stays nil.
+func convert[T, V any](in []T, f func(T) V) []V {
+	if in == nil {
+		return nil
+	}
+	out := make([]V, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
+func viewCompetency(c engine.Competency) competencyView {
+	return competencyView{ID: c.ID, Label: c.Label, Description: c.Description, Pass: c.Pass}
+}
+
+func viewChoice(c engine.Choice) choiceView { return choiceView{ID: c.ID, Text: c.Text} }
+
+func viewMood(m engine.MoodReading) moodView {
+	return moodView{Name: m.Name, Label: m.Label, Value: m.Value, Min: m.Min, Max: m.Max, Band: m.Band, Good: m.Good}
+}
+
+func viewMoodChange(c engine.MoodChange) moodChangeView {
+	return moodChangeView{Name: c.Name, From: c.From, To: c.To, BandFrom: c.BandFrom, BandTo: c.BandTo}
+}
+
+func viewEnding(e *engine.EndingInfo) *endingView {
+	if e == nil {
+		return nil
+	}
+	return &endingView{ID: e.ID, Title: e.Title, Outcome: e.Outcome, Success: e.Success, Text: e.Text}
 }
 
 func summarize(sc *engine.Scenario) scenarioSummary {
@@ -41,7 +122,7 @@ func summarize(sc *engine.Scenario) scenarioSummary {
 
 func detail(sc *engine.Scenario) scenarioDetail {
 	d := scenarioDetail{scenarioSummary: summarize(sc), Briefing: sc.Persona.Briefing,
-		Competencies: nonNil(sc.Competencies), Mood: nonNil(sc.Start(0).Mood())}
+		Competencies: nonNil(convert(sc.Competencies, viewCompetency)), Mood: nonNil(convert(sc.Start(0).Mood(), viewMood))}
 	d.Persona.Backstory = sc.Persona.Backstory
 	return d
 }
@@ -98,25 +179,25 @@ type attemptHead struct {
 // turnView is one turn as the trainee sees it: never the points, note or
 // principle of the reply, which are for the debrief.
 type turnView struct {
-	Attempt       string               `json:"attempt"`
-	Turn          int                  `json:"turn"`
-	Reply         engine.Choice        `json:"reply"`
-	Interjections []string             `json:"interjections"`
-	Lines         []string             `json:"lines"`
-	Mood          []engine.MoodReading `json:"mood"`
-	MoodChange    []engine.MoodChange  `json:"mood_change"`
-	Ending        *engine.EndingInfo   `json:"ending,omitempty"`
+	Attempt       string           `json:"attempt"`
+	Turn          int              `json:"turn"`
+	Reply         choiceView       `json:"reply"`
+	Interjections []string         `json:"interjections"`
+	Lines         []string         `json:"lines"`
+	Mood          []moodView       `json:"mood"`
+	MoodChange    []moodChangeView `json:"mood_change"`
+	Ending        *endingView      `json:"ending,omitempty"`
 }
 
 func viewTurn(attempt string, sc *engine.Scenario, o engine.Outcome) turnView {
-	return turnView{Attempt: attempt, Turn: o.Turn, Reply: engine.Choice{ID: o.Reply.ID, Text: o.Reply.Text},
+	return turnView{Attempt: attempt, Turn: o.Turn, Reply: choiceView{ID: o.Reply.ID, Text: o.Reply.Text},
 		Interjections: nonNil(o.Interjections), Lines: nonNil(o.Lines), Mood: moodAfter(sc, o.Mood),
-		MoodChange: nonNil(o.Mood), Ending: o.Ending}
+		MoodChange: nonNil(convert(o.Mood, viewMoodChange)), Ending: viewEnding(o.Ending)}
 }
 
 // moodAfter reads the mood after a turn from its changes.
-func moodAfter(sc *engine.Scenario, changes []engine.MoodChange) []engine.MoodReading {
-	out := make([]engine.MoodReading, 0, len(sc.Mood))
+func moodAfter(sc *engine.Scenario, changes []engine.MoodChange) []moodView {
+	out := make([]moodView, 0, len(sc.Mood))
 	for i := range sc.Mood {
 		md := &sc.Mood[i]
 		v := md.Start
@@ -125,7 +206,7 @@ func moodAfter(sc *engine.Scenario, changes []engine.MoodChange) []engine.MoodRe
 				v = c.To
 			}
 		}
-		out = append(out, md.Reading(v))
+		out = append(out, viewMood(md.Reading(v)))
 	}
 	return out
 }

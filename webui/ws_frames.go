@@ -1,29 +1,25 @@
 package webui
 
-import (
-	"parley/webui/training"
-
-	"parley/engine"
-)
+import "parley/webui/training"
 
 // Frames the server sends on the websocket.
 
 type snapshotFrame struct {
-	Type       string               `json:"type"` // "snapshot"
-	Seq        int64                `json:"seq,omitempty"`
-	Attempt    attemptHead          `json:"attempt"`
-	Opening    []string             `json:"opening"`
-	Transcript []turnView           `json:"transcript"`
-	Lines      []string             `json:"lines"`
-	Replies    []engine.Choice      `json:"replies"`
-	Mood       []engine.MoodReading `json:"mood"`
-	Ending     *engine.EndingInfo   `json:"ending,omitempty"`
+	Type       string       `json:"type"` // "snapshot"
+	Seq        int64        `json:"seq,omitempty"`
+	Attempt    attemptHead  `json:"attempt"`
+	Opening    []string     `json:"opening"`
+	Transcript []turnView   `json:"transcript"`
+	Lines      []string     `json:"lines"`
+	Replies    []choiceView `json:"replies"`
+	Mood       []moodView   `json:"mood"`
+	Ending     *endingView  `json:"ending,omitempty"`
 }
 
 type turnFrame struct {
 	Type string `json:"type"` // "turn"
 	turnView
-	Replies []engine.Choice `json:"replies"`
+	Replies []choiceView `json:"replies"`
 }
 
 type ackFrame struct {
@@ -33,11 +29,11 @@ type ackFrame struct {
 }
 
 type endedFrame struct {
-	Type    string             `json:"type"` // "ended"
-	Attempt string             `json:"attempt"`
-	Status  string             `json:"status"`
-	Ending  *engine.EndingInfo `json:"ending,omitempty"`
-	Debrief string             `json:"debrief"`
+	Type    string      `json:"type"` // "ended"
+	Attempt string      `json:"attempt"`
+	Status  string      `json:"status"`
+	Ending  *endingView `json:"ending,omitempty"`
+	Debrief string      `json:"debrief"`
 }
 
 type errorFrame struct {
@@ -57,7 +53,7 @@ func ack(seq int64, attempt string) ackFrame {
 }
 
 func ended(attempt string, e training.Ended) endedFrame {
-	return endedFrame{Type: "ended", Attempt: attempt, Status: string(e.Status), Ending: e.Ending,
+	return endedFrame{Type: "ended", Attempt: attempt, Status: string(e.Status), Ending: viewEnding(e.Ending),
 		Debrief: debriefURL(attempt)}
 }
 

@@ -1,0 +1,245 @@
+package webui_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"parley/webui"
+	"parley/webui/training"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// goldenSeed is the seed of every attempt in TestWireGolden: it picks the
+// opening line variant and the order replies are offered in.
+const goldenSeed = 7
+
+// pinnedSeed starts every attempt with goldenSeed instead of a random one,
+// so the conversation, and so the wire, is the same on every run.
+type pinnedSeed struct {
+	training.Store
+	t *testing.T
+}
+
+func (p pinnedSeed) CreateAttempt(ctx context.Context, a training.Attempt) error {
+	state, err := json.Marshal(loadScenario(p.t, a.ScenarioID).Start(goldenSeed).State())
+	if err != nil {
+		return err
+	}
+	a.Seed, a.State = goldenSeed, state
+	return p.Store.CreateAttempt(ctx, a)
+}
+
+// wire records what goes over the wire, with what changes from run to run
+// (ids, times, the scenario version) replaced by placeholders, and compares
+// it with the golden files under testdata/wire.
+type wire struct {
+	t     *testing.T
+	names map[string]string // id → placeholder
+	order []string          // the ids in the order they were named
+}
+
+// name replaces id with <kind-N> in everything recorded from now on.
+func (w *wire) name(kind, id string) {
+	if _, ok := w.names[id]; ok || id == "" {
+		return
+	}
+	n := 1
+	for _, p := range w.names {
+		if strings.HasPrefix(p, "<"+kind+"-") {
+			n++
+		}
+	}
+	w.names[id] = fmt.Sprintf("<%s-%d>", kind, n)
+	w.order = append(w.order, id)
+}
+
+var rfc3339 = regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"`)
+
+// check compares data (one JSON value, as sent) with testdata/wire/file,
+// indented but otherwise as sent: the fields in the order they are written.
+func (w *wire) check(file string, data []byte) {
+	w.t.Helper()
+	s := strings.TrimSpace(string(data)) // an HTTP answer ends in a newline, a frame does not
+	for _, id := range w.order {
+		s = strings.ReplaceAll(s, id, w.names[id])
+	}
+	s = rfc3339.ReplaceAllString(s, `"<time>"`)
+	var out bytes.Buffer
+	if err := json.Indent(&out, []byte(s), "", "  "); err != nil {
+		w.t.Fatalf("%s: %v in %s", file, err, s)
+	}
+	out.WriteByte('\n')
+	path := filepath.Join("testdata", "wire", file)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			w.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		w.t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if out.String() != string(want) {
+		w.t.Errorf("wire format differs from %s (go test -update rewrites it; then fix docs/protocol.md):\n--- got\n%s\n--- want\n%s",
+			path, out.String(), want)
+	}
+}
+
+// http fetches path and records its body as file (unless ""); status must
+// be want.
+func (w *wire) http(tr *trainee, method, path string, body any, want int, file string) []byte {
+	w.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, tr.h.url(path), rd)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := tr.http.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if resp.StatusCode != want {
+		w.t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, data)
+	}
+	if file != "" {
+		w.check(file, data)
+	}
+	return data
+}
+
+// frame reads the next frame, which must be of type typ, and records it.
+func (w *wire) frame(c *conn, typ, file string) []byte {
+	w.t.Helper()
+	got, data := c.next()
+	if got != typ {
+		w.t.Fatalf("got frame %s, want type %q", data, typ)
+	}
+	w.check(file, data)
+	return data
+}
+
+// TestWireGolden pins every format Parley writes, the HTTP answers, the
+// websocket frames and the stored turn event and state, with golden files
+// under testdata/wire: renaming, adding or dropping a field fails it. After
+// an intended change, go test -update rewrites them, and docs/protocol.md
+// must say the same.
+func TestWireGolden(t *testing.T) {
+	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
+		func(st training.Store) training.Store { return pinnedSeed{Store: st, t: t} },
+		func(cfg *webui.Config) {
+			for _, s := range cfg.Scenarios {
+				if s.Compiled.ID == "short-call" {
+					cfg.Scenarios = []webui.Scenario{s}
+				}
+			}
+		})
+	w := &wire{t: t, names: map[string]string{}}
+	w.name("version", loadScenario(t, "short-call").Version)
+	ctx := context.Background()
+
+	sam := h.trainee("Sam")
+	var me struct{ ID string }
+	sam.get("/api/me", &me)
+	w.name("user", me.ID)
+	w.http(sam, "GET", "/api/me", nil, 200, "me.json")
+	w.http(sam, "GET", "/api/scenarios", nil, 200, "scenarios.json")
+	w.http(sam, "GET", "/api/scenarios/short-call", nil, 200, "scenario.json")
+
+	// A full play: start, a refused reply, the ideal path to an ending.
+	c := sam.dial()
+	c.send(map[string]any{"type": "start", "seq": 1, "scenario": "short-call"})
+	_, data := c.next()
+	var snap snapshot
+	if err := json.Unmarshal(data, &snap); err != nil {
+		t.Fatal(err)
+	}
+	id := snap.Attempt.ID
+	w.name("attempt", id)
+	w.check("ws-snapshot-start.json", data)
+	w.http(sam, "GET", "/api/attempts", nil, 200, "attempts-active.json")
+	w.http(sam, "GET", "/api/attempts/"+id+"/debrief", nil, 409, "http-error.json")
+
+	c.send(map[string]any{"type": "choose", "seq": 1, "attempt": id, "reply": "offer"})
+	w.frame(c, "error", "ws-error.json")
+	c.send(map[string]any{"type": "choose", "seq": 1, "attempt": id, "reply": "own"})
+	w.frame(c, "turn", "ws-turn.json")
+	w.frame(c, "ack", "ws-ack.json")
+	c.send(map[string]any{"type": "choose", "seq": 2, "attempt": id, "reply": "offer"})
+	w.frame(c, "turn", "ws-turn-ending.json")
+	w.frame(c, "ack", "ws-ack-ending.json")
+	w.frame(c, "ended", "ws-ended.json")
+
+	c.send(map[string]any{"type": "resume", "seq": 3, "attempt": id})
+	w.frame(c, "snapshot", "ws-snapshot-ended.json")
+	w.http(sam, "GET", "/api/attempts", nil, 200, "attempts.json")
+	w.http(sam, "GET", "/api/attempts/"+id, nil, 200, "attempt.json")
+	w.http(sam, "GET", "/api/attempts/"+id+"/debrief", nil, 200, "debrief.json")
+
+	// As stored: each turn's event, the state after the last and the scores.
+	turns, err := h.st.Turns(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(turns) != 2 {
+		t.Fatalf("%d turns stored, want 2", len(turns))
+	}
+	w.check("stored-turn-1.json", turns[0].Event)
+	w.check("stored-turn-2.json", turns[1].Event)
+	a, err := h.st.Attempt(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.check("stored-state.json", a.State)
+	w.check("stored-summary.json", a.Summary) // the scores at the end
+
+	// A practice run from turn 2: its list item and its snapshot.
+	data = w.http(sam, "POST", "/api/attempts/"+id+"/practice", map[string]int{"turn": 2}, 201, "")
+	var run struct{ ID string }
+	if err := json.Unmarshal(data, &run); err != nil {
+		t.Fatal(err)
+	}
+	w.name("attempt", run.ID)
+	w.check("practice.json", data)
+	c.send(map[string]any{"type": "resume", "seq": 4, "attempt": run.ID})
+	w.frame(c, "snapshot", "ws-snapshot-practice.json")
+
+	// Another trainee gives up after one question: ended without an ending.
+	ana := h.trainee("Ana")
+	var anaMe struct{ ID string }
+	ana.get("/api/me", &anaMe)
+	w.name("user", anaMe.ID)
+	ca := ana.dial()
+	g := ca.startGame("short-call")
+	w.name("attempt", g.id)
+	g.choose("ask")
+	ca.send(map[string]any{"type": "give_up", "seq": 2, "attempt": g.id})
+	w.frame(ca, "ack", "ws-ack-give-up.json")
+	w.frame(ca, "ended", "ws-ended-given-up.json")
+	w.http(ana, "GET", "/api/attempts/"+g.id+"/debrief", nil, 200, "debrief-given-up.json")
+}

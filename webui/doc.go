@@ -12,7 +12,7 @@
 // delegates to the core.
 //
 // webui depends on the engine and on the application core; it must never
-// import a database adapter (cmd wires webui/store in), the scenarios
+// import a database adapter (cmd wires webui/sqlite in), the scenarios
 // package or cmd: scenarios arrive compiled in Config, with a Compiler for
 // versions that are only in the database.
 package webui

@@ -21,7 +21,7 @@ import (
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui"
-	"parley/webui/store"
+	"parley/webui/sqlite"
 )
 
 // harness is a real server on 127.0.0.1:0 over a real SQLite file.
@@ -30,7 +30,7 @@ type harness struct {
 	dbPath string
 	addr   string
 	srv    *webui.Server
-	st     *store.Store
+	st     *sqlite.Store
 	close  func()
 }
 
@@ -93,7 +93,7 @@ func startOn(t *testing.T, dbPath string, configure ...func(*webui.Config)) *har
 // startWrapped runs a server whose store is the real one wrapped by wrap.
 func startWrapped(t *testing.T, dbPath string, wrap func(training.Store) training.Store, configure ...func(*webui.Config)) *harness {
 	t.Helper()
-	st, err := store.Open(context.Background(), dbPath)
+	st, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"net"
 
 	"parley/webui"
-	"parley/webui/store"
+	"parley/webui/sqlite"
 )
 
 // App is one Parley server: the database, the web server and the watcher of
@@ -22,7 +22,7 @@ type App struct {
 
 	ready    chan struct{} // closed once it listens, or Run has failed
 	url      string
-	st       *store.Store
+	st       *sqlite.Store
 	analysed <-chan struct{}
 }
 
@@ -40,7 +40,7 @@ func (a *App) Ready() <-chan struct{} { return a.ready }
 func (a *App) URL() string { return a.url }
 
 // Store is the server's database; valid after Ready.
-func (a *App) Store() *store.Store { return a.st }
+func (a *App) Store() *sqlite.Store { return a.st }
 
 // Analysed is closed once the server has analysed every scenario it started
 // with, or has stopped. Valid after Ready.
@@ -60,7 +60,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if a.st, err = store.Open(ctx, o.db); err != nil {
+	if a.st, err = sqlite.Open(ctx, o.db); err != nil {
 		return err
 	}
 	defer func() {

@@ -19,9 +19,9 @@ var allowedImports = map[string][]string{
 	"parley/scenarios":                {"parley/engine", "github.com/BurntSushi/toml"},
 	"parley/webui/training":           {"parley/engine"},
 	"parley/webui/training/storetest": {"parley/webui/training"}, // the port's conformance suite, run by every adapter's tests
-	"parley/webui/store":              {"parley/webui/training", "modernc.org/sqlite"},
+	"parley/webui/sqlite":             {"parley/webui/training", "modernc.org/sqlite"},
 	"parley/webui":                    {"parley/engine", "parley/webui/training", "github.com/gorilla/websocket"}, // never a database adapter
-	"parley/cmd/parley": {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/store",
+	"parley/cmd/parley": {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/sqlite",
 		"github.com/gorilla/websocket"},
 	"parley/webui/browsertest": {}, // tests only; its imports are checked with the tests below
 }

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"sync"
 
-	"parley/webui/store"
+	"parley/webui/sqlite"
 )
 
 // maxMissingShown bounds how many missing turns the report lists.
@@ -28,7 +28,7 @@ type turnReader func(ctx context.Context, attempt, cookie string) (map[int]store
 func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableResult, error) {
 	read := httpTurnReader(tg.http, tg.base)
 	if tg.dbPath != "" {
-		st, err := store.Open(ctx, tg.dbPath)
+		st, err := sqlite.Open(ctx, tg.dbPath)
 		if err != nil {
 			return durableResult{}, fmt.Errorf("durability check: reopen %s: %w", tg.dbPath, err)
 		}
@@ -97,7 +97,7 @@ func checkAttempt(ctx context.Context, acked []ackedTurn, read turnReader) (foun
 	return found, missing, nil
 }
 
-func storeTurnReader(st *store.Store) turnReader {
+func storeTurnReader(st *sqlite.Store) turnReader {
 	return func(ctx context.Context, attempt, _ string) (map[int]storedTurn, error) {
 		turns, err := st.Turns(ctx, attempt)
 		if err != nil {

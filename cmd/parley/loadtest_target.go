@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"parley/webui"
-	"parley/webui/store"
+	"parley/webui/sqlite"
 )
 
 // target is the server under load: started in-process (st is set) or
@@ -21,9 +21,9 @@ import (
 type target struct {
 	base   string // http://host:port, no trailing slash
 	http   *http.Client
-	dir    string       // temporary folder: the database and the floor's commit test
-	dbPath string       // in-process only
-	st     *store.Store // in-process only
+	dir    string        // temporary folder: the database and the floor's commit test
+	dbPath string        // in-process only
+	st     *sqlite.Store // in-process only
 	cancel context.CancelFunc
 	done   chan error // in-process: listenAndRun's result
 }

@@ -26,7 +26,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"parley/webui"
-	"parley/webui/store"
+	"parley/webui/sqlite"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -667,7 +667,7 @@ func waitUntil(t *testing.T, ok func() bool) {
 
 // flakyStore fails to save scenario versions while fail is set.
 type flakyStore struct {
-	*store.Store
+	*sqlite.Store
 	fail atomic.Bool
 }
 
@@ -700,7 +700,7 @@ func TestWatcherRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,7 +24,7 @@ import (
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui"
-	"parley/webui/store"
+	"parley/webui/sqlite"
 )
 
 // bundled are the bundled scenarios, compiled once as `parley serve` does
@@ -86,7 +86,7 @@ func startServerOn(t *testing.T, dbPath, addr string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), dbPath)
+	st, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatalf("open database %s: %v", dbPath, err)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"parley/engine"
 	"parley/scenarios"
-	"parley/webui/store"
+	"parley/webui/sqlite"
 	"parley/webui/training"
 )
 
@@ -20,7 +20,7 @@ import (
 // ../testdata/short-call.toml from file "short-call.toml" (not trusted) and a
 // trusted copy under another id from "bundled:short-call.toml".
 type catalogFixture struct {
-	st    *store.Store
+	st    *sqlite.Store
 	cat   *training.Catalog
 	src   []byte
 	first training.Scenario
@@ -32,7 +32,7 @@ func newCatalogFixture(t *testing.T, analyse training.Analyser) *catalogFixture 
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@
 // any database:
 //
 //   - the records of training (users' attempts at scenarios and their turns)
-//     and the Store port that a database adapter implements (webui/store is
+//     and the Store port that a database adapter implements (webui/sqlite is
 //     the SQLite one);
 //   - one error type with codes (Error), which every edge maps to its own
 //     answer, and the errors a Store returns (ErrNotFound, ErrConflict);

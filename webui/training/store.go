@@ -6,7 +6,7 @@ import (
 )
 
 // Store is the port to the database: what the application needs from it.
-// webui/store implements it on SQLite; webui/training/storetest checks any
+// webui/sqlite implements it on SQLite; webui/training/storetest checks any
 // implementation against this contract. Every write returns nil only once it
 // is durably committed; an unknown record is ErrNotFound, and a write that
 // contradicts what is stored is ErrConflict.

@@ -1,4 +1,4 @@
-// Package store keeps Parley's durable records — users, the exact scenario
+// Package sqlite keeps Parley's durable records — users, the exact scenario
 // versions that were played, attempts and their turns — in an embedded SQLite
 // database (modernc.org/sqlite, pure Go, no cgo).
 //
@@ -14,4 +14,4 @@
 // engine's state, events and scores as opaque JSON bytes, and must never
 // import the engine, the scenarios package or the web server;
 // docs/storage.md describes the schema and the durability guarantees.
-package store
+package sqlite

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 // Stats counts the committer's work since Open.
 type Stats struct {

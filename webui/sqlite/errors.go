@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 // ErrClosed means the Store was closed. Every other error a caller tests
 // for is the port's: training.ErrNotFound and training.ErrConflict, wrapped
 // with a message that names the record and says what to do next.
-var ErrClosed = errors.New("store: closed: open the database again with store.Open")
+var ErrClosed = errors.New("store: closed: open the database again with sqlite.Open")
 
 // sqliteCode is the extended SQLite result code of err, or 0.
 func sqliteCode(err error) int {

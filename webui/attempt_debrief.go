@@ -1,15 +1,11 @@
 package webui
 
-import (
-	"net/http"
-
-	"parley/engine"
-)
+import "net/http"
 
 type debriefResponse struct {
 	Attempt  attemptItem    `json:"attempt"`
 	Scenario scenarioDetail `json:"scenario"`
-	Debrief  engine.Debrief `json:"debrief"`
+	Debrief  debriefView    `json:"debrief"`
 }
 
 // attemptDebrief reviews an ended attempt turn by turn, on the scenario
@@ -26,7 +22,6 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d := out.Debrief
-	d.Opening, d.Turns, d.Scores = nonNil(d.Opening), nonNil(d.Turns), nonNil(d.Scores)
-	writeJSON(w, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title), Scenario: detail(out.Scenario), Debrief: d})
+	writeJSON(w, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title),
+		Scenario: detail(out.Scenario), Debrief: viewDebrief(out.Debrief)})
 }

@@ -35,8 +35,7 @@ type scenarioDetail struct {
 
 // The small values the protocol shares with the engine have their own types
 // here, converted at the edge, so that a change to the engine's JSON can
-// never change the protocol silently. (The debrief is still the engine's
-// Debrief as it is.)
+// never change the protocol silently. The debrief's are in debrief_view.go.
 
 // competencyView is one competency a scenario scores.
 type competencyView struct {

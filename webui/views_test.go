@@ -7,11 +7,10 @@ import (
 
 // TestWireTypesAreOwn holds that the frames and answers webui writes are
 // made of its own types, not the engine's: a change to the engine's JSON
-// tags must not change the protocol. The debrief is the one exception, for
-// now (debriefResponse.Debrief is the engine's Debrief).
+// tags must not change the protocol.
 func TestWireTypesAreOwn(t *testing.T) {
 	for _, v := range []any{snapshotFrame{}, turnFrame{}, ackFrame{}, endedFrame{}, errorFrame{}, goingAwayFrame{},
-		scenarioSummary{}, scenarioDetail{}, attemptItem{}} {
+		scenarioSummary{}, scenarioDetail{}, attemptItem{}, debriefResponse{}, User{}, errorBody{}} {
 		checkOwn(t, reflect.TypeOf(v), reflect.TypeOf(v).Name(), map[reflect.Type]bool{})
 	}
 }

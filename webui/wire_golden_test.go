@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"parley/scenarios"
 	"parley/webui"
 	"parley/webui/training"
 )
@@ -242,4 +243,74 @@ func TestWireGolden(t *testing.T) {
 	w.frame(ca, "ack", "ws-ack-give-up.json")
 	w.frame(ca, "ended", "ws-ended-given-up.json")
 	w.http(ana, "GET", "/api/attempts/"+g.id+"/debrief", nil, 200, "debrief-given-up.json")
+}
+
+// TestWireGoldenDebriefRare pins the debrief's rarer fields, which the short
+// test scenario never produces, by playing bundled test plans through the
+// server with the pinned seed: late-shipment.mediocre (a reply closed by an
+// earlier choice, an ideal that is only the best of what was left, the mood
+// meter misleading, the variables that decided the ending, rules that
+// fired) and defective-part.worst (a competency blocked outright,
+// interjections).
+func TestWireGoldenDebriefRare(t *testing.T) {
+	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
+		func(st training.Store) training.Store { return pinnedSeed{Store: st, t: t} })
+	w := &wire{t: t, names: map[string]string{}}
+	tr := h.trainee("Sam")
+	var me struct{ ID string }
+	tr.get("/api/me", &me)
+	w.name("user", me.ID)
+	c := tr.dial()
+	for _, tc := range []struct {
+		plan, file string
+		fields     []string // each must be in the golden, so that it keeps covering them
+	}{
+		{"late-shipment.mediocre", "debrief-mediocre.json",
+			[]string{`"closed"`, `"decisive"`, `"mood_misleads": true`, `"ideal_kind": "stronger"`, `"ideal_kind": "best_left"`, `"rules"`}},
+		{"defective-part.worst", "debrief-worst.json",
+			[]string{`"blocked_by"`, `"closed"`, `"interjections"`, `"ideal_kind": "best_left"`, `"rules"`}},
+	} {
+		scenario, _, _ := strings.Cut(tc.plan, ".")
+		w.name("version", loadScenario(t, scenario).Version)
+		g := c.startGame(scenario)
+		w.name("attempt", g.id)
+		for _, reply := range planReplies(t, tc.plan) {
+			g.choose(reply)
+		}
+		if _, data := c.next(); !strings.Contains(string(data), `"ended"`) {
+			t.Fatalf("%s: after the last reply got %s, want the ended frame", tc.plan, data)
+		}
+		w.http(tr, "GET", "/api/attempts/"+g.id+"/debrief", nil, 200, tc.file)
+		golden, err := os.ReadFile(filepath.Join("testdata", "wire", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range tc.fields {
+			if !strings.Contains(string(golden), f) {
+				t.Errorf("%s no longer has %s: the plan %s no longer covers it; pick another", tc.file, f, tc.plan)
+			}
+		}
+	}
+}
+
+// planReplies is the reply ids the bundled test plan name (such as
+// "late-shipment.mediocre") chooses, in order.
+func planReplies(t *testing.T, name string) []string {
+	t.Helper()
+	file := filepath.Join("..", "scenarios", "bundled", name+".testplan")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, diags := scenarios.ParsePlan(file, src)
+	if len(diags) > 0 {
+		t.Fatalf("%s: %v", file, diags)
+	}
+	var replies []string
+	for _, s := range plan.Steps {
+		if s.Kind == "choose" {
+			replies = append(replies, s.Arg)
+		}
+	}
+	return replies
 }

@@ -94,8 +94,8 @@ func storedState(t *testing.T, h *harness, id string) (training.Attempt, engine.
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st engine.State
-	if err := json.Unmarshal(a.State, &st); err != nil {
+	st, err := training.DecodeState(a.State)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return a, st

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -115,18 +114,18 @@ func (s *Service) commitFailed(ctx context.Context, id string, err error) error 
 // commitTurn saves the turn, the new state and seq (and the ending) in one
 // transaction, then records them in la.
 func (s *Service) commitTurn(ctx context.Context, la *liveAttempt, seq int64, o engine.Outcome) error {
-	event, err := json.Marshal(o)
+	event, err := EncodeOutcome(o)
 	if err != nil {
 		return fmt.Errorf("encode turn %d: %w", o.Turn, err)
 	}
-	state, err := json.Marshal(la.sess.State())
+	state, err := EncodeState(la.sess.State())
 	if err != nil {
 		return fmt.Errorf("encode state after turn %d: %w", o.Turn, err)
 	}
 	w := TurnWrite{AttemptID: la.id, State: state, LastSeq: seq,
 		Turn: Turn{Number: o.Turn, Seq: seq, ReplyID: o.Reply.ID, Event: event}}
 	if o.Ending != nil {
-		summary, err := json.Marshal(la.sess.Scores())
+		summary, err := EncodeScores(la.sess.Scores())
 		if err != nil {
 			return fmt.Errorf("encode scores: %w", err)
 		}

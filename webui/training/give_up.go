@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -35,7 +34,7 @@ func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (Giv
 	if err := checkActive(la); err != nil {
 		return GiveUpResult{}, err
 	}
-	summary, err := json.Marshal(la.sess.Scores())
+	summary, err := EncodeScores(la.sess.Scores())
 	if err != nil {
 		return GiveUpResult{}, Internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
 	}

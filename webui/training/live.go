@@ -105,7 +105,11 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
 	}
-	sess, err := sc.Resume(rec.State)
+	st, err := DecodeState(rec.State)
+	if err != nil {
+		return fmt.Errorf("resume attempt %s: %w", la.id, err)
+	}
+	sess, err := sc.ResumeState(st)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s from its stored state: %w", la.id, err)
 	}

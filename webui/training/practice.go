@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -48,7 +47,7 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 	if err != nil {
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}
-	state, err := json.Marshal(sess.State())
+	state, err := EncodeState(sess.State())
 	if err != nil {
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: encode state: %w", turn, id, err)
 	}

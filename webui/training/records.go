@@ -35,12 +35,12 @@ type Attempt struct {
 	Version    string // scenario version (content hash) the attempt is played on
 	Seed       int64
 	Status     Status
-	State      []byte // engine state JSON after the last turn; opaque to the Store
+	State      []byte // the session after the last turn, as EncodeState writes it; opaque to the Store
 	LastSeq    int64  // last client sequence number applied
 	Turns      int    // number of turns saved
 	Ending     string // set when the attempt ends
 	Outcome    string // set when the attempt ends
-	Summary    []byte // scores JSON, set when the attempt ends
+	Summary    []byte // the scores, as EncodeScores writes them, set when the attempt ends
 	StartedAt  time.Time
 	UpdatedAt  time.Time
 	EndedAt    time.Time // zero while active
@@ -60,7 +60,7 @@ type Turn struct {
 	Number    int    // 1 for the first turn of an attempt, then 2, 3, ...
 	Seq       int64  // client sequence number of the message that made the turn
 	ReplyID   string // the reply the trainee chose
-	Event     []byte // what happened, JSON; opaque to the Store
+	Event     []byte // what happened, as EncodeOutcome writes it; opaque to the Store
 	CreatedAt time.Time
 }
 
@@ -69,7 +69,7 @@ type Ending struct {
 	Status  Status // StatusFinished, StatusGivenUp or StatusAbandoned
 	Ending  string
 	Outcome string
-	Summary []byte // scores JSON
+	Summary []byte // the scores, as EncodeScores writes them
 }
 
 // TurnWrite is everything SaveTurn commits at once: the turn row and the
@@ -77,7 +77,7 @@ type Ending struct {
 type TurnWrite struct {
 	AttemptID string
 	Turn      Turn    // CreatedAt is set by the store
-	State     []byte  // engine state JSON after the turn
+	State     []byte  // the session after the turn, as EncodeState writes it
 	LastSeq   int64   // the attempt's new last client sequence number
 	End       *Ending // non-nil when this turn ended the attempt
 }

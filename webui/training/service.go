@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -131,9 +130,9 @@ func (s *Service) playedOn(ctx context.Context, a Attempt) (*engine.Scenario, en
 	if err != nil {
 		return nil, engine.State{}, err
 	}
-	var st engine.State
-	if err := json.Unmarshal(a.State, &st); err != nil {
-		return nil, engine.State{}, fmt.Errorf("attempt %s: stored state is not JSON: %w", a.ID, err)
+	st, err := DecodeState(a.State)
+	if err != nil {
+		return nil, engine.State{}, fmt.Errorf("attempt %s: %w", a.ID, err)
 	}
 	return sc, st, nil
 }

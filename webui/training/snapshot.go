@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"parley/engine"
@@ -42,9 +41,9 @@ func buildSnapshot(la *liveAttempt, turns []Turn) (Snapshot, error) {
 		Transcript: make([]engine.Outcome, 0, len(turns)), Lines: la.sess.Lines(), Mood: la.sess.Mood(),
 		Ending: la.sess.Ending()}
 	for _, t := range turns {
-		var o engine.Outcome
-		if err := json.Unmarshal(t.Event, &o); err != nil {
-			return Snapshot{}, fmt.Errorf("attempt %s turn %d: stored event is not an engine outcome: %w", la.id, t.Number, err)
+		o, err := DecodeOutcome(t.Event) // each row by its own version: a practice run's copies may be older
+		if err != nil {
+			return Snapshot{}, fmt.Errorf("attempt %s turn %d: %w", la.id, t.Number, err)
 		}
 		snap.Transcript = append(snap.Transcript, o)
 	}

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -28,7 +27,7 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 // or the id of u's attempt on sc that is still active.
 func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (string, error) {
 	seed := newSeed()
-	state, err := json.Marshal(sc.Start(seed).State())
+	state, err := EncodeState(sc.Start(seed).State())
 	if err != nil {
 		return "", fmt.Errorf("start %s: encode state: %w", sc.ID, err)
 	}

@@ -21,7 +21,8 @@ var allowedImports = map[string][]string{
 	"parley/webui/training/storetest": {"parley/webui/training"}, // the port's conformance suite, run by every adapter's tests
 	"parley/webui/sqlite":             {"parley/webui/training", "modernc.org/sqlite"},
 	"parley/webui":                    {"parley/engine", "parley/webui/training", "github.com/gorilla/websocket"}, // never a database adapter
-	"parley/cmd/parley": {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/sqlite",
+	"parley/webui/client":             {"github.com/gorilla/websocket"},                                           // speaks docs/protocol.md as any client would: no server package
+	"parley/cmd/parley": {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/sqlite", "parley/webui/client",
 		"github.com/gorilla/websocket"},
 	"parley/webui/browsertest": {}, // tests only; its imports are checked with the tests below
 }

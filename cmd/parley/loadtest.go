@@ -131,7 +131,7 @@ func openFilesNeeded(o loadOptions) uint64 {
 // exercise runs the measuring phases against a running target: the floor,
 // idle memory, then the trainees.
 func exercise(ctx context.Context, tg *target, o loadOptions, rep *loadReport, log *slog.Logger) error {
-	scenarioIDs, err := fetchScenarioIDs(ctx, tg.http, tg.base)
+	scenarioIDs, err := fetchScenarioIDs(ctx, tg.client())
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"sync"
 
+	"parley/webui/client"
 	"parley/webui/sqlite"
 )
 
@@ -26,7 +25,7 @@ type turnReader func(ctx context.Context, attempt, cookie string) (map[int]store
 // the server has been stopped and the database file is opened afresh;
 // otherwise each attempt is read back with GET /api/attempts/{id}.
 func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableResult, error) {
-	read := httpTurnReader(tg.http, tg.base)
+	read := httpTurnReader(tg.client())
 	if tg.dbPath != "" {
 		st, err := sqlite.Open(ctx, tg.dbPath)
 		if err != nil {
@@ -112,29 +111,14 @@ func storeTurnReader(st *sqlite.Store) turnReader {
 }
 
 // httpTurnReader reads an attempt's transcript as its trainee would.
-func httpTurnReader(hc *http.Client, base string) turnReader {
+func httpTurnReader(cl *client.Client) turnReader {
 	return func(ctx context.Context, attempt, cookie string) (map[int]storedTurn, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/attempts/"+attempt, nil)
+		transcript, err := cl.Transcript(ctx, attempt, cookie)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("durability check: %w", err)
 		}
-		req.Header.Set("Cookie", cookie)
-		resp, err := hc.Do(req)
-		if err != nil {
-			return nil, fmt.Errorf("durability check: GET /api/attempts/%s: %w", attempt, err)
-		}
-		defer resp.Body.Close()
-		var snap struct {
-			Transcript []struct {
-				Turn  int       `json:"turn"`
-				Reply loadReply `json:"reply"`
-			} `json:"transcript"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&snap); err != nil || resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("durability check: GET /api/attempts/%s: %s, %v", attempt, resp.Status, err)
-		}
-		out := make(map[int]storedTurn, len(snap.Transcript))
-		for _, t := range snap.Transcript {
+		out := make(map[int]storedTurn, len(transcript))
+		for _, t := range transcript {
 			out[t.Turn] = storedTurn{reply: t.Reply.ID}
 		}
 		return out, nil

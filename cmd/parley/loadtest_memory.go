@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parley/webui/client"
 )
 
 // idleChildEnv makes `parley loadtest` the idle-session child: the value is
@@ -149,13 +150,14 @@ func runIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.W
 	if !ok || err != nil || n < 1 || n > maxIdleSessions {
 		return fmt.Errorf("loadtest: %s=%q: want \"BASE-URL COUNT\"", idleChildEnv, spec)
 	}
-	hc := newLoadHTTPClient()
+	hc := client.NewHTTPClient()
 	defer hc.CloseIdleConnections()
-	ids, err := fetchScenarioIDs(ctx, hc, base)
+	cl := client.New(base, hc)
+	ids, err := fetchScenarioIDs(ctx, cl)
 	if err != nil {
 		return err
 	}
-	op := &idleOpener{base: base, hc: hc, scenarios: ids,
+	op := &idleOpener{cl: cl, scenarios: ids,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}}
 	conns, err := openIdleSessions(ctx, op, n)
 	defer hangUpAll(conns)
@@ -171,15 +173,14 @@ func runIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.W
 // idleOpener opens idle sessions: a small dialer, since the client side is
 // not what is measured.
 type idleOpener struct {
-	base      string
-	hc        *http.Client
+	cl        *client.Client
 	dialer    *websocket.Dialer
 	scenarios []string
 }
 
 // openIdleSessions opens n sessions with a few workers.
-func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*loadConn, error) {
-	conns := make([]*loadConn, n)
+func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*client.Conn, error) {
+	conns := make([]*client.Conn, n)
 	errs := make([]error, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -194,27 +195,27 @@ func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*loadConn, 
 	return conns, errors.Join(errs...)
 }
 
-func (op *idleOpener) open(ctx context.Context, k int) (*loadConn, error) {
-	cookie, err := identify(ctx, op.hc, op.base, fmt.Sprintf("Idle trainee %d", k+1))
+func (op *idleOpener) open(ctx context.Context, k int) (*client.Conn, error) {
+	cookie, err := op.cl.Identify(ctx, fmt.Sprintf("Idle trainee %d", k+1))
 	if err != nil {
 		return nil, err
 	}
-	c, err := dialPlay(ctx, op.dialer, op.base, cookie, time.Now().Add(time.Minute))
+	c, err := op.cl.Dial(ctx, op.dialer, cookie, time.Now().Add(time.Minute))
 	if err != nil {
 		return nil, err
 	}
 	sc := op.scenarios[rand.IntN(len(op.scenarios))]
-	if err := c.send(loadFrame{Type: "start", Seq: 1, Scenario: sc}); err != nil {
+	if err := c.Send(client.Start(1, sc)); err != nil {
 		return c, err
 	}
-	_, _, err = c.awaitSnapshot(1)
+	_, _, err = c.AwaitSnapshot(1)
 	return c, err
 }
 
-func hangUpAll(conns []*loadConn) {
+func hangUpAll(conns []*client.Conn) {
 	for _, c := range conns {
 		if c != nil {
-			c.hangUp()
+			c.HangUp()
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"parley/webui"
+	"parley/webui/client"
 	"parley/webui/sqlite"
 )
 
@@ -34,7 +34,7 @@ func openTarget(ctx context.Context, url string, log *slog.Logger) (*target, err
 	if err != nil {
 		return nil, fmt.Errorf("loadtest: temporary folder: %w", err)
 	}
-	tg := &target{dir: dir, http: newLoadHTTPClient()}
+	tg := &target{dir: dir, http: client.NewHTTPClient()}
 	if url != "" {
 		tg.base = strings.TrimSuffix(url, "/")
 		err = tg.checkHealth(ctx)
@@ -46,11 +46,6 @@ func openTarget(ctx context.Context, url string, log *slog.Logger) (*target, err
 		return nil, err
 	}
 	return tg, nil
-}
-
-func newLoadHTTPClient() *http.Client {
-	tr := &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64, IdleConnTimeout: 10 * time.Second}
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
 // startInProcess starts the server as serve does (an App) on 127.0.0.1:0
@@ -86,20 +81,19 @@ func (tg *target) startInProcess(ctx context.Context, log *slog.Logger) error {
 
 // checkHealth asks a running server's /healthz.
 func (tg *target) checkHealth(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+"/healthz", nil)
-	if err != nil {
-		return fmt.Errorf("loadtest: --url %s: %w", tg.base, err)
-	}
-	resp, err := tg.http.Do(req)
-	if err != nil {
+	err := tg.client().Health(ctx)
+	var se *client.StatusError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("loadtest: %s/healthz answered %s", tg.base, se.Status)
+	case err != nil:
 		return fmt.Errorf("loadtest: --url %s does not answer: %w", tg.base, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("loadtest: %s/healthz answered %s", tg.base, resp.Status)
 	}
 	return nil
 }
+
+// client speaks the protocol to the target.
+func (tg *target) client() *client.Client { return &client.Client{Base: tg.base, HTTP: tg.http} }
 
 // stop shuts an in-process server down gracefully; it closes its store, so
 // every queued write is committed. For a remote target it does nothing.
@@ -150,25 +144,10 @@ func (s commitStats) minus(before commitStats) commitStats {
 }
 
 // fetchScenarioIDs asks the server which scenarios are on offer.
-func fetchScenarioIDs(ctx context.Context, hc *http.Client, base string) ([]string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/scenarios", nil)
+func fetchScenarioIDs(ctx context.Context, cl *client.Client) ([]string, error) {
+	ids, err := cl.ScenarioIDs(ctx)
 	if err != nil {
-		return nil, err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("loadtest: GET /api/scenarios: %w", err)
-	}
-	defer resp.Body.Close()
-	var list []struct {
-		ID string `json:"id"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("loadtest: GET /api/scenarios: %s, %v", resp.Status, err)
-	}
-	ids := make([]string, 0, len(list))
-	for _, s := range list {
-		ids = append(ids, s.ID)
+		return nil, fmt.Errorf("loadtest: %w", err)
 	}
 	if len(ids) == 0 {
 		return nil, errors.New("loadtest: the server offers no scenarios")

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"bytes"
@@ -37,13 +37,13 @@ type loadEnv struct {
 	rampEnd   time.Time // set by runTrainees: every trainee has connected by then
 }
 
-func newLoadEnv(tg *target, o loadOptions, scenarioIDs []string) *loadEnv {
-	seed := o.seed
+func newLoadEnv(tg *target, o Options, scenarioIDs []string) *loadEnv {
+	seed := o.Seed
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &loadEnv{cl: tg.client(), scenarios: scenarioIDs, trainees: o.trainees, think: o.think,
-		ramp: o.ramp, seed: seed, duration: o.duration,
+	return &loadEnv{cl: tg.client(), scenarios: scenarioIDs, trainees: o.Trainees, think: o.Think,
+		ramp: o.Ramp, seed: seed, duration: o.Duration,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 1024}}
 }
 

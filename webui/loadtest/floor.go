@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	_ "modernc.org/sqlite" // the floor's commit test: SQLite itself, not Parley's store
 
 	"parley/webui/client"
 )

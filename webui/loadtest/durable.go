@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"context"
@@ -6,40 +6,40 @@ import (
 	"sync"
 
 	"parley/webui/client"
-	"parley/webui/sqlite"
 )
 
 // maxMissingShown bounds how many missing turns the report lists.
 const maxMissingShown = 10
 
-// storedTurn is a turn as read back: its reply, and its seq when known.
-type storedTurn struct {
-	reply string
-	seq   int64 // 0 when read over HTTP, which does not show it
+// StoredTurn is a turn as read back: its reply, and its seq when known.
+type StoredTurn struct {
+	Reply string
+	Seq   int64 // 0 when read over HTTP, which does not show it
 }
 
-// turnReader reads back one attempt's stored turns by number.
-type turnReader func(ctx context.Context, attempt, cookie string) (map[int]storedTurn, error)
+// TurnReader reads back one attempt's stored turns by number; cookie is
+// its trainee's identity, for a reader that asks the server.
+type TurnReader func(ctx context.Context, attempt, cookie string) (map[int]StoredTurn, error)
 
 // verifyDurable checks that every acknowledged turn is stored. In-process,
 // the server has been stopped and the database file is opened afresh;
 // otherwise each attempt is read back with GET /api/attempts/{id}.
 func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableResult, error) {
 	read := httpTurnReader(tg.client())
-	if tg.dbPath != "" {
-		st, err := sqlite.Open(ctx, tg.dbPath)
+	if tg.srv != nil && tg.srv.Turns != nil {
+		stored, done, err := tg.srv.Turns(ctx)
 		if err != nil {
-			return durableResult{}, fmt.Errorf("durability check: reopen %s: %w", tg.dbPath, err)
+			return durableResult{}, err
 		}
-		defer st.Close()
-		read = storeTurnReader(st)
+		defer done()
+		read = stored
 	}
 	return checkAcked(ctx, acked, read)
 }
 
 // checkAcked reads each attempt once, with a few workers, and looks for
 // every acknowledged turn in it.
-func checkAcked(ctx context.Context, acked []ackedTurn, read turnReader) (durableResult, error) {
+func checkAcked(ctx context.Context, acked []ackedTurn, read TurnReader) (durableResult, error) {
 	byAttempt := map[string][]ackedTurn{}
 	for _, a := range acked {
 		byAttempt[a.attempt] = append(byAttempt[a.attempt], a)
@@ -80,14 +80,14 @@ func cmpOr(a, b error) error {
 }
 
 // checkAttempt looks for one attempt's acknowledged turns among its stored ones.
-func checkAttempt(ctx context.Context, acked []ackedTurn, read turnReader) (found int, missing []string, err error) {
+func checkAttempt(ctx context.Context, acked []ackedTurn, read TurnReader) (found int, missing []string, err error) {
 	stored, err := read(ctx, acked[0].attempt, acked[0].cookie)
 	if err != nil {
 		return 0, nil, err
 	}
 	for _, a := range acked {
 		s, ok := stored[a.turn]
-		if ok && s.reply == a.reply && (s.seq == 0 || s.seq == a.seq) {
+		if ok && s.Reply == a.reply && (s.Seq == 0 || s.Seq == a.seq) {
 			found++
 			continue
 		}
@@ -96,30 +96,16 @@ func checkAttempt(ctx context.Context, acked []ackedTurn, read turnReader) (foun
 	return found, missing, nil
 }
 
-func storeTurnReader(st *sqlite.Store) turnReader {
-	return func(ctx context.Context, attempt, _ string) (map[int]storedTurn, error) {
-		turns, err := st.Turns(ctx, attempt)
-		if err != nil {
-			return nil, fmt.Errorf("durability check: attempt %s: %w", attempt, err)
-		}
-		out := make(map[int]storedTurn, len(turns))
-		for _, t := range turns {
-			out[t.Number] = storedTurn{reply: t.ReplyID, seq: t.Seq}
-		}
-		return out, nil
-	}
-}
-
 // httpTurnReader reads an attempt's transcript as its trainee would.
-func httpTurnReader(cl *client.Client) turnReader {
-	return func(ctx context.Context, attempt, cookie string) (map[int]storedTurn, error) {
+func httpTurnReader(cl *client.Client) TurnReader {
+	return func(ctx context.Context, attempt, cookie string) (map[int]StoredTurn, error) {
 		transcript, err := cl.Transcript(ctx, attempt, cookie)
 		if err != nil {
 			return nil, fmt.Errorf("durability check: %w", err)
 		}
-		out := make(map[int]storedTurn, len(transcript))
+		out := make(map[int]StoredTurn, len(transcript))
 		for _, t := range transcript {
-			out[t.Turn] = storedTurn{reply: t.Reply.ID}
+			out[t.Turn] = StoredTurn{Reply: t.Reply.ID}
 		}
 		return out, nil
 	}

@@ -8,68 +8,50 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/pprof"
+	"os/exec"
+	"path/filepath"
 	"time"
-)
 
-// Hard caps: the load tool never opens more than this.
-const (
-	maxTrainees     = 5000
-	maxIdleSessions = 5000
-	maxDuration     = time.Hour
+	"parley/webui"
+	"parley/webui/loadtest"
+	"parley/webui/sqlite"
 )
-
-// loadOptions is what the loadtest flags say.
-type loadOptions struct {
-	url        string
-	trainees   int
-	think      time.Duration
-	duration   time.Duration
-	ramp       time.Duration
-	idle       int
-	floorN     int
-	seed       uint64
-	cpuProfile string
-	memProfile string
-}
 
 // loadtestCmd drives simulated trainees over real websockets against a
 // server (by default the real one, started in-process on loopback with a
 // temporary database) and reports round trips, throughput, errors, group
 // commit, memory per idle session and durability against a measured floor.
+// The tool is webui/loadtest; this keeps its flags and wires the App in.
 func loadtestCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if spec := os.Getenv(idleChildEnv); spec != "" {
-		return runIdleChild(ctx, spec, stdin, stdout)
+	if spec := os.Getenv(loadtest.IdleChildEnv); spec != "" {
+		return loadtest.RunIdleChild(ctx, spec, stdin, stdout)
 	}
 	o, err := parseLoadFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	rep, err := runLoadtest(ctx, o, log)
-	if rep != nil {
-		rep.print(stdout)
+	o.Start, o.IdleChild = startInProcess, idleChildCommand
+	err = loadtest.Run(ctx, o, stdout, slog.New(slog.NewTextHandler(stderr, nil)))
+	if errors.Is(err, loadtest.ErrProblems) {
+		return errProblems
 	}
-	if err != nil {
-		return err
-	}
-	return rep.verdict()
+	return err
 }
 
-func parseLoadFlags(args []string, stderr io.Writer) (loadOptions, error) {
-	var o loadOptions
+func parseLoadFlags(args []string, stderr io.Writer) (loadtest.Options, error) {
+	var o loadtest.Options
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.url, "url", "", "drive an already running server at this base URL (such as http://127.0.0.1:8080) instead of starting one in-process; memory is then not measured")
-	fs.IntVar(&o.trainees, "trainees", 50, fmt.Sprintf("simulated trainees, each on its own websocket (at most %d)", maxTrainees))
-	fs.DurationVar(&o.think, "think", time.Second, "mean think time before each reply, jittered ±50%; 0 replies as fast as the server answers")
-	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long the trainees play; every loop stops by itself then")
-	fs.DurationVar(&o.ramp, "ramp", 0, "spread the trainees' connection starts evenly over this long")
-	fs.IntVar(&o.idle, "idle", 1000, fmt.Sprintf("idle connected sessions, each with an attempt started, to measure server memory per session (in-process only; 0 skips; at most %d)", maxIdleSessions))
-	fs.IntVar(&o.floorN, "floor", 500, "iterations of the floor measurements (websocket echo, SQLite commit with fsync), half before the load and half after; 0 skips them")
-	fs.Uint64Var(&o.seed, "seed", 0, "seed for the trainees' choices; 0 picks one")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase (server and trainees) to this file")
-	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile taken while the idle sessions are connected to this file")
+	fs.StringVar(&o.URL, "url", "", "drive an already running server at this base URL (such as http://127.0.0.1:8080) instead of starting one in-process; memory is then not measured")
+	fs.IntVar(&o.Trainees, "trainees", 50, fmt.Sprintf("simulated trainees, each on its own websocket (at most %d)", loadtest.MaxTrainees))
+	fs.DurationVar(&o.Think, "think", time.Second, "mean think time before each reply, jittered ±50%; 0 replies as fast as the server answers")
+	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "how long the trainees play; every loop stops by itself then")
+	fs.DurationVar(&o.Ramp, "ramp", 0, "spread the trainees' connection starts evenly over this long")
+	fs.IntVar(&o.Idle, "idle", 1000, fmt.Sprintf("idle connected sessions, each with an attempt started, to measure server memory per session (in-process only; 0 skips; at most %d)", loadtest.MaxIdleSessions))
+	fs.IntVar(&o.Floor, "floor", 500, "iterations of the floor measurements (websocket echo, SQLite commit with fsync), half before the load and half after; 0 skips them")
+	fs.Uint64Var(&o.Seed, "seed", 0, "seed for the trainees' choices; 0 picks one")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the load phase (server and trainees) to this file")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile taken while the idle sessions are connected to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, errUsage
 	}
@@ -80,113 +62,101 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadOptions, error) {
 	return o, nil
 }
 
-func checkLoadOptions(o loadOptions, rest []string) error {
+func checkLoadOptions(o loadtest.Options, rest []string) error {
 	switch {
 	case len(rest) > 0:
 		return fmt.Errorf("takes flags only, got %q", rest)
-	case o.trainees < 1 || o.trainees > maxTrainees:
-		return fmt.Errorf("--trainees must be 1 to %d", maxTrainees)
-	case o.idle < 0 || o.idle > maxIdleSessions:
-		return fmt.Errorf("--idle must be 0 to %d", maxIdleSessions)
-	case o.duration <= 0 || o.duration > maxDuration:
-		return fmt.Errorf("--duration must be positive and at most %v", maxDuration)
-	case o.think < 0 || o.ramp < 0 || o.ramp >= o.duration:
+	case o.Trainees < 1 || o.Trainees > loadtest.MaxTrainees:
+		return fmt.Errorf("--trainees must be 1 to %d", loadtest.MaxTrainees)
+	case o.Idle < 0 || o.Idle > loadtest.MaxIdleSessions:
+		return fmt.Errorf("--idle must be 0 to %d", loadtest.MaxIdleSessions)
+	case o.Duration <= 0 || o.Duration > loadtest.MaxDuration:
+		return fmt.Errorf("--duration must be positive and at most %v", loadtest.MaxDuration)
+	case o.Think < 0 || o.Ramp < 0 || o.Ramp >= o.Duration:
 		return errors.New("--think must not be negative, and --ramp must be shorter than --duration")
-	case o.floorN < 0 || o.floorN > 100000:
+	case o.Floor < 0 || o.Floor > 100000:
 		return errors.New("--floor must be 0 to 100000")
 	}
 	return nil
 }
 
-// runLoadtest runs every phase and returns what it measured. The report is
-// returned even when a phase fails, with what was measured so far.
-func runLoadtest(ctx context.Context, o loadOptions, log *slog.Logger) (*loadReport, error) {
-	rep := &loadReport{opts: o, started: time.Now(), loadBefore: loadAverage()}
-	rep.openFiles = raiseOpenFiles(openFilesNeeded(o), log)
-	tg, err := openTarget(ctx, o.url, log)
+// idleChildCommand is how the idle-session child is started: this binary's
+// loadtest again, which sees loadtest.IdleChildEnv; tests re-execute the
+// test binary instead.
+var idleChildCommand = func(ctx context.Context) (*exec.Cmd, error) {
+	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	defer tg.cleanup(log)
-	rep.target = tg.describe()
-	err = exercise(ctx, tg, o, rep, log)
-	err = errors.Join(err, tg.stop())
-	if err == nil {
-		log.Info("checking that every acknowledged turn is in the database", "acked", len(rep.load.acked))
-		rep.durable, err = verifyDurable(ctx, tg, rep.load.acked)
-	}
-	return rep, err
+	return exec.CommandContext(ctx, exe, "loadtest"), nil
 }
 
-// openFilesNeeded estimates this process's descriptors: a websocket per
-// trainee, and in-process the server's end of it and of each idle session
-// too, plus some for HTTP, the database and the floor.
-func openFilesNeeded(o loadOptions) uint64 {
-	if o.url != "" {
-		return uint64(o.trainees + 256)
+// startInProcess starts the server as serve does (an App) on 127.0.0.1:0
+// with a database file in dir, and waits until it listens and has analysed
+// its scenarios: loadtest.Options.Start.
+func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtest.Server, error) {
+	dbPath := filepath.Join(dir, "parley.db")
+	o := serveOptions{addr: "127.0.0.1:0", db: dbPath, abandonAfter: webui.DefaultAbandonAfter}
+	app := NewApp(o, slog.New(warningsOnly{log.Handler()}))
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- app.Run(runCtx) }()
+	stop := func() error { // the App drains and closes its store
+		cancel()
+		return <-done
 	}
-	return uint64(2*o.trainees + o.idle + 256)
+	select {
+	case <-app.Ready():
+	case <-time.After(30 * time.Second):
+		return nil, errors.Join(errors.New("loadtest: the server did not start listening within 30s"), stop())
+	}
+	if app.URL() == "" {
+		err := <-done
+		done <- err
+		return nil, errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), stop())
+	}
+	st := app.Store()
+	srv := &loadtest.Server{URL: app.URL(), Database: dbPath, Stop: stop,
+		Stats: func() loadtest.CommitStats {
+			s := st.Stats()
+			return loadtest.CommitStats{Commits: s.Commits, Writes: s.Writes}
+		},
+		Turns: func(ctx context.Context) (loadtest.TurnReader, func() error, error) {
+			st, err := sqlite.Open(ctx, dbPath)
+			if err != nil {
+				return nil, nil, fmt.Errorf("durability check: reopen %s: %w", dbPath, err)
+			}
+			return storeTurnReader(st), st.Close, nil
+		}}
+	// Measure the server at rest: its scenarios' analyses, made in the
+	// background after it listens, are not a cost of the sessions.
+	select {
+	case <-app.Analysed():
+		return srv, nil
+	case <-time.After(2 * time.Minute):
+		return nil, errors.Join(errors.New("loadtest: the server did not finish analysing its scenarios within 2 minutes"), stop())
+	}
 }
 
-// exercise runs the measuring phases against a running target: the floor,
-// idle memory, then the trainees.
-func exercise(ctx context.Context, tg *target, o loadOptions, rep *loadReport, log *slog.Logger) error {
-	scenarioIDs, err := fetchScenarioIDs(ctx, tg.http, tg.base)
-	if err != nil {
-		return err
-	}
-	before, err := floorHalf(ctx, tg, o.floorN-o.floorN/2, log)
-	if err != nil {
-		return err
-	}
-	if o.idle > 0 && tg.st != nil {
-		log.Info("measuring memory per idle session", "sessions", o.idle)
-		if rep.memory, err = measureIdle(ctx, tg.base, o.idle, o.memProfile); err != nil {
-			return err
+// storeTurnReader reads the stored turns from the database itself.
+func storeTurnReader(st *sqlite.Store) loadtest.TurnReader {
+	return func(ctx context.Context, attempt, _ string) (map[int]loadtest.StoredTurn, error) {
+		turns, err := st.Turns(ctx, attempt)
+		if err != nil {
+			return nil, fmt.Errorf("durability check: attempt %s: %w", attempt, err)
 		}
+		out := make(map[int]loadtest.StoredTurn, len(turns))
+		for _, t := range turns {
+			out[t.Number] = loadtest.StoredTurn{Reply: t.ReplyID, Seq: t.Seq}
+		}
+		return out, nil
 	}
-	if err := loadPhase(ctx, tg, o, scenarioIDs, rep, log); err != nil {
-		return err
-	}
-	after, err := floorHalf(ctx, tg, o.floorN/2, log)
-	rep.floor = before.pool(after)
-	return err
 }
 
-// floorHalf measures n iterations of the floor (none when n is 0).
-func floorHalf(ctx context.Context, tg *target, n int, log *slog.Logger) (floorSamples, error) {
-	if n == 0 {
-		return floorSamples{}, nil
-	}
-	log.Info("measuring the floor", "iterations", n, "db_dir", tg.dir)
-	return measureFloor(ctx, tg.dir, n)
-}
+// warningsOnly passes on the server's log records at warning and above:
+// the load tool's own output stays readable.
+type warningsOnly struct{ slog.Handler }
 
-// loadPhase runs the trainees, with the group-commit counters and an
-// optional CPU profile around them.
-func loadPhase(ctx context.Context, tg *target, o loadOptions, scenarioIDs []string, rep *loadReport, log *slog.Logger) error {
-	stopProfile, err := startCPUProfile(o.cpuProfile)
-	if err != nil {
-		return err
-	}
-	before, cpu := tg.stats(), processCPU()
-	log.Info("trainees playing", "trainees", o.trainees, "think", o.think, "duration", o.duration, "ramp", o.ramp)
-	rep.load = runTrainees(ctx, newLoadEnv(tg, o, scenarioIDs))
-	rep.commits = tg.stats().minus(before)
-	rep.load.cpu = processCPU() - cpu
-	return stopProfile()
-}
-
-func startCPUProfile(path string) (stop func() error, err error) {
-	if path == "" {
-		return func() error { return nil }, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("--cpuprofile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		return nil, errors.Join(fmt.Errorf("--cpuprofile: %w", err), f.Close())
-	}
-	return func() error { pprof.StopCPUProfile(); return f.Close() }, nil
+func (h warningsOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
 }

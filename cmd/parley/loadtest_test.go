@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"parley/webui/loadtest"
 )
 
 // useTestBinaryForIdleChild makes the idle-session child a re-executed test
@@ -27,11 +30,11 @@ func useTestBinaryForIdleChild(t *testing.T) {
 // TestLoadtestIdleChild is the child process of the memory measurement;
 // run directly it does nothing.
 func TestLoadtestIdleChild(t *testing.T) {
-	spec := os.Getenv(idleChildEnv)
+	spec := os.Getenv(loadtest.IdleChildEnv)
 	if spec == "" {
 		t.Skip("only runs as the idle-session child of TestLoadtestInProcess")
 	}
-	if err := runIdleChild(context.Background(), spec, os.Stdin, os.Stdout); err != nil {
+	if err := loadtest.RunIdleChild(context.Background(), spec, os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "idle child:", err)
 		os.Exit(1)
 	}
@@ -42,29 +45,31 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-// TestLoadtestInProcess is a real, short run: the real server in-process,
-// real websockets, a real database file.
+// TestLoadtestInProcess is a real, short run: the real server in-process
+// (the App, as loadtestCmd wires it), real websockets, a real database file.
 func TestLoadtestInProcess(t *testing.T) {
 	useTestBinaryForIdleChild(t)
-	o := loadOptions{trainees: 5, think: 20 * time.Millisecond, duration: 2 * time.Second, idle: 5, floorN: 100}
-	rep, err := runLoadtest(t.Context(), o, testLogger(t))
+	o := loadtest.Options{Trainees: 5, Think: 20 * time.Millisecond, Duration: 2 * time.Second, Idle: 5, Floor: 100,
+		Start: startInProcess, IdleChild: idleChildCommand}
+	rep, err := loadtest.Measure(t.Context(), o, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	rep.print(&out)
+	rep.Print(&out)
 	t.Log("\n" + out.String())
 	checkCleanRun(t, rep)
-	if rep.floor.echo.n != 100 || rep.floor.commit.n != 100 || rep.floor.total() <= 0 {
-		t.Errorf("floor not measured: %+v", rep.floor)
+	s := rep.Summary()
+	if s.FloorEcho != 100 || s.FloorCommit != 100 || s.Floor <= 0 {
+		t.Errorf("floor not measured: %+v", s)
 	}
-	if rep.memory == nil || rep.memory.sessions != 5 {
-		t.Errorf("memory per idle session not measured: %+v", rep.memory)
+	if s.IdleSessions != 5 {
+		t.Errorf("memory per idle session not measured: %d sessions", s.IdleSessions)
 	}
-	if !rep.commits.known || rep.commits.writes < int64(len(rep.load.acked)) {
-		t.Errorf("group commit counters %+v do not cover %d acked turns", rep.commits, len(rep.load.acked))
+	if !s.CommitsKnown || s.Writes < int64(s.Acked) {
+		t.Errorf("group commit counters (%d commits, %d writes) do not cover %d acked turns", s.Commits, s.Writes, s.Acked)
 	}
-	want := fmt.Sprintf("durable:       %d/%d acked turns found", len(rep.load.acked), len(rep.load.acked))
+	want := fmt.Sprintf("durable:       %d/%d acked turns found", s.Acked, s.Acked)
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("report lacks %q", want)
 	}
@@ -74,43 +79,47 @@ func TestLoadtestInProcess(t *testing.T) {
 // and reads the turns back over HTTP.
 func TestLoadtestURL(t *testing.T) {
 	log := testLogger(t)
-	tg, err := openTarget(t.Context(), "", log)
+	srv, err := startInProcess(t.Context(), t.TempDir(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tg.cleanup(log)
-	o := loadOptions{url: tg.base, trainees: 3, think: 0, duration: time.Second}
-	rep, err := runLoadtest(t.Context(), o, log)
+	defer func() {
+		if err := srv.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	o := loadtest.Options{URL: srv.URL, Trainees: 3, Think: 0, Duration: time.Second}
+	rep, err := loadtest.Measure(t.Context(), o, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkCleanRun(t, rep)
-	if rep.memory != nil || rep.commits.known {
-		t.Errorf("a remote server's memory and commits cannot be known: %+v %+v", rep.memory, rep.commits)
+	if s := rep.Summary(); s.IdleSessions != 0 || s.CommitsKnown {
+		t.Errorf("a remote server's memory and commits cannot be known: %+v", s)
 	}
 }
 
-func checkCleanRun(t *testing.T, rep *loadReport) {
+func checkCleanRun(t *testing.T, rep *loadtest.Report) {
 	t.Helper()
-	acked := len(rep.load.acked)
-	if acked == 0 || rep.load.rtt.n != acked {
-		t.Errorf("acked %d turns, %d round trips: want some, and one per turn", acked, rep.load.rtt.n)
+	s := rep.Summary()
+	if s.Acked == 0 || s.RoundTrips != s.Acked {
+		t.Errorf("acked %d turns, %d round trips: want some, and one per turn", s.Acked, s.RoundTrips)
 	}
-	if n := rep.load.errorCount(); n != 0 {
-		t.Errorf("%d errors: %v", n, rep.load.errors)
+	if len(s.Errors) != 0 {
+		t.Errorf("errors: %v", s.Errors)
 	}
-	if !rep.durable.checked || rep.durable.found != acked || rep.durable.acked != acked {
-		t.Errorf("durable %d/%d, acked %d: %v", rep.durable.found, rep.durable.acked, acked, rep.durable.missing)
+	if !s.DurableChecked || s.DurableFound != s.Acked || s.DurableAcked != s.Acked {
+		t.Errorf("durable %d/%d, acked %d: %v", s.DurableFound, s.DurableAcked, s.Acked, s.Missing)
 	}
-	if err := rep.verdict(); err != nil {
+	if err := rep.Verdict(); err != nil {
 		t.Errorf("verdict: %v", err)
 	}
 }
 
 func TestParseLoadFlags(t *testing.T) {
 	o, err := parseLoadFlags(nil, io.Discard)
-	want := loadOptions{trainees: 50, think: time.Second, duration: 20 * time.Second, idle: 1000, floorN: 500}
-	if err != nil || o != want {
+	want := loadtest.Options{Trainees: 50, Think: time.Second, Duration: 20 * time.Second, Idle: 1000, Floor: 500}
+	if err != nil || !reflect.DeepEqual(o, want) {
 		t.Errorf("defaults: got %+v, %v; want %+v", o, err, want)
 	}
 	for _, args := range [][]string{
@@ -120,19 +129,5 @@ func TestParseLoadFlags(t *testing.T) {
 		if _, err := parseLoadFlags(args, io.Discard); err != errUsage {
 			t.Errorf("%q: got %v, want errUsage", args, err)
 		}
-	}
-}
-
-func TestPercentile(t *testing.T) {
-	ds := make([]time.Duration, 100)
-	for i := range ds {
-		ds[i] = time.Duration(100-i) * time.Millisecond
-	}
-	s := summarize(ds)
-	if s.p50 != 50*time.Millisecond || s.p90 != 90*time.Millisecond || s.p99 != 99*time.Millisecond || s.max != 100*time.Millisecond {
-		t.Errorf("got %v", s)
-	}
-	if one := summarize([]time.Duration{time.Second}); one.p50 != time.Second || one.p99 != time.Second {
-		t.Errorf("one sample: %v", one)
 	}
 }

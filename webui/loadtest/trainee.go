@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"bytes"
@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parley/webui/client"
 )
 
 // stopGrace is how long past --duration a round trip in flight may take
@@ -25,8 +26,7 @@ const errorPause = 100 * time.Millisecond
 
 // loadEnv is what every trainee shares.
 type loadEnv struct {
-	base      string
-	http      *http.Client
+	cl        *client.Client
 	dialer    *websocket.Dialer
 	scenarios []string
 	trainees  int
@@ -37,13 +37,13 @@ type loadEnv struct {
 	rampEnd   time.Time // set by runTrainees: every trainee has connected by then
 }
 
-func newLoadEnv(tg *target, o loadOptions, scenarioIDs []string) *loadEnv {
-	seed := o.seed
+func newLoadEnv(tg *target, o Options, scenarioIDs []string) *loadEnv {
+	seed := o.Seed
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &loadEnv{base: tg.base, http: tg.http, scenarios: scenarioIDs, trainees: o.trainees, think: o.think,
-		ramp: o.ramp, seed: seed, duration: o.duration,
+	return &loadEnv{cl: tg.client(), scenarios: scenarioIDs, trainees: o.Trainees, think: o.Think,
+		ramp: o.Ramp, seed: seed, duration: o.Duration,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 1024}}
 }
 
@@ -75,7 +75,7 @@ type simTrainee struct {
 	name    string
 	stopBy  time.Time
 	cookie  string
-	conn    *loadConn
+	conn    *client.Conn
 	connSeq int64 // seq for start and resume
 	attempt string
 	lastSeq int64
@@ -120,17 +120,17 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 			t.recover(ctx, err)
 		}
 	}
-	t.conn.hangUp()
+	t.conn.HangUp()
 	return t.res
 }
 
 func (t *simTrainee) connect(ctx context.Context) error {
-	cookie, err := identify(ctx, t.env.http, t.env.base, t.name)
+	cookie, err := t.env.cl.Identify(ctx, t.name)
 	if err != nil {
 		return fmt.Errorf("identity: %w", err)
 	}
 	t.cookie = cookie
-	t.conn, err = dialPlay(ctx, t.env.dialer, t.env.base, cookie, t.stopBy)
+	t.conn, err = t.env.cl.Dial(ctx, t.env.dialer, cookie, t.stopBy)
 	return err
 }
 
@@ -148,7 +148,7 @@ func (t *simTrainee) step(ctx context.Context) error {
 func (t *simTrainee) start() error {
 	t.connSeq++
 	sc := t.env.scenarios[t.rng.IntN(len(t.env.scenarios))]
-	if err := t.conn.send(loadFrame{Type: "start", Seq: t.connSeq, Scenario: sc}); err != nil {
+	if err := t.conn.Send(client.Start(t.connSeq, sc)); err != nil {
 		return err
 	}
 	if err := t.takeSnapshot(); err != nil {
@@ -161,14 +161,14 @@ func (t *simTrainee) start() error {
 // resume reattaches to the current attempt, to learn its committed state.
 func (t *simTrainee) resume() error {
 	t.connSeq++
-	if err := t.conn.send(loadFrame{Type: "resume", Seq: t.connSeq, Attempt: t.attempt}); err != nil {
+	if err := t.conn.Send(client.Resume(t.connSeq, t.attempt)); err != nil {
 		return err
 	}
 	return t.takeSnapshot()
 }
 
 func (t *simTrainee) takeSnapshot() error {
-	head, replies, err := t.conn.awaitSnapshot(t.connSeq)
+	head, replies, err := t.conn.AwaitSnapshot(t.connSeq)
 	if err != nil {
 		return err
 	}
@@ -192,12 +192,12 @@ func (t *simTrainee) thinkFor(ctx context.Context) bool {
 func (t *simTrainee) choose() error {
 	reply := t.replies[t.rng.IntN(len(t.replies))]
 	seq := t.lastSeq + 1
-	data, err := json.Marshal(loadFrame{Type: "choose", Seq: seq, Attempt: t.attempt, Reply: reply})
+	data, err := json.Marshal(client.Message{Type: "choose", Seq: seq, Attempt: t.attempt, Reply: reply})
 	if err != nil {
 		return err
 	}
 	sent := time.Now()
-	if err := t.conn.sendRaw(data); err != nil {
+	if err := t.conn.SendRaw(data); err != nil {
 		return err
 	}
 	turn, acked, err := t.awaitAck(seq)
@@ -209,7 +209,7 @@ func (t *simTrainee) choose() error {
 		t.res.steady = append(t.res.steady, acked.Sub(sent))
 	}
 	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, cookie: t.cookie})
-	t.lastSeq, t.replies = seq, replyIDs(turn.Replies)
+	t.lastSeq, t.replies = seq, client.ReplyIDs(turn.Replies)
 	if len(t.replies) == 0 {
 		return t.awaitEnded()
 	}
@@ -222,39 +222,39 @@ var turnPrefix = []byte(`{"type":"turn"`)
 // awaitAck reads the turn frame, then the ack for seq, and says when the ack
 // arrived. Both frames are read before either is decoded, so the client's
 // JSON decoding does not count in the round trip.
-func (t *simTrainee) awaitAck(seq int64) (loadServerFrame, time.Time, error) {
-	first, err := t.conn.recvRaw()
+func (t *simTrainee) awaitAck(seq int64) (client.Frame, time.Time, error) {
+	first, err := t.conn.RecvRaw()
 	if err != nil {
-		return loadServerFrame{}, time.Time{}, err
+		return client.Frame{}, time.Time{}, err
 	}
 	if !bytes.HasPrefix(first, turnPrefix) {
-		f, err := decodeServerFrame(first)
-		return f, time.Time{}, cmpOr(err, error(&protocolError{"wanted turn after choose, got " + f.Type}))
+		f, err := client.Decode(first)
+		return f, time.Time{}, cmpOr(err, error(&client.ProtocolError{What: "wanted turn after choose, got " + f.Type}))
 	}
-	second, err := t.conn.recvRaw()
+	second, err := t.conn.RecvRaw()
 	acked := time.Now()
 	if err != nil {
-		return loadServerFrame{}, acked, err
+		return client.Frame{}, acked, err
 	}
-	turn, err := decodeServerFrame(first)
+	turn, err := client.Decode(first)
 	if err != nil {
 		return turn, acked, err
 	}
-	ack, err := decodeServerFrame(second)
+	ack, err := client.Decode(second)
 	if err == nil && (ack.Type != "ack" || ack.Seq != seq) {
-		err = &protocolError{fmt.Sprintf("wanted ack %d after turn, got %s seq %d", seq, ack.Type, ack.Seq)}
+		err = &client.ProtocolError{What: fmt.Sprintf("wanted ack %d after turn, got %s seq %d", seq, ack.Type, ack.Seq)}
 	}
 	return turn, acked, err
 }
 
 func (t *simTrainee) awaitEnded() error {
 	t.attempt = ""
-	f, err := t.conn.recv()
+	f, err := t.conn.Recv()
 	if err != nil {
 		return err
 	}
 	if f.Type != "ended" {
-		return &protocolError{"wanted ended after the last turn's ack, got " + f.Type}
+		return &client.ProtocolError{What: "wanted ended after the last turn's ack, got " + f.Type}
 	}
 	t.res.finished++
 	return nil
@@ -268,7 +268,7 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 	if !sleepCtx(ctx, errorPause) {
 		return
 	}
-	var fe *frameError
+	var fe *client.FrameErr
 	if !errors.As(err, &fe) {
 		t.redial(ctx)
 	}
@@ -283,11 +283,11 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 }
 
 func (t *simTrainee) redial(ctx context.Context) {
-	t.conn.hangUp()
-	conn, err := dialPlay(ctx, t.env.dialer, t.env.base, t.cookie, t.stopBy)
+	t.conn.HangUp()
+	conn, err := t.env.cl.Dial(ctx, t.env.dialer, t.cookie, t.stopBy)
 	for err != nil && sleepCtx(ctx, time.Second) {
 		t.count(err)
-		conn, err = dialPlay(ctx, t.env.dialer, t.env.base, t.cookie, t.stopBy)
+		conn, err = t.env.cl.Dial(ctx, t.env.dialer, t.cookie, t.stopBy)
 	}
 	if conn != nil {
 		t.conn = conn
@@ -297,11 +297,11 @@ func (t *simTrainee) redial(ctx context.Context) {
 // count records err by kind: the error frame's code, a protocol surprise,
 // or a transport failure.
 func (t *simTrainee) count(err error) {
-	var fe *frameError
-	var pe *protocolError
+	var fe *client.FrameErr
+	var pe *client.ProtocolError
 	switch {
 	case errors.As(err, &fe):
-		t.res.errors["error frame: "+fe.code]++
+		t.res.errors["error frame: "+fe.Code]++
 	case errors.As(err, &pe):
 		t.res.errors[pe.Error()]++
 	default:

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"bufio"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -19,27 +18,19 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parley/webui/client"
 )
 
-// idleChildEnv makes `parley loadtest` the idle-session child: the value is
-// "BASE-URL COUNT". The child opens COUNT sessions, each with an attempt
+// IdleChildEnv makes a process the idle-session child (RunIdleChild): the
+// value is "BASE-URL COUNT". The child opens COUNT sessions, each with an attempt
 // started, prints "ready COUNT", and holds them until its stdin closes. It
 // is a separate process so that the client side of the sessions does not
 // count in the server's memory.
-const idleChildEnv = "PARLEY_LOADTEST_IDLE_CHILD"
+const IdleChildEnv = "PARLEY_LOADTEST_IDLE_CHILD"
 
 // idleChildLimit bounds how long a child holds its sessions.
 const idleChildLimit = 5 * time.Minute
-
-// idleChildCommand is how the idle-session child is started; tests
-// re-execute the test binary instead.
-var idleChildCommand = func(ctx context.Context) (*exec.Cmd, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	return exec.CommandContext(ctx, exe, "loadtest"), nil
-}
 
 // memoryResult is the server's memory growth for some idle sessions.
 type memoryResult struct {
@@ -67,15 +58,18 @@ func settledMemory() memSample {
 	return memSample{heapInuse: int64(ms.HeapInuse), stackInuse: int64(ms.StackInuse), goroutines: runtime.NumGoroutine()}
 }
 
-// measureIdle has a child process open n idle sessions against the
-// in-process server at base and measures how much this process (the
-// server) grew.
-func measureIdle(ctx context.Context, base string, n int, profile string) (*memoryResult, error) {
-	cmd, err := idleChildCommand(ctx)
+// measureIdle has a child process (started with command) open n idle
+// sessions against the in-process server at base and measures how much this
+// process (the server) grew.
+func measureIdle(ctx context.Context, command func(context.Context) (*exec.Cmd, error), base string, n int, profile string) (*memoryResult, error) {
+	if command == nil {
+		return nil, errors.New("idle sessions: no command for the child (Options.IdleChild)")
+	}
+	cmd, err := command(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("idle sessions: %w", err)
 	}
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d", idleChildEnv, base, n))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d", IdleChildEnv, base, n))
 	cmd.Stderr = os.Stderr
 	cmd.WaitDelay = 5 * time.Second
 	stdin, err := cmd.StdinPipe()
@@ -141,21 +135,22 @@ func writeHeapProfile(path string) error {
 	return errors.Join(pprof.Lookup("heap").WriteTo(f, 0), f.Close())
 }
 
-// runIdleChild is the child's side: open the sessions, say ready, hold them
+// RunIdleChild is the child's side, for spec, the value of IdleChildEnv: open the sessions, say ready, hold them
 // until stdin closes (or idleChildLimit passes), then hang up.
-func runIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.Writer) error {
+func RunIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.Writer) error {
 	base, countText, ok := strings.Cut(spec, " ")
 	n, err := strconv.Atoi(countText)
-	if !ok || err != nil || n < 1 || n > maxIdleSessions {
-		return fmt.Errorf("loadtest: %s=%q: want \"BASE-URL COUNT\"", idleChildEnv, spec)
+	if !ok || err != nil || n < 1 || n > MaxIdleSessions {
+		return fmt.Errorf("loadtest: %s=%q: want \"BASE-URL COUNT\"", IdleChildEnv, spec)
 	}
-	hc := newLoadHTTPClient()
+	hc := client.NewHTTPClient()
 	defer hc.CloseIdleConnections()
-	ids, err := fetchScenarioIDs(ctx, hc, base)
+	cl := client.New(base, hc)
+	ids, err := fetchScenarioIDs(ctx, cl)
 	if err != nil {
 		return err
 	}
-	op := &idleOpener{base: base, hc: hc, scenarios: ids,
+	op := &idleOpener{cl: cl, scenarios: ids,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}}
 	conns, err := openIdleSessions(ctx, op, n)
 	defer hangUpAll(conns)
@@ -171,15 +166,14 @@ func runIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.W
 // idleOpener opens idle sessions: a small dialer, since the client side is
 // not what is measured.
 type idleOpener struct {
-	base      string
-	hc        *http.Client
+	cl        *client.Client
 	dialer    *websocket.Dialer
 	scenarios []string
 }
 
 // openIdleSessions opens n sessions with a few workers.
-func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*loadConn, error) {
-	conns := make([]*loadConn, n)
+func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*client.Conn, error) {
+	conns := make([]*client.Conn, n)
 	errs := make([]error, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -194,27 +188,27 @@ func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*loadConn, 
 	return conns, errors.Join(errs...)
 }
 
-func (op *idleOpener) open(ctx context.Context, k int) (*loadConn, error) {
-	cookie, err := identify(ctx, op.hc, op.base, fmt.Sprintf("Idle trainee %d", k+1))
+func (op *idleOpener) open(ctx context.Context, k int) (*client.Conn, error) {
+	cookie, err := op.cl.Identify(ctx, fmt.Sprintf("Idle trainee %d", k+1))
 	if err != nil {
 		return nil, err
 	}
-	c, err := dialPlay(ctx, op.dialer, op.base, cookie, time.Now().Add(time.Minute))
+	c, err := op.cl.Dial(ctx, op.dialer, cookie, time.Now().Add(time.Minute))
 	if err != nil {
 		return nil, err
 	}
 	sc := op.scenarios[rand.IntN(len(op.scenarios))]
-	if err := c.send(loadFrame{Type: "start", Seq: 1, Scenario: sc}); err != nil {
+	if err := c.Send(client.Start(1, sc)); err != nil {
 		return c, err
 	}
-	_, _, err = c.awaitSnapshot(1)
+	_, _, err = c.AwaitSnapshot(1)
 	return c, err
 }
 
-func hangUpAll(conns []*loadConn) {
+func hangUpAll(conns []*client.Conn) {
 	for _, c := range conns {
 		if c != nil {
-			c.hangUp()
+			c.HangUp()
 		}
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package main
+package loadtest
 
 import (
 	"fmt"
@@ -15,6 +15,3 @@ func raiseOpenFiles(need uint64, _ *slog.Logger) string {
 
 // processCPU is not known on this system.
 func processCPU() time.Duration { return 0 }
-
-// openFilesLimit is not known on this system.
-func openFilesLimit() int { return 0 }

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"context"
@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	_ "modernc.org/sqlite" // the floor's commit test: SQLite itself, not Parley's store
+
+	"parley/webui/client"
 )
 
 // floorWarmup iterations run before each floor measurement and are not
@@ -56,7 +59,7 @@ func (s floorSamples) pool(after floorSamples) floorResult {
 // single-row SQLite commits in a new file in dir (the disk of the server's
 // database).
 func measureFloor(ctx context.Context, dir string, n int) (floorSamples, error) {
-	frame, _ := json.Marshal(loadFrame{Type: "choose", Seq: 12, Attempt: strings.Repeat("0f", 16), Reply: "acknowledge-the-delay"})
+	frame, _ := json.Marshal(client.Message{Type: "choose", Seq: 12, Attempt: strings.Repeat("0f", 16), Reply: "acknowledge-the-delay"})
 	echo, err := echoFloor(ctx, frame, n)
 	if err != nil {
 		return floorSamples{}, err
@@ -84,7 +87,7 @@ func echoFloor(ctx context.Context, frame []byte, n int) ([]time.Duration, error
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
-	ws, _, err := (&websocket.Dialer{HandshakeTimeout: 5 * time.Second}).DialContext(ctx, wsURL(base), http.Header{"Origin": {base}})
+	ws, _, err := (&websocket.Dialer{HandshakeTimeout: 5 * time.Second}).DialContext(ctx, client.WebsocketURL(base), http.Header{"Origin": {base}})
 	if err != nil {
 		return nil, fmt.Errorf("floor: dial the echo server: %w", err)
 	}

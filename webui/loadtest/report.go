@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"fmt"
@@ -101,9 +101,9 @@ type durableResult struct {
 	missing []string // the first few not found, for the report
 }
 
-// loadReport is everything one run measured.
-type loadReport struct {
-	opts       loadOptions
+// Report is everything one run measured: Print shows it.
+type Report struct {
+	opts       Options
 	started    time.Time
 	target     string
 	openFiles  string
@@ -115,20 +115,20 @@ type loadReport struct {
 	durable    durableResult
 }
 
-// verdict is errProblems when the run saw errors, nothing was acknowledged,
+// Verdict is ErrProblems when the run saw errors, nothing was acknowledged,
 // or an acknowledged turn is missing from the database.
-func (r *loadReport) verdict() error {
+func (r *Report) Verdict() error {
 	if r.load.errorCount() > 0 || len(r.load.acked) == 0 || r.durable.found != r.durable.acked {
-		return errProblems
+		return ErrProblems
 	}
 	return nil
 }
 
-func (r *loadReport) print(w io.Writer) {
+func (r *Report) Print(w io.Writer) {
 	o := r.opts
 	fmt.Fprintf(w, "parley loadtest  %s  %s, GOMAXPROCS %d\n", r.started.UTC().Format(time.RFC3339), runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "target:        %s\n", r.target)
-	fmt.Fprintf(w, "load:          %d trainees, think %v (±50%%), duration %v, ramp %v\n", o.trainees, o.think, o.duration, o.ramp)
+	fmt.Fprintf(w, "load:          %d trainees, think %v (±50%%), duration %v, ramp %v\n", o.Trainees, o.Think, o.Duration, o.Ramp)
 	fmt.Fprintf(w, "open files:    %s\n", r.openFiles)
 	fmt.Fprintf(w, "load average:  %s (before) → %s (after)\n", r.loadBefore, loadAverage())
 	r.printFloor(w)
@@ -137,7 +137,7 @@ func (r *loadReport) print(w io.Writer) {
 	r.printDurable(w)
 }
 
-func (r *loadReport) printFloor(w io.Writer) {
+func (r *Report) printFloor(w io.Writer) {
 	f := r.floor
 	if f.echo.n == 0 {
 		return
@@ -148,10 +148,10 @@ func (r *loadReport) printFloor(w io.Writer) {
 		fmtDur(f.total()), fmtDur(f.before), fmtDur(f.after))
 }
 
-func (r *loadReport) printLoad(w io.Writer) {
+func (r *Report) printLoad(w io.Writer) {
 	l := r.load
 	fmt.Fprintf(w, "round trip:    %s  (choose sent → ack received)\n", l.rtt)
-	if r.opts.ramp > 0 {
+	if r.opts.Ramp > 0 {
 		fmt.Fprintf(w, "  after ramp:  %s  (chooses sent once every trainee had connected)\n", l.steady)
 	}
 	if r.floor.total() > 0 && l.rtt.n > 0 {
@@ -178,7 +178,7 @@ func (r *loadReport) printLoad(w io.Writer) {
 	}
 }
 
-func (r *loadReport) printMemory(w io.Writer) {
+func (r *Report) printMemory(w io.Writer) {
 	m := r.memory
 	if m == nil {
 		return
@@ -187,7 +187,7 @@ func (r *loadReport) printMemory(w io.Writer) {
 		fmtBytes(m.perSession()), fmtBytes(m.heapPer()), fmtBytes(m.stackPer()), m.sessions, m.goroutinesPer())
 }
 
-func (r *loadReport) printDurable(w io.Writer) {
+func (r *Report) printDurable(w io.Writer) {
 	d := r.durable
 	if !d.checked {
 		return
@@ -213,4 +213,32 @@ func loadAverage() string {
 
 func fmtBytes(b float64) string {
 	return fmt.Sprintf("%.1f KiB", b/1024)
+}
+
+// Summary is the counts a run is checked by (the tests' view of a Report).
+type Summary struct {
+	Acked, RoundTrips int            // acknowledged turns; round trips timed
+	Errors            map[string]int // by kind
+	DurableChecked    bool
+	DurableFound      int // acknowledged turns found stored, of DurableAcked
+	DurableAcked      int
+	Missing           []string      // the first few not found
+	FloorEcho         int           // floor iterations: websocket echoes
+	FloorCommit       int           // and commits
+	Floor             time.Duration // echo p50 + commit p50
+	IdleSessions      int           // 0 when memory was not measured
+	CommitsKnown      bool          // the group-commit counters were read (in-process)
+	Commits, Writes   int64         // during the load
+}
+
+// Summary is r's counts.
+func (r *Report) Summary() Summary {
+	s := Summary{Acked: len(r.load.acked), RoundTrips: r.load.rtt.n, Errors: r.load.errors,
+		DurableChecked: r.durable.checked, DurableFound: r.durable.found, DurableAcked: r.durable.acked, Missing: r.durable.missing,
+		FloorEcho: r.floor.echo.n, FloorCommit: r.floor.commit.n, Floor: r.floor.total(),
+		CommitsKnown: r.commits.known, Commits: r.commits.commits, Writes: r.commits.writes}
+	if r.memory != nil {
+		s.IdleSessions = r.memory.sessions
+	}
+	return s
 }

@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package main
+package loadtest
 
 import (
 	"fmt"
@@ -39,14 +39,4 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// openFilesLimit is the process's soft limit on open files, or 0 when it
-// cannot be read.
-func openFilesLimit() int {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur > 1<<30 {
-		return 0
-	}
-	return int(lim.Cur)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -102,6 +103,18 @@ func serveFolder(t *testing.T, dir string, flags ...string) (base string, logs *
 		t.Fatalf("the server did not listen: %v", <-done)
 	}
 	return app.URL(), logs, func() error { cancel(); return <-done }
+}
+
+// offeredTitles is the scenarios on offer at base, id to title.
+func offeredTitles(t *testing.T, base string) map[string]string {
+	t.Helper()
+	var list []struct{ ID, Title string }
+	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+	out := map[string]string{}
+	for _, s := range list {
+		out[s.ID] = s.Title
+	}
+	return out
 }
 
 // waitLog waits until serve has logged a line containing s.
@@ -204,15 +217,7 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	writeFile(t, path, good)
 	base, logs, stop := serveFolder(t, dir, "--watch-every", "50ms")
 	logs.waitLog(t, offeredLine)
-	titles := func() map[string]string {
-		var list []struct{ ID, Title string }
-		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
-		out := map[string]string{}
-		for _, s := range list {
-			out[s.ID] = s.Title
-		}
-		return out
-	}
+	titles := func() map[string]string { return offeredTitles(t, base) }
 	waitTitle := func(id, want string) {
 		t.Helper()
 		deadline := time.Now().Add(20 * time.Second)
@@ -275,11 +280,7 @@ func TestServeKeepsARenamedScenario(t *testing.T) {
 	writeFile(t, path, good)
 	base, logs, stop := serveFolder(t, dir, "--watch-every", "50ms")
 	logs.waitLog(t, offeredLine)
-	offered := func() bool {
-		var list []struct{ ID string }
-		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
-		return slices.ContainsFunc(list, func(s struct{ ID string }) bool { return s.ID == "short-call" })
-	}
+	offered := func() bool { _, ok := offeredTitles(t, base)["short-call"]; return ok }
 	if !offered() {
 		t.Fatal("short-call not offered at start")
 	}
@@ -312,15 +313,7 @@ func TestServeKeepsTheBundledScenarios(t *testing.T) {
 	writeFile(t, "late-shipment.toml", good)
 	base, logs, stop := serveFolder(t, ".", "--watch-every", "50ms")
 	logs.waitLog(t, offeredLine)
-	titles := func() map[string]string {
-		var list []struct{ ID, Title string }
-		getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
-		out := map[string]string{}
-		for _, s := range list {
-			out[s.ID] = s.Title
-		}
-		return out
-	}
+	titles := func() map[string]string { return offeredTitles(t, base) }
 	bundledTitle := titles()["late-shipment"]
 	if bundledTitle == "" || titles()["short-call"] == "" {
 		t.Fatalf("at start, on offer: %v; want late-shipment and short-call", titles())
@@ -359,13 +352,7 @@ func TestServeListensWhileAnalysing(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("serve took %v to listen", d)
 	}
-	var list []struct{ ID string }
-	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
-	var ids []string
-	for _, s := range list {
-		ids = append(ids, s.ID)
-	}
-	if got := strings.Join(ids, " "); got != "defective-part late-shipment unrealistic-demands" {
+	if got := strings.Join(slices.Sorted(maps.Keys(offeredTitles(t, base))), " "); got != "defective-part late-shipment unrealistic-demands" {
 		t.Errorf("on offer while the heavy file is analysed: %q, want the bundled ones only", got)
 	}
 	stopAt := time.Now()
@@ -400,12 +387,7 @@ func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	if log := logs.String(); !strings.Contains(log, "no-exit") || !strings.Contains(log, "scenario skipped") {
 		t.Errorf("the loop's no-exit and the broken file were not both reported; serve logged:\n%s", log)
 	}
-	var list []struct{ ID string }
-	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
-	var got []string
-	for _, s := range list {
-		got = append(got, s.ID)
-	}
+	got := slices.Sorted(maps.Keys(offeredTitles(t, base)))
 	if offered := strings.Join(got, " "); !strings.Contains(offered, "short-call") || strings.Contains(offered, "broken") || strings.Contains(offered, "loop") {
 		t.Errorf("scenarios on offer %v: want short-call, not broken or loop", got)
 	}

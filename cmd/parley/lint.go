@@ -31,7 +31,7 @@ func lintCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return err
 	}
 	var all []scenarios.Diagnostic
-	ids := bundledIDs()
+	ids := scenarios.BundledIDs()
 	for _, f := range files {
 		if ctx.Err() != nil {
 			return fmt.Errorf("lint: interrupted before %s: %w", f.Name, ctx.Err())
@@ -41,7 +41,7 @@ func lintCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		cancel()
 		all = append(all, diags...)
 		if sc != nil {
-			all = append(all, idClash(f, sc, ids)...)
+			all = append(all, ids.Check(f, sc)...)
 		}
 	}
 	if err := printDiagnostics(stdout, *format, all); err != nil {
@@ -104,28 +104,6 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// bundledIDs maps each bundled scenario's id to its version.
-func bundledIDs() map[string]string {
-	ids := map[string]string{}
-	for _, f := range scenarios.Bundled() {
-		if sc, _ := scenarios.Load(f); sc != nil {
-			ids[sc.ID] = sc.Version
-		}
-	}
-	return ids
-}
-
-// idClash reports a scenario whose id is taken by another scenario: a
-// bundled one (other than itself) or an earlier file in this run.
-func idClash(f scenarios.File, sc *engine.Scenario, ids map[string]string) []scenarios.Diagnostic {
-	version, taken := ids[sc.ID]
-	ids[sc.ID] = sc.Version
-	if !taken || version == sc.Version {
-		return nil
-	}
-	return []scenarios.Diagnostic{{File: f.Name, Problem: engine.Problem{Pos: engine.Pos{Line: 1, Col: 1}, Severity: engine.Error,
-		Code: "duplicate-id", Message: fmt.Sprintf("scenario id %q is already used by another scenario (bundled or linted before this one); the server would skip this file: give it its own id", sc.ID)}}}
-}
 
 // filesFrom expands paths, or returns the bundled scenarios when there are none.
 func filesFrom(paths []string) ([]scenarios.File, error) {

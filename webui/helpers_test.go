@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"parley/webui/training"
@@ -21,10 +20,11 @@ import (
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui"
+	"parley/webui/app"
 	"parley/webui/sqlite"
 )
 
-// harness is a real server on 127.0.0.1:0 over a real SQLite file.
+// harness is a real server (an App) on 127.0.0.1:0 over a real SQLite file.
 type harness struct {
 	t      *testing.T
 	dbPath string
@@ -32,11 +32,6 @@ type harness struct {
 	srv    *webui.Server
 	st     *sqlite.Store
 	close  func()
-}
-
-// compile is the scenario loader the server gets in production.
-func compile(name string, src []byte) (*engine.Scenario, engine.Problems) {
-	return scenarios.Load(scenarios.File{Name: name, Src: src})
 }
 
 // testScenarios are the bundled scenarios plus webui/testdata, compiled
@@ -91,40 +86,30 @@ func startOn(t *testing.T, dbPath string, configure ...func(*webui.Config)) *har
 }
 
 // startWrapped runs a server whose store is the real one wrapped by wrap.
+// It is an App, configured as these tests always were: no analysis, so
+// every scenario is on offer at once; webui's default connection limits;
+// an hourly sweep.
 func startWrapped(t *testing.T, dbPath string, wrap func(training.Store) training.Store, configure ...func(*webui.Config)) *harness {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := webui.Config{Scenarios: testScenarios(t), Compile: compile, SweepEvery: time.Hour}
-	for _, f := range configure {
-		f(&cfg)
+	asBefore := func(c *webui.Config) {
+		c.Analyse, c.MaxWebsockets, c.MaxConnections, c.SweepEvery = nil, 0, 0, time.Hour
 	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var ws training.Store = st
-	if wrap != nil {
-		ws = wrap(st)
-	}
-	srv, err := webui.New(cfg, ws, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := app.New(app.Options{Addr: "127.0.0.1:0", DB: dbPath, Offer: testScenarios(t), WrapStore: wrap,
+		Configure: append([]func(*webui.Config){asBefore}, configure...)}, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, ln) }()
-	h := &harness{t: t, dbPath: dbPath, addr: ln.Addr().String(), srv: srv, st: st}
+	go func() { done <- a.Run(ctx) }()
+	<-a.Ready()
+	if a.URL() == "" {
+		cancel()
+		t.Fatal(<-done)
+	}
+	h := &harness{t: t, dbPath: dbPath, addr: strings.TrimSuffix(strings.TrimPrefix(a.URL(), "http://"), "/"), srv: a.Server(), st: a.Store()}
 	h.close = sync.OnceFunc(func() {
 		cancel()
-		if err := <-done; err != nil {
+		if err := <-done; err != nil { // Run, then closing the store
 			t.Errorf("Run: %v", err)
-		}
-		if err := st.Close(); err != nil {
-			t.Errorf("close store: %v", err)
 		}
 	})
 	t.Cleanup(h.close)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"parley/engine"
+	"parley/webui/app"
 )
 
 // budget is how much exploring a scenario may cost, from the command line.
@@ -20,13 +21,9 @@ func explorationFlags(fs *flag.FlagSet) budget {
 		maxStates:    fs.Int("max-states", engine.DefaultMaxStates, "stop exploring a scenario after this many distinct states"),
 		maxDepth:     fs.Int("max-depth", engine.DefaultMaxDepth, "stop a path after this many replies"),
 		maxMemoryMiB: fs.Int("max-memory", engine.DefaultMaxBytes>>20, "stop exploring a scenario when its states take about this many MiB"),
-		timeout:      fs.Duration("timeout", defaultExploreTimeout, "stop exploring a scenario after this long (0: no limit)"),
+		timeout:      fs.Duration("timeout", app.DefaultExploreTimeout, "stop exploring a scenario after this long (0: no limit)"),
 	}
 }
-
-// defaultExploreTimeout bounds one scenario's exploration: the bundled ones
-// take well under a second.
-const defaultExploreTimeout = 20 * time.Second
 
 func (b budget) limits() engine.Limits {
 	return engine.Limits{MaxStates: *b.maxStates, MaxDepth: *b.maxDepth, MaxBytes: *b.maxMemoryMiB << 20}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"parley/webui"
+	"parley/webui/app"
 	"parley/webui/loadtest"
 	"parley/webui/sqlite"
 )
@@ -96,27 +97,27 @@ var idleChildCommand = func(ctx context.Context) (*exec.Cmd, error) {
 // its scenarios: loadtest.Options.Start.
 func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtest.Server, error) {
 	dbPath := filepath.Join(dir, "parley.db")
-	o := serveOptions{addr: "127.0.0.1:0", db: dbPath, abandonAfter: webui.DefaultAbandonAfter}
-	app := NewApp(o, slog.New(warningsOnly{log.Handler()}))
+	o := app.Options{Addr: "127.0.0.1:0", DB: dbPath, AbandonAfter: webui.DefaultAbandonAfter}
+	a := app.New(o, slog.New(warningsOnly{log.Handler()}))
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
-	go func() { done <- app.Run(runCtx) }()
+	go func() { done <- a.Run(runCtx) }()
 	stop := func() error { // the App drains and closes its store
 		cancel()
 		return <-done
 	}
 	select {
-	case <-app.Ready():
+	case <-a.Ready():
 	case <-time.After(30 * time.Second):
 		return nil, errors.Join(errors.New("loadtest: the server did not start listening within 30s"), stop())
 	}
-	if app.URL() == "" {
+	if a.URL() == "" {
 		err := <-done
 		done <- err
 		return nil, errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), stop())
 	}
-	st := app.Store()
-	srv := &loadtest.Server{URL: app.URL(), Database: dbPath, Stop: stop,
+	st := a.Store()
+	srv := &loadtest.Server{URL: a.URL(), Database: dbPath, Stop: stop,
 		Stats: func() loadtest.CommitStats {
 			s := st.Stats()
 			return loadtest.CommitStats{Commits: s.Commits, Writes: s.Writes}
@@ -131,7 +132,7 @@ func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtes
 	// Measure the server at rest: its scenarios' analyses, made in the
 	// background after it listens, are not a cost of the sessions.
 	select {
-	case <-app.Analysed():
+	case <-a.Analysed():
 		return srv, nil
 	case <-time.After(2 * time.Minute):
 		return nil, errors.Join(errors.New("loadtest: the server did not finish analysing its scenarios within 2 minutes"), stop())

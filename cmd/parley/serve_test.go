@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,8 +27,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"parley/webui"
-	"parley/webui/sqlite"
+	"parley/webui/app"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -91,18 +91,18 @@ func serveFolder(t *testing.T, dir string, flags ...string) (base string, logs *
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	logs = newLineWatcher()
-	app := NewApp(o, slog.New(slog.NewTextHandler(logs, nil)))
+	a := app.New(o, slog.New(slog.NewTextHandler(logs, nil)))
 	done := make(chan error, 1)
-	go func() { done <- app.Run(ctx) }()
+	go func() { done <- a.Run(ctx) }()
 	select {
-	case <-app.Ready():
+	case <-a.Ready():
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the server did not listen within 30 s; it logged:\n%s", logs)
 	}
-	if app.URL() == "" {
+	if a.URL() == "" {
 		t.Fatalf("the server did not listen: %v", <-done)
 	}
-	return app.URL(), logs, func() error { cancel(); return <-done }
+	return a.URL(), logs, func() error { cancel(); return <-done }
 }
 
 // offeredTitles is the scenarios on offer at base, id to title.
@@ -150,53 +150,27 @@ func TestParseServeFlags(t *testing.T) {
 		name string
 		args []string
 		env  map[string]string
-		want serveOptions
+		want app.Options
 		err  error
 	}{
-		{"defaults", nil, nil, serveOptions{addr: "127.0.0.1:8080", db: "parley.db", abandonAfter: 24 * time.Hour, watchEvery: 2 * time.Second}, nil},
+		{"defaults", nil, nil, app.Options{Addr: "127.0.0.1:8080", DB: "parley.db", AbandonAfter: 24 * time.Hour, WatchEvery: 2 * time.Second}, nil},
 		{"environment", nil, map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "/tmp/x.db", "PARLEY_SCENARIOS": "mine",
 			"PARLEY_ABANDON_AFTER": "2h", "PARLEY_STATIC": "ui"},
-			serveOptions{addr: ":9000", db: "/tmp/x.db", scenarios: "mine", static: "ui", abandonAfter: 2 * time.Hour, watchEvery: 2 * time.Second}, nil},
+			app.Options{Addr: ":9000", DB: "/tmp/x.db", Scenarios: "mine", Static: "ui", AbandonAfter: 2 * time.Hour, WatchEvery: 2 * time.Second}, nil},
 		{"flags beat environment", []string{"--addr", "127.0.0.1:0", "--db", "a.db", "--abandon-after", "90m", "--watch-every", "0",
 			"--max-websockets", "50", "--max-websockets-per-user", "2", "--max-websockets-per-addr", "9"},
 			map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "b.db"},
-			serveOptions{addr: "127.0.0.1:0", db: "a.db", abandonAfter: 90 * time.Minute, maxWS: 50, maxWSPerUser: 2, maxWSPerAddr: 9}, nil},
-		{"bad duration in environment", nil, map[string]string{"PARLEY_ABANDON_AFTER": "soon"}, serveOptions{}, errUsage},
-		{"negative duration", []string{"--abandon-after", "-1h"}, nil, serveOptions{}, errUsage},
-		{"positional argument", []string{"extra"}, nil, serveOptions{}, errUsage},
-		{"unknown flag", []string{"--port", "80"}, nil, serveOptions{}, errUsage},
+			app.Options{Addr: "127.0.0.1:0", DB: "a.db", AbandonAfter: 90 * time.Minute, MaxWebsockets: 50, MaxWebsocketsPerUser: 2, MaxWebsocketsPerAddr: 9}, nil},
+		{"bad duration in environment", nil, map[string]string{"PARLEY_ABANDON_AFTER": "soon"}, app.Options{}, errUsage},
+		{"negative duration", []string{"--abandon-after", "-1h"}, nil, app.Options{}, errUsage},
+		{"positional argument", []string{"extra"}, nil, app.Options{}, errUsage},
+		{"unknown flag", []string{"--port", "80"}, nil, app.Options{}, errUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseServeFlags(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
-			if !errors.Is(err, tt.err) || (err == nil && got != tt.want) {
+			if !errors.Is(err, tt.err) || (err == nil && !reflect.DeepEqual(got, tt.want)) {
 				t.Errorf("got %+v, %v; want %+v, %v", got, err, tt.want, tt.err)
-			}
-		})
-	}
-}
-
-func TestConnectionLimits(t *testing.T) {
-	tests := []struct {
-		name                  string
-		flag, openFiles       int
-		wantWS, wantConnected int
-	}{
-		{"defaults, plenty of files", 0, 1 << 20, webui.DefaultMaxWebsockets, webui.DefaultMaxWebsockets + webui.ConnectionReserve},
-		{"limit unknown", 0, 0, webui.DefaultMaxWebsockets, webui.DefaultMaxWebsockets + webui.ConnectionReserve},
-		{"the operator's cap", 500, 1 << 20, 500, 500 + webui.ConnectionReserve},
-		{"a 20,000-file limit", 0, 20_000, webui.DefaultMaxWebsockets, webui.DefaultMaxWebsockets + webui.ConnectionReserve},
-		{"a 1,024-file limit", 0, 1024, 960 - 240, 960},
-		{"a cap past the file limit", 50_000, 20_000, 19_936 - 512, 19_936},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ws, conns := connectionLimits(tt.flag, tt.openFiles)
-			if ws != tt.wantWS || conns != tt.wantConnected {
-				t.Errorf("connectionLimits(%d, %d) = %d, %d; want %d, %d", tt.flag, tt.openFiles, ws, conns, tt.wantWS, tt.wantConnected)
-			}
-			if tt.openFiles > 0 && conns > tt.openFiles {
-				t.Errorf("%d connections allowed with %d open files", conns, tt.openFiles)
 			}
 		})
 	}
@@ -644,72 +618,5 @@ func waitUntil(t *testing.T, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out")
 		}
-	}
-}
-
-// flakyStore fails to save scenario versions while fail is set.
-type flakyStore struct {
-	*sqlite.Store
-	fail atomic.Bool
-}
-
-func (f *flakyStore) SaveScenarioVersion(ctx context.Context, id, version string, src []byte) error {
-	if f.fail.Load() {
-		return errors.New("disk I/O error (injected)")
-	}
-	return f.Store.SaveScenarioVersion(ctx, id, version, src)
-}
-
-// TestWatcherRetries: a new file whose update failed for a passing reason
-// (the database did not save it) is tried again on the next poll; one
-// refused for its content (it fails its analysis) is not analysed again
-// until it changes.
-func TestWatcherRetries(t *testing.T) {
-	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name        string
-		saveFails   bool
-		analysis    error
-		wantOffered bool // after the second poll
-		wantAnalyse int  // analyses over both polls
-	}{
-		{"database fails once", true, nil, true, 2},
-		{"analysis fails", false, errors.New("ran out of time"), false, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx := context.Background()
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			flaky := &flakyStore{Store: st}
-			analysed := 0
-			analyse := func(context.Context, webui.Scenario) error { analysed++; return tt.analysis }
-			logs := newLineWatcher()
-			log := slog.New(slog.NewTextHandler(logs, nil))
-			srv, err := webui.New(webui.Config{Compile: compileScenario, Analyse: analyse}, flaky, log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			w := newScenarioWatcher(dir, nil, srv, log, time.Hour)
-			path := filepath.Join(dir, "short-call.toml")
-			writeFile(t, path, good)
-			flaky.fail.Store(tt.saveFails)
-			w.poll(ctx)
-			flaky.fail.Store(false)
-			w.poll(ctx)
-			if got := srv.Withdraw(path); got != tt.wantOffered {
-				t.Errorf("offered after two polls: %v, want %v; the watcher logged:\n%s", got, tt.wantOffered, logs)
-			}
-			if analysed != tt.wantAnalyse {
-				t.Errorf("analysed %d times, want %d", analysed, tt.wantAnalyse)
-			}
-		})
 	}
 }

@@ -1,6 +1,6 @@
 // Package browsertest drives Parley's browser UI with Debian's Chromium
-// (through chromedp) against the real server: webui.New and Run over a real
-// SQLite file, with the bundled scenarios, wired as `parley serve` wires them.
+// (through chromedp) against the real server: an App (webui/app), as
+// `parley serve` starts it, over a real SQLite file with the bundled scenarios.
 //
 // Without a browser the tests skip, saying so; with PARLEY_REQUIRE_BROWSER=1
 // (as in CI) a missing browser or a missing axe-core (npm ci in this folder)
@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,7 +23,7 @@ import (
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui"
-	"parley/webui/sqlite"
+	"parley/webui/app"
 )
 
 // bundled are the bundled scenarios, compiled once as `parley serve` does
@@ -40,11 +39,6 @@ var bundled = sync.OnceValues(func() ([]webui.Scenario, error) {
 	}
 	return out, nil
 })
-
-// compile is the Compiler `parley serve` gives the server.
-func compile(name string, src []byte) (*engine.Scenario, engine.Problems) {
-	return scenarios.Load(scenarios.File{Name: name, Src: src})
-}
 
 // scenario returns the bundled scenario with this id, compiled afresh from
 // its file, for replaying an attempt with the engine directly.
@@ -78,62 +72,51 @@ func startServer(t *testing.T) *server {
 	return startServerOn(t, filepath.Join(t.TempDir(), "parley.db"), "127.0.0.1:0")
 }
 
-// startServerOn starts a server on the database at dbPath, listening on
-// addr. A just-freed port may take a moment to be free again: retry a while.
+// startServerOn starts a server (an App) on the database at dbPath,
+// listening on addr, configured as these tests always were: the bundled
+// scenarios, on offer at once (no analysis), webui's default connection
+// limits, a 5 s graceful shutdown. A just-freed port may take a moment to
+// be free again: retry a while.
 func startServerOn(t *testing.T, dbPath, addr string) *server {
 	t.Helper()
 	list, err := bundled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatalf("open database %s: %v", dbPath, err)
-	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := webui.New(webui.Config{Scenarios: list, Compile: compile, ShutdownWait: 5 * time.Second}, st, log)
-	if err != nil {
-		_ = st.Close()
-		t.Fatal(err)
+	asBefore := func(c *webui.Config) {
+		c.Analyse, c.MaxWebsockets, c.MaxConnections, c.ShutdownWait = nil, 0, 0, 5*time.Second
 	}
-	ln, err := listen(addr)
-	if err != nil {
-		_ = st.Close()
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, ln) }()
-	s := &server{t: t, dbPath: dbPath, addr: ln.Addr().String()}
-	s.stop = sync.OnceFunc(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil && !errors.Is(err, context.Canceled) {
-				t.Errorf("server Run: %v", err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Errorf("server did not shut down within 20s")
-		}
-		if err := st.Close(); err != nil {
-			t.Errorf("close database: %v", err)
-		}
-	})
-	t.Cleanup(s.stop)
-	return s
-}
-
-func listen(addr string) (net.Listener, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		ln, err := net.Listen("tcp", addr)
-		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
-			if err != nil {
-				return nil, fmt.Errorf("listen on %s: %w", addr, err)
+		a := app.New(app.Options{Addr: addr, DB: dbPath, Offer: list, Configure: []func(*webui.Config){asBefore}}, log)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- a.Run(ctx) }()
+		<-a.Ready()
+		if a.URL() == "" {
+			cancel()
+			err := <-done
+			if errors.Is(err, syscall.EADDRINUSE) && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+				continue
 			}
-			return ln, nil
+			t.Fatal(err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		s := &server{t: t, dbPath: dbPath, addr: strings.TrimSuffix(strings.TrimPrefix(a.URL(), "http://"), "/")}
+		s.stop = sync.OnceFunc(func() {
+			cancel()
+			select {
+			case err := <-done: // Run, then closing the database
+				if err != nil && !errors.Is(err, context.Canceled) {
+					t.Errorf("server Run: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Errorf("server did not shut down within 20s")
+			}
+		})
+		t.Cleanup(s.stop)
+		return s
 	}
 }
 

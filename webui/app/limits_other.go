@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package main
+package app
 
 // openFilesLimit is not known on this system.
 func openFilesLimit() int { return 0 }

@@ -1,0 +1,129 @@
+// Package app wires one Parley server: the engine's scenarios (bundled and
+// a trainer's folder), the web server, its SQLite database and the watcher
+// of the trainer's folder. It is the one place that does; parley serve, the
+// load tool and the tests that run a whole server all start an App.
+// Nothing but commands and tests imports it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"parley/webui"
+	"parley/webui/sqlite"
+	"parley/webui/training"
+)
+
+// Options is how to wire a server: what parley serve's flags and
+// environment say, and what tests need besides.
+type Options struct {
+	Addr         string // address to listen on, such as 127.0.0.1:0
+	DB           string // SQLite database file, created if missing
+	Scenarios    string // trainer's folder of .toml scenarios besides the bundled ones; "": none
+	Static       string // serve the browser UI from this folder; "": the embedded copy
+	AbandonAfter time.Duration
+	// MaxWebsockets caps open websockets overall; 0: from the open-files
+	// limit. The per-user and per-address caps are webui's defaults when 0.
+	MaxWebsockets, MaxWebsocketsPerUser, MaxWebsocketsPerAddr int
+	WatchEvery                                                time.Duration // how often to look for changed trainer files; 0: never
+
+	// Offer, when not nil, is the scenarios on offer instead of the bundled
+	// ones and the trainer's folder's (which is then not watched): tests
+	// that bring their own.
+	Offer []webui.Scenario
+	// Configure adjusts the server's Config last, in order: tests.
+	Configure []func(*webui.Config)
+	// WrapStore, when set, wraps the database the server is given (Store
+	// still returns the database itself): tests that inject failures.
+	WrapStore func(training.Store) training.Store
+}
+
+// App is one Parley server: the database, the web server and the watcher of
+// the trainer's folder, wired from Options. serve, the tests and the
+// load tool all start it the same way, and it says where it listens
+// (Ready, URL) and when its scenarios are analysed (Analysed), so nobody
+// reads its log for them.
+type App struct {
+	opts Options
+	log  *slog.Logger
+
+	ready    chan struct{} // closed once it listens, or Run has failed
+	url      string
+	st       *sqlite.Store
+	srv      *webui.Server
+	analysed <-chan struct{}
+}
+
+// New makes the server that Run starts.
+func New(o Options, log *slog.Logger) *App {
+	return &App{opts: o, log: log, ready: make(chan struct{})}
+}
+
+// Ready is closed once the server listens (URL and Store are then set), or
+// Run has returned without listening.
+func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// URL is where the server listens, as a browser would open it; valid after
+// Ready, and empty if Run failed before listening.
+func (a *App) URL() string { return a.url }
+
+// Store is the server's database; valid after Ready.
+func (a *App) Store() *sqlite.Store { return a.st }
+
+// Server is the web server; valid after Ready.
+func (a *App) Server() *webui.Server { return a.srv }
+
+// Analysed is closed once the server has analysed every scenario it started
+// with, or has stopped. Valid after Ready.
+func (a *App) Analysed() <-chan struct{} { return a.analysed }
+
+// Run loads the scenarios, opens the database, listens and serves until ctx
+// ends, then shuts down gracefully; the database is drained and closed last.
+func (a *App) Run(ctx context.Context) (err error) {
+	listening := false
+	defer func() {
+		if !listening {
+			close(a.ready)
+		}
+	}()
+	o, log := a.opts, a.log
+	cfg, trainerFiles, err := serverConfig(o, log)
+	if err != nil {
+		return err
+	}
+	if a.st, err = sqlite.Open(ctx, o.DB); err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := a.st.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close database %s: %w", o.DB, cerr))
+		}
+		log.Info("parley stopped")
+	}()
+	var store training.Store = a.st
+	if o.WrapStore != nil {
+		store = o.WrapStore(a.st)
+	}
+	srv, err := webui.New(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; pick another with --addr or PARLEY_ADDR", o.Addr, err)
+	}
+	a.url, a.srv, a.analysed = browserURL(ln.Addr()), srv, srv.Analysed()
+	log.Info("open "+a.url+" in a browser", "addr", ln.Addr().String())
+	listening = true
+	close(a.ready)
+	if o.Scenarios != "" && o.Offer == nil && o.WatchEvery > 0 {
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go newScenarioWatcher(o.Scenarios, trainerFiles, srv, log, o.WatchEvery).run(wctx)
+	}
+	return srv.Run(ctx, ln)
+}

@@ -104,7 +104,6 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-
 // filesFrom expands paths, or returns the bundled scenarios when there are none.
 func filesFrom(paths []string) ([]scenarios.File, error) {
 	if len(paths) == 0 {

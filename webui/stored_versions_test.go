@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"parley/engine"
-	"parley/webui"
 	"parley/webui/training"
 )
 
@@ -152,13 +151,6 @@ func (s version0) EndAttempt(ctx context.Context, id string, status training.Sta
 // practice run of an old attempt copies its old turn rows and adds new
 // ones, so one attempt holds both versions.
 func TestStoredVersion0Rows(t *testing.T) {
-	onlyShortCall := func(cfg *webui.Config) {
-		for _, s := range cfg.Scenarios {
-			if s.Compiled.ID == "short-call" {
-				cfg.Scenarios = []webui.Scenario{s}
-			}
-		}
-	}
 	off := &atomic.Bool{}
 	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
 		func(st training.Store) training.Store {

@@ -159,13 +159,7 @@ func (w *wire) frame(c *conn, typ, file string) []byte {
 func TestWireGolden(t *testing.T) {
 	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
 		func(st training.Store) training.Store { return pinnedSeed{Store: st, t: t} },
-		func(cfg *webui.Config) {
-			for _, s := range cfg.Scenarios {
-				if s.Compiled.ID == "short-call" {
-					cfg.Scenarios = []webui.Scenario{s}
-				}
-			}
-		})
+		onlyShortCall)
 	w := &wire{t: t, names: map[string]string{}}
 	w.name("version", loadScenario(t, "short-call").Version)
 	ctx := context.Background()
@@ -319,4 +313,14 @@ func planReplies(t *testing.T, name string) []string {
 		}
 	}
 	return replies
+}
+
+// onlyShortCall offers the short-call scenario alone, so the goldens hold
+// one scenario's data.
+func onlyShortCall(cfg *webui.Config) {
+	for _, s := range cfg.Scenarios {
+		if s.Compiled.ID == "short-call" {
+			cfg.Scenarios = []webui.Scenario{s}
+		}
+	}
 }

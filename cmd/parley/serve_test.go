@@ -105,6 +105,16 @@ func serveFolder(t *testing.T, dir string, flags ...string) (base string, logs *
 	return a.URL(), logs, func() error { cancel(); return <-done }
 }
 
+// readFile is the file at path, or the test fails.
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // offeredTitles is the scenarios on offer at base, id to title.
 func offeredTitles(t *testing.T, base string) map[string]string {
 	t.Helper()
@@ -183,10 +193,7 @@ func TestParseServeFlags(t *testing.T) {
 // is offered; a deleted one is withdrawn.
 func TestServeWatchesTheTrainerFolder(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	good := readFile(t, "../../webui/testdata/short-call.toml")
 	path := filepath.Join(dir, "short-call.toml")
 	writeFile(t, path, good)
 	base, logs, stop := serveFolder(t, dir, "--watch-every", "50ms")
@@ -218,10 +225,7 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 		t.Errorf("after a broken change the title is %q; the last good version should stay", got)
 	}
 
-	loop, err := os.ReadFile("testdata/lint/loop.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	loop := readFile(t, "testdata/lint/loop.toml")
 	writeFile(t, path, []byte(strings.Replace(string(loop), `id = "loop"`, `id = "short-call"`, 1)))
 	logs.waitLog(t, `msg="scenario file changed but the new version is not offered`)
 	if got := titles()["short-call"]; got != "A shorter call" {
@@ -246,10 +250,7 @@ func TestServeWatchesTheTrainerFolder(t *testing.T) {
 // the old name: the scenario was gone.
 func TestServeKeepsARenamedScenario(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	good := readFile(t, "../../webui/testdata/short-call.toml")
 	path := filepath.Join(dir, "short-call.toml")
 	writeFile(t, path, good)
 	base, logs, stop := serveFolder(t, dir, "--watch-every", "50ms")
@@ -278,10 +279,7 @@ func TestServeKeepsARenamedScenario(t *testing.T) {
 // named like a bundled one (late-shipment.toml) used to be taken for it:
 // changing the file replaced the bundled scenario, deleting it withdrew it.
 func TestServeKeepsTheBundledScenarios(t *testing.T) {
-	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	good := readFile(t, "../../webui/testdata/short-call.toml")
 	dir := t.TempDir()
 	t.Chdir(dir)
 	writeFile(t, "late-shipment.toml", good)
@@ -316,10 +314,7 @@ func TestServeKeepsTheBundledScenarios(t *testing.T) {
 // stops promptly when told to.
 func TestServeListensWhileAnalysing(t *testing.T) {
 	dir := t.TempDir()
-	heavy, err := os.ReadFile("testdata/heavy.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	heavy := readFile(t, "testdata/heavy.toml")
 	writeFile(t, filepath.Join(dir, "heavy.toml"), heavy)
 	start := time.Now()
 	base, _, stop := serveFolder(t, dir)
@@ -343,16 +338,10 @@ func TestServeListensWhileAnalysing(t *testing.T) {
 // loads but fails its analysis (a loop with no exit: never offered).
 func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile("../../webui/testdata/short-call.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	good := readFile(t, "../../webui/testdata/short-call.toml")
 	writeFile(t, filepath.Join(dir, "good.toml"), good)
 	writeFile(t, filepath.Join(dir, "broken.toml"), []byte("id = \"broken\"\ntitle = 3\n"))
-	loop, err := os.ReadFile("testdata/lint/loop.toml") // loads, but no ending can be reached from its loop
-	if err != nil {
-		t.Fatal(err)
-	}
+	loop := readFile(t, "testdata/lint/loop.toml") // loads, but no ending can be reached from its loop
 	writeFile(t, filepath.Join(dir, "loop.toml"), loop)
 
 	base, logs, stop := serveFolder(t, dir)

@@ -17,7 +17,7 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.svc.Debrief(r.Context(), u.trainee(), r.PathValue("id"))
+	out, err := s.svc.Debrief(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

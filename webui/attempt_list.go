@@ -9,7 +9,7 @@ func (s *Server) attemptList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	as, err := s.svc.Attempts(r.Context(), u.trainee())
+	as, err := s.svc.Attempts(r.Context(), u)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

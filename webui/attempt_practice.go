@@ -27,7 +27,7 @@ func (s *Server) attemptPractice(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.svc.Practise(r.Context(), u.trainee(), r.PathValue("id"), req.Turn)
+	p, err := s.svc.Practise(r.Context(), u, r.PathValue("id"), req.Turn)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -10,7 +10,7 @@ func (s *Server) attemptShow(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	snap, err := s.svc.Snapshot(r.Context(), u.trainee(), r.PathValue("id"))
+	snap, err := s.svc.Snapshot(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

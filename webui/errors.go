@@ -12,7 +12,7 @@ const (
 	codeBadMessage  = "bad_message"
 	codeUnknownType = "unknown_type"
 	codeTooLarge    = "too_large"
-	codeNoIdentity  = "no_identity"
+	codeCrossOrigin = "cross_origin"
 	codeTooMany     = "too_many_connections"
 	codeBadRequest  = training.CodeBadRequest
 )
@@ -27,17 +27,21 @@ func httpStatus(code string) int {
 	switch code {
 	case codeBadMessage, codeBadRequest, training.CodeBadSeq, training.CodeReplyNotOffered:
 		return http.StatusBadRequest
-	case codeNoIdentity:
+	case training.CodeLoginRequired, training.CodeBadLogin:
 		return http.StatusUnauthorized
-	case training.CodeNotYours:
+	case training.CodeNotYours, training.CodeForbidden, codeCrossOrigin, training.CodeDisabled:
 		return http.StatusForbidden
+	case training.CodeLinkInvalid:
+		return http.StatusGone
+	case training.CodeTaken:
+		return http.StatusConflict
 	case training.CodeNotFound, training.CodeUnknownScenario:
 		return http.StatusNotFound
 	case training.CodeNotActive, training.CodeStillActive, training.CodeTooManyPractice:
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case codeTooMany:
+	case codeTooMany, training.CodeTooManyLogins:
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError

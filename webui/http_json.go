@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"parley/webui/training"
+	"strconv"
 )
 
 // maxBody is the largest JSON body the API reads.
@@ -37,6 +38,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Code == training.CodeInternal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+	}
 	writeJSON(w, httpStatus(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}})
 }
 
@@ -56,15 +60,6 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return fail(codeBadRequest, "the body is not the JSON expected: %v", err)
 	}
 	return nil
-}
-
-// user is who made the request, or a no_identity error.
-func (s *Server) user(r *http.Request) (User, error) {
-	u, err := s.cfg.Identity.User(r)
-	if errors.Is(err, ErrNoIdentity) {
-		return User{}, fail(codeNoIdentity, "set your name first")
-	}
-	return u, err
 }
 
 // strictUnmarshal decodes exactly one JSON value and nothing after it.

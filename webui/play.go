@@ -1,9 +1,6 @@
 package webui
 
-import (
-	"context"
-	"parley/webui/training"
-)
+import "context"
 
 // playHandler answers one websocket message with the frames to send.
 type playHandler func(ctx context.Context, u User, m message) ([]any, error)
@@ -16,6 +13,3 @@ func (s *Server) playHandlers() map[string]playHandler {
 		"give_up": s.playGiveUp,
 	}
 }
-
-// trainee is u as the core knows it.
-func (u User) trainee() training.User { return training.User{ID: u.ID, Name: u.Name} }

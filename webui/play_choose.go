@@ -6,7 +6,7 @@ import "context"
 // once the turn is committed; a message already applied is acknowledged
 // again.
 func (s *Server) playChoose(ctx context.Context, u User, m message) ([]any, error) {
-	res, err := s.svc.Choose(ctx, u.trainee(), m.Attempt, m.Seq, m.Reply)
+	res, err := s.svc.Choose(ctx, u, m.Attempt, m.Seq, m.Reply)
 	switch {
 	case err != nil:
 		return nil, err

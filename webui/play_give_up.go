@@ -6,7 +6,7 @@ import "context"
 // sends ack and ended. Giving up an attempt already given up is answered
 // the same way, so a retry is safe.
 func (s *Server) playGiveUp(ctx context.Context, u User, m message) ([]any, error) {
-	res, err := s.svc.GiveUp(ctx, u.trainee(), m.Attempt, m.Seq)
+	res, err := s.svc.GiveUp(ctx, u, m.Attempt, m.Seq)
 	switch {
 	case err != nil:
 		return nil, err

@@ -4,7 +4,7 @@ import "context"
 
 // playResume answers the snapshot of one of the caller's attempts.
 func (s *Server) playResume(ctx context.Context, u User, m message) ([]any, error) {
-	snap, err := s.svc.Snapshot(ctx, u.trainee(), m.Attempt)
+	snap, err := s.svc.Snapshot(ctx, u, m.Attempt)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import "context"
 // snapshot. A trainee has at most one active attempt per scenario: when one
 // exists, its snapshot is the answer instead.
 func (s *Server) playStart(ctx context.Context, u User, m message) ([]any, error) {
-	snap, err := s.svc.Start(ctx, u.trainee(), m.Scenario)
+	snap, err := s.svc.Start(ctx, u, m.Scenario)
 	if err != nil {
 		return nil, err
 	}

@@ -2,22 +2,53 @@ package webui
 
 import "net/http"
 
-// routes is the one route table.
+// route is one entry of the route table: a pattern, who may use it, and its
+// handler.
+type route struct {
+	pattern string
+	access  access
+	handler http.HandlerFunc
+}
+
+// routeTable is the one route table, with the access each route needs
+// (docs/accounts.md). A new route says who may use it here, and the role
+// matrix test (TestRoleMatrix) must list it.
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET /healthz", public, s.healthCheck},
+		{"POST /api/login", public, s.authLogin},
+		{"POST /api/logout", public, s.authLogout},
+		{"GET /api/links/{token}", public, s.linkShow},
+		{"POST /api/links/{token}", public, s.linkRedeem},
+		{"GET /api/me", signedIn, s.meShow},
+		{"POST /api/me", signedIn, s.meUpdate},
+		{"POST /api/me/password", signedIn, s.mePassword},
+		{"POST /api/me/claim", signedIn, s.meClaim},
+		{"GET /api/scenarios", canPlay, s.scenarioList},
+		{"GET /api/scenarios/{id}", canPlay, s.scenarioShow},
+		{"GET /api/attempts", canPlay, s.attemptList},
+		{"GET /api/attempts/{id}", canPlay, s.attemptShow},
+		{"GET /api/attempts/{id}/debrief", canPlay, s.attemptDebrief},
+		{"POST /api/attempts/{id}/practice", canPlay, s.attemptPractice},
+		{"GET /api/users", admins, s.userList},
+		{"POST /api/users", admins, s.userCreate},
+		{"PATCH /api/users/{username}", admins, s.userUpdate},
+		{"POST /api/users/{username}/link", admins, s.userLink},
+		{"GET /api/legacy-users", admins, s.legacyList},
+		{"POST /api/legacy-users/{id}/claim", admins, s.legacyAssign},
+		{"GET /api/", public, s.apiNotFound},
+		{"GET /ws", public, s.wsConnect}, // checks the session and role itself, to answer in a frame
+		{"GET /{$}", public, s.staticIndex},
+		{"GET /", public, s.staticFile},
+	}
+}
+
+// routes serves the route table.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthCheck)
-	mux.HandleFunc("GET /api/me", s.meShow)
-	mux.HandleFunc("POST /api/me", s.meUpdate)
-	mux.HandleFunc("GET /api/scenarios", s.scenarioList)
-	mux.HandleFunc("GET /api/scenarios/{id}", s.scenarioShow)
-	mux.HandleFunc("GET /api/attempts", s.attemptList)
-	mux.HandleFunc("GET /api/attempts/{id}", s.attemptShow)
-	mux.HandleFunc("GET /api/attempts/{id}/debrief", s.attemptDebrief)
-	mux.HandleFunc("POST /api/attempts/{id}/practice", s.attemptPractice)
-	mux.HandleFunc("GET /api/", s.apiNotFound)
-	mux.HandleFunc("GET /ws", s.wsConnect)
-	mux.HandleFunc("GET /{$}", s.staticIndex)
-	mux.HandleFunc("GET /", s.staticFile)
+	for _, rt := range s.routeTable() {
+		mux.HandleFunc(rt.pattern, s.guard(rt.access, rt.handler))
+	}
 	return mux
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"parley/webui/training"
 	"sync"
 	"time"
@@ -48,9 +49,18 @@ type Config struct {
 	// Static overrides the embedded browser UI, for working on the UI
 	// without rebuilding. Nil means the embedded files.
 	Static fs.FS
-	// Identity says who a request comes from. Nil means a CookieIdentity
-	// over the store.
-	Identity Identity
+	// Passwords are argon2id's costs for new password hashes. Zero means
+	// training.DefaultPasswordParams (OWASP's); tests pass cheaper ones.
+	Passwords training.PasswordParams
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For (the client's address, for rate limits) and
+	// X-Forwarded-Proto (https: cookies are then Secure) Parley believes.
+	// Headers from anyone else are ignored.
+	TrustedProxies []netip.Prefix
+	// AllowedOrigins are origins besides the server's own (scheme://host
+	// [:port]) whose pages may open the websocket and send state-changing
+	// requests: the public address, when a proxy changes the Host header.
+	AllowedOrigins []string
 	// Analyse, when set, analyses every scenario in the background once the
 	// server is listening, one at a time, each within the budgets it
 	// applies. A scenario that is not Trusted is offered only once its
@@ -82,7 +92,7 @@ type Config struct {
 	MaxConnections int
 }
 
-func (cfg *Config) setDefaults(st training.Store) {
+func (cfg *Config) setDefaults() {
 	cfg.AbandonAfter = positiveOr(cfg.AbandonAfter, DefaultAbandonAfter)
 	cfg.SweepEvery = positiveOr(cfg.SweepEvery, DefaultSweepEvery)
 	cfg.IdleEvict = positiveOr(cfg.IdleEvict, DefaultIdleEvict)
@@ -93,9 +103,6 @@ func (cfg *Config) setDefaults(st training.Store) {
 	}
 	if cfg.Static == nil {
 		cfg.Static = embeddedStatic()
-	}
-	if cfg.Identity == nil {
-		cfg.Identity = NewCookieIdentity(st)
 	}
 	cfg.MaxWebsockets = intOr(cfg.MaxWebsockets, DefaultMaxWebsockets)
 	cfg.MaxWebsocketsPerUser = intOr(cfg.MaxWebsocketsPerUser, DefaultMaxWebsocketsPerUser)
@@ -130,6 +137,7 @@ type Server struct {
 	log      *slog.Logger
 	cat      *training.Catalog
 	svc      *training.Service
+	accounts *training.Accounts
 	hub      *hub
 	limits   *wsLimits
 	upgrader websocket.Upgrader
@@ -144,7 +152,13 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 	if st == nil || log == nil || cfg.Compile == nil {
 		return nil, errors.New("webui: New needs a store, a logger and Config.Compile")
 	}
-	cfg.setDefaults(st)
+	cfg.setDefaults()
+	csrf := http.NewCrossOriginProtection()
+	for _, o := range cfg.AllowedOrigins {
+		if err := csrf.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("webui: allowed origin %q: %w (write it as scheme://host[:port])", o, err)
+		}
+	}
 	cat, err := training.NewCatalog(cfg.Scenarios, st, cfg.Compile, cfg.Analyse)
 	if err != nil {
 		return nil, err
@@ -156,10 +170,19 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
 			WriteBufferPool: &sync.Pool{}}}
+	s.accounts = training.NewAccounts(st, training.AccountsConfig{Now: cfg.Now, Password: cfg.Passwords, Log: log})
+	s.upgrader.CheckOrigin = s.sameOrigin
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, fail(codeCrossOrigin, "this request came from another site and was refused; open Parley at its own address"))
+	}))
 	s.plays = s.playHandlers()
-	s.handler = secureHeaders(s.routes())
+	s.handler = secureHeaders(csrf.Handler(s.routes()))
 	return s, nil
 }
+
+// Accounts is who may sign in: the admin's tools (parley user) and the
+// first run's setup link use it.
+func (s *Server) Accounts() *training.Accounts { return s.accounts }
 
 // Analysed is closed once Run has analysed every scenario the server started
 // with (Config.Analyse), or has stopped: from then on, scoring never waits
@@ -187,6 +210,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
 	go func() { defer close(swept); s.svc.RunSweeps(sweepCtx, s.cfg.SweepEvery) }()
+	go s.accounts.RunSweeps(sweepCtx, s.cfg.SweepEvery)
 	go func() {
 		defer close(s.analysed)
 		if s.cfg.Analyse != nil {

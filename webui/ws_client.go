@@ -34,6 +34,7 @@ type client struct {
 	srv     *Server
 	ws      *websocket.Conn
 	user    User
+	session string // the hash of the session's token that opened it
 	send    chan outbound
 	done    chan struct{} // closed when the reader has finished
 	closing atomic.Bool   // a close is queued: nothing more is sent or handled

@@ -7,15 +7,18 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// wsConnect upgrades to the play websocket. The upgrader keeps gorilla's
-// default same-origin check: a page from another site gets 403. A user or
-// address opening websockets too fast gets 429 before any upgrade. A
-// browser without an identity, or one over a cap on open websockets, is
-// answered with an error frame (no_identity, too_many_connections) and a
+// wsConnect upgrades to the play websocket. A page from another origin
+// (sameOrigin) gets 403. A user or address opening websockets too fast gets
+// 429 before any upgrade. A browser that is not signed in, one whose roles
+// do not allow play, or one over a cap on open websockets, is answered with
+// an error frame (login_required, forbidden, too_many_connections) and a
 // close that says why.
 func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
-	u, uerr := s.user(r)
-	addr := remoteAddr(r)
+	u, uerr := s.authenticate(r)
+	if uerr == nil && !canPlay.allows(u) {
+		uerr = canPlay.refusal()
+	}
+	addr := s.clientAddr(r)
 	if err := s.limits.allowNew(u.ID, addr); err != nil {
 		w.Header().Set("Retry-After", "5")
 		s.writeError(w, r, err)
@@ -34,6 +37,7 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := newClient(s, ws, u)
+	c.session = training.HashToken(sessionToken(r))
 	if uerr == nil && refused == nil {
 		c.release = func() { s.limits.release(u.ID, addr) }
 	}
@@ -45,7 +49,7 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case uerr != nil:
 		c.sendError(0, uerr)
-		c.close(websocket.ClosePolicyViolation, "set a name first")
+		c.close(websocket.ClosePolicyViolation, "sign in first")
 	case refused != nil:
 		s.log.Info("websocket refused: over a cap", "user", u.ID, "addr", addr, "why", refused.Message)
 		c.sendError(0, refused)

@@ -2,7 +2,10 @@ package webui
 
 import (
 	"context"
+	"parley/webui/training"
 	"sync"
+
+	"github.com/gorilla/websocket"
 )
 
 // hub knows every open websocket, to say going_away to all of them.
@@ -65,4 +68,32 @@ func (h *hub) shut() []*client {
 		out = append(out, c)
 	}
 	return out
+}
+
+// endSession closes, with a login_required frame, every websocket opened by
+// the session whose token is given (it signed out).
+func (h *hub) endSession(token string) {
+	hash := training.HashToken(token)
+	h.signOut(func(c *client) bool { return c.session == hash })
+}
+
+// endUser closes, with a login_required frame, every websocket of the user
+// (disabled, or their password changed).
+func (h *hub) endUser(userID string) {
+	h.signOut(func(c *client) bool { return c.user.ID == userID })
+}
+
+func (h *hub) signOut(match func(*client) bool) {
+	h.mu.Lock()
+	var out []*client
+	for c := range h.clients {
+		if match(c) {
+			out = append(out, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range out {
+		c.sendError(0, training.Errorf(training.CodeLoginRequired, "you were signed out: sign in again to carry on where you left off"))
+		c.close(websocket.ClosePolicyViolation, "signed out")
+	}
 }

@@ -65,6 +65,12 @@ func remoteAddr(r *http.Request) string {
 	if err != nil {
 		return host
 	}
+	return addrKey(ip)
+}
+
+// addrKey is how an address is counted: "" for this machine, an IPv4
+// address as it is, an IPv6 one as its /64.
+func addrKey(ip netip.Addr) string {
 	ip = ip.Unmap()
 	switch {
 	case ip.IsLoopback():
@@ -72,7 +78,7 @@ func remoteAddr(r *http.Request) string {
 	case ip.Is6():
 		p, err := ip.WithZone("").Prefix(64)
 		if err != nil {
-			return host
+			return ip.String()
 		}
 		return p.String()
 	}

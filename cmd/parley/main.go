@@ -7,6 +7,7 @@
 //	parley graph [--format mermaid|dot] FILE
 //	parley test [PATH...]
 //	parley paths FILE
+//	parley user add|list|passwd|role|disable|enable|legacy|claim ...
 package main
 
 import (
@@ -48,6 +49,7 @@ func commands() []command {
 		{"test", "run test plans and random playthroughs", testCmd},
 		{"paths", "summarise endings, score ranges and paths", pathsCmd},
 		{"loadtest", "drive simulated trainees against a server", loadtestCmd},
+		{"user", "add, list and change accounts: parley user help", userCmd},
 	}
 }
 

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,7 +27,36 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	o.Console = stdout
 	return app.New(o, log).Run(ctx)
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// parsePrefixes reads addresses and CIDR prefixes ("10.0.0.0/8,::1").
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range splitList(s) {
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a prefix such as 10.0.0.0/8", item)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (app.Options, error) {
@@ -46,9 +77,17 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.IntVar(&o.MaxWebsockets, "max-websockets", 0, "open conversations (websockets) at once, overall (default: 10000, or fewer if the open-files limit is lower)")
 	fs.IntVar(&o.MaxWebsocketsPerUser, "max-websockets-per-user", 0, fmt.Sprintf("open websockets per trainee, that is browser tabs (default %d)", webui.DefaultMaxWebsocketsPerUser))
 	fs.IntVar(&o.MaxWebsocketsPerAddr, "max-websockets-per-addr", 0, fmt.Sprintf("open websockets per client address, not applied to connections from this machine (default %d)", webui.DefaultMaxWebsocketsPerAddr))
+	proxies := fs.String("trusted-proxy", getenv("PARLEY_TRUSTED_PROXIES"), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env PARLEY_TRUSTED_PROXIES)")
+	origins := fs.String("allowed-origin", getenv("PARLEY_ALLOWED_ORIGINS"), "comma-separated origins (https://host[:port]) besides the server's own that may send requests, when a proxy changes the Host header (env PARLEY_ALLOWED_ORIGINS)")
+	fs.StringVar(&o.PublicURL, "public-url", getenv("PARLEY_PUBLIC_URL"), "the address browsers open Parley at, for the links Parley prints (env PARLEY_PUBLIC_URL; default where it listens)")
 	if err := fs.Parse(args); err != nil {
 		return o, errUsage
 	}
+	if o.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		fmt.Fprintf(stderr, "serve: --trusted-proxy: %v\n", err)
+		return o, errUsage
+	}
+	o.AllowedOrigins = splitList(*origins)
 	if fs.NArg() > 0 || o.AbandonAfter <= 0 {
 		fmt.Fprintf(stderr, "serve: takes flags only (got %q) and a positive --abandon-after\n", fs.Args())
 		return o, errUsage

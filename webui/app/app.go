@@ -9,8 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/netip"
+	"strings"
 	"time"
 
 	"parley/webui"
@@ -30,6 +33,15 @@ type Options struct {
 	// limit. The per-user and per-address caps are webui's defaults when 0.
 	MaxWebsockets, MaxWebsocketsPerUser, MaxWebsocketsPerAddr int
 	WatchEvery                                                time.Duration // how often to look for changed trainer files; 0: never
+	// TrustedProxies and AllowedOrigins: see webui.Config.
+	TrustedProxies []netip.Prefix
+	AllowedOrigins []string
+	// PublicURL is the address browsers use (behind a proxy); "": where it
+	// listens. The first run's setup link starts with it.
+	PublicURL string
+	// Console is where the first run's setup link is printed; nil: nowhere
+	// (tests read App.SetupLink).
+	Console io.Writer
 
 	// Offer, when not nil, is the scenarios on offer instead of the bundled
 	// ones and the trainer's folder's (which is then not watched): tests
@@ -56,6 +68,7 @@ type App struct {
 	st       *sqlite.Store
 	srv      *webui.Server
 	analysed <-chan struct{}
+	setup    string // the first run's setup link, if one was issued
 }
 
 // New makes the server that Run starts.
@@ -76,6 +89,11 @@ func (a *App) Store() *sqlite.Store { return a.st }
 
 // Server is the web server; valid after Ready.
 func (a *App) Server() *webui.Server { return a.srv }
+
+// SetupLink is the one-time link that sets the first admin's password,
+// when this run issued one (an installation with no admin who has a
+// password); "" otherwise. Valid after Ready.
+func (a *App) SetupLink() string { return a.setup }
 
 // Analysed is closed once the server has analysed every scenario it started
 // with, or has stopped. Valid after Ready.
@@ -117,6 +135,10 @@ func (a *App) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("listen on %s: %w; pick another with --addr or PARLEY_ADDR", o.Addr, err)
 	}
 	a.url, a.srv, a.analysed = browserURL(ln.Addr()), srv, srv.Analysed()
+	if err := a.bootstrap(ctx); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	log.Info("open "+a.url+" in a browser", "addr", ln.Addr().String())
 	listening = true
 	close(a.ready)
@@ -126,4 +148,30 @@ func (a *App) Run(ctx context.Context) (err error) {
 		go newScenarioWatcher(o.Scenarios, trainerFiles, srv, log, o.WatchEvery).run(wctx)
 	}
 	return srv.Run(ctx, ln)
+}
+
+// bootstrap makes sure someone can administer the server: on a new
+// database it creates the admin account and prints a one-time link to set
+// its password (again at each start until it is used).
+func (a *App) bootstrap(ctx context.Context) error {
+	username, token, err := a.srv.Accounts().Bootstrap(ctx)
+	if err != nil {
+		return fmt.Errorf("set up the first admin account: %w", err)
+	}
+	if token == "" {
+		return nil
+	}
+	base := strings.TrimSuffix(a.opts.PublicURL, "/")
+	if base == "" {
+		base = strings.TrimSuffix(a.url, "/")
+	}
+	a.setup = base + "/#/link/" + token
+	a.log.Info("no admin has a password yet: a one-time setup link was printed on the console", "username", username)
+	if a.opts.Console != nil {
+		ttl := a.srv.Accounts().Config().LinkTTL
+		fmt.Fprintf(a.opts.Console, "\nParley has no administrator with a password yet. To choose the password of %q,\n"+
+			"open this link within %d hours (it works once; each start prints a new one until it is used):\n\n    %s\n\n",
+			username, int(ttl.Hours()), a.setup)
+	}
+	return nil
 }

@@ -111,7 +111,7 @@ func TestCreateAttemptErrors(t *testing.T) {
 	s, _, _ := openTest(t)
 	ctx := context.Background()
 	seedAttempt(t, s, "a1", testUser)
-	must(t, s.EnsureUser(ctx, "u2", "Second"))
+	must(t, s.CreateAccount(ctx, training.Account{ID: "u2", DisplayName: "Second"}))
 
 	valid := func(id, user, version string) training.Attempt {
 		return training.Attempt{ID: id, UserID: user, ScenarioID: testScenario, Version: version, State: state(0)}
@@ -220,17 +220,9 @@ func TestScenarioVersions(t *testing.T) {
 	}
 }
 
-func TestEnsureUserRenames(t *testing.T) {
+func TestCreateAccountNeedsAnID(t *testing.T) {
 	s, _, _ := openTest(t)
-	ctx := context.Background()
-	must(t, s.EnsureUser(ctx, "u1", "Ann"))
-	must(t, s.EnsureUser(ctx, "u1", "Ann B."))
-	var name string
-	must(t, s.read.QueryRowContext(ctx, "SELECT display_name FROM users WHERE id = 'u1'").Scan(&name))
-	if name != "Ann B." {
-		t.Errorf("display name = %q, want %q", name, "Ann B.")
-	}
-	if err := s.EnsureUser(ctx, "", "x"); err == nil {
-		t.Error("EnsureUser with an empty id succeeded, want an error")
+	if err := s.CreateAccount(context.Background(), training.Account{DisplayName: "x"}); err == nil {
+		t.Error("CreateAccount with an empty id succeeded, want an error")
 	}
 }

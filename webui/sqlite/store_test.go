@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"parley/webui/training"
 	"path/filepath"
@@ -70,7 +69,7 @@ const (
 func seedAttempt(t testing.TB, s *Store, id, user string) training.Attempt {
 	t.Helper()
 	ctx := context.Background()
-	must(t, s.EnsureUser(ctx, user, "Trainee "+user))
+	must(t, s.CreateAccount(ctx, training.Account{ID: user, DisplayName: "Trainee " + user}))
 	must(t, s.SaveScenarioVersion(ctx, testScenario, testVersion, []byte("title = 'Angry client'")))
 	a := training.Attempt{ID: id, UserID: user, ScenarioID: testScenario, Version: testVersion, Seed: 42, State: state(0)}
 	must(t, s.CreateAttempt(ctx, a))
@@ -89,7 +88,7 @@ func seedAttempts(t testing.TB, s *Store, n int) {
 		wg.Go(func() {
 			user := fmt.Sprintf("u%d", i)
 			a := training.Attempt{ID: fmt.Sprintf("a%d", i), UserID: user, ScenarioID: testScenario, Version: testVersion, State: state(0)}
-			if err := s.EnsureUser(ctx, user, "Trainee"); err != nil {
+			if err := s.CreateAccount(ctx, training.Account{ID: user, DisplayName: "Trainee"}); err != nil {
 				errs <- err
 			} else if err := s.CreateAttempt(ctx, a); err != nil {
 				errs <- err
@@ -119,18 +118,5 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestUserName(t *testing.T) {
-	s, _, _ := openTest(t)
-	ctx := context.Background()
-	must(t, s.EnsureUser(ctx, "u1", "Sam"))
-	must(t, s.EnsureUser(ctx, "u1", "Sam Smith"))
-	if name, err := s.UserName(ctx, "u1"); err != nil || name != "Sam Smith" {
-		t.Errorf("UserName(u1) = %q, %v; want the latest name", name, err)
-	}
-	if _, err := s.UserName(ctx, "nobody"); !errors.Is(err, training.ErrNotFound) {
-		t.Errorf("UserName(nobody): %v, want training.ErrNotFound", err)
 	}
 }

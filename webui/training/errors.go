@@ -3,6 +3,7 @@ package training
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Errors a Store returns, wrapped with a message that names the record and
@@ -29,6 +30,14 @@ const (
 	CodeUnknownScenario = "unknown_scenario"
 	CodeTooManyPractice = "too_many_practice_runs"
 	CodeInternal        = "internal"
+
+	CodeLoginRequired = "login_required"   // no session, or it ended
+	CodeForbidden     = "forbidden"        // signed in, but the role does not allow it
+	CodeBadLogin      = "bad_login"        // unknown username or wrong password: one answer for both
+	CodeTooManyLogins = "too_many_logins"  // the login rate limit; Error.RetryAfter says when to try again
+	CodeTaken         = "username_taken"   // the username is someone else's
+	CodeLinkInvalid   = "link_invalid"     // a one-time link that expired or was used
+	CodeDisabled      = "account_disabled" // the account was disabled
 )
 
 // Error is an error a user is told about: a stable code and a message safe
@@ -37,6 +46,8 @@ type Error struct {
 	Code    string
 	Message string
 	Cause   error
+	// RetryAfter, when not zero, is how long to wait before trying again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -20,3 +20,6 @@ func (c *Catalog) EntryNames() []string {
 	}
 	return names
 }
+
+// ParseHash exposes parseHash to the password tests.
+var ParseHash = parseHash

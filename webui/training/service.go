@@ -10,11 +10,16 @@ import (
 	"parley/engine"
 )
 
-// User is who acts on an attempt, as the identity layer says.
+// User is who acts, as the transport authenticated them.
 type User struct {
-	ID   string
-	Name string
+	ID       string
+	Name     string // display name
+	Username string
+	Roles    Roles
 }
+
+// Can reports whether u holds role.
+func (u User) Can(role Role) bool { return u.Roles.Has(role) }
 
 // Service is the attempt lifecycle: what a trainee does with attempts
 // (start, resume, choose, give up, list, show, debrief, practise) and the

@@ -25,7 +25,7 @@ func TestServiceLifecycle(t *testing.T) {
 	svc := training.NewService(f.st, f.cat, training.ServiceConfig{})
 	me, other := training.User{ID: "u1", Name: "Me"}, training.User{ID: "u2", Name: "Other"}
 	for _, u := range []training.User{me, other} {
-		if err := f.st.EnsureUser(ctx, u.ID, u.Name); err != nil {
+		if err := f.st.CreateAccount(ctx, training.Account{ID: u.ID, Username: u.ID, DisplayName: u.Name}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -33,13 +33,6 @@ func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario
 	}
 	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: state}
 	err = s.st.CreateAttempt(ctx, a)
-	if errors.Is(err, ErrNotFound) {
-		// The user row is missing (a new database behind an old cookie): record it and try once more.
-		if err := s.st.EnsureUser(ctx, u.ID, u.Name); err != nil {
-			return "", err
-		}
-		err = s.st.CreateAttempt(ctx, a)
-	}
 	if errors.Is(err, ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
 		if aerr == nil {

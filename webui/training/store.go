@@ -54,10 +54,62 @@ type Store interface {
 	AbandonIdle(ctx context.Context, olderThan time.Time) (int, error)
 }
 
-// UserStore records users for the identity layer.
+// UserStore holds accounts, their sessions and one-time links, and the
+// users from before accounts.
 type UserStore interface {
-	// EnsureUser records a user, or renames one that exists.
-	EnsureUser(ctx context.Context, id, displayName string) error
-	// UserName is the user's display name; an unknown user is ErrNotFound.
-	UserName(ctx context.Context, id string) (string, error)
+	// CreateAccount stores a new account. A taken id or username is
+	// ErrConflict.
+	CreateAccount(ctx context.Context, a Account) error
+	// Account reads an account, or a user from before accounts, by id.
+	Account(ctx context.Context, id string) (Account, error)
+	// AccountByUsername reads an account by its (lower-case) username.
+	AccountByUsername(ctx context.Context, username string) (Account, error)
+	// Accounts lists every account (users with a username), by username.
+	Accounts(ctx context.Context) ([]Account, error)
+	// CountAccounts counts the accounts (users with a username).
+	CountAccounts(ctx context.Context) (int, error)
+	// SetPassword stores a new password hash and ends the account's
+	// sessions, in one transaction.
+	SetPassword(ctx context.Context, id, hash string) error
+	// SetRoles replaces an account's roles.
+	SetRoles(ctx context.Context, id string, roles Roles) error
+	// SetDisabled disables an account (and ends its sessions, in the same
+	// transaction) or enables it again.
+	SetDisabled(ctx context.Context, id string, disabled bool) error
+	// SetDisplayName renames a user.
+	SetDisplayName(ctx context.Context, id, name string) error
+
+	// CreateSession stores a session; a taken token hash is ErrConflict.
+	CreateSession(ctx context.Context, s Session) error
+	// Session reads a session by its token hash, expired or not.
+	Session(ctx context.Context, tokenHash string) (Session, error)
+	// ExtendSession moves a session's expiry.
+	ExtendSession(ctx context.Context, tokenHash string, expires time.Time) error
+	// DeleteSession ends a session; an unknown one is not an error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// CreateLink stores a one-time link. Links of the same purpose for the
+	// same user made before it stop working: only the newest counts.
+	CreateLink(ctx context.Context, l Link) error
+	// Link reads an unexpired link by its token hash; an expired or used one
+	// is ErrNotFound.
+	Link(ctx context.Context, tokenHash string, now time.Time) (Link, error)
+	// RedeemLink uses an unexpired link once: in one transaction it deletes
+	// the link, sets the user's password hash and ends their sessions, and
+	// returns the account. An expired or used link is ErrNotFound.
+	RedeemLink(ctx context.Context, tokenHash string, now time.Time, passwordHash string) (Account, error)
+
+	// DeleteExpired removes sessions and links that expired before now.
+	DeleteExpired(ctx context.Context, now time.Time) (int, error)
+
+	// LegacyUsers lists the users from before accounts that no account has
+	// claimed, most recently played first.
+	LegacyUsers(ctx context.Context) ([]LegacyUser, error)
+	// ClaimLegacy gives every attempt of the user from before accounts
+	// legacyID to the account accountID, and removes the legacy user from
+	// LegacyUsers, in one transaction. An active scored attempt of the
+	// legacy user on a scenario where the account has one too is marked
+	// abandoned. It returns how many attempts moved. An unknown user, or a
+	// legacyID that is an account, is ErrNotFound.
+	ClaimLegacy(ctx context.Context, legacyID, accountID string) (int, error)
 }

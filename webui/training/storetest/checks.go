@@ -12,31 +12,6 @@ import (
 
 // checks is the suite, one subtest each.
 var checks = []check{
-	{"UserEnsureThenName", func(t *testing.T, s training.Store) {
-		ctx := t.Context()
-		must(t, s.EnsureUser(ctx, user, "Sam"))
-		if name, err := s.UserName(ctx, user); err != nil || name != "Sam" {
-			t.Errorf("UserName = %q, %v; want Sam", name, err)
-		}
-	}},
-	{"UserEnsureTwiceRenames", func(t *testing.T, s training.Store) {
-		ctx := t.Context()
-		must(t, s.EnsureUser(ctx, user, "Sam"))
-		must(t, s.EnsureUser(ctx, user, "Sam Smith"))
-		if name, err := s.UserName(ctx, user); err != nil || name != "Sam Smith" {
-			t.Errorf("UserName after a second EnsureUser = %q, %v; want the latest name", name, err)
-		}
-		must(t, s.EnsureUser(ctx, other, "Alex"))
-		if name, err := s.UserName(ctx, user); err != nil || name != "Sam Smith" {
-			t.Errorf("UserName after another user = %q, %v; want Sam Smith", name, err)
-		}
-	}},
-	{"UserUnknownIsNotFound", func(t *testing.T, s training.Store) {
-		must(t, s.EnsureUser(t.Context(), user, "Sam"))
-		_, err := s.UserName(t.Context(), "nobody")
-		wantErr(t, "UserName(nobody)", err, training.ErrNotFound)
-	}},
-
 	{"ScenarioSourceExactBytes", func(t *testing.T, s training.Store) {
 		ctx := t.Context()
 		src := []byte("title = 'Angry client'\n\x00\xff trailing  \n")

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"parley/webui/training"
+	"slices"
 	"testing"
 	"time"
 )
@@ -24,7 +25,7 @@ import (
 // Run runs every check as a subtest, each against a fresh, empty store made
 // by open. open closes the store when its test ends (t.Cleanup).
 func Run(t *testing.T, open func(t *testing.T) training.Store) {
-	for _, c := range checks {
+	for _, c := range slices.Concat(checks, accountChecks) {
 		t.Run(c.name, func(t *testing.T) {
 			c.run(t, open(t))
 		})
@@ -53,8 +54,8 @@ const tick = 5 * time.Millisecond
 func seed(t *testing.T, s training.Store) {
 	t.Helper()
 	ctx := t.Context()
-	must(t, s.EnsureUser(ctx, user, "Sam"))
-	must(t, s.EnsureUser(ctx, other, "Alex"))
+	must(t, s.CreateAccount(ctx, account(user, "sam")))
+	must(t, s.CreateAccount(ctx, account(other, "alex")))
 	must(t, s.SaveScenarioVersion(ctx, scenario, version, []byte(source)))
 }
 

@@ -1,0 +1,40 @@
+package webui
+
+import "net/http"
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// authLogin checks a username and password, starts a session and sets its
+// cookie. A wrong username and a wrong password get the same answer; too
+// many failures for the username or from the address get 429.
+func (s *Server) authLogin(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	acc, token, err := s.accounts.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.setSession(w, r, token)
+	writeJSON(w, http.StatusOK, newMeView(acc.User()))
+}
+
+// authLogout ends the session on the server, closes the websockets it
+// opened, and clears the cookie. Without a session it does nothing.
+func (s *Server) authLogout(w http.ResponseWriter, r *http.Request) {
+	if token := sessionToken(r); token != "" {
+		if err := s.accounts.Logout(r.Context(), token); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.hub.endSession(token)
+	}
+	s.clearCookie(w, r, sessionCookie)
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,300 @@
+package training_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parley/webui/sqlite"
+	"parley/webui/training"
+)
+
+// cheap are argon2id costs low enough to hash often in tests; the defaults
+// are tested on their own.
+var cheap = training.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
+
+// clock is a settable clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newAccounts(t *testing.T) (*training.Accounts, *sqlite.Store, *clock) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	return training.NewAccounts(st, training.AccountsConfig{Now: c.Now, Password: cheap}), st, c
+}
+
+const goodPassword = "correct horse battery staple"
+
+func TestDefaultPasswordParamsMeetOWASP(t *testing.T) {
+	p := training.DefaultPasswordParams
+	if p.MemoryKiB < 19*1024 || p.Time < 2 || p.Threads < 1 {
+		t.Errorf("DefaultPasswordParams = %+v, below OWASP's minimum for argon2id (m=19 MiB, t=2, p=1)", p)
+	}
+}
+
+func TestPasswordHashRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	a, st, _ := newAccounts(t)
+	acc, err := a.Create(ctx, training.NewAccount{Username: " Sam@Example.com ", Password: goodPassword, Roles: training.Roles(training.RoleTrainee)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc.Username != "sam@example.com" || acc.DisplayName != "sam@example.com" {
+		t.Errorf("account %+v: want the username lower-cased and trimmed, and the display name from it", acc)
+	}
+	stored, _ := st.Account(ctx, acc.ID)
+	if !strings.HasPrefix(stored.PasswordHash, "$argon2id$v=19$m=64,t=1,p=1$") || strings.Contains(stored.PasswordHash, goodPassword) {
+		t.Errorf("stored hash %q: want argon2id in PHC format, with the costs it was made with", stored.PasswordHash)
+	}
+	other, _ := a.Create(ctx, training.NewAccount{Username: "alex", Password: goodPassword})
+	stored2, _ := st.Account(ctx, other.ID)
+	if stored.PasswordHash == stored2.PasswordHash {
+		t.Error("two accounts with the same password have the same hash: the salt is not random")
+	}
+	if _, _, err := a.Login(ctx, "SAM@example.com", goodPassword, "10.0.0.1"); err != nil {
+		t.Errorf("login with the right password, the username in capitals: %v", err)
+	}
+}
+
+func TestParseHashRefusesWhatItCannotBound(t *testing.T) {
+	for _, h := range []string{
+		"",
+		"$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=18$m=64,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=64,t=1000,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=64,t=1,p=0$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=64,t=1,p=1$!!$a2V5a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$a2V5",
+	} {
+		if _, _, _, err := training.ParseHash(h); err == nil {
+			t.Errorf("ParseHash(%q) succeeded, want an error", h)
+		}
+	}
+	if _, _, _, err := training.ParseHash("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5"); err != nil {
+		t.Errorf("a well-formed hash: %v", err)
+	}
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	for pw, ok := range map[string]bool{
+		"short":                       false,
+		"elevenchars":                 false,
+		"twelve chars":                true,
+		"ünïcödé längé":               true,
+		strings.Repeat("x", 257):      false,
+		"bad utf8 \xff\xfe long text": false,
+	} {
+		if err := training.CheckPassword(pw); (err == nil) != ok {
+			t.Errorf("CheckPassword(%q) = %v, want ok=%v", pw, err, ok)
+		}
+	}
+}
+
+func TestRoles(t *testing.T) {
+	rs, err := training.ParseRoles(" manager , Trainee")
+	if err != nil || rs.String() != "trainee,manager" || !rs.Has(training.RoleManager) || rs.Has(training.RoleAdmin) {
+		t.Errorf("ParseRoles = %v (%s), %v", rs, rs, err)
+	}
+	if _, err := training.ParseRoles("trainee,boss"); err == nil || !strings.Contains(err.Error(), "boss") {
+		t.Errorf("ParseRoles(boss): %v, want an error naming it", err)
+	}
+	if training.AllRoles.String() != "trainee,trainer,manager,admin" {
+		t.Errorf("AllRoles = %s", training.AllRoles)
+	}
+}
+
+func TestUsernames(t *testing.T) {
+	for in, want := range map[string]string{"Sam": "sam", " ann.b+x@mail.example ": "ann.b+x@mail.example", "zoë_1-2": "zoë_1-2",
+		"": "", "two words": "", "a<b": "", strings.Repeat("a", 65): ""} {
+		got, err := training.CleanUsername(in)
+		if want == "" && err == nil {
+			t.Errorf("CleanUsername(%q) = %q, want an error", in, got)
+		}
+		if want != "" && (err != nil || got != want) {
+			t.Errorf("CleanUsername(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// TestLoginOneAnswer: an unknown user, a wrong password, an account with no
+// password yet and a disabled account get the same answer.
+func TestLoginOneAnswer(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := newAccounts(t)
+	sam, _ := a.Create(ctx, training.NewAccount{Username: "sam", Password: goodPassword})
+	if _, err := a.Create(ctx, training.NewAccount{Username: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	gone, _ := a.Create(ctx, training.NewAccount{Username: "gone", Password: goodPassword})
+	if err := a.SetDisabled(ctx, gone.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, c := range []struct{ user, pw string }{{"nobody", goodPassword}, {"sam", "wrong password!"}, {"new", ""}, {"new", goodPassword}, {"gone", goodPassword}, {"", ""}} {
+		_, _, err := a.Login(ctx, c.user, c.pw, "10.0.0.1")
+		if code(err) != training.CodeBadLogin {
+			t.Errorf("login %s/%q: %v, want %s", c.user, c.pw, err, training.CodeBadLogin)
+			continue
+		}
+		msgs = append(msgs, training.AsError(err).Message)
+	}
+	for _, m := range msgs {
+		if m != msgs[0] {
+			t.Errorf("login answers differ: %q and %q", m, msgs[0])
+		}
+	}
+	acc, token, err := a.Login(ctx, "sam", goodPassword, "10.0.0.1")
+	if err != nil || acc.ID != sam.ID || len(token) < 40 {
+		t.Fatalf("login: %+v %q %v", acc, token, err)
+	}
+	if got, err := a.Authenticate(ctx, token); err != nil || got.ID != sam.ID {
+		t.Errorf("Authenticate = %+v, %v", got, err)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	ctx := context.Background()
+	a, _, c := newAccounts(t)
+	if _, err := a.Create(ctx, training.NewAccount{Username: "sam", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	lim := training.DefaultLoginLimits
+	for i := range lim.PerAccount {
+		if _, _, err := a.Login(ctx, "sam", "wrong password!", "10.0.0."+string(rune('1'+i))); code(err) != training.CodeBadLogin {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	// The account is locked, even with the right password and from a new address.
+	_, _, err := a.Login(ctx, "sam", goodPassword, "10.9.9.9")
+	if code(err) != training.CodeTooManyLogins || training.AsError(err).RetryAfter <= 0 {
+		t.Fatalf("login past the account's limit: %v, want %s with a wait", err, training.CodeTooManyLogins)
+	}
+	// Past the window it works again, and success clears the count.
+	c.Add(lim.Window)
+	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.9.9.9"); err != nil {
+		t.Fatalf("login after the window: %v", err)
+	}
+	// One address trying many usernames is limited too.
+	for i := range lim.PerAddress {
+		_, _, err := a.Login(ctx, "user"+string(rune('a'+i)), "whatever password", "10.6.6.6")
+		if code(err) != training.CodeBadLogin {
+			t.Fatalf("failure %d from one address: %v", i, err)
+		}
+	}
+	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.6.6.6"); code(err) != training.CodeTooManyLogins {
+		t.Errorf("login from an address past its limit: %v, want %s", err, training.CodeTooManyLogins)
+	}
+	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.7.7.7"); err != nil {
+		t.Errorf("login from another address: %v", err)
+	}
+}
+
+func TestSessionsExpire(t *testing.T) {
+	ctx := context.Background()
+	a, _, c := newAccounts(t)
+	if _, err := a.Create(ctx, training.NewAccount{Username: "sam", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := a.Login(ctx, "sam", goodPassword, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := a.Config()
+	// Used every day, the session lives until its absolute limit.
+	for elapsed := time.Duration(0); elapsed < cfg.SessionMax-24*time.Hour; elapsed += 24 * time.Hour {
+		if _, err := a.Authenticate(ctx, token); err != nil {
+			t.Fatalf("after %v of daily use: %v", elapsed, err)
+		}
+		c.Add(24 * time.Hour)
+	}
+	c.Add(24 * time.Hour)
+	if _, err := a.Authenticate(ctx, token); code(err) != training.CodeLoginRequired {
+		t.Errorf("past SessionMax: %v, want %s", err, training.CodeLoginRequired)
+	}
+	// Unused, it ends after SessionIdle.
+	_, token, _ = a.Login(ctx, "sam", goodPassword, "x")
+	c.Add(cfg.SessionIdle - time.Minute)
+	if _, err := a.Authenticate(ctx, token); err != nil {
+		t.Fatalf("just before SessionIdle: %v", err)
+	}
+	c.Add(cfg.SessionIdle + time.Minute)
+	if _, err := a.Authenticate(ctx, token); code(err) != training.CodeLoginRequired {
+		t.Errorf("idle past SessionIdle: %v, want %s", err, training.CodeLoginRequired)
+	}
+	// Logout ends it on the server.
+	_, token, _ = a.Login(ctx, "sam", goodPassword, "x")
+	if err := a.Logout(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, token); code(err) != training.CodeLoginRequired {
+		t.Errorf("after logout: %v, want %s", err, training.CodeLoginRequired)
+	}
+	for _, bad := range []string{"", "x", strings.Repeat("a", 1000)} {
+		if _, err := a.Authenticate(ctx, bad); code(err) != training.CodeLoginRequired {
+			t.Errorf("Authenticate(%q...): %v", bad[:min(len(bad), 5)], err)
+		}
+	}
+}
+
+// TestBootstrapAndLinks: an empty database gets an admin with a one-time
+// setup link, reissued at each start until it is used, and single use.
+func TestBootstrapAndLinks(t *testing.T) {
+	ctx := context.Background()
+	a, _, c := newAccounts(t)
+	user, first, err := a.Bootstrap(ctx)
+	if err != nil || user != "admin" || first == "" {
+		t.Fatalf("Bootstrap on an empty database = %q, %q, %v", user, first, err)
+	}
+	_, second, err := a.Bootstrap(ctx) // a restart before the link was used
+	if err != nil || second == "" || second == first {
+		t.Fatalf("second Bootstrap = %q, %v; want a fresh link", second, err)
+	}
+	if _, _, err := a.LinkInfo(ctx, first); code(err) != training.CodeLinkInvalid {
+		t.Errorf("the first link after a second was issued: %v, want %s", err, training.CodeLinkInvalid)
+	}
+	l, acc, err := a.LinkInfo(ctx, second)
+	if err != nil || l.Purpose != training.LinkSetup || acc.Username != "admin" || acc.Roles != training.AllRoles {
+		t.Fatalf("LinkInfo = %+v %+v %v", l, acc, err)
+	}
+	if _, _, err := a.RedeemLink(ctx, second, "short"); code(err) != training.CodeBadRequest {
+		t.Errorf("a short password through the link: %v", err)
+	}
+	acc, session, err := a.RedeemLink(ctx, second, goodPassword)
+	if err != nil || session == "" {
+		t.Fatalf("RedeemLink: %v", err)
+	}
+	if got, err := a.Authenticate(ctx, session); err != nil || got.ID != acc.ID {
+		t.Errorf("the session RedeemLink started: %v", err)
+	}
+	if _, _, err := a.RedeemLink(ctx, second, goodPassword); code(err) != training.CodeLinkInvalid {
+		t.Errorf("a used link: %v, want %s", err, training.CodeLinkInvalid)
+	}
+	if _, again, err := a.Bootstrap(ctx); err != nil || again != "" {
+		t.Errorf("Bootstrap once the admin has a password = %q, %v; want nothing to do", again, err)
+	}
+	// A link expires.
+	sam, _ := a.Create(ctx, training.NewAccount{Username: "sam"})
+	tok, _, _ := a.IssueLink(ctx, training.LinkInvite, sam.ID, acc.ID)
+	c.Add(a.Config().LinkTTL)
+	if _, _, err := a.RedeemLink(ctx, tok, goodPassword); code(err) != training.CodeLinkInvalid {
+		t.Errorf("an expired link: %v, want %s", err, training.CodeLinkInvalid)
+	}
+}

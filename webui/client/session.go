@@ -43,15 +43,17 @@ func (s *Session) HTTP() *http.Client { return s.http }
 // whatever its status, which it returns: an error is a failed request or
 // an answer that is not JSON.
 func (s *Session) Get(ctx context.Context, path string, v any) (int, error) {
-	return s.any(ctx, http.MethodGet, path, nil, v)
+	return s.request(ctx, http.MethodGet, path, nil, v)
 }
 
 // Post sends body as JSON to path and decodes the answer as Get does.
 func (s *Session) Post(ctx context.Context, path string, body, v any) (int, error) {
-	return s.any(ctx, http.MethodPost, path, body, v)
+	return s.request(ctx, http.MethodPost, path, body, v)
 }
 
-func (s *Session) any(ctx context.Context, method, path string, body, v any) (int, error) {
+// request sends method path with the session's cookies and decodes the
+// answer into v (when not nil), whatever its status.
+func (s *Session) request(ctx context.Context, method, path string, body, v any) (int, error) {
 	resp, data, err := fetch(ctx, s.http, s.c.Base, method, path, body)
 	if err != nil {
 		return 0, err

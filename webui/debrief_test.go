@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parley/webui"
+	"parley/webui/client"
 )
 
 // TestDebriefSaysWhetherTheCallWasComplete: an attempt that reached an
@@ -43,11 +44,9 @@ func TestDebriefSaysWhetherTheCallWasComplete(t *testing.T) {
 			}
 			switch tt.end {
 			case "":
-				expect[endedFrame](c, "ended")
+				expect[client.Ended](c)
 			case "give_up":
-				c.send(map[string]any{"type": "give_up", "seq": g.seq + 1, "attempt": g.id})
-				expect[ackFrame](c, "ack")
-				expect[endedFrame](c, "ended")
+				g.giveUp()
 			case "abandon":
 				offset = webui.DefaultAbandonAfter + time.Hour
 				if err := h.srv.Sweep(context.Background()); err != nil {
@@ -55,8 +54,8 @@ func TestDebriefSaysWhetherTheCallWasComplete(t *testing.T) {
 				}
 			}
 
-			var d debriefBody
-			if status := tr.get("/api/attempts/"+g.id+"/debrief", &d); status != http.StatusOK {
+			var d client.DebriefAnswer
+			if status := tr.get("/api/attempts/"+g.ID+"/debrief", &d); status != http.StatusOK {
 				t.Fatalf("debrief: %d", status)
 			}
 			if d.Attempt.Status != tt.status || d.Attempt.Turns != len(tt.replies) || len(d.Debrief.Turns) != len(tt.replies) ||
@@ -70,14 +69,14 @@ func TestDebriefSaysWhetherTheCallWasComplete(t *testing.T) {
 			case tt.ending != "" && (e == nil || e.ID != tt.ending || e.Success != tt.success):
 				t.Errorf("ending %+v, want %s with success %v", e, tt.ending, tt.success)
 			}
-			rec, _ := storedState(t, h, g.id)
+			rec, _ := storedState(t, h, g.ID)
 			sess := loadScenario(t, "short-call").Start(uint64(rec.Seed))
 			for _, r := range tt.replies {
 				if _, err := sess.Choose(r); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if len(d.Debrief.Scores) == 0 || !reflect.DeepEqual(d.Debrief.Scores, sess.Scores()) {
+			if len(d.Debrief.Scores) == 0 || !reflect.DeepEqual(d.Debrief.Scores, scores(sess.Scores())) {
 				t.Errorf("debrief scores %+v\nengine scores %+v", d.Debrief.Scores, sess.Scores())
 			}
 			for _, s := range d.Debrief.Scores {

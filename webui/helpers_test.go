@@ -1,27 +1,23 @@
 package webui_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"parley/webui/training"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"parley/engine"
 	"parley/scenarios"
 	"parley/webui"
 	"parley/webui/app"
+	"parley/webui/client"
 	"parley/webui/sqlite"
+	"parley/webui/training"
 )
 
 // harness is a real server (an App) on 127.0.0.1:0 over a real SQLite file.
@@ -131,103 +127,101 @@ func (l testLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// trainee is a browser: a cookie jar and an identity.
+// trainee is a browser: a client session (a cookie jar) on the harness's
+// server, whose requests fail the test when they cannot be made.
 type trainee struct {
-	t    *testing.T
-	h    *harness
-	jar  http.CookieJar
-	http *http.Client
+	t *testing.T
+	h *harness
+	s *client.Session
+}
+
+// client speaks to the server as any client would.
+func (h *harness) client() *client.Client {
+	return client.New(h.url(""), &http.Client{Timeout: 10 * time.Second})
 }
 
 // trainee sets a name and returns the browser holding the cookie.
 func (h *harness) trainee(name string) *trainee {
 	h.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	tr := &trainee{t: h.t, h: h, jar: jar, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
-	if status := tr.post("/api/me", map[string]string{"name": name}, nil); status != http.StatusOK {
-		h.t.Fatalf("POST /api/me: status %d", status)
+	s, err := h.client().Identify(context.Background(), name)
+	if err != nil {
+		h.t.Fatal(err)
 	}
-	return tr
+	return &trainee{t: h.t, h: h, s: s}
 }
 
 // anonymous is a browser with no identity.
 func (h *harness) anonymous() *trainee {
-	jar, _ := cookiejar.New(nil)
-	return &trainee{t: h.t, h: h, jar: jar, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	return &trainee{t: h.t, h: h, s: h.client().NewSession()}
 }
 
 // on moves the browser to another server (after a restart).
 func (tr *trainee) on(h *harness) *trainee {
-	c := *tr
-	c.h = h
-	return &c
+	return &trainee{t: tr.t, h: h, s: tr.s.On(h.client())}
 }
 
+// post sends body as JSON to path, decodes the answer into out (when not
+// nil) and returns its status.
 func (tr *trainee) post(path string, body, out any) int {
 	tr.t.Helper()
-	data, _ := json.Marshal(body)
-	resp, err := tr.http.Post(tr.h.url(path), "application/json", bytes.NewReader(data))
+	status, err := tr.s.Post(context.Background(), path, body, out)
 	if err != nil {
 		tr.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			tr.t.Fatalf("POST %s: %v", path, err)
-		}
-	}
-	return resp.StatusCode
+	return status
 }
 
-// get fetches path and decodes its JSON into out (when not nil).
+// get fetches path, decodes its JSON into out (when not nil) and returns
+// its status.
 func (tr *trainee) get(path string, out any) int {
 	tr.t.Helper()
-	resp, err := tr.http.Get(tr.h.url(path))
+	status, err := tr.s.Get(context.Background(), path, out)
 	if err != nil {
 		tr.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			tr.t.Fatalf("GET %s: %v", path, err)
-		}
-	}
-	return resp.StatusCode
+	return status
 }
 
-// conn is one websocket as the browser has it.
+// conn is one websocket as the browser has it: a client connection whose
+// reads and writes fail the test. Tests that send what a client would not
+// (bytes that are not a message, binary frames) use its WS.
 type conn struct {
-	t  *testing.T
-	ws *websocket.Conn
+	t *testing.T
+	*client.Conn
 }
 
 // dial opens the websocket from the server's own origin, as a browser does.
 func (tr *trainee) dial() *conn {
 	tr.t.Helper()
-	ws, resp, err := dialWS(tr.h, tr.jar, "http://"+tr.h.addr)
+	c, err := tr.s.Dial(context.Background(), nil, time.Time{})
 	if err != nil {
-		tr.t.Fatalf("dial: %v (response %v)", err, resp)
+		tr.t.Fatalf("dial: %v", err)
 	}
-	c := &conn{t: tr.t, ws: ws}
-	tr.t.Cleanup(func() { _ = ws.Close() })
-	return c
+	c.Timeout = 10 * time.Second
+	tr.t.Cleanup(func() { _ = c.WS.Close() })
+	return &conn{t: tr.t, Conn: c}
 }
 
-func dialWS(h *harness, jar http.CookieJar, origin string) (*websocket.Conn, *http.Response, error) {
-	d := websocket.Dialer{Jar: jar, HandshakeTimeout: 5 * time.Second}
-	return d.Dial("ws://"+h.addr+"/ws", http.Header{"Origin": {origin}})
+// dialFrom opens the websocket with another Origin header: the upgrade's
+// error, if refused.
+func (tr *trainee) dialFrom(origin string) error {
+	c, err := tr.s.DialOrigin(context.Background(), nil, origin, time.Time{})
+	if err == nil {
+		_ = c.WS.Close()
+	}
+	return err
 }
 
-func (c *conn) send(v any) {
+func (c *conn) send(m client.Message) {
 	c.t.Helper()
-	if err := c.ws.WriteJSON(v); err != nil {
+	if err := c.Send(m); err != nil {
 		c.t.Fatalf("send: %v", err)
 	}
 }
 
 func (c *conn) sendRaw(typ int, data []byte) {
 	c.t.Helper()
-	if err := c.ws.WriteMessage(typ, data); err != nil {
+	if err := c.WS.WriteMessage(typ, data); err != nil {
 		c.t.Fatalf("send: %v", err)
 	}
 }
@@ -235,166 +229,97 @@ func (c *conn) sendRaw(typ int, data []byte) {
 // next reads one frame and its type.
 func (c *conn) next() (string, []byte) {
 	c.t.Helper()
-	_ = c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, data, err := c.ws.ReadMessage()
+	data, err := c.RecvRaw()
 	if err != nil {
 		c.t.Fatalf("read: %v", err)
 	}
-	var head struct{ Type string }
-	if err := json.Unmarshal(data, &head); err != nil {
+	typ, err := client.TypeOf(data)
+	if err != nil {
 		c.t.Fatalf("frame %s: %v", data, err)
 	}
-	return head.Type, data
+	return typ, data
 }
 
-// expect reads the next frame, which must be of type typ, into a T.
-func expect[T any](c *conn, typ string) T {
+// expect reads the next frame, which must be a T.
+func expect[T client.Typed](c *conn) T {
 	c.t.Helper()
-	got, data := c.next()
-	if got != typ {
-		c.t.Fatalf("got frame %s, want type %q", data, typ)
-	}
-	var v T
-	if err := json.Unmarshal(data, &v); err != nil {
-		c.t.Fatalf("frame %s: %v", data, err)
+	v, err := client.Next[T](c.Conn)
+	if err != nil {
+		c.t.Fatal(err)
 	}
 	return v
 }
 
 // expectError reads an error frame with this code.
-func (c *conn) expectError(code string) errorFrame {
+func (c *conn) expectError(code string) client.Error {
 	c.t.Helper()
-	e := expect[errorFrame](c, "error")
+	e := expect[client.Error](c)
 	if e.Code != code {
 		c.t.Fatalf("error %q (%s), want %q", e.Code, e.Message, code)
 	}
 	return e
 }
 
-// The frames, as the browser decodes them.
-
-type choice struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
-}
-
-type ending struct {
-	ID      string `json:"id"`
-	Outcome string `json:"outcome"`
-}
-
-type reading struct {
-	Name  string  `json:"name"`
-	Value float64 `json:"value"`
-	Band  string  `json:"band"`
-}
-
-type snapshot struct {
-	Seq     int64 `json:"seq"`
-	Attempt struct {
-		ID       string        `json:"id"`
-		Scenario string        `json:"scenario"`
-		Status   string        `json:"status"`
-		Turn     int           `json:"turn"`
-		LastSeq  int64         `json:"last_seq"`
-		Practice *practiceMark `json:"practice"`
-	} `json:"attempt"`
-	Opening    []string  `json:"opening"`
-	Transcript []turn    `json:"transcript"`
-	Lines      []string  `json:"lines"`
-	Replies    []choice  `json:"replies"`
-	Mood       []reading `json:"mood"`
-	Ending     *ending   `json:"ending"`
-}
-
-type turn struct {
-	Attempt       string    `json:"attempt"`
-	Turn          int       `json:"turn"`
-	Reply         choice    `json:"reply"`
-	Interjections []string  `json:"interjections"`
-	Lines         []string  `json:"lines"`
-	Mood          []reading `json:"mood"`
-	Replies       []choice  `json:"replies"`
-	Ending        *ending   `json:"ending"`
-}
-
-// practiceMark is the "practice" field of a practice run.
-type practiceMark struct {
-	Of       string `json:"of"`
-	FromTurn int    `json:"from_turn"`
-}
-
-type ackFrame struct {
-	Seq     int64  `json:"seq"`
-	Attempt string `json:"attempt"`
-}
-
-type endedFrame struct {
-	Attempt string  `json:"attempt"`
-	Status  string  `json:"status"`
-	Debrief string  `json:"debrief"`
-	Ending  *ending `json:"ending"`
-}
-
-type errorFrame struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Seq     int64  `json:"seq"`
-}
-
-type debriefBody struct {
-	Attempt struct {
-		ID       string        `json:"id"`
-		Status   string        `json:"status"`
-		Turns    int           `json:"turns"`
-		Practice *practiceMark `json:"practice"`
-	} `json:"attempt"`
-	Scenario struct {
-		ID string `json:"id"`
-	} `json:"scenario"`
-	Debrief engine.Debrief `json:"debrief"`
-}
-
 // game is one attempt being played on a connection.
 type game struct {
-	c    *conn
-	id   string
-	seq  int64
-	snap snapshot
+	*client.Play
+	c *conn
 }
 
 // startGame starts an attempt on scenario.
 func (c *conn) startGame(scenario string) *game {
 	c.t.Helper()
-	c.send(map[string]any{"type": "start", "seq": 1, "scenario": scenario})
-	s := expect[snapshot](c, "snapshot")
-	return &game{c: c, id: s.Attempt.ID, seq: s.Attempt.LastSeq, snap: s}
+	p, err := c.Start(1, scenario)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return &game{Play: p, c: c}
 }
 
 // resume reattaches to attempt id.
 func (c *conn) resume(id string) *game {
 	c.t.Helper()
-	c.send(map[string]any{"type": "resume", "seq": 1, "attempt": id})
-	s := expect[snapshot](c, "snapshot")
-	return &game{c: c, id: id, seq: s.Attempt.LastSeq, snap: s}
+	p, err := c.Resume(1, id)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return &game{Play: p, c: c}
 }
 
 // choose sends the next choose and reads its turn and ack.
-func (g *game) choose(reply string) turn {
+func (g *game) choose(reply string) client.Turn {
 	g.c.t.Helper()
-	g.seq++
-	g.c.send(map[string]any{"type": "choose", "seq": g.seq, "attempt": g.id, "reply": reply})
-	tn := expect[turn](g.c, "turn")
-	if a := expect[ackFrame](g.c, "ack"); a.Seq != g.seq || a.Attempt != g.id {
-		g.c.t.Fatalf("ack %+v, want seq %d of %s", a, g.seq, g.id)
+	tn, err := g.Choose(reply)
+	if err != nil {
+		g.c.t.Fatal(err)
 	}
 	return tn
 }
 
-func ids(cs []choice) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.ID
+// giveUp sends give_up and reads its ack and the ended frame.
+func (g *game) giveUp() client.Ended {
+	g.c.t.Helper()
+	e, err := g.GiveUp()
+	if err != nil {
+		g.c.t.Fatal(err)
+	}
+	return e
+}
+
+func ids(rs []client.Reply) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// scores is the engine's scores as the debrief sends them, every field.
+func scores(ss []engine.Score) []client.Score {
+	out := make([]client.Score, len(ss))
+	for i, s := range ss {
+		out[i] = client.Score{Competency: s.Competency, Label: s.Label, Description: s.Description, Points: s.Points,
+			Best: s.Best, Score: s.Score, Pass: s.Pass, Passed: s.Passed, BlockedBy: s.BlockedBy}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package webui_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"parley/webui"
+	"parley/webui/client"
 
 	_ "modernc.org/sqlite" // the second process's connection in TestHealthzWhenWritesFail
 )
@@ -87,9 +89,9 @@ func TestHealthzWhenWritesFail(t *testing.T) {
 func TestIdentity(t *testing.T) {
 	h := start(t)
 	anon := h.anonymous()
-	var body struct {
-		ID, Name string
-		Error    struct{ Code string }
+	var body struct { // either answer
+		client.Me
+		client.ErrorBody
 	}
 	for _, path := range []string{"/api/me", "/api/attempts"} {
 		if status := anon.get(path, &body); status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
@@ -118,7 +120,7 @@ func TestIdentity(t *testing.T) {
 	if body.ID != id || body.Name != "Sam" {
 		t.Errorf("renaming changed the id or missed the name: %+v, want id %s", body, id)
 	}
-	resp, err := anon.http.Post(h.url("/api/me"), "text/plain", strings.NewReader(`{"name":"x"}`))
+	resp, err := anon.s.HTTP().Post(h.url("/api/me"), "text/plain", strings.NewReader(`{"name":"x"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,14 +150,9 @@ func TestCookieAttributes(t *testing.T) {
 
 func TestWebsocketNeedsIdentity(t *testing.T) {
 	h := start(t)
-	ws, _, err := dialWS(h, nil, "http://"+h.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	c := &conn{t: t, ws: ws}
+	c := h.anonymous().dial()
 	c.expectError("no_identity")
-	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+	if _, err := c.RecvRaw(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
 		t.Fatalf("after no_identity: %v, want close 1008", err)
 	}
 }
@@ -164,9 +161,9 @@ func TestCrossOriginUpgradeIsRefused(t *testing.T) {
 	h := start(t)
 	tr := h.trainee("Sam")
 	for _, origin := range []string{"http://evil.example", "http://" + h.addr + ".evil.example", "null"} {
-		_, resp, err := dialWS(h, tr.jar, origin)
-		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
-			t.Errorf("origin %s: err %v, response %v; want 403", origin, err, resp)
+		var refused *client.UpgradeError
+		if err := tr.dialFrom(origin); !errors.As(err, &refused) || refused.StatusCode != http.StatusForbidden {
+			t.Errorf("origin %s: err %v; want 403", origin, err)
 		}
 	}
 }
@@ -174,27 +171,16 @@ func TestCrossOriginUpgradeIsRefused(t *testing.T) {
 func TestScenarioRoutes(t *testing.T) {
 	h := start(t)
 	tr := h.anonymous()
-	var list []struct {
-		ID, Title string
-		Persona   struct{ Name string }
-	}
+	var list []client.ScenarioSummary
 	if status := tr.get("/api/scenarios", &list); status != http.StatusOK || len(list) < 2 {
 		t.Fatalf("GET /api/scenarios: %d, %d scenarios", status, len(list))
 	}
-	var one struct {
-		ID, Briefing string
-		Persona      struct{ Backstory string }
-		Competencies []struct{ ID string }
-		Mood         []struct {
-			Name  string
-			Value float64
-		}
-	}
+	var one client.ScenarioDetail
 	if status := tr.get("/api/scenarios/short-call", &one); status != http.StatusOK || one.Briefing == "" || one.Persona.Backstory == "" ||
 		len(one.Competencies) != 4 || len(one.Mood) != 1 || one.Mood[0].Value != 60 {
 		t.Fatalf("GET /api/scenarios/short-call: %d %+v", status, one)
 	}
-	var body struct{ Error struct{ Code string } }
+	var body client.ErrorBody
 	if status := tr.get("/api/scenarios/nope", &body); status != http.StatusNotFound || body.Error.Code != "not_found" {
 		t.Fatalf("unknown scenario: %d %q", status, body.Error.Code)
 	}
@@ -209,24 +195,21 @@ func TestAttemptList(t *testing.T) {
 	c := tr.dial()
 	g := c.startGame("short-call")
 	g.choose("rude")
-	expect[endedFrame](c, "ended")
+	expect[client.Ended](c)
 	late := c.startGame("late-shipment")
-	var list []struct {
-		ID, Scenario, Title, Status, Outcome string
-		Turns                                int
-	}
+	var list []client.AttemptItem
 	if status := tr.get("/api/attempts", &list); status != http.StatusOK || len(list) != 2 {
 		t.Fatalf("GET /api/attempts: %d %+v", status, list)
 	}
 	byID := map[string]int{list[0].ID: 0, list[1].ID: 1}
-	if a := list[byID[g.id]]; a.Status != "finished" || a.Outcome != "lost" || a.Turns != 1 || a.Title != "A short call" {
+	if a := list[byID[g.ID]]; a.Status != "finished" || a.Outcome != "lost" || a.Turns != 1 || a.Title != "A short call" {
 		t.Errorf("finished attempt listed as %+v", a)
 	}
-	if a := list[byID[late.id]]; a.Status != "active" || a.Turns != 0 {
+	if a := list[byID[late.ID]]; a.Status != "active" || a.Turns != 0 {
 		t.Errorf("new attempt listed as %+v", a)
 	}
-	var body struct{ Error struct{ Code string } }
-	if status := tr.get("/api/attempts/"+late.id+"/debrief", &body); status != http.StatusConflict || body.Error.Code != "not_active" {
+	var body client.ErrorBody
+	if status := tr.get("/api/attempts/"+late.ID+"/debrief", &body); status != http.StatusConflict || body.Error.Code != "not_active" {
 		t.Errorf("debrief of an active attempt: %d %q, want 409 not_active", status, body.Error.Code)
 	}
 }
@@ -282,18 +265,18 @@ func TestSweepAbandonsIdleAttempts(t *testing.T) {
 	g.choose("ask") // not idle long enough: still active
 
 	offset = webui.DefaultAbandonAfter + time.Hour
-	c.resume(g.id) // a read keeps the session warm in memory but is no activity
+	c.resume(g.ID) // a read keeps the session warm in memory but is no activity
 	if err := h.srv.Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// The next read already shows it, though the session was live in memory.
-	if s := c.resume(g.id); s.snap.Attempt.Status != "abandoned" {
-		t.Fatalf("status %s on the first read after the sweep, want abandoned", s.snap.Attempt.Status)
+	if s := c.resume(g.ID); s.Snapshot.Attempt.Status != "abandoned" {
+		t.Fatalf("status %s on the first read after the sweep, want abandoned", s.Snapshot.Attempt.Status)
 	}
-	c.send(map[string]any{"type": "choose", "seq": g.seq + 1, "attempt": g.id, "reply": "own"})
+	c.send(client.Choose(g.LastSeq+1, g.ID, "own"))
 	c.expectError("not_active")
-	if s := c.resume(g.id); s.snap.Attempt.Status != "abandoned" {
-		t.Fatalf("status %s after the sweep, want abandoned", s.snap.Attempt.Status)
+	if s := c.resume(g.ID); s.Snapshot.Attempt.Status != "abandoned" {
+		t.Fatalf("status %s after the sweep, want abandoned", s.Snapshot.Attempt.Status)
 	}
 }
 
@@ -306,7 +289,7 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	go func() {
 		defer close(frames)
 		for {
-			_, data, err := c.ws.ReadMessage()
+			data, err := c.RecvRaw()
 			if err != nil {
 				if websocket.IsCloseError(err, websocket.CloseGoingAway) {
 					frames <- "close 1001"
@@ -337,24 +320,24 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 // POST /api/me keeps the id, and play works.
 func TestCookieOfAnotherDatabase(t *testing.T) {
 	tr := start(t).trainee("Sam")
-	var me struct{ ID, Name string }
+	var me client.Me
 	tr.get("/api/me", &me)
 	tr = tr.on(start(t)) // another server, another database, the same cookie
 
-	var body struct{ Error struct{ Code string } }
+	var body client.ErrorBody
 	if status := tr.get("/api/me", &body); status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
 		t.Fatalf("GET /api/me with an unknown user: %d %q, want 401 no_identity", status, body.Error.Code)
 	}
 	c := tr.dial()
 	c.expectError("no_identity")
 
-	var again struct{ ID, Name string }
+	var again client.Me
 	if status := tr.post("/api/me", map[string]string{"name": "Sam"}, &again); status != http.StatusOK || again.ID != me.ID {
 		t.Fatalf("POST /api/me: %d %+v, want the cookie's id %s kept", status, again, me.ID)
 	}
 	g := tr.dial().startGame("late-shipment")
-	if g.id == "" {
-		t.Fatalf("start after naming again: %+v", g.snap)
+	if g.ID == "" {
+		t.Fatalf("start after naming again: %+v", g.Snapshot)
 	}
 }
 
@@ -368,8 +351,8 @@ func TestStuckBrowserHoldsNobodyUp(t *testing.T) {
 	var sent atomic.Int64
 	go func() { // answers pile up unread: each bad message gets an error frame
 		for {
-			_ = stuck.ws.SetWriteDeadline(time.Now().Add(20 * time.Second))
-			if stuck.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"dance","seq":1}`)) != nil {
+			_ = stuck.WS.SetWriteDeadline(time.Now().Add(20 * time.Second))
+			if stuck.WS.WriteMessage(websocket.TextMessage, []byte(`{"type":"dance","seq":1}`)) != nil {
 				return
 			}
 			sent.Add(1)

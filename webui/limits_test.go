@@ -1,6 +1,7 @@
 package webui_test
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"parley/webui"
+	"parley/webui/client"
 )
 
 // expectRefused reads the too_many_connections error frame and the close
@@ -17,8 +19,8 @@ import (
 func expectRefused(t *testing.T, c *conn) {
 	t.Helper()
 	c.expectError("too_many_connections")
-	_ = c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, _, err := c.ws.ReadMessage()
+	c.Timeout = 5 * time.Second
+	_, err := c.RecvRaw()
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseTryAgainLater || ce.Text != "too many connections" {
 		t.Fatalf("after too_many_connections: %v, want close 1013 \"too many connections\"", err)
@@ -33,18 +35,16 @@ func TestWebsocketsPerUserAreCapped(t *testing.T) {
 	greedy, other := h.trainee("Greedy"), h.trainee("Other")
 	first, _ := greedy.dial(), greedy.dial()
 	expectRefused(t, greedy.dial())
-	other.dial().send(map[string]any{"type": "start", "seq": 1, "scenario": "late-shipment"})
-	_ = first.ws.Close()
+	other.dial().send(client.Start(1, "late-shipment"))
+	_ = first.WS.Close()
 	waitFor(t, func() bool {
-		ws, _, err := dialWS(h, greedy.jar, "http://"+h.addr)
+		c, err := greedy.s.Dial(context.Background(), nil, time.Now().Add(5*time.Second))
 		if err != nil {
 			return false
 		}
-		defer ws.Close()
-		ws.WriteJSON(map[string]any{"type": "start", "seq": 1, "scenario": "late-shipment"})
-		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-		var f struct{ Type string }
-		return ws.ReadJSON(&f) == nil && f.Type == "snapshot"
+		defer c.WS.Close()
+		_, err = c.Start(1, "late-shipment")
+		return err == nil
 	})
 }
 
@@ -54,11 +54,12 @@ func TestNewWebsocketsAreRateLimited(t *testing.T) {
 	h := start(t, func(cfg *webui.Config) { cfg.NewWebsocketsBurst, cfg.NewWebsocketsPerSec = 3, 0.01 })
 	tr := h.trainee("Fast")
 	for range 3 {
-		_ = tr.dial().ws.Close()
+		_ = tr.dial().WS.Close()
 	}
-	_, resp, err := dialWS(h, tr.jar, "http://"+h.addr)
-	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
-		t.Fatalf("fourth websocket in a burst of 3: %v %v, want 429 with Retry-After", resp, err)
+	var refused *client.UpgradeError
+	if err := tr.dialFrom(h.url("")); !errors.As(err, &refused) || refused.StatusCode != http.StatusTooManyRequests ||
+		refused.Header.Get("Retry-After") == "" {
+		t.Fatalf("fourth websocket in a burst of 3: %v, want 429 with Retry-After", err)
 	}
 }
 

@@ -5,28 +5,21 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"parley/webui/training"
 	"reflect"
 	"strings"
 	"testing"
 
 	"parley/engine"
 	"parley/webui"
+	"parley/webui/client"
+	"parley/webui/training"
 )
 
-// listed is one item of GET /api/attempts, as the browser decodes it.
-type listed struct {
-	ID       string        `json:"id"`
-	Scenario string        `json:"scenario"`
-	Status   string        `json:"status"`
-	Turns    int           `json:"turns"`
-	Practice *practiceMark `json:"practice"`
-}
-
-// practiceAnswer is the answer to POST /api/attempts/{id}/practice.
+// practiceAnswer is the answer to POST /api/attempts/{id}/practice: the new
+// attempt, or the error.
 type practiceAnswer struct {
-	listed
-	Error struct{ Code, Message string } `json:"error"`
+	client.AttemptItem
+	client.ErrorBody
 }
 
 // practise asks for a practice run of attempt id from turn.
@@ -48,7 +41,7 @@ func (tr *trainee) in(t *testing.T) *trainee {
 // read.
 func (tr *trainee) postRaw(path, contentType, body string) (*http.Response, []byte) {
 	tr.t.Helper()
-	resp, err := tr.http.Post(tr.h.url(path), contentType, strings.NewReader(body))
+	resp, err := tr.s.HTTP().Post(tr.h.url(path), contentType, strings.NewReader(body))
 	if err != nil {
 		tr.t.Fatal(err)
 	}
@@ -65,25 +58,25 @@ func (tr *trainee) postRaw(path, contentType, body string) (*http.Response, []by
 type played struct {
 	g     *game
 	shown []shownAt
-	turns []turn
+	turns []client.Turn
 }
 
 type shownAt struct {
 	lines   []string
-	replies []choice
+	replies []client.Reply
 }
 
 // playSource plays replies on scenario and reads the ended frame.
 func playSource(t *testing.T, c *conn, scenario string, replies ...string) played {
 	t.Helper()
 	g := c.startGame(scenario)
-	p := played{g: g, shown: []shownAt{{g.snap.Lines, g.snap.Replies}}}
+	p := played{g: g, shown: []shownAt{{g.Snapshot.Lines, g.Snapshot.Replies}}}
 	for _, r := range replies {
 		tn := g.choose(r)
 		p.turns = append(p.turns, tn)
 		p.shown = append(p.shown, shownAt{tn.Lines, tn.Replies})
 	}
-	expect[endedFrame](c, "ended")
+	expect[client.Ended](c)
 	return p
 }
 
@@ -101,10 +94,10 @@ func storedState(t *testing.T, h *harness, id string) (training.Attempt, engine.
 	return a, st
 }
 
-func choices(cs []engine.Choice) []choice {
-	out := make([]choice, len(cs))
+func choices(cs []engine.Choice) []client.Reply {
+	out := make([]client.Reply, len(cs))
 	for i, c := range cs {
-		out[i] = choice{ID: c.ID, Text: c.Text}
+		out[i] = client.Reply{ID: c.ID, Text: c.Text}
 	}
 	return out
 }
@@ -125,8 +118,8 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 	tr := h.trainee("Sam")
 	c := tr.dial()
 	src := playSource(t, c, "short-call", source...)
-	srcRec, srcState := storedState(t, h, src.g.id)
-	srcTurns, err := h.st.Turns(context.Background(), src.g.id)
+	srcRec, srcState := storedState(t, h, src.g.ID)
+	srcTurns, err := h.st.Turns(context.Background(), src.g.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,9 +129,9 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tr := tr.in(t)
 			c := tr.dial()
-			status, item := tr.practise(src.g.id, tt.from)
-			want := &practiceMark{Of: src.g.id, FromTurn: tt.from}
-			if status != http.StatusCreated || item.ID == "" || item.ID == src.g.id || item.Scenario != "short-call" ||
+			status, item := tr.practise(src.g.ID, tt.from)
+			want := &client.Practice{Of: src.g.ID, FromTurn: tt.from}
+			if status != http.StatusCreated || item.ID == "" || item.ID == src.g.ID || item.Scenario != "short-call" ||
 				item.Status != "active" || item.Turns != tt.from-1 || !reflect.DeepEqual(item.Practice, want) {
 				t.Fatalf("practise from turn %d: %d %+v, want 201, a new active attempt with %d turns and practice %+v",
 					tt.from, status, item, tt.from-1, want)
@@ -146,7 +139,7 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 
 			// It resumes at exactly the state before turn from.
 			g := c.resume(item.ID)
-			s := g.snap
+			s := g.Snapshot
 			replay, err := sc.Replay(srcState, tt.from-1)
 			if err != nil {
 				t.Fatal(err)
@@ -168,8 +161,8 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 				t.Errorf("resumed with lines %q replies %v; the engine's replay has %q %v",
 					s.Lines, ids(s.Replies), replay.Lines(), replayReplies)
 			}
-			if !reflect.DeepEqual(s.Opening, src.g.snap.Opening) || len(s.Transcript) != tt.from-1 {
-				t.Fatalf("opening %q and %d transcript turns, want %q and %d", s.Opening, len(s.Transcript), src.g.snap.Opening, tt.from-1)
+			if !reflect.DeepEqual(s.Opening, src.g.Snapshot.Opening) || len(s.Transcript) != tt.from-1 {
+				t.Fatalf("opening %q and %d transcript turns, want %q and %d", s.Opening, len(s.Transcript), src.g.Snapshot.Opening, tt.from-1)
 			}
 			for i, tn := range s.Transcript {
 				w := src.turns[i]
@@ -185,12 +178,12 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 					t.Fatalf("reply %q was turn %d, want %d", r, tn.Turn, tt.from+i)
 				}
 			}
-			if e := expect[endedFrame](c, "ended"); e.Status != "finished" || e.Ending == nil || e.Ending.ID != tt.ending {
+			if e := expect[client.Ended](c); e.Status != "finished" || e.Ending == nil || e.Ending.ID != tt.ending {
 				t.Fatalf("ended %+v, want finished at %s", e, tt.ending)
 			}
 
 			// Its debrief shows the whole history: the replayed turns, then its own.
-			var d debriefBody
+			var d client.DebriefAnswer
 			if status := tr.get("/api/attempts/"+item.ID+"/debrief", &d); status != http.StatusOK {
 				t.Fatalf("debrief: %d", status)
 			}
@@ -213,26 +206,26 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if !reflect.DeepEqual(d.Debrief.Scores, sess.Scores()) {
+			if !reflect.DeepEqual(d.Debrief.Scores, scores(sess.Scores())) {
 				t.Errorf("debrief scores %+v\nengine scores %+v", d.Debrief.Scores, sess.Scores())
 			}
 		})
 	}
 
 	// Every practice run is listed as practice; the source is not, and is unchanged.
-	var list []listed
+	var list []client.AttemptItem
 	if status := tr.get("/api/attempts", &list); status != http.StatusOK || len(list) != 1+len(tests) {
 		t.Fatalf("GET /api/attempts: %d, %d attempts, want %d", status, len(list), 1+len(tests))
 	}
 	from := map[int]bool{}
 	for _, a := range list {
 		switch {
-		case a.ID == src.g.id:
+		case a.ID == src.g.ID:
 			if a.Practice != nil || a.Status != "finished" || a.Turns != len(source) {
 				t.Errorf("source listed as %+v", a)
 			}
-		case a.Practice == nil || a.Practice.Of != src.g.id:
-			t.Errorf("practice run listed as %+v, want practice of %s", a, src.g.id)
+		case a.Practice == nil || a.Practice.Of != src.g.ID:
+			t.Errorf("practice run listed as %+v, want practice of %s", a, src.g.ID)
 		default:
 			from[a.Practice.FromTurn] = true
 		}
@@ -240,8 +233,8 @@ func TestPractiseFromATurnOfAFinishedAttempt(t *testing.T) {
 	if len(from) != len(tests) {
 		t.Errorf("practice runs start from turns %v, want one per test", from)
 	}
-	after, _ := storedState(t, h, src.g.id)
-	afterTurns, err := h.st.Turns(context.Background(), src.g.id)
+	after, _ := storedState(t, h, src.g.ID)
+	afterTurns, err := h.st.Turns(context.Background(), src.g.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,31 +251,31 @@ func TestPracticeBesideTheActiveScoredAttempt(t *testing.T) {
 	scored := c.startGame("short-call")
 	scored.choose("ask")
 
-	status, item := tr.practise(src.g.id, 2)
+	status, item := tr.practise(src.g.ID, 2)
 	if status != http.StatusCreated {
 		t.Fatalf("practise beside an active attempt: %d %+v", status, item.Error)
 	}
-	if again := c.startGame("short-call"); again.id != scored.id || again.snap.Attempt.Turn != 1 ||
-		again.snap.Attempt.Practice != nil {
+	if again := c.startGame("short-call"); again.ID != scored.ID || again.Snapshot.Attempt.Turn != 1 ||
+		again.Snapshot.Attempt.Practice != nil {
 		t.Fatalf("start answered %s at turn %d (practice %+v), want the scored attempt %s at turn 1",
-			again.id, again.snap.Attempt.Turn, again.snap.Attempt.Practice, scored.id)
+			again.ID, again.Snapshot.Attempt.Turn, again.Snapshot.Attempt.Practice, scored.ID)
 	}
 	p := c.resume(item.ID)
 	p.choose("own")
 	p.choose("offer")
-	expect[endedFrame](c, "ended")
+	expect[client.Ended](c)
 
-	s := c.resume(scored.id)
-	if s.snap.Attempt.Status != "active" || s.snap.Attempt.Turn != 1 || s.snap.Attempt.LastSeq != 1 {
-		t.Fatalf("scored attempt after the practice run: %+v, want active at turn 1", s.snap.Attempt)
+	s := c.resume(scored.ID)
+	if s.Snapshot.Attempt.Status != "active" || s.Snapshot.Attempt.Turn != 1 || s.Snapshot.Attempt.LastSeq != 1 {
+		t.Fatalf("scored attempt after the practice run: %+v, want active at turn 1", s.Snapshot.Attempt)
 	}
 	if tn := s.choose("own"); tn.Turn != 2 {
 		t.Errorf("scored attempt's next reply was turn %d, want 2", tn.Turn)
 	}
-	var me struct{ ID string }
+	var me client.Me
 	tr.get("/api/me", &me)
-	if a, err := h.st.ActiveAttempt(context.Background(), me.ID, "short-call"); err != nil || a.ID != scored.id {
-		t.Errorf("the active attempt is %q (%v), want the scored one %s", a.ID, err, scored.id)
+	if a, err := h.st.ActiveAttempt(context.Background(), me.ID, "short-call"); err != nil || a.ID != scored.ID {
+		t.Errorf("the active attempt is %q (%v), want the scored one %s", a.ID, err, scored.ID)
 	}
 }
 
@@ -290,12 +283,11 @@ func TestPracticeRefusals(t *testing.T) {
 	h := start(t)
 	sam, kim := h.trainee("Sam"), h.trainee("Kim")
 	c := sam.dial()
-	done := playSource(t, c, "short-call", "ask", "rude").g.id
-	active := c.startGame("late-shipment").id
-	empty := c.startGame("short-call").id // given up before any turn
-	c.send(map[string]any{"type": "give_up", "seq": 1, "attempt": empty})
-	expect[ackFrame](c, "ack")
-	expect[endedFrame](c, "ended")
+	done := playSource(t, c, "short-call", "ask", "rude").g.ID
+	active := c.startGame("late-shipment").ID
+	fresh := c.startGame("short-call")
+	fresh.giveUp() // before any turn
+	empty := fresh.ID
 
 	tests := []struct {
 		name        string
@@ -326,16 +318,14 @@ func TestPracticeRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, data := tt.who.in(t).postRaw("/api/attempts/"+tt.attempt+"/practice", tt.contentType, tt.body)
-			var body struct {
-				Error struct{ Code, Message string }
-			}
+			var body client.ErrorBody
 			_ = json.Unmarshal(data, &body)
 			if resp.StatusCode != tt.status || body.Error.Code != tt.code || body.Error.Message == "" {
 				t.Errorf("%d %s, want %d %s", resp.StatusCode, data, tt.status, tt.code)
 			}
 		})
 	}
-	var list []listed
+	var list []client.AttemptItem
 	sam.get("/api/attempts", &list)
 	for _, a := range list {
 		if a.Practice != nil {
@@ -354,7 +344,7 @@ func TestPracticeRunSurvivesRestart(t *testing.T) {
 	tr := h.trainee("Sam")
 	c := tr.dial()
 	src := playSource(t, c, "short-call", "ask", "own", "offer")
-	_, item := tr.practise(src.g.id, 2)
+	_, item := tr.practise(src.g.ID, 2)
 	g := c.resume(item.ID)
 	first := g.choose("ask")
 
@@ -362,18 +352,18 @@ func TestPracticeRunSurvivesRestart(t *testing.T) {
 	tr2 := tr.on(h2)
 	c2 := tr2.dial()
 	g2 := c2.resume(item.ID)
-	want := &practiceMark{Of: src.g.id, FromTurn: 2}
-	if s := g2.snap.Attempt; s.Turn != 2 || s.LastSeq != 2 || !reflect.DeepEqual(s.Practice, want) ||
-		!reflect.DeepEqual(g2.snap.Lines, first.Lines) || !reflect.DeepEqual(g2.snap.Replies, first.Replies) {
+	want := &client.Practice{Of: src.g.ID, FromTurn: 2}
+	if s := g2.Snapshot.Attempt; s.Turn != 2 || s.LastSeq != 2 || !reflect.DeepEqual(s.Practice, want) ||
+		!reflect.DeepEqual(g2.Snapshot.Lines, first.Lines) || !reflect.DeepEqual(g2.Snapshot.Replies, first.Replies) {
 		t.Fatalf("after restart: %+v, lines %q, replies %v; want turn 2, last_seq 2, practice %+v, lines %q, replies %v",
-			s, g2.snap.Lines, ids(g2.snap.Replies), want, first.Lines, ids(first.Replies))
+			s, g2.Snapshot.Lines, ids(g2.Snapshot.Replies), want, first.Lines, ids(first.Replies))
 	}
 	g2.choose("own")
 	if tn := g2.choose("offer"); tn.Turn != 4 || tn.Ending == nil {
 		t.Fatalf("last turn %+v, want turn 4 at an ending", tn)
 	}
-	expect[endedFrame](c2, "ended")
-	var d debriefBody
+	expect[client.Ended](c2)
+	var d client.DebriefAnswer
 	if status := tr2.get("/api/attempts/"+item.ID+"/debrief", &d); status != http.StatusOK || len(d.Debrief.Turns) != 4 ||
 		!reflect.DeepEqual(d.Attempt.Practice, want) {
 		t.Fatalf("debrief after restart: %d, %d turns, practice %+v", status, len(d.Debrief.Turns), d.Attempt.Practice)
@@ -386,7 +376,7 @@ func TestPracticeRunsAreCapped(t *testing.T) {
 	h := start(t)
 	tr := h.trainee("Sam")
 	c := tr.dial()
-	src := playSource(t, c, "short-call", "ask", "rude").g.id
+	src := playSource(t, c, "short-call", "ask", "rude").g.ID
 	var runs []string
 	for i := range webui.MaxActivePracticeRuns {
 		status, item := tr.practise(src, 1+i%2)
@@ -400,10 +390,7 @@ func TestPracticeRunsAreCapped(t *testing.T) {
 		!strings.Contains(item.Error.Message, "finish or give up one of your practice runs first") {
 		t.Fatalf("practice run %d: %d %+v, want 409 too_many_practice_runs", webui.MaxActivePracticeRuns+1, status, item.Error)
 	}
-	g := c.resume(runs[0])
-	c.send(map[string]any{"type": "give_up", "seq": g.snap.Attempt.LastSeq + 1, "attempt": g.id})
-	expect[ackFrame](c, "ack")
-	expect[endedFrame](c, "ended")
+	c.resume(runs[0]).giveUp()
 	if status, item := tr.practise(src, 2); status != http.StatusCreated {
 		t.Fatalf("after giving one up: %d %+v, want 201", status, item.Error)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"parley/engine"
+	"parley/webui/client"
 	"parley/webui/training"
 )
 
@@ -163,18 +164,18 @@ func TestStoredVersion0Rows(t *testing.T) {
 
 	// Written the old way: Sam plays to the ending, Ana answers once.
 	sam := h.trainee("Sam")
-	var me struct{ ID string }
+	var me client.Me
 	sam.get("/api/me", &me)
 	w.name("user", me.ID)
 	c := sam.dial()
 	g := c.startGame("short-call")
-	id := g.id
+	id := g.ID
 	w.name("attempt", id)
 	g.choose("own")
 	g.choose("offer")
-	expect[endedFrame](c, "ended")
+	expect[client.Ended](c)
 	ana := h.trainee("Ana")
-	var anaMe struct{ ID string }
+	var anaMe client.Me
 	ana.get("/api/me", &anaMe)
 	ga := ana.dial().startGame("short-call")
 	ga.choose("ask")
@@ -195,7 +196,7 @@ func TestStoredVersion0Rows(t *testing.T) {
 		w.fixture(f.file, f.data)
 	}
 
-	if a, err := h.st.Attempt(ctx, ga.id); err != nil || bytes.HasPrefix(a.State, []byte(`{"v":`)) {
+	if a, err := h.st.Attempt(ctx, ga.ID); err != nil || bytes.HasPrefix(a.State, []byte(`{"v":`)) {
 		t.Fatalf("Ana's state %s (%v), want version 0", a.State, err)
 	}
 
@@ -204,43 +205,43 @@ func TestStoredVersion0Rows(t *testing.T) {
 	h = h.restart(onlyShortCall)
 	sam, ana = sam.on(h), ana.on(h)
 	c = sam.dial()
-	c.send(map[string]any{"type": "resume", "seq": 3, "attempt": id})
+	c.send(client.Resume(3, id))
 	w.frame(c, "snapshot", "ws-snapshot-ended.json")
 	w.http(sam, "GET", "/api/attempts/"+id, nil, 200, "attempt.json")
 	w.http(sam, "GET", "/api/attempts/"+id+"/debrief", nil, 200, "debrief.json")
 
 	// A practice run: turn 1 copied as it is (version 0), turn 2 new.
 	data := w.http(sam, "POST", "/api/attempts/"+id+"/practice", map[string]int{"turn": 2}, 201, "")
-	var run struct{ ID string }
+	var run client.AttemptItem
 	if err := json.Unmarshal(data, &run); err != nil {
 		t.Fatal(err)
 	}
 	w.name("attempt", run.ID)
 	w.check("practice.json", data)
-	c.send(map[string]any{"type": "resume", "seq": 4, "attempt": run.ID})
+	c.send(client.Resume(4, run.ID))
 	w.frame(c, "snapshot", "ws-snapshot-practice.json")
 	p := c.resume(run.ID)
 	p.choose("offer")
-	expect[endedFrame](c, "ended")
+	expect[client.Ended](c)
 	turns, err = h.st.Turns(ctx, run.ID)
 	if err != nil || len(turns) != 2 || bytes.HasPrefix(turns[0].Event, []byte(`{"v":`)) || !bytes.HasPrefix(turns[1].Event, []byte(`{"v":1,`)) {
 		t.Fatalf("practice run turns %v (%v), want a version 0 copy and a version 1 turn", turns, err)
 	}
-	var snap snapshot
+	var snap client.Snapshot
 	if status := sam.get("/api/attempts/"+run.ID, &snap); status != 200 || len(snap.Transcript) != 2 {
 		t.Errorf("practice run of both versions: status %d, %d turns", status, len(snap.Transcript))
 	}
-	var d debriefBody
+	var d client.DebriefAnswer
 	if status := sam.get("/api/attempts/"+run.ID+"/debrief", &d); status != 200 || len(d.Debrief.Turns) != 2 {
 		t.Errorf("practice run debrief: status %d, %d turns", status, len(d.Debrief.Turns))
 	}
 
 	// Ana's session resumes from her version 0 state to give up.
 	w.name("user", anaMe.ID)
-	w.name("attempt", ga.id)
+	w.name("attempt", ga.ID)
 	ca := ana.dial()
-	ca.send(map[string]any{"type": "give_up", "seq": 2, "attempt": ga.id})
+	ca.send(client.GiveUp(2, ga.ID))
 	w.frame(ca, "ack", "ws-ack-give-up.json")
 	w.frame(ca, "ended", "ws-ended-given-up.json")
-	w.http(ana, "GET", "/api/attempts/"+ga.id+"/debrief", nil, 200, "debrief-given-up.json")
+	w.http(ana, "GET", "/api/attempts/"+ga.ID+"/debrief", nil, 200, "debrief-given-up.json")
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"parley/webui/training"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
@@ -13,6 +12,8 @@ import (
 
 	"parley/scenarios"
 	"parley/webui"
+	"parley/webui/client"
+	"parley/webui/training"
 )
 
 // withShortCallV2 offers an edited short-call in place of the original.
@@ -45,21 +46,21 @@ func TestOldAttemptsKeepTheirScenarioVersion(t *testing.T) {
 	h2 := h.restart(withShortCallV2(t))
 	tr2 := tr.on(h2)
 	c := tr2.dial()
-	old := c.resume(g.id)
-	if !slices.Equal(old.snap.Opening, g.snap.Opening) || !slices.Equal(old.snap.Lines, first.Lines) {
-		t.Fatalf("resumed on the edited file: opening %q lines %q, want %q %q", old.snap.Opening, old.snap.Lines, g.snap.Opening, first.Lines)
+	old := c.resume(g.ID)
+	if !slices.Equal(old.Snapshot.Opening, g.Snapshot.Opening) || !slices.Equal(old.Snapshot.Lines, first.Lines) {
+		t.Fatalf("resumed on the edited file: opening %q lines %q, want %q %q", old.Snapshot.Opening, old.Snapshot.Lines, g.Snapshot.Opening, first.Lines)
 	}
 	old.choose("own")
 	old.choose("offer")
-	expect[endedFrame](c, "ended")
-	var d debriefBody
-	if status := tr2.get("/api/attempts/"+g.id+"/debrief", &d); status != http.StatusOK || len(d.Debrief.Turns) != 3 {
+	expect[client.Ended](c)
+	var d client.DebriefAnswer
+	if status := tr2.get("/api/attempts/"+g.ID+"/debrief", &d); status != http.StatusOK || len(d.Debrief.Turns) != 3 {
 		t.Fatalf("debrief of the old version: %d, %d turns", status, len(d.Debrief.Turns))
 	}
 
 	fresh := h2.trainee("Kim").dial().startGame("short-call")
-	if !slices.Equal(fresh.snap.Opening, []string{"V2 opening."}) {
-		t.Fatalf("a new attempt opens with %q, want the edited file's line", fresh.snap.Opening)
+	if !slices.Equal(fresh.Snapshot.Opening, []string{"V2 opening."}) {
+		t.Fatalf("a new attempt opens with %q, want the edited file's line", fresh.Snapshot.Opening)
 	}
 }
 
@@ -95,22 +96,22 @@ func TestFailedCommitRollsBack(t *testing.T) {
 	g := c.startGame("short-call")
 
 	fs.fail.Store(true)
-	c.send(map[string]any{"type": "choose", "seq": 1, "attempt": g.id, "reply": "own"})
+	c.send(client.Choose(1, g.ID, "own"))
 	if e := c.expectError("internal"); e.Seq != 1 {
 		t.Fatalf("error %+v, want seq 1", e)
 	}
-	if s := c.resume(g.id); s.snap.Attempt.Turn != 0 || !slices.Contains(ids(s.snap.Replies), "own") {
-		t.Fatalf("after a failed commit: turn %d, replies %v; want nothing applied", s.snap.Attempt.Turn, ids(s.snap.Replies))
+	if s := c.resume(g.ID); s.Snapshot.Attempt.Turn != 0 || !slices.Contains(ids(s.Snapshot.Replies), "own") {
+		t.Fatalf("after a failed commit: turn %d, replies %v; want nothing applied", s.Snapshot.Attempt.Turn, ids(s.Snapshot.Replies))
 	}
 	if tn := g.choose("own"); tn.Turn != 1 {
 		t.Fatalf("retry: turn %d, want 1", tn.Turn)
 	}
 
 	fs.fail.Store(true)
-	c.send(map[string]any{"type": "give_up", "seq": 2, "attempt": g.id})
+	c.send(client.GiveUp(2, g.ID))
 	c.expectError("internal")
-	if s := c.resume(g.id); s.snap.Attempt.Status != "active" {
-		t.Fatalf("after a failed give_up: status %s, want active", s.snap.Attempt.Status)
+	if s := c.resume(g.ID); s.Snapshot.Attempt.Status != "active" {
+		t.Fatalf("after a failed give_up: status %s, want active", s.Snapshot.Attempt.Status)
 	}
 	g.choose("offer")
 }

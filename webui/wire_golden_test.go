@@ -16,6 +16,7 @@ import (
 
 	"parley/scenarios"
 	"parley/webui"
+	"parley/webui/client"
 	"parley/webui/training"
 )
 
@@ -122,7 +123,7 @@ func (w *wire) http(tr *trainee, method, path string, body any, want int, file s
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := tr.http.Do(req)
+	resp, err := tr.s.HTTP().Do(req)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestWireGolden(t *testing.T) {
 	ctx := context.Background()
 
 	sam := h.trainee("Sam")
-	var me struct{ ID string }
+	var me client.Me
 	sam.get("/api/me", &me)
 	w.name("user", me.ID)
 	w.http(sam, "GET", "/api/me", nil, 200, "me.json")
@@ -174,10 +175,10 @@ func TestWireGolden(t *testing.T) {
 
 	// A full play: start, a refused reply, the ideal path to an ending.
 	c := sam.dial()
-	c.send(map[string]any{"type": "start", "seq": 1, "scenario": "short-call"})
+	c.send(client.Start(1, "short-call"))
 	_, data := c.next()
-	var snap snapshot
-	if err := json.Unmarshal(data, &snap); err != nil {
+	snap, err := client.As[client.Snapshot](data)
+	if err != nil {
 		t.Fatal(err)
 	}
 	id := snap.Attempt.ID
@@ -186,17 +187,17 @@ func TestWireGolden(t *testing.T) {
 	w.http(sam, "GET", "/api/attempts", nil, 200, "attempts-active.json")
 	w.http(sam, "GET", "/api/attempts/"+id+"/debrief", nil, 409, "http-error.json")
 
-	c.send(map[string]any{"type": "choose", "seq": 1, "attempt": id, "reply": "offer"})
+	c.send(client.Choose(1, id, "offer"))
 	w.frame(c, "error", "ws-error.json")
-	c.send(map[string]any{"type": "choose", "seq": 1, "attempt": id, "reply": "own"})
+	c.send(client.Choose(1, id, "own"))
 	w.frame(c, "turn", "ws-turn.json")
 	w.frame(c, "ack", "ws-ack.json")
-	c.send(map[string]any{"type": "choose", "seq": 2, "attempt": id, "reply": "offer"})
+	c.send(client.Choose(2, id, "offer"))
 	w.frame(c, "turn", "ws-turn-ending.json")
 	w.frame(c, "ack", "ws-ack-ending.json")
 	w.frame(c, "ended", "ws-ended.json")
 
-	c.send(map[string]any{"type": "resume", "seq": 3, "attempt": id})
+	c.send(client.Resume(3, id))
 	w.frame(c, "snapshot", "ws-snapshot-ended.json")
 	w.http(sam, "GET", "/api/attempts", nil, 200, "attempts.json")
 	w.http(sam, "GET", "/api/attempts/"+id, nil, 200, "attempt.json")
@@ -221,28 +222,28 @@ func TestWireGolden(t *testing.T) {
 
 	// A practice run from turn 2: its list item and its snapshot.
 	data = w.http(sam, "POST", "/api/attempts/"+id+"/practice", map[string]int{"turn": 2}, 201, "")
-	var run struct{ ID string }
+	var run client.AttemptItem
 	if err := json.Unmarshal(data, &run); err != nil {
 		t.Fatal(err)
 	}
 	w.name("attempt", run.ID)
 	w.check("practice.json", data)
-	c.send(map[string]any{"type": "resume", "seq": 4, "attempt": run.ID})
+	c.send(client.Resume(4, run.ID))
 	w.frame(c, "snapshot", "ws-snapshot-practice.json")
 
 	// Another trainee gives up after one question: ended without an ending.
 	ana := h.trainee("Ana")
-	var anaMe struct{ ID string }
+	var anaMe client.Me
 	ana.get("/api/me", &anaMe)
 	w.name("user", anaMe.ID)
 	ca := ana.dial()
 	g := ca.startGame("short-call")
-	w.name("attempt", g.id)
+	w.name("attempt", g.ID)
 	g.choose("ask")
-	ca.send(map[string]any{"type": "give_up", "seq": 2, "attempt": g.id})
+	ca.send(client.GiveUp(2, g.ID))
 	w.frame(ca, "ack", "ws-ack-give-up.json")
 	w.frame(ca, "ended", "ws-ended-given-up.json")
-	w.http(ana, "GET", "/api/attempts/"+g.id+"/debrief", nil, 200, "debrief-given-up.json")
+	w.http(ana, "GET", "/api/attempts/"+g.ID+"/debrief", nil, 200, "debrief-given-up.json")
 }
 
 // TestWireGoldenDebriefRare pins the debrief's rarer fields, which the short
@@ -257,7 +258,7 @@ func TestWireGoldenDebriefRare(t *testing.T) {
 		func(st training.Store) training.Store { return pinnedSeed{Store: st, t: t} })
 	w := &wire{t: t, names: map[string]string{}}
 	tr := h.trainee("Sam")
-	var me struct{ ID string }
+	var me client.Me
 	tr.get("/api/me", &me)
 	w.name("user", me.ID)
 	c := tr.dial()
@@ -273,14 +274,14 @@ func TestWireGoldenDebriefRare(t *testing.T) {
 		scenario, _, _ := strings.Cut(tc.plan, ".")
 		w.name("version", loadScenario(t, scenario).Version)
 		g := c.startGame(scenario)
-		w.name("attempt", g.id)
+		w.name("attempt", g.ID)
 		for _, reply := range planReplies(t, tc.plan) {
 			g.choose(reply)
 		}
 		if _, data := c.next(); !strings.Contains(string(data), `"ended"`) {
 			t.Fatalf("%s: after the last reply got %s, want the ended frame", tc.plan, data)
 		}
-		w.http(tr, "GET", "/api/attempts/"+g.id+"/debrief", nil, 200, tc.file)
+		w.http(tr, "GET", "/api/attempts/"+g.ID+"/debrief", nil, 200, tc.file)
 		golden, err := os.ReadFile(filepath.Join("testdata", "wire", tc.file))
 		if err != nil {
 			t.Fatal(err)

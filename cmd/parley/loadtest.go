@@ -141,7 +141,7 @@ func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtes
 
 // storeTurnReader reads the stored turns from the database itself.
 func storeTurnReader(st *sqlite.Store) loadtest.TurnReader {
-	return func(ctx context.Context, attempt, _ string) (map[int]loadtest.StoredTurn, error) {
+	return func(ctx context.Context, attempt string) (map[int]loadtest.StoredTurn, error) {
 		turns, err := st.Turns(ctx, attempt)
 		if err != nil {
 			return nil, fmt.Errorf("durability check: attempt %s: %w", attempt, err)

@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -25,9 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"parley/webui/app"
+	"parley/webui/client"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -118,8 +115,10 @@ func readFile(t *testing.T, path string) []byte {
 // offeredTitles is the scenarios on offer at base, id to title.
 func offeredTitles(t *testing.T, base string) map[string]string {
 	t.Helper()
-	var list []struct{ ID, Title string }
-	getJSON(t, http.DefaultClient, base+"api/scenarios", &list)
+	list, err := client.New(base, nil).Scenarios(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]string{}
 	for _, s := range list {
 		out[s.ID] = s.Title
@@ -354,8 +353,8 @@ func TestServeSkipsBrokenTrainerFiles(t *testing.T) {
 	if offered := strings.Join(got, " "); !strings.Contains(offered, "short-call") || strings.Contains(offered, "broken") || strings.Contains(offered, "loop") {
 		t.Errorf("scenarios on offer %v: want short-call, not broken or loop", got)
 	}
-	if resp, err := http.Get(base + "healthz"); err != nil || resp.StatusCode != http.StatusOK {
-		t.Errorf("healthz: %v %v", resp, err)
+	if err := client.New(base, nil).Health(context.Background()); err != nil {
+		t.Errorf("healthz: %v", err)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after its context ended, want nil", err)
@@ -371,18 +370,6 @@ func writeFile(t *testing.T, path string, data []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func getJSON(t *testing.T, c *http.Client, url string, v any) {
-	t.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatalf("GET %s: %v", url, err)
 	}
 }
 
@@ -424,94 +411,43 @@ func startChild(t *testing.T, dbPath string) *child {
 
 // crashPlayer is one browser playing one attempt, counting what was acknowledged.
 type crashPlayer struct {
-	jar     http.CookieJar
+	session *client.Session
 	attempt string
 	acked   atomic.Int64 // highest seq acknowledged
 }
 
+// crashClient speaks to the server c as any client would.
+func crashClient(c *child) *client.Client {
+	return client.New(c.url, &http.Client{Timeout: 10 * time.Second})
+}
+
 func newCrashPlayer(t *testing.T, c *child, name string) *crashPlayer {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	resp, err := hc.Post(c.url+"api/me", "application/json", strings.NewReader(`{"name":"`+name+`"}`))
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("set name: %v %v", resp, err)
-	}
-	resp.Body.Close()
-	return &crashPlayer{jar: jar}
-}
-
-func (p *crashPlayer) dial(c *child) (*websocket.Conn, error) {
-	origin := strings.TrimSuffix(c.url, "/")
-	d := websocket.Dialer{Jar: p.jar, HandshakeTimeout: 5 * time.Second}
-	ws, _, err := d.Dial("ws"+strings.TrimPrefix(origin, "http")+"/ws", http.Header{"Origin": {origin}})
-	return ws, err
-}
-
-type wsFrame struct {
-	Type    string          `json:"type"`
-	Seq     int64           `json:"seq"`
-	Code    string          `json:"code"`
-	Attempt json.RawMessage `json:"attempt"`
-	Turn    int             `json:"turn"`
-	Reply   struct {
-		ID string `json:"id"`
-	} `json:"reply"`
-	Transcript []wsFrame `json:"transcript"`
-}
-
-func readFrame(ws *websocket.Conn) (wsFrame, error) {
-	var f wsFrame
-	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, data, err := ws.ReadMessage()
+	s, err := crashClient(c).Identify(context.Background(), name)
 	if err != nil {
-		return f, err
+		t.Fatalf("set name: %v", err)
 	}
-	return f, json.Unmarshal(data, &f)
+	return &crashPlayer{session: s}
 }
 
-// snapshotOf sends start or resume and reads the snapshot.
-func snapshotOf(ws *websocket.Conn, msg map[string]any) (wsFrame, struct {
-	ID      string `json:"id"`
-	Turn    int    `json:"turn"`
-	LastSeq int64  `json:"last_seq"`
-}, error) {
-	var head struct {
-		ID      string `json:"id"`
-		Turn    int    `json:"turn"`
-		LastSeq int64  `json:"last_seq"`
+// dial opens a websocket to c with the player's identity.
+func (p *crashPlayer) dial(c *child) (*client.Conn, error) {
+	conn, err := p.session.On(crashClient(c)).Dial(context.Background(), nil, time.Time{})
+	if err != nil {
+		return nil, err
 	}
-	if err := ws.WriteJSON(msg); err != nil {
-		return wsFrame{}, head, err
-	}
-	f, err := readFrame(ws)
-	if err != nil || f.Type != "snapshot" {
-		return f, head, fmt.Errorf("want a snapshot, got %+v, %v", f, err)
-	}
-	return f, head, json.Unmarshal(f.Attempt, &head)
+	conn.Timeout = 10 * time.Second
+	return conn, nil
 }
 
 // play chooses "ask" until the connection dies or it is no longer offered,
 // recording every ack.
-func (p *crashPlayer) play(ws *websocket.Conn) error {
-	for seq := p.acked.Load() + 1; ; seq++ {
-		msg := map[string]any{"type": "choose", "seq": seq, "attempt": p.attempt, "reply": "ask"}
-		if err := ws.WriteJSON(msg); err != nil {
+func (p *crashPlayer) play(g *client.Play) error {
+	for {
+		if _, err := g.Choose("ask"); err != nil {
 			return err
 		}
-		for {
-			f, err := readFrame(ws)
-			if err != nil {
-				return err
-			}
-			if f.Type == "error" {
-				return fmt.Errorf("seq %d: error %s", seq, f.Code)
-			}
-			if f.Type == "ack" && f.Seq == seq {
-				p.acked.Store(seq)
-				break
-			}
-		}
+		p.acked.Store(g.LastSeq)
 	}
 }
 
@@ -529,16 +465,16 @@ func TestCrashLosesNoAcknowledgedReply(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range players {
 		p := newCrashPlayer(t, first, fmt.Sprintf("trainee %d", i))
-		ws, err := p.dial(first)
+		conn, err := p.dial(first)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, head, err := snapshotOf(ws, map[string]any{"type": "start", "seq": 1, "scenario": "short-call"})
+		g, err := conn.Start(1, "short-call")
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.attempt, players[i] = head.ID, p
-		wg.Go(func() { _ = p.play(ws) })
+		p.attempt, players[i] = g.ID, p
+		wg.Go(func() { _ = p.play(g) })
 	}
 	waitUntil(t, func() bool {
 		for _, p := range players {
@@ -571,15 +507,16 @@ func TestCrashLosesNoAcknowledgedReply(t *testing.T) {
 // apply.
 func checkResumes(t *testing.T, c *child, p *crashPlayer, i int) {
 	t.Helper()
-	ws, err := p.dial(c)
+	conn, err := p.dial(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.Close()
-	snap, head, err := snapshotOf(ws, map[string]any{"type": "resume", "seq": 1, "attempt": p.attempt})
+	defer conn.HangUp()
+	g, err := conn.Resume(1, p.attempt)
 	if err != nil {
 		t.Fatalf("crashPlayer %d: %v", i, err)
 	}
+	head, snap := g.Snapshot.Attempt, g.Snapshot
 	acked := p.acked.Load()
 	if head.LastSeq < acked || int64(head.Turn) < acked || len(snap.Transcript) != head.Turn {
 		t.Fatalf("crashPlayer %d: %d replies acknowledged, but the attempt resumed at turn %d, last_seq %d, %d in transcript",
@@ -592,12 +529,8 @@ func checkResumes(t *testing.T, c *child, p *crashPlayer, i int) {
 	}
 	t.Logf("player %d: %d replies acknowledged before the kill, %d committed", i, acked, head.Turn)
 	p.acked.Store(head.LastSeq)
-	msg := map[string]any{"type": "choose", "seq": head.LastSeq + 1, "attempt": p.attempt, "reply": "own"}
-	if err := ws.WriteJSON(msg); err != nil {
-		t.Fatal(err)
-	}
-	if f, err := readFrame(ws); err != nil || f.Type != "turn" || f.Turn != head.Turn+1 {
-		t.Fatalf("crashPlayer %d: continuing after the restart gave %+v, %v", i, f, err)
+	if tn, err := g.Choose("own"); err != nil || tn.Turn != head.Turn+1 {
+		t.Fatalf("crashPlayer %d: continuing after the restart gave %+v, %v", i, tn, err)
 	}
 }
 

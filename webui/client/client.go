@@ -1,25 +1,37 @@
 // Package client is a Go client of Parley's protocol (docs/protocol.md), as
-// any program outside the server would speak it: identity with POST /api/me,
-// GET helpers for the JSON API, and a websocket conversation (dial with the
-// Origin a page from the server would send, send start, resume, choose and
-// give_up with their seq, read the server's frames).
+// any program outside the server would speak it:
+//
+//   - Client is one server and a pool of HTTP connections: the routes that
+//     need no identity (Health, Scenarios, Scenario) and Identify.
+//   - Session is one trainee, as a browser holds it: a cookie jar. Identify
+//     is the one place a session gets an identity (when accounts come, a
+//     login takes its place). A session reads the JSON API with typed
+//     methods (Me, Attempts, Attempt, Debrief, Practise), or with Get and
+//     Post for any answer and its status, and dials the websocket (Dial).
+//   - Conn is the websocket conversation: Send a Message (start, resume,
+//     choose, give_up with their seq), read frames typed (Next, As) or flat.
+//     Play is one attempt on a Conn: Start or Resume it, then Choose and
+//     GiveUp with the seq each needs.
+//
+// protocol.go declares every answer and frame whole, once (the golden files
+// under webui/testdata/wire pin them); the webui tests, cmd/parley's crash
+// test and the load tool all speak through this package.
 //
 // It owns the wire as a client sees it, and nothing of the server: it imports
 // only the standard library and gorilla/websocket (cmd/parley/layers_test.go
 // holds that), so a change to the server that breaks the protocol breaks its
 // users (the load tool, the tests) as it would break a browser.
 //
-// It is built for the load tool, which is sensitive to allocations: a Conn
-// reads each frame with one ReadMessage, decodes into one flat Frame, and
-// lets its caller send pre-marshalled bytes (SendRaw) and read frames raw
-// (RecvRaw) to decode them later.
+// The load tool is sensitive to allocations, so Conn also has a fast path:
+// SendRaw sends pre-marshalled bytes, RecvRaw reads a frame without decoding
+// it, and Decode decodes it into one flat Frame that holds only what the load
+// tool acts on (reply ids, not their text).
 package client
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,12 +42,15 @@ import (
 // Client talks HTTP to one Parley server.
 type Client struct {
 	Base string       // http://host:port, no trailing slash
-	HTTP *http.Client // shared by every identity; cookies are passed per request
+	HTTP *http.Client // shared by every session; it keeps no cookies itself
 }
 
-// New is a client of the server at base (a trailing slash is dropped).
+// New is a client of the server at base (a trailing slash is dropped). A
+// nil hc is an http.Client with a 30 s timeout.
 func New(base string, hc *http.Client) *Client {
-	return &Client{Base: strings.TrimSuffix(base, "/"), HTTP: hc}
+	c := &Client{Base: strings.TrimSuffix(base, "/"), HTTP: hc}
+	c.HTTP = c.httpClient()
+	return c
 }
 
 // NewHTTPClient is an HTTP client pooled for many simulated trainees on one
@@ -45,107 +60,134 @@ func NewHTTPClient() *http.Client {
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
-// Identify sets a display name with POST /api/me and returns the cookies it
-// set, as a Cookie header value: the identity that GetJSON and Dial then
-// present. One http.Client serves every identity, so no jar is kept.
-func (c *Client) Identify(ctx context.Context, name string) (cookie string, err error) {
-	body, _ := json.Marshal(map[string]string{"name": name})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Base+"/api/me", bytes.NewReader(body))
-	if err != nil {
-		return "", err
+// httpClient is c.HTTP, or New's default when it is nil.
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP == nil {
+		return &http.Client{Timeout: 30 * time.Second}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return "", err
+	return c.HTTP
+}
+
+// URL is the address of path on the server.
+func (c *Client) URL(path string) string { return c.Base + path }
+
+// Identify is a new session that has set its display name with POST
+// /api/me: the identity every later request and the websocket present. It
+// is the one place a session gets an identity.
+func (c *Client) Identify(ctx context.Context, name string) (*Session, error) {
+	s := c.NewSession()
+	if _, err := s.SetName(ctx, name); err != nil {
+		return nil, err
 	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("POST /api/me: %s", resp.Status)
-	}
-	parts := make([]string, 0, 2)
-	for _, c := range resp.Cookies() {
-		parts = append(parts, c.Name+"="+c.Value)
-	}
-	if len(parts) == 0 {
-		return "", errors.New("POST /api/me set no cookie")
-	}
-	return strings.Join(parts, "; "), nil
+	return s, nil
 }
 
 // Health asks the server's /healthz; an error says what failed.
 func (c *Client) Health(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+"/healthz", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return &StatusError{Path: "/healthz", Status: resp.Status}
-	}
-	return nil
+	return call(ctx, c.httpClient(), c.Base, http.MethodGet, "/healthz", nil, http.StatusOK, nil)
 }
 
-// StatusError is an HTTP answer other than 200 OK.
-type StatusError struct{ Path, Status string }
-
-func (e *StatusError) Error() string { return e.Path + " answered " + e.Status }
-
-// GetJSON decodes the JSON answer to GET path (with cookie, when not empty)
-// into v. The answer must be 200 OK; the error names the path.
-func (c *Client) GetJSON(ctx context.Context, path, cookie string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
-	if err != nil {
-		return err
-	}
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return fmt.Errorf("GET %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil || resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s, %v", path, resp.Status, err)
-	}
-	return nil
+// Scenarios lists the scenarios on offer (GET /api/scenarios).
+func (c *Client) Scenarios(ctx context.Context) ([]ScenarioSummary, error) {
+	var list []ScenarioSummary
+	err := call(ctx, c.httpClient(), c.Base, http.MethodGet, "/api/scenarios", nil, http.StatusOK, &list)
+	return list, err
 }
 
-// ScenarioIDs lists the ids of the scenarios on offer (GET /api/scenarios).
+// Scenario is one scenario on offer (GET /api/scenarios/{id}).
+func (c *Client) Scenario(ctx context.Context, id string) (ScenarioDetail, error) {
+	var d ScenarioDetail
+	err := call(ctx, c.httpClient(), c.Base, http.MethodGet, "/api/scenarios/"+id, nil, http.StatusOK, &d)
+	return d, err
+}
+
+// ScenarioIDs lists the ids of the scenarios on offer.
 func (c *Client) ScenarioIDs(ctx context.Context) ([]string, error) {
-	var list []struct {
-		ID string `json:"id"`
-	}
-	if err := c.GetJSON(ctx, "/api/scenarios", "", &list); err != nil {
+	list, err := c.Scenarios(ctx)
+	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(list))
-	for _, s := range list {
-		ids = append(ids, s.ID)
+	ids := make([]string, len(list))
+	for i, s := range list {
+		ids[i] = s.ID
 	}
 	return ids, nil
 }
 
-// StoredTurn is one turn of an attempt as GET /api/attempts/{id} shows it.
-type StoredTurn struct {
-	Turn  int   `json:"turn"`
-	Reply Reply `json:"reply"`
+// StatusError is an HTTP answer other than the one a method expects, with
+// what its error body says (Code and Message are empty when it had none).
+type StatusError struct {
+	Method, Path string
+	StatusCode   int
+	Status       string // such as "409 Conflict"
+	Code         string
+	Message      string
 }
 
-// Transcript reads one of the caller's attempts (GET /api/attempts/{id})
-// and returns its turns.
-func (c *Client) Transcript(ctx context.Context, attempt, cookie string) ([]StoredTurn, error) {
-	var snap struct {
-		Transcript []StoredTurn `json:"transcript"`
+func (e *StatusError) Error() string {
+	s := e.Method + " " + e.Path + " answered " + e.Status
+	if e.Code != "" {
+		s += ": " + e.Code + ": " + e.Message
 	}
-	if err := c.GetJSON(ctx, "/api/attempts/"+attempt, cookie, &snap); err != nil {
-		return nil, err
+	return s
+}
+
+// call sends method path (with body as JSON, when not nil) and decodes the
+// answer into v (when not nil); an answer other than want is a
+// *StatusError.
+func call(ctx context.Context, hc *http.Client, base, method, path string, body any, want int, v any) error {
+	resp, data, err := fetch(ctx, hc, base, method, path, body)
+	if err != nil {
+		return err
 	}
-	return snap.Transcript, nil
+	if resp.StatusCode != want {
+		se := &StatusError{Method: method, Path: path, StatusCode: resp.StatusCode, Status: resp.Status}
+		var eb ErrorBody
+		if json.Unmarshal(data, &eb) == nil {
+			se.Code, se.Message = eb.Error.Code, eb.Error.Message
+		}
+		return se
+	}
+	return decodeAnswer(method, path, data, v)
+}
+
+// fetch sends method path (with body as JSON, when not nil) and reads the
+// whole answer.
+func fetch(ctx context.Context, hc *http.Client, base, method, path string, body any) (*http.Response, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp, nil, fmt.Errorf("%s %s: %s: %w", method, path, resp.Status, err)
+	}
+	return resp, data, nil
+}
+
+// decodeAnswer decodes an answer's JSON into v, when v is not nil.
+func decodeAnswer(method, path string, data []byte, v any) error {
+	if v == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s %s: the answer is not the JSON expected: %w", method, path, err)
+	}
+	return nil
 }

@@ -17,15 +17,14 @@ type StoredTurn struct {
 	Seq   int64 // 0 when read over HTTP, which does not show it
 }
 
-// TurnReader reads back one attempt's stored turns by number; cookie is
-// its trainee's identity, for a reader that asks the server.
-type TurnReader func(ctx context.Context, attempt, cookie string) (map[int]StoredTurn, error)
+// TurnReader reads back one attempt's stored turns by number.
+type TurnReader func(ctx context.Context, attempt string) (map[int]StoredTurn, error)
 
 // verifyDurable checks that every acknowledged turn is stored. In-process,
 // the server has been stopped and the database file is opened afresh;
 // otherwise each attempt is read back with GET /api/attempts/{id}.
 func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableResult, error) {
-	read := httpTurnReader(tg.client())
+	read := httpTurnReader(acked)
 	if tg.srv != nil && tg.srv.Turns != nil {
 		stored, done, err := tg.srv.Turns(ctx)
 		if err != nil {
@@ -81,7 +80,7 @@ func cmpOr(a, b error) error {
 
 // checkAttempt looks for one attempt's acknowledged turns among its stored ones.
 func checkAttempt(ctx context.Context, acked []ackedTurn, read TurnReader) (found int, missing []string, err error) {
-	stored, err := read(ctx, acked[0].attempt, acked[0].cookie)
+	stored, err := read(ctx, acked[0].attempt)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -96,15 +95,24 @@ func checkAttempt(ctx context.Context, acked []ackedTurn, read TurnReader) (foun
 	return found, missing, nil
 }
 
-// httpTurnReader reads an attempt's transcript as its trainee would.
-func httpTurnReader(cl *client.Client) TurnReader {
-	return func(ctx context.Context, attempt, cookie string) (map[int]StoredTurn, error) {
-		transcript, err := cl.Transcript(ctx, attempt, cookie)
+// httpTurnReader reads an attempt's transcript as its trainee would, with
+// the session that acknowledged its turns.
+func httpTurnReader(acked []ackedTurn) TurnReader {
+	sessions := map[string]*client.Session{}
+	for _, a := range acked {
+		sessions[a.attempt] = a.session
+	}
+	return func(ctx context.Context, attempt string) (map[int]StoredTurn, error) {
+		s, ok := sessions[attempt]
+		if !ok {
+			return nil, fmt.Errorf("durability check: no trainee acknowledged a turn of attempt %s", attempt)
+		}
+		snap, err := s.Attempt(ctx, attempt)
 		if err != nil {
 			return nil, fmt.Errorf("durability check: %w", err)
 		}
-		out := make(map[int]StoredTurn, len(transcript))
-		for _, t := range transcript {
+		out := make(map[int]StoredTurn, len(snap.Transcript))
+		for _, t := range snap.Transcript {
 			out[t.Turn] = StoredTurn{Reply: t.Reply.ID}
 		}
 		return out, nil

@@ -189,11 +189,11 @@ func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*client.Con
 }
 
 func (op *idleOpener) open(ctx context.Context, k int) (*client.Conn, error) {
-	cookie, err := op.cl.Identify(ctx, fmt.Sprintf("Idle trainee %d", k+1))
+	s, err := op.cl.Identify(ctx, fmt.Sprintf("Idle trainee %d", k+1))
 	if err != nil {
 		return nil, err
 	}
-	c, err := op.cl.Dial(ctx, op.dialer, cookie, time.Now().Add(time.Minute))
+	c, err := s.Dial(ctx, op.dialer, time.Now().Add(time.Minute))
 	if err != nil {
 		return nil, err
 	}

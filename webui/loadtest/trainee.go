@@ -53,7 +53,7 @@ type ackedTurn struct {
 	turn    int
 	seq     int64
 	reply   string
-	cookie  string // the trainee's identity, to read the attempt back over HTTP
+	session *client.Session // the trainee's identity, to read the attempt back over HTTP
 }
 
 // traineeResult is what one trainee saw.
@@ -74,7 +74,7 @@ type simTrainee struct {
 	rng     *rand.Rand
 	name    string
 	stopBy  time.Time
-	cookie  string
+	session *client.Session
 	conn    *client.Conn
 	connSeq int64 // seq for start and resume
 	attempt string
@@ -125,12 +125,12 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 }
 
 func (t *simTrainee) connect(ctx context.Context) error {
-	cookie, err := t.env.cl.Identify(ctx, t.name)
+	s, err := t.env.cl.Identify(ctx, t.name)
 	if err != nil {
 		return fmt.Errorf("identity: %w", err)
 	}
-	t.cookie = cookie
-	t.conn, err = t.env.cl.Dial(ctx, t.env.dialer, cookie, t.stopBy)
+	t.session = s
+	t.conn, err = s.Dial(ctx, t.env.dialer, t.stopBy)
 	return err
 }
 
@@ -208,7 +208,7 @@ func (t *simTrainee) choose() error {
 	if sent.After(t.env.rampEnd) {
 		t.res.steady = append(t.res.steady, acked.Sub(sent))
 	}
-	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, cookie: t.cookie})
+	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, session: t.session})
 	t.lastSeq, t.replies = seq, client.ReplyIDs(turn.Replies)
 	if len(t.replies) == 0 {
 		return t.awaitEnded()
@@ -268,7 +268,7 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 	if !sleepCtx(ctx, errorPause) {
 		return
 	}
-	var fe *client.FrameErr
+	var fe *client.Error
 	if !errors.As(err, &fe) {
 		t.redial(ctx)
 	}
@@ -284,10 +284,10 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 
 func (t *simTrainee) redial(ctx context.Context) {
 	t.conn.HangUp()
-	conn, err := t.env.cl.Dial(ctx, t.env.dialer, t.cookie, t.stopBy)
+	conn, err := t.session.Dial(ctx, t.env.dialer, t.stopBy)
 	for err != nil && sleepCtx(ctx, time.Second) {
 		t.count(err)
-		conn, err = t.env.cl.Dial(ctx, t.env.dialer, t.cookie, t.stopBy)
+		conn, err = t.session.Dial(ctx, t.env.dialer, t.stopBy)
 	}
 	if conn != nil {
 		t.conn = conn
@@ -297,7 +297,7 @@ func (t *simTrainee) redial(ctx context.Context) {
 // count records err by kind: the error frame's code, a protocol surprise,
 // or a transport failure.
 func (t *simTrainee) count(err error) {
-	var fe *client.FrameErr
+	var fe *client.Error
 	var pe *client.ProtocolError
 	switch {
 	case errors.As(err, &fe):

@@ -1,0 +1,114 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+)
+
+// Session is one trainee as a browser holds it: a cookie jar, presented on
+// every request and on the websocket, and kept up to date from every
+// answer. A new session has no identity (see Client.Identify). It is safe
+// for concurrent use.
+type Session struct {
+	c    *Client
+	jar  http.CookieJar
+	http *http.Client // c.HTTP's transport and timeout, with jar
+}
+
+// NewSession is a session with no identity yet: an empty cookie jar.
+func (c *Client) NewSession() *Session {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	return c.session(jar)
+}
+
+func (c *Client) session(jar http.CookieJar) *Session {
+	hc := *c.httpClient()
+	hc.Jar = jar
+	return &Session{c: c, jar: jar, http: &hc}
+}
+
+// On is the same identity (the same cookies) speaking to the server of c:
+// a browser after the server restarted on another port, or moved.
+func (s *Session) On(c *Client) *Session { return c.session(s.jar) }
+
+// Client is the server the session speaks to.
+func (s *Session) Client() *Client { return s.c }
+
+// HTTP is the session's HTTP client, its cookie jar set, for a request the
+// other methods do not make (another content type, a header to read).
+func (s *Session) HTTP() *http.Client { return s.http }
+
+// Get sends GET path and decodes its JSON answer into v (when not nil),
+// whatever its status, which it returns: an error is a failed request or
+// an answer that is not JSON.
+func (s *Session) Get(ctx context.Context, path string, v any) (int, error) {
+	return s.request(ctx, http.MethodGet, path, nil, v)
+}
+
+// Post sends body as JSON to path and decodes the answer as Get does.
+func (s *Session) Post(ctx context.Context, path string, body, v any) (int, error) {
+	return s.request(ctx, http.MethodPost, path, body, v)
+}
+
+// request sends method path with the session's cookies and decodes the
+// answer into v (when not nil), whatever its status.
+func (s *Session) request(ctx context.Context, method, path string, body, v any) (int, error) {
+	resp, data, err := fetch(ctx, s.http, s.c.Base, method, path, body)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, decodeAnswer(method, path, data, v)
+}
+
+// call is the client's call with the session's cookies.
+func (s *Session) call(ctx context.Context, method, path string, body any, want int, v any) error {
+	return call(ctx, s.http, s.c.Base, method, path, body, want, v)
+}
+
+// SetName sets (or changes) the session's display name with POST /api/me.
+// The first time, the server sets the identity cookie.
+func (s *Session) SetName(ctx context.Context, name string) (Me, error) {
+	var me Me
+	err := s.call(ctx, http.MethodPost, "/api/me", map[string]string{"name": name}, http.StatusOK, &me)
+	return me, err
+}
+
+// Me is the session's identity (GET /api/me).
+func (s *Session) Me(ctx context.Context) (Me, error) {
+	var me Me
+	err := s.call(ctx, http.MethodGet, "/api/me", nil, http.StatusOK, &me)
+	return me, err
+}
+
+// Attempts lists the session's attempts, most recently played first
+// (GET /api/attempts).
+func (s *Session) Attempts(ctx context.Context) ([]AttemptItem, error) {
+	var list []AttemptItem
+	err := s.call(ctx, http.MethodGet, "/api/attempts", nil, http.StatusOK, &list)
+	return list, err
+}
+
+// Attempt is one of the session's attempts as a snapshot, without Seq
+// (GET /api/attempts/{id}).
+func (s *Session) Attempt(ctx context.Context, id string) (Snapshot, error) {
+	var snap Snapshot
+	err := s.call(ctx, http.MethodGet, "/api/attempts/"+id, nil, http.StatusOK, &snap)
+	return snap, err
+}
+
+// Debrief is the debrief of one of the session's ended attempts
+// (GET /api/attempts/{id}/debrief).
+func (s *Session) Debrief(ctx context.Context, id string) (DebriefAnswer, error) {
+	var d DebriefAnswer
+	err := s.call(ctx, http.MethodGet, "/api/attempts/"+id+"/debrief", nil, http.StatusOK, &d)
+	return d, err
+}
+
+// Practise starts a practice run of the ended attempt id from its turn
+// (POST /api/attempts/{id}/practice) and returns the new attempt.
+func (s *Session) Practise(ctx context.Context, id string, turn int) (AttemptItem, error) {
+	var item AttemptItem
+	err := s.call(ctx, http.MethodPost, "/api/attempts/"+id+"/practice", map[string]int{"turn": turn}, http.StatusCreated, &item)
+	return item, err
+}

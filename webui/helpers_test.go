@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"parley/engine"
 	"parley/scenarios"
@@ -89,6 +91,7 @@ func startWrapped(t *testing.T, dbPath string, wrap func(training.Store) trainin
 	t.Helper()
 	asBefore := func(c *webui.Config) {
 		c.Analyse, c.MaxWebsockets, c.MaxConnections, c.SweepEvery = nil, 0, 0, time.Hour
+		c.Passwords = cheapPasswords
 	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a := app.New(app.Options{Addr: "127.0.0.1:0", DB: dbPath, Offer: testScenarios(t), WrapStore: wrap,
@@ -140,14 +143,52 @@ func (h *harness) client() *client.Client {
 	return client.New(h.url(""), &http.Client{Timeout: 10 * time.Second})
 }
 
-// trainee sets a name and returns the browser holding the cookie.
-func (h *harness) trainee(name string) *trainee {
+// cheapPasswords are argon2id costs low enough for tests that sign in
+// often; the server's defaults are OWASP's (training's tests check them).
+var cheapPasswords = training.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
+
+// testPassword is every test account's password.
+const testPassword = "correct horse battery staple"
+
+// accounts numbers test accounts, so that two named alike never clash.
+var accounts atomic.Int64
+
+// account creates an account with a display name and roles, and returns
+// its username.
+func (h *harness) account(name string, roles training.Roles) string {
 	h.t.Helper()
-	s, err := h.client().Identify(context.Background(), name)
+	username := fmt.Sprintf("%s-%d", strings.ToLower(strings.Join(strings.FieldsFunc(name, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), "-")), accounts.Add(1))
+	return h.namedAccount(username, name, roles)
+}
+
+// namedAccount creates an account with this very username.
+func (h *harness) namedAccount(username, name string, roles training.Roles) string {
+	h.t.Helper()
+	_, err := h.srv.Accounts().Create(context.Background(), training.NewAccount{Username: username, DisplayName: name,
+		Password: testPassword, Roles: roles})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return username
+}
+
+// login signs in as username and returns the browser holding the cookie.
+func (h *harness) login(username string) *trainee {
+	h.t.Helper()
+	s, err := h.client().Login(context.Background(), username, testPassword)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return &trainee{t: h.t, h: h, s: s}
+}
+
+// trainee creates a trainee's account with this display name, signs in,
+// and returns the browser holding the session cookie.
+func (h *harness) trainee(name string) *trainee {
+	h.t.Helper()
+	return h.login(h.account(name, training.Roles(training.RoleTrainee)))
 }
 
 // anonymous is a browser with no identity.

@@ -86,77 +86,6 @@ func TestHealthzWhenWritesFail(t *testing.T) {
 	}
 }
 
-func TestIdentity(t *testing.T) {
-	h := start(t)
-	anon := h.anonymous()
-	var body struct { // either answer
-		client.Me
-		client.ErrorBody
-	}
-	for _, path := range []string{"/api/me", "/api/attempts"} {
-		if status := anon.get(path, &body); status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
-			t.Errorf("GET %s without identity: %d %q, want 401 no_identity", path, status, body.Error.Code)
-		}
-	}
-	tests := []struct {
-		name   string
-		status int
-	}{
-		{"  Sam Smith ", http.StatusOK},
-		{"", http.StatusBadRequest},
-		{strings.Repeat("x", webui.MaxNameLength+1), http.StatusBadRequest},
-		{"bell\a", http.StatusBadRequest},
-	}
-	for _, tt := range tests {
-		if status := anon.post("/api/me", map[string]string{"name": tt.name}, &body); status != tt.status {
-			t.Errorf("POST /api/me %q: %d, want %d", tt.name, status, tt.status)
-		}
-	}
-	if status := anon.get("/api/me", &body); status != http.StatusOK || body.Name != "Sam Smith" || len(body.ID) != 32 {
-		t.Errorf("GET /api/me: %d %+v", status, body)
-	}
-	id := body.ID
-	anon.post("/api/me", map[string]string{"name": "Sam"}, &body)
-	if body.ID != id || body.Name != "Sam" {
-		t.Errorf("renaming changed the id or missed the name: %+v, want id %s", body, id)
-	}
-	resp, err := anon.s.HTTP().Post(h.url("/api/me"), "text/plain", strings.NewReader(`{"name":"x"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("POST /api/me as text/plain: %d, want 400", resp.StatusCode)
-	}
-}
-
-func TestCookieAttributes(t *testing.T) {
-	h := start(t)
-	resp, err := http.Post(h.url("/api/me"), "application/json", strings.NewReader(`{"name":"Sam"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	cookies := resp.Cookies()
-	if len(cookies) != 1 || cookies[0].Name != "parley_user" {
-		t.Fatalf("cookies %v, want parley_user alone (the name is read from the database)", cookies)
-	}
-	for _, c := range cookies {
-		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
-			t.Errorf("cookie %s: HttpOnly %v SameSite %v Path %q", c.Name, c.HttpOnly, c.SameSite, c.Path)
-		}
-	}
-}
-
-func TestWebsocketNeedsIdentity(t *testing.T) {
-	h := start(t)
-	c := h.anonymous().dial()
-	c.expectError("no_identity")
-	if _, err := c.RecvRaw(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
-		t.Fatalf("after no_identity: %v, want close 1008", err)
-	}
-}
-
 func TestCrossOriginUpgradeIsRefused(t *testing.T) {
 	h := start(t)
 	tr := h.trainee("Sam")
@@ -170,7 +99,7 @@ func TestCrossOriginUpgradeIsRefused(t *testing.T) {
 
 func TestScenarioRoutes(t *testing.T) {
 	h := start(t)
-	tr := h.anonymous()
+	tr := h.trainee("Sam")
 	var list []client.ScenarioSummary
 	if status := tr.get("/api/scenarios", &list); status != http.StatusOK || len(list) < 2 {
 		t.Fatalf("GET /api/scenarios: %d, %d scenarios", status, len(list))
@@ -310,34 +239,6 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("shutdown took %v with a browser that answers the close", d)
-	}
-}
-
-// TestCookieOfAnotherDatabase: a browser whose cookie names a user this
-// database has never seen (the database was reset, or the browser last
-// talked to another server) is asked for its name again, as a new browser
-// is, instead of failing later when it starts an attempt. Its next
-// POST /api/me keeps the id, and play works.
-func TestCookieOfAnotherDatabase(t *testing.T) {
-	tr := start(t).trainee("Sam")
-	var me client.Me
-	tr.get("/api/me", &me)
-	tr = tr.on(start(t)) // another server, another database, the same cookie
-
-	var body client.ErrorBody
-	if status := tr.get("/api/me", &body); status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
-		t.Fatalf("GET /api/me with an unknown user: %d %q, want 401 no_identity", status, body.Error.Code)
-	}
-	c := tr.dial()
-	c.expectError("no_identity")
-
-	var again client.Me
-	if status := tr.post("/api/me", map[string]string{"name": "Sam"}, &again); status != http.StatusOK || again.ID != me.ID {
-		t.Fatalf("POST /api/me: %d %+v, want the cookie's id %s kept", status, again, me.ID)
-	}
-	g := tr.dial().startGame("late-shipment")
-	if g.ID == "" {
-		t.Fatalf("start after naming again: %+v", g.Snapshot)
 	}
 }
 

@@ -313,7 +313,7 @@ func TestPracticeRefusals(t *testing.T) {
 		{"unknown attempt", sam, "nope", "application/json", `{"turn": 1}`, 404, "not_found"},
 		{"another user's attempt", kim, done, "application/json", `{"turn": 1}`, 403, "not_yours"},
 		{"active source", sam, active, "application/json", `{"turn": 1}`, 409, "still_active"},
-		{"no identity", h.anonymous(), done, "application/json", `{"turn": 1}`, 401, "no_identity"},
+		{"signed out", h.anonymous(), done, "application/json", `{"turn": 1}`, 401, "login_required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -165,7 +165,7 @@ func TestWireGolden(t *testing.T) {
 	w.name("version", loadScenario(t, "short-call").Version)
 	ctx := context.Background()
 
-	sam := h.trainee("Sam")
+	sam := h.login(h.namedAccount("sam", "Sam", training.Roles(training.RoleTrainee)))
 	var me client.Me
 	sam.get("/api/me", &me)
 	w.name("user", me.ID)

@@ -71,47 +71,36 @@ func (c *Client) httpClient() *http.Client {
 // URL is the address of path on the server.
 func (c *Client) URL(path string) string { return c.Base + path }
 
-// Identify is a new session that has set its display name with POST
-// /api/me: the identity every later request and the websocket present. It
-// is the one place a session gets an identity.
-func (c *Client) Identify(ctx context.Context, name string) (*Session, error) {
+// Login is a new session signed in with POST /api/login: the identity
+// every later request and the websocket present. It is the one place a
+// session signs in with a password.
+func (c *Client) Login(ctx context.Context, username, password string) (*Session, error) {
 	s := c.NewSession()
-	if _, err := s.SetName(ctx, name); err != nil {
+	if err := s.call(ctx, http.MethodPost, "/api/login", map[string]string{"username": username, "password": password}, http.StatusOK, &s.me); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// Redeem uses a one-time link's token (the part of its URL after
+// #/link/) to choose the account's password, and is the session it signs in.
+func (c *Client) Redeem(ctx context.Context, token, password string) (*Session, error) {
+	s := c.NewSession()
+	if err := s.call(ctx, http.MethodPost, "/api/links/"+token, map[string]string{"password": password}, http.StatusOK, &s.me); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LinkToken is the token of a one-time link's URL.
+func LinkToken(url string) string {
+	_, token, _ := strings.Cut(url, "#/link/")
+	return token
+}
+
 // Health asks the server's /healthz; an error says what failed.
 func (c *Client) Health(ctx context.Context) error {
 	return call(ctx, c.httpClient(), c.Base, http.MethodGet, "/healthz", nil, http.StatusOK, nil)
-}
-
-// Scenarios lists the scenarios on offer (GET /api/scenarios).
-func (c *Client) Scenarios(ctx context.Context) ([]ScenarioSummary, error) {
-	var list []ScenarioSummary
-	err := call(ctx, c.httpClient(), c.Base, http.MethodGet, "/api/scenarios", nil, http.StatusOK, &list)
-	return list, err
-}
-
-// Scenario is one scenario on offer (GET /api/scenarios/{id}).
-func (c *Client) Scenario(ctx context.Context, id string) (ScenarioDetail, error) {
-	var d ScenarioDetail
-	err := call(ctx, c.httpClient(), c.Base, http.MethodGet, "/api/scenarios/"+id, nil, http.StatusOK, &d)
-	return d, err
-}
-
-// ScenarioIDs lists the ids of the scenarios on offer.
-func (c *Client) ScenarioIDs(ctx context.Context) ([]string, error) {
-	list, err := c.Scenarios(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(list))
-	for i, s := range list {
-		ids[i] = s.ID
-	}
-	return ids, nil
 }
 
 // StatusError is an HTTP answer other than the one a method expects, with
@@ -183,7 +172,7 @@ func fetch(ctx context.Context, hc *http.Client, base, method, path string, body
 
 // decodeAnswer decodes an answer's JSON into v, when v is not nil.
 func decodeAnswer(method, path string, data []byte, v any) error {
-	if v == nil {
+	if v == nil || len(data) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(data, v); err != nil {

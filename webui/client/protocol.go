@@ -10,8 +10,48 @@ import "time"
 
 // Me is the answer of GET and POST /api/me: the caller's identity.
 type Me struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID       string   `json:"id"`
+	Username string   `json:"username"`
+	Name     string   `json:"name"`
+	Roles    []string `json:"roles"`
+	Legacy   *Legacy  `json:"legacy,omitempty"`
+}
+
+// Legacy is a display-name user from before accounts (GET /api/me's
+// legacy, GET /api/legacy-users).
+type Legacy struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Attempts   int        `json:"attempts"`
+	Created    time.Time  `json:"created"`
+	LastPlayed *time.Time `json:"last_played,omitempty"`
+}
+
+// Account is an account as an admin sees it (GET /api/users).
+type Account struct {
+	ID          string    `json:"id"`
+	Username    string    `json:"username"`
+	Name        string    `json:"name"`
+	Roles       []string  `json:"roles"`
+	Disabled    bool      `json:"disabled"`
+	HasPassword bool      `json:"has_password"`
+	Created     time.Time `json:"created"`
+}
+
+// Link is a one-time link: what it is for and whose (GET
+// /api/links/{token}), and, to whoever made it, its URL.
+type Link struct {
+	Purpose  string    `json:"purpose"`
+	Username string    `json:"username"`
+	Name     string    `json:"name"`
+	Expires  time.Time `json:"expires"`
+	URL      string    `json:"url,omitempty"`
+}
+
+// UserCreated answers POST /api/users: the account and its invitation.
+type UserCreated struct {
+	Account Account `json:"account"`
+	Link    Link    `json:"link"`
 }
 
 // Persona is who the trainee talks to in a scenario.

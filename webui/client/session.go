@@ -8,12 +8,13 @@ import (
 
 // Session is one trainee as a browser holds it: a cookie jar, presented on
 // every request and on the websocket, and kept up to date from every
-// answer. A new session has no identity (see Client.Identify). It is safe
+// answer. A new session is not signed in (see Client.Login). It is safe
 // for concurrent use.
 type Session struct {
 	c    *Client
 	jar  http.CookieJar
 	http *http.Client // c.HTTP's transport and timeout, with jar
+	me   Me           // who signed in, as the login answered
 }
 
 // NewSession is a session with no identity yet: an empty cookie jar.
@@ -51,6 +52,12 @@ func (s *Session) Post(ctx context.Context, path string, body, v any) (int, erro
 	return s.request(ctx, http.MethodPost, path, body, v)
 }
 
+// Send sends method path with body as JSON (none when nil) and decodes
+// the answer as Get does: for methods the other helpers do not cover.
+func (s *Session) Send(ctx context.Context, method, path string, body, v any) (int, error) {
+	return s.request(ctx, method, path, body, v)
+}
+
 // request sends method path with the session's cookies and decodes the
 // answer into v (when not nil), whatever its status.
 func (s *Session) request(ctx context.Context, method, path string, body, v any) (int, error) {
@@ -66,8 +73,51 @@ func (s *Session) call(ctx context.Context, method, path string, body any, want 
 	return call(ctx, s.http, s.c.Base, method, path, body, want, v)
 }
 
-// SetName sets (or changes) the session's display name with POST /api/me.
-// The first time, the server sets the identity cookie.
+// Who is who the session signed in as, as the login answered; zero for a
+// session that did not sign in through Login or Redeem.
+func (s *Session) Who() Me { return s.me }
+
+// Logout ends the session on the server (POST /api/logout).
+func (s *Session) Logout(ctx context.Context) error {
+	return s.call(ctx, http.MethodPost, "/api/logout", nil, http.StatusNoContent, nil)
+}
+
+// Scenarios lists the scenarios on offer (GET /api/scenarios).
+func (s *Session) Scenarios(ctx context.Context) ([]ScenarioSummary, error) {
+	var list []ScenarioSummary
+	err := s.call(ctx, http.MethodGet, "/api/scenarios", nil, http.StatusOK, &list)
+	return list, err
+}
+
+// Scenario is one scenario on offer (GET /api/scenarios/{id}).
+func (s *Session) Scenario(ctx context.Context, id string) (ScenarioDetail, error) {
+	var d ScenarioDetail
+	err := s.call(ctx, http.MethodGet, "/api/scenarios/"+id, nil, http.StatusOK, &d)
+	return d, err
+}
+
+// ScenarioIDs lists the ids of the scenarios on offer.
+func (s *Session) ScenarioIDs(ctx context.Context) ([]string, error) {
+	list, err := s.Scenarios(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(list))
+	for i, sc := range list {
+		ids[i] = sc.ID
+	}
+	return ids, nil
+}
+
+// CreateUser makes an account (POST /api/users; the session must be an
+// admin's) and returns it with its invitation link.
+func (s *Session) CreateUser(ctx context.Context, username, name string, roles ...string) (UserCreated, error) {
+	var out UserCreated
+	err := s.call(ctx, http.MethodPost, "/api/users", map[string]any{"username": username, "name": name, "roles": roles}, http.StatusCreated, &out)
+	return out, err
+}
+
+// SetName changes the session's display name with POST /api/me.
 func (s *Session) SetName(ctx context.Context, name string) (Me, error) {
 	var me Me
 	err := s.call(ctx, http.MethodPost, "/api/me", map[string]string{"name": name}, http.StatusOK, &me)

@@ -53,7 +53,13 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadtest.Options, error) {
 	fs.Uint64Var(&o.Seed, "seed", 0, "seed for the trainees' choices; 0 picks one")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the load phase (server and trainees) to this file")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile taken while the idle sessions are connected to this file")
+	fs.StringVar(&o.Admin, "admin", "", "with --url: an admin's username, to create the trainees' accounts (its password in PARLEY_LOADTEST_PASSWORD)")
 	if err := fs.Parse(args); err != nil {
+		return o, errUsage
+	}
+	o.AdminPassword = os.Getenv("PARLEY_LOADTEST_PASSWORD")
+	if o.URL != "" && (o.Admin == "" || o.AdminPassword == "") {
+		fmt.Fprintln(stderr, "loadtest: with --url, pass --admin USERNAME and the password in PARLEY_LOADTEST_PASSWORD: the trainees are real accounts, made by an admin")
 		return o, errUsage
 	}
 	if err := checkLoadOptions(o, fs.Args()); err != nil {
@@ -117,7 +123,7 @@ func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtes
 		return nil, errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), stop())
 	}
 	st := a.Store()
-	srv := &loadtest.Server{URL: a.URL(), Database: dbPath, Stop: stop,
+	srv := &loadtest.Server{URL: a.URL(), Database: dbPath, Stop: stop, SetupLink: a.SetupLink(),
 		Stats: func() loadtest.CommitStats {
 			s := st.Stats()
 			return loadtest.CommitStats{Commits: s.Commits, Writes: s.Writes}

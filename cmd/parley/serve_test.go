@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -99,7 +100,29 @@ func serveFolder(t *testing.T, dir string, flags ...string) (base string, logs *
 	if a.URL() == "" {
 		t.Fatalf("the server did not listen: %v", <-done)
 	}
+	admin, err := client.New(a.URL(), nil).Redeem(ctx, client.LinkToken(a.SetupLink()), testAdminPassword)
+	if err != nil {
+		t.Fatalf("sign in through the first run's setup link %q: %v", a.SetupLink(), err)
+	}
+	admins.Store(a.URL(), admin)
 	return a.URL(), logs, func() error { cancel(); return <-done }
+}
+
+// testAdminPassword is the password the tests give a new server's admin.
+const testAdminPassword = "the serve tests' admin password"
+
+// admins holds the admin session of each server serveFolder started, by
+// URL: the first run's admin has every role, so it sees the scenarios.
+var admins sync.Map
+
+// adminAt is the admin session of the server at base.
+func adminAt(t *testing.T, base string) *client.Session {
+	t.Helper()
+	s, ok := admins.Load(base)
+	if !ok {
+		t.Fatalf("no admin session for %s", base)
+	}
+	return s.(*client.Session)
 }
 
 // readFile is the file at path, or the test fails.
@@ -115,7 +138,7 @@ func readFile(t *testing.T, path string) []byte {
 // offeredTitles is the scenarios on offer at base, id to title.
 func offeredTitles(t *testing.T, base string) map[string]string {
 	t.Helper()
-	list, err := client.New(base, nil).Scenarios(context.Background())
+	list, err := adminAt(t, base).Scenarios(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +193,15 @@ func TestParseServeFlags(t *testing.T) {
 			"--max-websockets", "50", "--max-websockets-per-user", "2", "--max-websockets-per-addr", "9"},
 			map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_DB": "b.db"},
 			app.Options{Addr: "127.0.0.1:0", DB: "a.db", AbandonAfter: 90 * time.Minute, MaxWebsockets: 50, MaxWebsocketsPerUser: 2, MaxWebsocketsPerAddr: 9}, nil},
+		{"proxies and origins", []string{"--trusted-proxy", "10.0.0.0/8, 192.168.1.5,::1", "--allowed-origin", "https://parley.example.com",
+			"--public-url", "https://parley.example.com/"}, nil,
+			app.Options{Addr: "127.0.0.1:8080", DB: "parley.db", AbandonAfter: 24 * time.Hour, WatchEvery: 2 * time.Second,
+				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.5/32"), netip.MustParsePrefix("::1/128")},
+				AllowedOrigins: []string{"https://parley.example.com"}, PublicURL: "https://parley.example.com/"}, nil},
+		{"proxies from the environment", nil, map[string]string{"PARLEY_TRUSTED_PROXIES": "127.0.0.1", "PARLEY_ALLOWED_ORIGINS": "https://a.example,https://b.example"},
+			app.Options{Addr: "127.0.0.1:8080", DB: "parley.db", AbandonAfter: 24 * time.Hour, WatchEvery: 2 * time.Second,
+				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, AllowedOrigins: []string{"https://a.example", "https://b.example"}}, nil},
+		{"a proxy that is not an address", []string{"--trusted-proxy", "proxy.local"}, nil, app.Options{}, errUsage},
 		{"bad duration in environment", nil, map[string]string{"PARLEY_ABANDON_AFTER": "soon"}, app.Options{}, errUsage},
 		{"negative duration", []string{"--abandon-after", "-1h"}, nil, app.Options{}, errUsage},
 		{"positional argument", []string{"extra"}, nil, app.Options{}, errUsage},
@@ -378,8 +410,9 @@ type child struct {
 	cmd    *exec.Cmd
 	logs   *lineWatcher
 	url    string
-	exited chan struct{} // closed when the process has exited
-	err    error         // how it exited, once exited is closed
+	exited chan struct{}   // closed when the process has exited
+	err    error           // how it exited, once exited is closed
+	admin  *client.Session // signed in through the setup link, on a new database
 }
 
 // wait waits for the process to exit and says how.
@@ -394,7 +427,7 @@ func startChild(t *testing.T, dbPath string) *child {
 	logs := newLineWatcher()
 	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", dbPath, "--scenarios", "../../webui/testdata")
 	cmd.Env = append(os.Environ(), childEnv+"=1")
-	cmd.Stdout, cmd.Stderr = io.Discard, logs
+	cmd.Stdout, cmd.Stderr = logs, logs // stdout: the first run's setup link
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -406,8 +439,18 @@ func startChild(t *testing.T, dbPath string) *child {
 	})
 	c.url = logs.waitURL(t)
 	logs.waitLog(t, offeredLine) // short-call, a trainer's scenario, is offered once analysed
+	if m := setupLink.FindStringSubmatch(logs.String()); m != nil {
+		admin, err := crashClient(c).Redeem(context.Background(), m[1], testAdminPassword)
+		if err != nil {
+			t.Fatalf("sign in through the setup link: %v", err)
+		}
+		c.admin = admin
+	}
 	return c
 }
+
+// setupLink finds the token of the setup link serve prints on a new database.
+var setupLink = regexp.MustCompile(`#/link/([A-Za-z0-9_-]+)`)
 
 // crashPlayer is one browser playing one attempt, counting what was acknowledged.
 type crashPlayer struct {
@@ -421,11 +464,18 @@ func crashClient(c *child) *client.Client {
 	return client.New(c.url, &http.Client{Timeout: 10 * time.Second})
 }
 
+// newCrashPlayer is a trainee the admin of c invited, signed in through
+// the invitation.
 func newCrashPlayer(t *testing.T, c *child, name string) *crashPlayer {
 	t.Helper()
-	s, err := crashClient(c).Identify(context.Background(), name)
+	ctx := context.Background()
+	made, err := c.admin.CreateUser(ctx, strings.ReplaceAll(name, " ", "-"), name, "trainee")
 	if err != nil {
-		t.Fatalf("set name: %v", err)
+		t.Fatalf("invite %s: %v", name, err)
+	}
+	s, err := crashClient(c).Redeem(ctx, client.LinkToken(made.Link.URL), testAdminPassword)
+	if err != nil {
+		t.Fatalf("sign in %s: %v", name, err)
 	}
 	return &crashPlayer{session: s}
 }

@@ -126,7 +126,7 @@ func (u *userTool) password() (string, error) {
 
 func (u *userTool) add(ctx context.Context, username, roleList, name string) error {
 	if roleList == "" {
-		return fmt.Errorf("say what %s may do with --role, for example --role trainee or --role manager,trainer: %w", username, errUsage)
+		return fmt.Errorf("say what %s may do with --role, for example --role trainee or --role manager,trainer", username)
 	}
 	roles, err := training.ParseRoles(roleList)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // temporary database, as parley serve would, and returns its URL and how
 // to stop it. Only this external test package imports the server: the
 // client itself speaks to it over the network.
-func startServer() (url string, stop func()) {
+func startServer() (url, setupLink string, stop func()) {
 	dir, err := os.MkdirTemp("", "parley-client-example-")
 	if err != nil {
 		log.Fatal(err)
@@ -33,7 +33,7 @@ func startServer() (url string, stop func()) {
 		log.Fatal(<-done)
 	}
 	<-a.Analysed()
-	return a.URL(), func() {
+	return a.URL(), a.SetupLink(), func() {
 		cancel()
 		if err := <-done; err != nil {
 			log.Print(err)
@@ -42,15 +42,25 @@ func startServer() (url string, stop func()) {
 	}
 }
 
-// A trainee sets a name, starts the bundled late-shipment scenario over the
+// On a new server, the admin chooses a password through the first run's
+// setup link and invites a trainee; the trainee chooses a password through
+// the invitation, starts the bundled late-shipment scenario over the
 // websocket, answers once, gives up, and reads the debrief.
 func Example() {
-	url, stop := startServer()
+	url, setupLink, stop := startServer()
 	defer stop()
 	ctx := context.Background()
 
 	c := client.New(url, nil)
-	sam, err := c.Identify(ctx, "Sam")
+	admin, err := c.Redeem(ctx, client.LinkToken(setupLink), "a long admin password")
+	if err != nil {
+		log.Fatal(err)
+	}
+	invited, err := admin.CreateUser(ctx, "sam@example.com", "Sam", "trainee")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sam, err := c.Redeem(ctx, client.LinkToken(invited.Link.URL), "a long trainee password")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +68,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("I am", me.Name)
+	fmt.Println("I am", me.Name, me.Roles)
 
 	conn, err := sam.Dial(ctx, nil, time.Now().Add(time.Minute))
 	if err != nil {
@@ -95,7 +105,7 @@ func Example() {
 		fmt.Println("practise from no attempt:", se.StatusCode, se.Code)
 	}
 	// Output:
-	// I am Sam
+	// I am Sam [trainee]
 	// The shipment that stopped the line: active, turn 0
 	// turn 1: I chose "own-it"; more on offer: true
 	// ended: given_up true

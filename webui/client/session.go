@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 )
 
 // Session is one trainee as a browser holds it: a cookie jar, presented on
@@ -71,6 +72,35 @@ func (s *Session) request(ctx context.Context, method, path string, body, v any)
 // call is the client's call with the session's cookies.
 func (s *Session) call(ctx context.Context, method, path string, body any, want int, v any) error {
 	return call(ctx, s.http, s.c.Base, method, path, body, want, v)
+}
+
+// SessionCookie is the name of the cookie that carries a session.
+const SessionCookie = "parley_session"
+
+// Token is the session's cookie value ("" when not signed in): what
+// another process needs to speak as the same session (Client.WithToken).
+func (s *Session) Token() string {
+	for _, c := range s.jar.Cookies(mustParse(s.c.Base)) {
+		if c.Name == SessionCookie {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// WithToken is a session presenting an existing session's cookie value.
+func (c *Client) WithToken(token string) *Session {
+	s := c.NewSession()
+	s.jar.SetCookies(mustParse(c.Base), []*http.Cookie{{Name: SessionCookie, Value: token, Path: "/"}})
+	return s
+}
+
+func mustParse(base string) *url.URL {
+	u, err := url.Parse(base + "/")
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
 }
 
 // Who is who the session signed in as, as the login answered; zero for a

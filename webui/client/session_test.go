@@ -25,32 +25,49 @@ func fakeServer(t *testing.T, ws func(*websocket.Conn)) *Client {
 	refuse := func(w http.ResponseWriter, status int, code string) {
 		writeJSON(w, status, ErrorBody{Error: APIError{Code: code, Message: "refused: " + code}})
 	}
-	mux.HandleFunc("POST /api/me", func(w http.ResponseWriter, r *http.Request) {
-		var body struct{ Name string }
-		if r.Header.Get("Content-Type") != "application/json" || json.NewDecoder(r.Body).Decode(&body) != nil || body.Name == "" {
+	mux.HandleFunc("POST /api/login", func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Username, Password string }
+		if r.Header.Get("Content-Type") != "application/json" || json.NewDecoder(r.Body).Decode(&body) != nil {
 			refuse(w, http.StatusBadRequest, "bad_request")
 			return
 		}
-		id := "u-" + body.Name
-		if ck, err := r.Cookie("parley_user"); err == nil {
-			id = ck.Value // renaming keeps the id
-		}
-		http.SetCookie(w, &http.Cookie{Name: "parley_user", Value: id, Path: "/", HttpOnly: true})
-		writeJSON(w, http.StatusOK, Me{ID: id, Name: body.Name})
-	})
-	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
-		ck, err := r.Cookie("parley_user")
-		if err != nil {
-			refuse(w, http.StatusUnauthorized, "no_identity")
+		if body.Password != "right" {
+			refuse(w, http.StatusUnauthorized, "bad_login")
 			return
 		}
-		writeJSON(w, http.StatusOK, Me{ID: ck.Value})
+		http.SetCookie(w, &http.Cookie{Name: "parley_session", Value: "s-" + body.Username, Path: "/", HttpOnly: true})
+		writeJSON(w, http.StatusOK, Me{ID: "u-" + body.Username, Username: body.Username, Name: body.Username})
+	})
+	mux.HandleFunc("POST /api/me", func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Name string }
+		ck, err := r.Cookie("parley_session")
+		if err != nil {
+			refuse(w, http.StatusUnauthorized, "login_required")
+			return
+		}
+		if json.NewDecoder(r.Body).Decode(&body) != nil || body.Name == "" {
+			refuse(w, http.StatusBadRequest, "bad_request")
+			return
+		}
+		writeJSON(w, http.StatusOK, Me{ID: "u-" + ck.Value[2:], Username: ck.Value[2:], Name: body.Name})
+	})
+	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
+		ck, err := r.Cookie("parley_session")
+		if err != nil {
+			refuse(w, http.StatusUnauthorized, "login_required")
+			return
+		}
+		writeJSON(w, http.StatusOK, Me{ID: "u-" + ck.Value[2:], Username: ck.Value[2:]})
+	})
+	mux.HandleFunc("POST /api/logout", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "parley_session", Value: "", Path: "/", MaxAge: -1})
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /api/attempts/{id}/debrief", func(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusConflict, "not_active")
 	})
 	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
-		if ck, err := r.Cookie("parley_user"); err != nil || ck.Value != "u-Sam" || r.Header.Get("Origin") != "http://"+r.Host {
+		if ck, err := r.Cookie("parley_session"); err != nil || ck.Value != "s-sam" || r.Header.Get("Origin") != "http://"+r.Host {
 			http.Error(w, "who?", http.StatusForbidden)
 			return
 		}
@@ -71,24 +88,30 @@ func TestSessionKeepsItsIdentity(t *testing.T) {
 	ctx := context.Background()
 	anon := c.NewSession()
 	var body ErrorBody
-	if status, err := anon.Get(ctx, "/api/me", &body); err != nil || status != http.StatusUnauthorized || body.Error.Code != "no_identity" {
-		t.Errorf("GET /api/me with no identity: %d %+v %v", status, body, err)
+	if status, err := anon.Get(ctx, "/api/me", &body); err != nil || status != http.StatusUnauthorized || body.Error.Code != "login_required" {
+		t.Errorf("GET /api/me signed out: %d %+v %v", status, body, err)
 	}
 	var se *StatusError
-	if _, err := anon.Me(ctx); !errors.As(err, &se) || se.StatusCode != http.StatusUnauthorized || se.Code != "no_identity" {
-		t.Errorf("Me with no identity: %v, want a 401 no_identity StatusError", err)
+	if _, err := anon.Me(ctx); !errors.As(err, &se) || se.StatusCode != http.StatusUnauthorized || se.Code != "login_required" {
+		t.Errorf("Me signed out: %v, want a 401 login_required StatusError", err)
 	}
-	sam, err := c.Identify(ctx, "Sam")
+	if _, err := c.Login(ctx, "sam", "wrong"); !errors.As(err, &se) || se.Code != "bad_login" {
+		t.Errorf("a wrong password: %v, want bad_login", err)
+	}
+	sam, err := c.Login(ctx, "sam", "right")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if me, err := sam.Me(ctx); err != nil || me.ID != "u-Sam" {
-		t.Errorf("Me after Identify: %+v, %v", me, err)
+	if who := sam.Who(); who.Username != "sam" {
+		t.Errorf("Who after Login: %+v", who)
 	}
-	if me, err := sam.SetName(ctx, "Samantha"); err != nil || me != (Me{ID: "u-Sam", Name: "Samantha"}) {
+	if me, err := sam.Me(ctx); err != nil || me.ID != "u-sam" {
+		t.Errorf("Me after Login: %+v, %v", me, err)
+	}
+	if me, err := sam.SetName(ctx, "Samantha"); err != nil || me.ID != "u-sam" || me.Name != "Samantha" {
 		t.Errorf("renamed: %+v, %v; want the same id", me, err)
 	}
-	if _, err := c.Identify(ctx, ""); !errors.As(err, &se) || se.Code != "bad_request" {
+	if _, err := sam.SetName(ctx, ""); !errors.As(err, &se) || se.Code != "bad_request" {
 		t.Errorf("an empty name: %v, want bad_request", err)
 	}
 	if _, err := sam.Debrief(ctx, "a1"); !errors.As(err, &se) || se.StatusCode != http.StatusConflict || se.Code != "not_active" ||
@@ -96,8 +119,14 @@ func TestSessionKeepsItsIdentity(t *testing.T) {
 		t.Errorf("debrief of an active attempt: %v", err)
 	}
 	moved := sam.On(New(c.Base, nil))
-	if me, err := moved.Me(ctx); err != nil || me.ID != "u-Sam" {
+	if me, err := moved.Me(ctx); err != nil || me.ID != "u-sam" {
 		t.Errorf("the session on another client: %+v, %v; want the same identity", me, err)
+	}
+	if err := sam.Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sam.Me(ctx); !errors.As(err, &se) || se.Code != "login_required" {
+		t.Errorf("Me after Logout: %v, want login_required", err)
 	}
 }
 
@@ -108,7 +137,7 @@ func TestDialPresentsTheIdentity(t *testing.T) {
 	if _, err := c.NewSession().Dial(ctx, nil, time.Time{}); !errors.As(err, &ue) || ue.StatusCode != http.StatusForbidden {
 		t.Errorf("dial with no identity: %v, want the 403", err)
 	}
-	sam, err := c.Identify(ctx, "Sam")
+	sam, err := c.Login(ctx, "sam", "right")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +182,7 @@ func TestPlay(t *testing.T) {
 		"resume":  {`{"type":"snapshot","seq":9,"attempt":{"id":"other","status":"active"}}`},
 	}))
 	ctx := context.Background()
-	sam, err := c.Identify(ctx, "Sam")
+	sam, err := c.Login(ctx, "sam", "right")
 	if err != nil {
 		t.Fatal(err)
 	}

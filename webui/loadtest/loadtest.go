@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"parley/webui/client"
 	"runtime/pprof"
 	"time"
 )
@@ -38,16 +39,20 @@ var ErrProblems = errors.New("problems found")
 // Options is one run. The fields are cmd/parley's loadtest flags, checked
 // there against the caps above.
 type Options struct {
-	URL        string        // drive the server already running here; empty: Start one
-	Trainees   int           // simulated trainees, each on its own websocket
-	Think      time.Duration // mean think time before each reply, jittered ±50%
-	Duration   time.Duration // how long the trainees play
-	Ramp       time.Duration // spread the trainees' connection starts over this long
-	Idle       int           // idle sessions for the memory per session (in-process only; 0 skips)
-	Floor      int           // iterations of the floor, half before the load and half after; 0 skips
-	Seed       uint64        // the trainees' choices; 0 picks one
-	CPUProfile string        // a CPU profile of the load phase, when set
-	MemProfile string        // a heap profile with the idle sessions connected, when set
+	URL      string        // drive the server already running here; empty: Start one
+	Trainees int           // simulated trainees, each on its own websocket
+	Think    time.Duration // mean think time before each reply, jittered ±50%
+	Duration time.Duration // how long the trainees play
+	Ramp     time.Duration // spread the trainees' connection starts over this long
+	Idle     int           // idle sessions for the memory per session (in-process only; 0 skips)
+	Floor    int           // iterations of the floor, half before the load and half after; 0 skips
+	Seed     uint64        // the trainees' choices; 0 picks one
+	// Admin and AdminPassword sign in to a running server (URL) as an
+	// admin, to create the trainees' accounts. An in-process server is
+	// set up through its first-run link instead.
+	Admin, AdminPassword string
+	CPUProfile           string // a CPU profile of the load phase, when set
+	MemProfile           string // a heap profile with the idle sessions connected, when set
 
 	// Start starts a server in this process when URL is empty, with its
 	// database in dir (a temporary folder the run removes afterwards), and
@@ -108,7 +113,12 @@ func openFilesNeeded(o Options) uint64 {
 // exercise runs the measuring phases against a running target: the floor,
 // idle memory, then the trainees.
 func exercise(ctx context.Context, tg *target, o Options, rep *Report, log *slog.Logger) error {
-	scenarioIDs, err := fetchScenarioIDs(ctx, tg.client())
+	trainees, signedIn, err := signIn(ctx, tg, o, "trainee", o.Trainees, log)
+	rep.signIn = signedIn
+	if err != nil {
+		return err
+	}
+	scenarioIDs, err := fetchScenarioIDs(ctx, trainees[0])
 	if err != nil {
 		return err
 	}
@@ -118,11 +128,15 @@ func exercise(ctx context.Context, tg *target, o Options, rep *Report, log *slog
 	}
 	if o.Idle > 0 && tg.srv != nil {
 		log.Info("measuring memory per idle session", "sessions", o.Idle)
-		if rep.memory, err = measureIdle(ctx, o.IdleChild, tg.base, o.Idle, o.MemProfile); err != nil {
+		idle, _, err := signIn(ctx, tg, o, "idle", o.Idle, log)
+		if err != nil {
+			return err
+		}
+		if rep.memory, err = measureIdle(ctx, o.IdleChild, tg.base, idle, o.MemProfile); err != nil {
 			return err
 		}
 	}
-	if err := loadPhase(ctx, tg, o, scenarioIDs, rep, log); err != nil {
+	if err := loadPhase(ctx, tg, o, trainees, scenarioIDs, rep, log); err != nil {
 		return err
 	}
 	after, err := floorHalf(ctx, tg, o.Floor/2, log)
@@ -141,14 +155,14 @@ func floorHalf(ctx context.Context, tg *target, n int, log *slog.Logger) (floorS
 
 // loadPhase runs the trainees, with the group-commit counters and an
 // optional CPU profile around them.
-func loadPhase(ctx context.Context, tg *target, o Options, scenarioIDs []string, rep *Report, log *slog.Logger) error {
+func loadPhase(ctx context.Context, tg *target, o Options, trainees []*client.Session, scenarioIDs []string, rep *Report, log *slog.Logger) error {
 	stopProfile, err := startCPUProfile(o.CPUProfile)
 	if err != nil {
 		return err
 	}
 	before, cpu := tg.stats(), processCPU()
 	log.Info("trainees playing", "trainees", o.Trainees, "think", o.Think, "duration", o.Duration, "ramp", o.Ramp)
-	rep.load = runTrainees(ctx, newLoadEnv(tg, o, scenarioIDs))
+	rep.load = runTrainees(ctx, newLoadEnv(tg, o, scenarioIDs), trainees)
 	rep.commits = tg.stats().minus(before)
 	rep.load.cpu = processCPU() - cpu
 	return stopProfile()

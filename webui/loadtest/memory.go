@@ -23,8 +23,10 @@ import (
 )
 
 // IdleChildEnv makes a process the idle-session child (RunIdleChild): the
-// value is "BASE-URL COUNT". The child opens COUNT sessions, each with an attempt
-// started, prints "ready COUNT", and holds them until its stdin closes. It
+// value is "BASE-URL COUNT". The child reads COUNT session tokens (signed-in
+// trainees, one per line) from its stdin, opens a websocket for each with
+// an attempt started, prints "ready COUNT", and holds them until its stdin
+// closes. It
 // is a separate process so that the client side of the sessions does not
 // count in the server's memory.
 const IdleChildEnv = "PARLEY_LOADTEST_IDLE_CHILD"
@@ -61,7 +63,8 @@ func settledMemory() memSample {
 // measureIdle has a child process (started with command) open n idle
 // sessions against the in-process server at base and measures how much this
 // process (the server) grew.
-func measureIdle(ctx context.Context, command func(context.Context) (*exec.Cmd, error), base string, n int, profile string) (*memoryResult, error) {
+func measureIdle(ctx context.Context, command func(context.Context) (*exec.Cmd, error), base string, sessions []*client.Session, profile string) (*memoryResult, error) {
+	n := len(sessions)
 	if command == nil {
 		return nil, errors.New("idle sessions: no command for the child (Options.IdleChild)")
 	}
@@ -84,7 +87,15 @@ func measureIdle(ctx context.Context, command func(context.Context) (*exec.Cmd, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("idle sessions: start the child: %w", err)
 	}
-	res, err := sampleWithChild(stdout, n, before, profile)
+	var tokens strings.Builder
+	for _, s := range sessions {
+		tokens.WriteString(s.Token() + "\n")
+	}
+	_, err = io.WriteString(stdin, tokens.String())
+	var res *memoryResult
+	if err == nil {
+		res, err = sampleWithChild(stdout, n, before, profile)
+	}
 	_ = stdin.Close() // the child lets go of its sessions
 	return res, errors.Join(err, cmd.Wait())
 }
@@ -146,11 +157,20 @@ func RunIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.W
 	hc := client.NewHTTPClient()
 	defer hc.CloseIdleConnections()
 	cl := client.New(base, hc)
-	ids, err := fetchScenarioIDs(ctx, cl)
+	in := bufio.NewReader(stdin)
+	sessions := make([]*client.Session, n)
+	for k := range sessions {
+		line, err := in.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("loadtest: idle child: read session token %d of %d: %w", k+1, n, err)
+		}
+		sessions[k] = cl.WithToken(strings.TrimSpace(line))
+	}
+	ids, err := fetchScenarioIDs(ctx, sessions[0])
 	if err != nil {
 		return err
 	}
-	op := &idleOpener{cl: cl, scenarios: ids,
+	op := &idleOpener{sessions: sessions, scenarios: ids,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}}
 	conns, err := openIdleSessions(ctx, op, n)
 	defer hangUpAll(conns)
@@ -159,14 +179,14 @@ func RunIdleChild(ctx context.Context, spec string, stdin io.Reader, stdout io.W
 	}
 	hc.CloseIdleConnections() // only the websockets stay open
 	fmt.Fprintf(stdout, "ready %d\n", n)
-	waitForEOF(ctx, stdin, idleChildLimit)
+	waitForEOF(ctx, in, idleChildLimit)
 	return nil
 }
 
 // idleOpener opens idle sessions: a small dialer, since the client side is
 // not what is measured.
 type idleOpener struct {
-	cl        *client.Client
+	sessions  []*client.Session
 	dialer    *websocket.Dialer
 	scenarios []string
 }
@@ -189,11 +209,7 @@ func openIdleSessions(ctx context.Context, op *idleOpener, n int) ([]*client.Con
 }
 
 func (op *idleOpener) open(ctx context.Context, k int) (*client.Conn, error) {
-	s, err := op.cl.Identify(ctx, fmt.Sprintf("Idle trainee %d", k+1))
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.Dial(ctx, op.dialer, time.Now().Add(time.Minute))
+	c, err := op.sessions[k].Dial(ctx, op.dialer, time.Now().Add(time.Minute))
 	if err != nil {
 		return nil, err
 	}

@@ -110,6 +110,7 @@ type Report struct {
 	loadBefore string // /proc/loadavg when the run began: other work on the machine skews every number
 	floor      floorResult
 	memory     *memoryResult
+	signIn     signInResult
 	load       loadResult
 	commits    commitStats
 	durable    durableResult
@@ -132,6 +133,7 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "open files:    %s\n", r.openFiles)
 	fmt.Fprintf(w, "load average:  %s (before) → %s (after)\n", r.loadBefore, loadAverage())
 	r.printFloor(w)
+	r.printSignIn(w)
 	r.printLoad(w)
 	r.printMemory(w)
 	r.printDurable(w)
@@ -146,6 +148,19 @@ func (r *Report) printFloor(w io.Writer) {
 	fmt.Fprintf(w, "floor commit:  %s  (SQLite WAL, synchronous=FULL, 1 row per transaction)\n", f.commit)
 	fmt.Fprintf(w, "floor:         %s  (echo p50 + commit p50; before the load %s, after %s)\n",
 		fmtDur(f.total()), fmtDur(f.before), fmtDur(f.after))
+}
+
+func (r *Report) printSignIn(w io.Writer) {
+	s := r.signIn
+	if s.accounts == 0 {
+		return
+	}
+	who := "server and trainees"
+	if r.target != "" && !r.commits.known && r.opts.URL != "" {
+		who = "trainees only"
+	}
+	fmt.Fprintf(w, "sign-in:       %d accounts created and signed in through their invitations in %v; cpu %s per sign-in (argon2id; this process: %s)\n",
+		s.accounts, s.wall.Round(time.Millisecond), fmtDur(s.cpu/time.Duration(s.accounts)), who)
 }
 
 func (r *Report) printLoad(w io.Writer) {

@@ -24,6 +24,10 @@ type Server struct {
 	// is committed when it returns. It is called once.
 	Stop func() error
 
+	// SetupLink is the new server's one-time link to set its admin's
+	// password: the run signs in as that admin to create the trainees.
+	SetupLink string
+
 	// Turns opens its database afresh, after Stop, to read the stored
 	// turns back; done closes it. Nil: the turns are read over HTTP.
 	Turns func(ctx context.Context) (read TurnReader, done func() error, err error)
@@ -42,6 +46,7 @@ type target struct {
 	dir     string  // temporary folder: the database and the floor's commit test
 	srv     *Server // in-process only
 	stopped bool
+	admin   *client.Session // signed in by adminSession
 }
 
 // openTarget starts the server in-process, or checks the one at o.URL answers.
@@ -133,8 +138,8 @@ func (s commitStats) minus(before commitStats) commitStats {
 }
 
 // fetchScenarioIDs asks the server which scenarios are on offer.
-func fetchScenarioIDs(ctx context.Context, cl *client.Client) ([]string, error) {
-	ids, err := cl.ScenarioIDs(ctx)
+func fetchScenarioIDs(ctx context.Context, s *client.Session) ([]string, error) {
+	ids, err := s.ScenarioIDs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("loadtest: %w", err)
 	}

@@ -85,7 +85,7 @@ type simTrainee struct {
 
 // runTrainees runs every trainee until the duration is over and merges
 // what they saw.
-func runTrainees(ctx context.Context, env *loadEnv) loadResult {
+func runTrainees(ctx context.Context, env *loadEnv, sessions []*client.Session) loadResult {
 	ctx, cancel := context.WithTimeout(ctx, env.duration)
 	defer cancel()
 	stopBy := time.Now().Add(env.duration + stopGrace)
@@ -95,7 +95,7 @@ func runTrainees(ctx context.Context, env *loadEnv) loadResult {
 	env.rampEnd = start.Add(env.ramp)
 	for i := range env.trainees {
 		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), name: fmt.Sprintf("Load trainee %d", i+1),
-			stopBy: stopBy, res: traineeResult{errors: map[string]int{}}}
+			stopBy: stopBy, session: sessions[i], res: traineeResult{errors: map[string]int{}}}
 		delay := env.ramp * time.Duration(i) / time.Duration(env.trainees)
 		wg.Go(func() { results[i] = t.run(ctx, delay) })
 	}
@@ -124,13 +124,11 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 	return t.res
 }
 
+// connect opens the trainee's websocket with the session it signed in
+// with before the load began.
 func (t *simTrainee) connect(ctx context.Context) error {
-	s, err := t.env.cl.Identify(ctx, t.name)
-	if err != nil {
-		return fmt.Errorf("identity: %w", err)
-	}
-	t.session = s
-	t.conn, err = s.Dial(ctx, t.env.dialer, t.stopBy)
+	var err error
+	t.conn, err = t.session.Dial(ctx, t.env.dialer, t.stopBy)
 	return err
 }
 

@@ -11,6 +11,12 @@ import (
 
 const accountColumns = `id, COALESCE(username, ''), display_name, roles, password_hash, disabled_at IS NOT NULL, created_at`
 
+// accountColumnsOf is accountColumns of the users table under alias t.
+func accountColumnsOf(t string) string {
+	return t + ".id, COALESCE(" + t + ".username, ''), " + t + ".display_name, " + t + ".roles, " + t + ".password_hash, " +
+		t + ".disabled_at IS NOT NULL, " + t + ".created_at"
+}
+
 func scanAccount(row interface{ Scan(...any) error }) (training.Account, error) {
 	var a training.Account
 	var roles string

@@ -12,6 +12,7 @@ import (
 // contradicts what is stored is ErrConflict.
 type Store interface {
 	UserStore
+	CohortStore
 	// Ping checks the database answers a read; CheckWrite that it commits a
 	// write (for health checks).
 	Ping(ctx context.Context) error
@@ -112,4 +113,44 @@ type UserStore interface {
 	// abandoned. It returns how many attempts moved. An unknown user, or a
 	// legacyID that is an account, is ErrNotFound.
 	ClaimLegacy(ctx context.Context, legacyID, accountID string) (int, error)
+}
+
+// CohortStore holds cohorts, who manages them, their members and their
+// assignments.
+type CohortStore interface {
+	// CreateCohort stores a new cohort with its creator as its manager, in
+	// one transaction. A taken id is ErrConflict; an unknown creator
+	// ErrNotFound.
+	CreateCohort(ctx context.Context, c Cohort) error
+	// Cohort reads a cohort.
+	Cohort(ctx context.Context, id string) (Cohort, error)
+	// Cohorts lists every cohort, newest first.
+	Cohorts(ctx context.Context) ([]Cohort, error)
+	// CohortsManagedBy lists the cohorts a user manages, newest first.
+	CohortsManagedBy(ctx context.Context, userID string) ([]Cohort, error)
+	// CohortsOf lists the cohorts a user is a member of, newest first.
+	CohortsOf(ctx context.Context, userID string) ([]Cohort, error)
+	// AddCohortManager makes a user a manager of a cohort; again is a no-op.
+	// An unknown cohort or user is ErrNotFound.
+	AddCohortManager(ctx context.Context, cohortID, userID string) error
+	// CohortManagers lists the ids of a cohort's managers.
+	CohortManagers(ctx context.Context, cohortID string) ([]string, error)
+	// AddMember adds a user to a cohort at a time; again is a no-op. An
+	// unknown cohort or user is ErrNotFound.
+	AddMember(ctx context.Context, cohortID, userID string, at time.Time) error
+	// RemoveMember takes a user out of a cohort; their attempts stay. One
+	// who is not a member is ErrNotFound.
+	RemoveMember(ctx context.Context, cohortID, userID string) error
+	// Members lists a cohort's members with their accounts, by display name.
+	Members(ctx context.Context, cohortID string) ([]Member, error)
+	// SetAssignment assigns a scenario to a cohort, or replaces the
+	// assignment's due date and pass marks. An unknown cohort is
+	// ErrNotFound.
+	SetAssignment(ctx context.Context, a Assignment) error
+	// RemoveAssignment takes an assignment back; an unknown one is
+	// ErrNotFound.
+	RemoveAssignment(ctx context.Context, cohortID, scenarioID string) error
+	// Assignments lists a cohort's assignments, earliest due first (those
+	// without a due date last), then by scenario.
+	Assignments(ctx context.Context, cohortID string) ([]Assignment, error)
 }

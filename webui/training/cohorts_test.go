@@ -1,0 +1,201 @@
+package training_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"parley/engine"
+	"parley/webui/training"
+)
+
+func scores(t *testing.T, list ...engine.Score) []byte {
+	t.Helper()
+	b, err := training.EncodeScores(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestProgressOf(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	emp := func(score int, blocked ...string) engine.Score {
+		return engine.Score{Competency: "empathy", Label: "Empathy", Score: score, Pass: 60, BlockedBy: blocked}
+	}
+	lis := func(score int) engine.Score { return engine.Score{Competency: "listening", Label: "Listening", Score: score, Pass: 50} }
+	ended := func(id string, status training.Status, startMin, minutes, turns int, s ...engine.Score) training.Attempt {
+		start := t0.Add(time.Duration(startMin) * time.Minute)
+		end := start.Add(time.Duration(minutes) * time.Minute)
+		return training.Attempt{ID: id, ScenarioID: "late", Status: status, Turns: turns, StartedAt: start, UpdatedAt: end, EndedAt: end, Summary: scores(t, s...)}
+	}
+	a := training.Assignment{ScenarioID: "late", Due: t0.Add(48 * time.Hour)}
+	strict := a
+	strict.PassMarks = map[string]int{"empathy": 90}
+	first := ended("a1", training.StatusFinished, 0, 10, 8, emp(40), lis(70))
+	second := ended("a2", training.StatusFinished, 60, 10, 8, emp(80), lis(55))
+	gaveUp := ended("a3", training.StatusGivenUp, 120, 0, 2, emp(20), lis(10)) // two turns in no time: too fast
+	blocked := ended("a4", training.StatusFinished, 180, 10, 8, emp(95, "n/r"), lis(90))
+	active := training.Attempt{ID: "a5", ScenarioID: "late", Status: training.StatusActive, StartedAt: t0, UpdatedAt: t0.Add(5 * time.Minute)}
+	practice := ended("p1", training.StatusFinished, 200, 10, 8, emp(100), lis(100))
+	practice.PracticeOf = "a1"
+	otherScenario := ended("o1", training.StatusFinished, 0, 10, 8, emp(100), lis(100))
+	otherScenario.ScenarioID = "defective"
+
+	tests := []struct {
+		name       string
+		a          training.Assignment
+		attempts   []training.Attempt
+		now        time.Time
+		status     string
+		best       [2]int // empathy, listening
+		latest     [2]int
+		first      [2]int
+		bestPassed bool // empathy
+		overdue    bool
+		tooFast    int
+	}{
+		{"nothing yet", a, nil, t0, training.ProgressNotStarted, [2]int{}, [2]int{}, [2]int{}, false, false, 0},
+		{"nothing, past due", a, []training.Attempt{practice, otherScenario}, t0.Add(72 * time.Hour), training.ProgressNotStarted, [2]int{}, [2]int{}, [2]int{}, false, true, 0},
+		{"active only", a, []training.Attempt{active}, t0, training.ProgressInProgress, [2]int{}, [2]int{}, [2]int{}, false, false, 0},
+		{"failed then passed", a, []training.Attempt{second, first}, t0, training.ProgressPassed, [2]int{80, 70}, [2]int{80, 55}, [2]int{40, 70}, true, false, 0},
+		{"the assignment's stricter mark", strict, []training.Attempt{first, second}, t0.Add(72 * time.Hour), training.ProgressNotPassed, [2]int{80, 70}, [2]int{80, 55}, [2]int{40, 70}, false, true, 0},
+		{"a blocked competency never passes", a, []training.Attempt{blocked}, t0, training.ProgressNotPassed, [2]int{95, 90}, [2]int{95, 90}, [2]int{95, 90}, false, false, 0},
+		{"given up after a pass, played too fast", a, []training.Attempt{first, second, gaveUp, active}, t0, training.ProgressPassed, [2]int{80, 70}, [2]int{20, 10}, [2]int{40, 70}, true, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := training.ProgressOf(tt.a, tt.attempts, tt.now)
+			if p.Status != tt.status || p.Overdue != tt.overdue || p.TooFast != tt.tooFast {
+				t.Errorf("status %s overdue %v too fast %d; want %s %v %d", p.Status, p.Overdue, p.TooFast, tt.status, tt.overdue, tt.tooFast)
+			}
+			if tt.status == training.ProgressNotStarted || tt.status == training.ProgressInProgress {
+				if len(p.Results) != 0 {
+					t.Errorf("results %+v, want none", p.Results)
+				}
+				return
+			}
+			if len(p.Results) != 2 || p.Results[0].Competency != "empathy" || p.Results[1].Competency != "listening" {
+				t.Fatalf("results %+v, want empathy then listening", p.Results)
+			}
+			for i, r := range p.Results {
+				if r.Best != tt.best[i] || r.Latest != tt.latest[i] || r.First != tt.first[i] {
+					t.Errorf("%s: best %d latest %d first %d; want %d %d %d", r.Competency, r.Best, r.Latest, r.First, tt.best[i], tt.latest[i], tt.first[i])
+				}
+			}
+			if p.Results[0].BestPassed != tt.bestPassed {
+				t.Errorf("empathy best passed %v, want %v (mark %d)", p.Results[0].BestPassed, tt.bestPassed, p.Results[0].Pass)
+			}
+		})
+	}
+}
+
+// TestCohortPolicy: managers act on the cohorts they manage, admins on all;
+// trainees on none; another manager's cohort is "not found", as a missing one is.
+func TestCohortPolicy(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
+	co := training.NewCohorts(f.st, f.cat, acc, nil)
+	mk := func(username string, roles training.Roles) training.User {
+		a, err := acc.Create(ctx, training.NewAccount{Username: username, Roles: roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.User()
+	}
+	ann := mk("ann", training.Roles(training.RoleManager))
+	bob := mk("bob", training.Roles(training.RoleManager))
+	root := mk("root", training.Roles(training.RoleAdmin))
+	sam := mk("sam", training.Roles(training.RoleTrainee))
+
+	if _, err := co.Create(ctx, sam, "Mine"); code(err) != training.CodeForbidden {
+		t.Errorf("a trainee creates a cohort: %v, want forbidden", err)
+	}
+	nov, err := co.Create(ctx, ann, "  November onboarding ")
+	if err != nil || nov.Name != "November onboarding" {
+		t.Fatalf("create: %+v %v", nov, err)
+	}
+	if _, err := co.Get(ctx, bob, nov.ID); code(err) != training.CodeNotFound {
+		t.Errorf("another manager reads the cohort: %v, want not_found", err)
+	}
+	if _, err := co.Get(ctx, root, nov.ID); err != nil {
+		t.Errorf("an admin reads the cohort: %v", err)
+	}
+	if list, _ := co.List(ctx, bob); len(list) != 0 {
+		t.Errorf("bob's cohorts: %+v, want none", list)
+	}
+	if list, _ := co.List(ctx, root); len(list) != 1 {
+		t.Errorf("the admin's cohorts: %+v, want all", list)
+	}
+
+	// Invitations: a new account gets a link; an existing one with a password joins.
+	inv, err := co.Invite(ctx, ann, nov.ID, "New@Example.com", "New Hire")
+	if err != nil || !inv.New || inv.Token == "" || inv.Account.Username != "new@example.com" || !inv.Account.Roles.Has(training.RoleTrainee) {
+		t.Fatalf("invite a new person: %+v %v", inv, err)
+	}
+	if err := acc.SetPassword(ctx, inv.Account.ID, goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	again, err := co.Invite(ctx, ann, nov.ID, "new@example.com", "")
+	if err != nil || again.New || again.Token != "" {
+		t.Errorf("invite someone who has a password: %+v %v; want no link", again, err)
+	}
+	if _, err := co.Invite(ctx, bob, nov.ID, "x@example.com", ""); code(err) != training.CodeNotFound {
+		t.Errorf("another manager invites: %v", err)
+	}
+	withRole, _ := co.Invite(ctx, ann, nov.ID, "bob", "")
+	if !withRole.Account.Roles.Has(training.RoleTrainee) || !withRole.Account.Roles.Has(training.RoleManager) {
+		t.Errorf("an invited manager keeps their roles and gains trainee: %s", withRole.Account.Roles)
+	}
+
+	// Assignments: a scenario on offer, its own competencies, marks 0..100.
+	due := time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)
+	if _, err := co.Assign(ctx, ann, nov.ID, "short-call", due, map[string]int{"empathy": 75}); err != nil {
+		t.Fatalf("assign: %v", err)
+	}
+	for _, tc := range []struct {
+		scenario string
+		marks    map[string]int
+		code     string
+	}{
+		{"nope", nil, training.CodeUnknownScenario},
+		{"short-call", map[string]int{"charm": 50}, training.CodeBadRequest},
+		{"short-call", map[string]int{"empathy": 101}, training.CodeBadRequest},
+	} {
+		if _, err := co.Assign(ctx, ann, nov.ID, tc.scenario, time.Time{}, tc.marks); code(err) != tc.code {
+			t.Errorf("assign %s %v: %v, want %s", tc.scenario, tc.marks, err, tc.code)
+		}
+	}
+	d, err := co.Get(ctx, ann, nov.ID)
+	if err != nil || len(d.Members) != 2 || len(d.Assignments) != 1 || len(d.Managers) != 1 || d.Managers[0].Username != "ann" {
+		t.Fatalf("detail: %+v %v", d, err)
+	}
+	mine, err := co.Mine(ctx, inv.Account.User())
+	if err != nil || len(mine) != 1 || mine[0].Cohort.ID != nov.ID || mine[0].Progress.Status != training.ProgressNotStarted ||
+		!mine[0].Progress.Assignment.Due.Equal(due) {
+		t.Errorf("the trainee's assignments: %+v %v", mine, err)
+	}
+	if mine, err := co.Mine(ctx, sam); err != nil || len(mine) != 0 {
+		t.Errorf("a trainee in no cohort: %+v %v", mine, err)
+	}
+	r, err := co.Review(ctx, ann, nov.ID)
+	if err != nil || len(r.Rows) != 2 || len(r.Rows[0].Cells) != 1 || len(r.Averages) != 1 || r.Averages[0].Members != 2 {
+		t.Errorf("review: %+v %v", r, err)
+	}
+	if err := co.RemoveMember(ctx, ann, nov.ID, withRole.Account.ID); err != nil {
+		t.Errorf("remove a member: %v", err)
+	}
+	if err := co.Unassign(ctx, ann, nov.ID, "short-call"); err != nil {
+		t.Errorf("unassign: %v", err)
+	}
+	if _, err := co.AddManager(ctx, ann, nov.ID, "sam"); code(err) != training.CodeBadRequest {
+		t.Errorf("a trainee as manager: %v, want bad_request", err)
+	}
+	if _, err := co.AddManager(ctx, ann, nov.ID, "bob"); err != nil {
+		t.Errorf("add a manager: %v", err)
+	}
+	if _, err := co.Get(ctx, bob, nov.ID); err != nil {
+		t.Errorf("the added manager reads the cohort: %v", err)
+	}
+}

@@ -1,0 +1,125 @@
+package storetest
+
+import (
+	"maps"
+	"parley/webui/training"
+	"slices"
+	"testing"
+	"time"
+)
+
+// cohort is a cohort created by user at ms milliseconds.
+func cohort(id string, ms int64) training.Cohort {
+	return training.Cohort{ID: id, Name: "Cohort " + id, CreatedBy: user, CreatedAt: time.UnixMilli(ms)}
+}
+
+func cohortIDs(cs []training.Cohort) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+// cohortChecks are the suite's checks of cohorts, their managers, members
+// and assignments.
+var cohortChecks = []check{
+	{"CohortCreateMakesCreatorManager", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		seed(t, s)
+		must(t, s.CreateCohort(ctx, cohort("c1", 1000)))
+		got, err := s.Cohort(ctx, "c1")
+		if err != nil || got.Name != "Cohort c1" || got.CreatedBy != user || !got.CreatedAt.Equal(time.UnixMilli(1000)) {
+			t.Errorf("Cohort = %+v, %v", got, err)
+		}
+		if m, err := s.CohortManagers(ctx, "c1"); err != nil || !slices.Equal(m, []string{user}) {
+			t.Errorf("CohortManagers = %v, %v; want the creator", m, err)
+		}
+		wantErr(t, "CreateCohort(same id)", s.CreateCohort(ctx, cohort("c1", 2000)), training.ErrConflict)
+		bad := cohort("c2", 1)
+		bad.CreatedBy = "nobody"
+		wantErr(t, "CreateCohort(unknown creator)", s.CreateCohort(ctx, bad), training.ErrNotFound)
+		_, err = s.Cohort(ctx, "nope")
+		wantErr(t, "Cohort(nope)", err, training.ErrNotFound)
+	}},
+	{"CohortListsNewestFirstAndByRole", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		seed(t, s)
+		must(t, s.CreateCohort(ctx, cohort("old", 1000)))
+		must(t, s.CreateCohort(ctx, cohort("new", 2000)))
+		all, err := s.Cohorts(ctx)
+		must(t, err)
+		if got := cohortIDs(all); !slices.Equal(got, []string{"new", "old"}) {
+			t.Errorf("Cohorts = %v, want new then old", got)
+		}
+		must(t, s.AddCohortManager(ctx, "old", other))
+		must(t, s.AddCohortManager(ctx, "old", other)) // again: no-op
+		mine, err := s.CohortsManagedBy(ctx, other)
+		if err != nil || !slices.Equal(cohortIDs(mine), []string{"old"}) {
+			t.Errorf("CohortsManagedBy(other) = %v, %v", cohortIDs(mine), err)
+		}
+		wantErr(t, "AddCohortManager(unknown user)", s.AddCohortManager(ctx, "old", "nobody"), training.ErrNotFound)
+		wantErr(t, "AddCohortManager(unknown cohort)", s.AddCohortManager(ctx, "nope", other), training.ErrNotFound)
+	}},
+	{"CohortMembers", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		seed(t, s)
+		must(t, s.CreateCohort(ctx, cohort("c1", 1000)))
+		must(t, s.CreateCohort(ctx, cohort("c2", 2000)))
+		must(t, s.AddMember(ctx, "c1", other, time.UnixMilli(5000)))
+		must(t, s.AddMember(ctx, "c1", other, time.UnixMilli(9000))) // again: no-op, the first join stands
+		must(t, s.AddMember(ctx, "c1", user, time.UnixMilli(6000)))
+		must(t, s.AddMember(ctx, "c2", other, time.UnixMilli(7000)))
+		ms, err := s.Members(ctx, "c1")
+		must(t, err)
+		if len(ms) != 2 || ms[0].Account.Username != "alex" || ms[1].Account.Username != "sam" || !ms[0].JoinedAt.Equal(time.UnixMilli(5000)) {
+			t.Errorf("Members = %+v, want alex (joined at 5000) then sam, by display name", ms)
+		}
+		of, err := s.CohortsOf(ctx, other)
+		if err != nil || !slices.Equal(cohortIDs(of), []string{"c2", "c1"}) {
+			t.Errorf("CohortsOf(other) = %v, %v", cohortIDs(of), err)
+		}
+		must(t, s.RemoveMember(ctx, "c1", other))
+		wantErr(t, "RemoveMember(again)", s.RemoveMember(ctx, "c1", other), training.ErrNotFound)
+		if ms, _ := s.Members(ctx, "c1"); len(ms) != 1 {
+			t.Errorf("after RemoveMember, Members = %+v", ms)
+		}
+		wantErr(t, "AddMember(unknown user)", s.AddMember(ctx, "c1", "nobody", time.UnixMilli(1)), training.ErrNotFound)
+	}},
+	{"CohortAssignments", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		seed(t, s)
+		must(t, s.CreateCohort(ctx, cohort("c1", 1000)))
+		a := func(sc string, due int64, marks map[string]int) training.Assignment {
+			x := training.Assignment{CohortID: "c1", ScenarioID: sc, PassMarks: marks, AssignedBy: user, AssignedAt: time.UnixMilli(3000)}
+			if due != 0 {
+				x.Due = time.UnixMilli(due)
+			}
+			return x
+		}
+		must(t, s.SetAssignment(ctx, a("no-due", 0, nil)))
+		must(t, s.SetAssignment(ctx, a("late", 9000, map[string]int{"empathy": 70})))
+		must(t, s.SetAssignment(ctx, a("soon", 5000, nil)))
+		must(t, s.SetAssignment(ctx, a("late", 8000, map[string]int{"empathy": 80, "listening": 60}))) // replaces
+		got, err := s.Assignments(ctx, "c1")
+		must(t, err)
+		var order []string
+		for _, x := range got {
+			order = append(order, x.ScenarioID)
+		}
+		if !slices.Equal(order, []string{"soon", "late", "no-due"}) {
+			t.Fatalf("Assignments order %v, want soon, late, no-due", order)
+		}
+		if l := got[1]; !l.Due.Equal(time.UnixMilli(8000)) || !maps.Equal(l.PassMarks, map[string]int{"empathy": 80, "listening": 60}) || l.AssignedBy != user {
+			t.Errorf("the replaced assignment = %+v", l)
+		}
+		if n := got[2]; !n.Due.IsZero() || n.PassMarks != nil {
+			t.Errorf("an assignment with no due date or marks = %+v", n)
+		}
+		must(t, s.RemoveAssignment(ctx, "c1", "late"))
+		wantErr(t, "RemoveAssignment(again)", s.RemoveAssignment(ctx, "c1", "late"), training.ErrNotFound)
+		bad := a("x", 0, nil)
+		bad.CohortID = "nope"
+		wantErr(t, "SetAssignment(unknown cohort)", s.SetAssignment(ctx, bad), training.ErrNotFound)
+	}},
+}

@@ -171,6 +171,7 @@ func TestRoleMatrix(t *testing.T) {
 		anyone   = ""
 		signedIn = "signed-in"
 		player   = "trainee,trainer"
+		manager  = "manager,admin"
 		admin    = "admin"
 	)
 	type call struct {
@@ -193,10 +194,20 @@ func TestRoleMatrix(t *testing.T) {
 		{"POST /api/me/claim", call{"POST", "/api/me/claim", nil}, signedIn},
 		{"GET /api/scenarios", call{"GET", "/api/scenarios", nil}, player},
 		{"GET /api/scenarios/{id}", call{"GET", "/api/scenarios/short-call", nil}, player},
+		{"GET /api/assignments", call{"GET", "/api/assignments", nil}, player},
 		{"GET /api/attempts", call{"GET", "/api/attempts", nil}, player},
 		{"GET /api/attempts/{id}", call{"GET", "/api/attempts/nope", nil}, player},
 		{"GET /api/attempts/{id}/debrief", call{"GET", "/api/attempts/nope/debrief", nil}, player},
 		{"POST /api/attempts/{id}/practice", call{"POST", "/api/attempts/nope/practice", map[string]int{"turn": 1}}, player},
+		{"GET /api/cohorts", call{"GET", "/api/cohorts", nil}, manager},
+		{"POST /api/cohorts", call{"POST", "/api/cohorts", map[string]string{"name": ""}}, manager},
+		{"GET /api/cohorts/{id}", call{"GET", "/api/cohorts/nope", nil}, manager},
+		{"GET /api/cohorts/{id}/review", call{"GET", "/api/cohorts/nope/review", nil}, manager},
+		{"POST /api/cohorts/{id}/members", call{"POST", "/api/cohorts/nope/members", map[string]string{"username": "x"}}, manager},
+		{"DELETE /api/cohorts/{id}/members/{user}", call{"DELETE", "/api/cohorts/nope/members/x", nil}, manager},
+		{"POST /api/cohorts/{id}/managers", call{"POST", "/api/cohorts/nope/managers", map[string]string{"username": "x"}}, manager},
+		{"PUT /api/cohorts/{id}/assignments/{scenario}", call{"PUT", "/api/cohorts/nope/assignments/short-call", map[string]any{}}, manager},
+		{"DELETE /api/cohorts/{id}/assignments/{scenario}", call{"DELETE", "/api/cohorts/nope/assignments/short-call", nil}, manager},
 		{"GET /api/users", call{"GET", "/api/users", nil}, admin},
 		{"POST /api/users", call{"POST", "/api/users", map[string]any{"username": "", "roles": []string{}}}, admin},
 		{"PATCH /api/users/{username}", call{"PATCH", "/api/users/nobody", map[string]any{}}, admin},

@@ -56,6 +56,7 @@ const (
 	public   access = iota // anyone, signed in or not
 	signedIn               // any signed-in user
 	canPlay                // a trainee or a trainer (who previews)
+	managers               // a manager or an admin (the core then checks which cohorts)
 	admins                 // an admin
 )
 
@@ -66,6 +67,8 @@ func (a access) allows(u User) bool {
 		return true
 	case canPlay:
 		return u.Can(training.RoleTrainee) || u.Can(training.RoleTrainer)
+	case managers:
+		return u.Can(training.RoleManager) || u.Can(training.RoleAdmin)
 	case admins:
 		return u.Can(training.RoleAdmin)
 	}
@@ -76,6 +79,8 @@ func (a access) refusal() *training.Error {
 	switch a {
 	case canPlay:
 		return fail(training.CodeForbidden, "practising needs the trainee role: ask an administrator to give it to you")
+	case managers:
+		return fail(training.CodeForbidden, "cohorts are for managers: ask an administrator for the manager role")
 	case admins:
 		return fail(training.CodeForbidden, "this needs the admin role")
 	}

@@ -138,6 +138,7 @@ type Server struct {
 	cat      *training.Catalog
 	svc      *training.Service
 	accounts *training.Accounts
+	cohorts  *training.Cohorts
 	hub      *hub
 	limits   *wsLimits
 	upgrader websocket.Upgrader
@@ -171,6 +172,7 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
 			WriteBufferPool: &sync.Pool{}}}
 	s.accounts = training.NewAccounts(st, training.AccountsConfig{Now: cfg.Now, Password: cfg.Passwords, Log: log})
+	s.cohorts = training.NewCohorts(st, cat, s.accounts, cfg.Now)
 	s.upgrader.CheckOrigin = s.sameOrigin
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fail(codeCrossOrigin, "this request came from another site and was refused; open Parley at its own address"))

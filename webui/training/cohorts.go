@@ -13,10 +13,10 @@ import (
 // method takes who acts and applies the policy: managers act on the
 // cohorts they manage, admins on every cohort.
 type Cohorts struct {
-	st   Store
-	cat  *Catalog
-	acc  *Accounts
-	now  func() time.Time
+	st  Store
+	cat *Catalog
+	acc *Accounts
+	now func() time.Time
 }
 
 // NewCohorts builds the cohorts service over the store, the catalog of

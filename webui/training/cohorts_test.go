@@ -23,7 +23,9 @@ func TestProgressOf(t *testing.T) {
 	emp := func(score int, blocked ...string) engine.Score {
 		return engine.Score{Competency: "empathy", Label: "Empathy", Score: score, Pass: 60, BlockedBy: blocked}
 	}
-	lis := func(score int) engine.Score { return engine.Score{Competency: "listening", Label: "Listening", Score: score, Pass: 50} }
+	lis := func(score int) engine.Score {
+		return engine.Score{Competency: "listening", Label: "Listening", Score: score, Pass: 50}
+	}
 	ended := func(id string, status training.Status, startMin, minutes, turns int, s ...engine.Score) training.Attempt {
 		start := t0.Add(time.Duration(startMin) * time.Minute)
 		end := start.Add(time.Duration(minutes) * time.Minute)

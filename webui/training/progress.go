@@ -34,7 +34,7 @@ type CompetencyResult struct {
 type Progress struct {
 	Assignment Assignment
 	Status     string
-	Attempts   int       // scored attempts, ended or active
+	Attempts   int // scored attempts, ended or active
 	Results    []CompetencyResult
 	LastPlayed time.Time // zero when never
 	Overdue    bool      // past the due date and not passed

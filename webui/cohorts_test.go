@@ -1,0 +1,94 @@
+package webui_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"parley/webui/client"
+	"parley/webui/training"
+)
+
+// TestCohortJourney: a manager creates a cohort, invites a new hire and an
+// existing trainee, assigns a scenario with a due date and a stricter pass
+// mark; the new hire signs up through the invitation, sees the assignment,
+// plays it; the manager's review shows the result; another manager and a
+// trainee cannot see the cohort.
+func TestCohortJourney(t *testing.T) {
+	h := start(t)
+	ctx := context.Background()
+	ann := h.login(h.account("Ann", training.Roles(training.RoleManager)))
+	bob := h.login(h.account("Bob", training.Roles(training.RoleManager)))
+	kim := h.trainee("Kim")
+
+	nov, err := ann.s.CreateCohort(ctx, "November onboarding")
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := ann.s.Invite(ctx, nov.ID, "new.hire@example.com", "New Hire")
+	if err != nil || !added.New || added.Link == nil || added.Member.HasPassword {
+		t.Fatalf("invite a new hire: %+v %v", added, err)
+	}
+	if again, err := ann.s.Invite(ctx, nov.ID, kim.s.Who().Username, ""); err != nil || again.New || again.Link != nil {
+		t.Errorf("add an existing trainee: %+v %v; want no link", again, err)
+	}
+	due := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+	a, err := ann.s.Assign(ctx, nov.ID, "late-shipment", &due, map[string]int{"empathy": 90})
+	if err != nil || a.Title == "" || a.Due == nil || !a.Due.Equal(due) {
+		t.Fatalf("assign: %+v %v", a, err)
+	}
+	for _, m := range a.Marks {
+		if m.Competency == "empathy" && (m.Pass != 90 || m.Default == 90) {
+			t.Errorf("empathy's mark %+v: want 90 overriding the scenario's", m)
+		}
+	}
+	if _, err := ann.s.Assign(ctx, nov.ID, "late-shipment", nil, map[string]int{"charm": 1}); statusCode(err) != training.CodeBadRequest {
+		t.Errorf("a competency the scenario lacks: %v", err)
+	}
+
+	hire, err := h.client().Redeem(ctx, client.LinkToken(added.Link.URL), testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := hire.Assignments(ctx)
+	if err != nil || len(mine) != 1 || mine[0].Cohort.Name != "November onboarding" || mine[0].Progress.Status != "not_started" {
+		t.Fatalf("the new hire's assignments: %+v %v", mine, err)
+	}
+	c := (&trainee{t: t, h: h, s: hire}).dial()
+	playIdeal(t, c, "late-shipment")
+
+	mine, _ = hire.Assignments(ctx)
+	if p := mine[0].Progress; p.Attempts != 1 || p.Status == "not_started" || len(p.Results) == 0 || p.TooFast != 1 {
+		t.Errorf("after playing the ideal path in no time: %+v; want a scored attempt flagged too fast", p)
+	}
+	rev, err := ann.s.Review(ctx, nov.ID)
+	if err != nil || len(rev.Rows) != 2 || len(rev.Assignments) != 1 || len(rev.Averages) != 1 {
+		t.Fatalf("review: %+v %v", rev, err)
+	}
+	var hireRow *client.ReviewRow
+	for i := range rev.Rows {
+		if rev.Rows[i].Trainee.Username == "new.hire@example.com" {
+			hireRow = &rev.Rows[i]
+		}
+	}
+	if hireRow == nil || hireRow.Cells[0].Attempts != 1 || rev.Averages[0].Started != 1 || rev.Averages[0].Members != 2 {
+		t.Errorf("the review's rows %+v and averages %+v", rev.Rows, rev.Averages)
+	}
+	for _, r := range hireRow.Cells[0].Results {
+		if r.Competency == "empathy" && r.Pass != 90 {
+			t.Errorf("the review uses the scenario's mark %d, want the assignment's 90", r.Pass)
+		}
+	}
+
+	var body errorCode
+	if status := bob.get("/api/cohorts/"+nov.ID+"/review", &body); status != http.StatusNotFound {
+		t.Errorf("another manager reads the review: %d, want 404", status)
+	}
+	if status := kim.get("/api/cohorts/"+nov.ID, &body); status != http.StatusForbidden {
+		t.Errorf("a trainee reads the cohort: %d, want 403", status)
+	}
+	if list, err := kim.s.Assignments(ctx); err != nil || len(list) != 1 {
+		t.Errorf("kim's assignments: %+v %v", list, err)
+	}
+}

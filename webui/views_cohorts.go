@@ -1,0 +1,132 @@
+package webui
+
+import (
+	"parley/webui/training"
+	"time"
+)
+
+// cohortView is a cohort in a list.
+type cohortView struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func newCohortView(c training.Cohort) cohortView {
+	return cohortView{ID: c.ID, Name: c.Name, CreatedAt: c.CreatedAt.UTC()}
+}
+
+// personView is someone in a cohort: a manager or a member.
+type personView struct {
+	ID          string     `json:"id"`
+	Username    string     `json:"username"`
+	Name        string     `json:"name"`
+	HasPassword bool       `json:"has_password"`
+	Disabled    bool       `json:"disabled,omitempty"`
+	JoinedAt    *time.Time `json:"joined_at,omitempty"`
+}
+
+func newPersonView(a training.Account) personView {
+	return personView{ID: a.ID, Username: a.Username, Name: a.DisplayName, HasPassword: a.PasswordHash != "", Disabled: a.Disabled}
+}
+
+// markView is a competency of an assigned scenario and its pass mark in
+// the assignment: the assignment's own, or the scenario's.
+type markView struct {
+	Competency string `json:"competency"`
+	Label      string `json:"label"`
+	Pass       int    `json:"pass"`
+	Default    int    `json:"default"` // the scenario's
+}
+
+// assignmentView is a scenario assigned to a cohort.
+type assignmentView struct {
+	Scenario   string     `json:"scenario"`
+	Title      string     `json:"title"`
+	Offered    bool       `json:"offered"` // false once the scenario is withdrawn
+	Due        *time.Time `json:"due,omitempty"`
+	Marks      []markView `json:"marks"`
+	AssignedAt time.Time  `json:"assigned_at"`
+}
+
+// cohortDetailView is GET /api/cohorts/{id}.
+type cohortDetailView struct {
+	cohortView
+	Managers    []personView     `json:"managers"`
+	Members     []personView     `json:"members"`
+	Assignments []assignmentView `json:"assignments"`
+}
+
+// resultView is one competency of a trainee on an assignment.
+type resultView struct {
+	Competency   string `json:"competency"`
+	Label        string `json:"label"`
+	Pass         int    `json:"pass"`
+	First        int    `json:"first"`
+	Best         int    `json:"best"`
+	BestPassed   bool   `json:"best_passed"`
+	Latest       int    `json:"latest"`
+	LatestPassed bool   `json:"latest_passed"`
+}
+
+// progressView is a trainee on an assignment.
+type progressView struct {
+	Status     string       `json:"status"`
+	Attempts   int          `json:"attempts"`
+	Results    []resultView `json:"results"`
+	LastPlayed *time.Time   `json:"last_played,omitempty"`
+	Overdue    bool         `json:"overdue"`
+	TimeOnTask int64        `json:"time_on_task_seconds"`
+	TooFast    int          `json:"too_fast"`
+}
+
+func newProgressView(p training.Progress) progressView {
+	v := progressView{Status: p.Status, Attempts: p.Attempts, Results: []resultView{}, Overdue: p.Overdue,
+		TimeOnTask: int64(p.TimeOnTask / time.Second), TooFast: p.TooFast}
+	if !p.LastPlayed.IsZero() {
+		t := p.LastPlayed.UTC()
+		v.LastPlayed = &t
+	}
+	for _, r := range p.Results {
+		v.Results = append(v.Results, resultView(r))
+	}
+	return v
+}
+
+// myAssignmentView is one of the caller's assignments (GET /api/assignments).
+type myAssignmentView struct {
+	Cohort     cohortView     `json:"cohort"`
+	Assignment assignmentView `json:"assignment"`
+	Progress   progressView   `json:"progress"`
+}
+
+// reviewView is GET /api/cohorts/{id}/review.
+type reviewView struct {
+	Cohort      cohortView       `json:"cohort"`
+	Assignments []assignmentView `json:"assignments"`
+	Rows        []reviewRowView  `json:"rows"`
+	Averages    []averageView    `json:"averages"`
+	TooFastTurn int              `json:"too_fast_seconds_per_turn"`
+}
+
+type reviewRowView struct {
+	Trainee personView     `json:"trainee"`
+	Cells   []progressView `json:"cells"`
+}
+
+type averageView struct {
+	Scenario    string                  `json:"scenario"`
+	Members     int                     `json:"members"`
+	Started     int                     `json:"started"`
+	Passed      int                     `json:"passed"`
+	TooFastRuns int                     `json:"too_fast_runs"`
+	Competency  []competencyAverageView `json:"competencies"`
+}
+
+type competencyAverageView struct {
+	Competency string  `json:"competency"`
+	Label      string  `json:"label"`
+	Mean       float64 `json:"mean"`
+	Pass       int     `json:"pass"`
+	Scored     int     `json:"scored"`
+}

@@ -208,6 +208,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"POST /api/cohorts/{id}/managers", call{"POST", "/api/cohorts/nope/managers", map[string]string{"username": "x"}}, manager},
 		{"PUT /api/cohorts/{id}/assignments/{scenario}", call{"PUT", "/api/cohorts/nope/assignments/short-call", map[string]any{}}, manager},
 		{"DELETE /api/cohorts/{id}/assignments/{scenario}", call{"DELETE", "/api/cohorts/nope/assignments/short-call", nil}, manager},
+		{"GET /api/reports/attempts.csv", call{"GET", "/api/reports/attempts.csv", nil}, manager},
 		{"GET /api/users", call{"GET", "/api/users", nil}, admin},
 		{"POST /api/users", call{"POST", "/api/users", map[string]any{"username": "", "roles": []string{}}}, admin},
 		{"PATCH /api/users/{username}", call{"PATCH", "/api/users/nobody", map[string]any{}}, admin},

@@ -2,7 +2,9 @@ package webui_test
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,7 +83,21 @@ func TestCohortJourney(t *testing.T) {
 		}
 	}
 
+	// The CSV export: the cohort's attempts, for the manager; none for bob.
+	recs := csvOf(t, ann, "/api/reports/attempts.csv?cohort="+nov.ID+"&from=2000-01-01")
+	if len(recs) != 2 || recs[1][0] != "November onboarding" || recs[1][2] != "new.hire@example.com" || recs[1][3] != "late-shipment" {
+		t.Errorf("the cohort's CSV: %q", recs)
+	}
+	if recs := csvOf(t, ann, "/api/reports/attempts.csv?scenario=defective-part"); len(recs) != 1 {
+		t.Errorf("filtered by another scenario: %q, want the header only", recs)
+	}
+	if recs := csvOf(t, bob, "/api/reports/attempts.csv"); len(recs) != 1 {
+		t.Errorf("bob's CSV (no cohorts): %q, want the header only", recs)
+	}
 	var body errorCode
+	if status := ann.get("/api/reports/attempts.csv?from=yesterday", &body); status != http.StatusBadRequest {
+		t.Errorf("a bad date: %d, want 400", status)
+	}
 	if status := bob.get("/api/cohorts/"+nov.ID+"/review", &body); status != http.StatusNotFound {
 		t.Errorf("another manager reads the review: %d, want 404", status)
 	}
@@ -91,4 +107,23 @@ func TestCohortJourney(t *testing.T) {
 	if list, err := kim.s.Assignments(ctx); err != nil || len(list) != 1 {
 		t.Errorf("kim's assignments: %+v %v", list, err)
 	}
+}
+
+// csvOf fetches a CSV report and parses it with encoding/csv.
+func csvOf(t *testing.T, tr *trainee, path string) [][]string {
+	t.Helper()
+	resp, err := tr.s.HTTP().Get(tr.h.url(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment; filename=\"parley-attempts-") {
+		t.Fatalf("GET %s: %s %v", path, resp.Status, resp.Header)
+	}
+	recs, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil {
+		t.Fatalf("GET %s: not CSV: %v", path, err)
+	}
+	return recs
 }

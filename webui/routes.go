@@ -40,6 +40,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/cohorts/{id}/managers", managers, s.cohortManagerAdd},
 		{"PUT /api/cohorts/{id}/assignments/{scenario}", managers, s.cohortAssign},
 		{"DELETE /api/cohorts/{id}/assignments/{scenario}", managers, s.cohortUnassign},
+		{"GET /api/reports/attempts.csv", managers, s.reportAttemptsCSV},
 		{"GET /api/users", admins, s.userList},
 		{"POST /api/users", admins, s.userCreate},
 		{"PATCH /api/users/{username}", admins, s.userUpdate},

@@ -8,6 +8,7 @@
 //	parley test [PATH...]
 //	parley paths FILE
 //	parley user add|list|passwd|role|disable|enable|legacy|claim ...
+//	parley report --format csv [--cohort C] [--scenario S] [--from D] [--to D]
 package main
 
 import (
@@ -50,6 +51,7 @@ func commands() []command {
 		{"paths", "summarise endings, score ranges and paths", pathsCmd},
 		{"loadtest", "drive simulated trainees against a server", loadtestCmd},
 		{"user", "add, list and change accounts: parley user help", userCmd},
+		{"report", "the attempts of every cohort as CSV, for a spreadsheet or an LMS", reportCmd},
 	}
 }
 

@@ -29,7 +29,7 @@ func TestWriteReportCSV(t *testing.T) {
 				{Competency: "listening", Score: 45, Pass: 60}, {Competency: "negotiation", Score: 100, Pass: 50, Passed: true}}},
 		{Cohort: training.Cohort{Name: "@evil"}, Trainee: training.Account{Username: "x", DisplayName: "=HYPERLINK(\"http://evil.example\",\"click\")"},
 			Attempt: training.Attempt{ScenarioID: "defective-part", Version: "sha256:cd", Status: training.StatusActive, StartedAt: t0.Add(time.Hour)},
-			Title: "+1 -1"},
+			Title:   "+1 -1"},
 	}
 	var buf bytes.Buffer
 	if err := training.WriteReportCSV(&buf, rows); err != nil {

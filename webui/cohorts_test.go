@@ -58,7 +58,7 @@ func TestCohortJourney(t *testing.T) {
 		t.Fatalf("the new hire's assignments: %+v %v", mine, err)
 	}
 	c := (&trainee{t: t, h: h, s: hire}).dial()
-	playIdeal(t, c, "late-shipment")
+	g, _ := playIdeal(t, c, "late-shipment")
 
 	mine, _ = hire.Assignments(ctx)
 	if p := mine[0].Progress; p.Attempts != 1 || p.Status == "not_started" || len(p.Results) == 0 || p.TooFast != 1 {
@@ -81,6 +81,46 @@ func TestCohortJourney(t *testing.T) {
 		if r.Competency == "empathy" && r.Pass != 90 {
 			t.Errorf("the review uses the scenario's mark %d, want the assignment's 90", r.Pass)
 		}
+	}
+
+	// The review of one attempt: the manager reads the debrief and comments
+	// on a turn; the trainee reads the comment; another manager cannot.
+	if d, err := ann.s.Debrief(ctx, g.ID); err != nil || len(d.Debrief.Turns) == 0 {
+		t.Fatalf("the manager reads the hire's debrief: %v", err)
+	}
+	const note = "<b>Good</b> apology; name the date next time."
+	if _, err := ann.s.Comment(ctx, g.ID, 1, "  "+note+" "); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ann.s.Comment(ctx, g.ID, 99, "x"); statusCode(err) != training.CodeBadRequest {
+		t.Errorf("a comment on turn 99: %v, want bad_request", err)
+	}
+	if _, err := hire.Comment(ctx, g.ID, 1, "me"); statusCode(err) != training.CodeForbidden {
+		t.Errorf("the trainee comments on their own attempt: %v, want forbidden", err)
+	}
+	if cs, err := hire.Comments(ctx, g.ID); err != nil || len(cs) != 1 || cs[0].Body != note || cs[0].Turn != 1 || cs[0].Author != "Ann" {
+		t.Errorf("the trainee reads the comments: %+v %v", cs, err)
+	}
+	if _, err := bob.s.Debrief(ctx, g.ID); statusCode(err) != training.CodeNotYours {
+		t.Errorf("another manager reads the debrief: %v, want not_yours", err)
+	}
+	if _, err := kim.s.Comments(ctx, g.ID); statusCode(err) != training.CodeNotYours {
+		t.Errorf("another trainee reads the comments: %v, want not_yours", err)
+	}
+	if err := hire.Share(ctx, g.ID, kim.s.Who().Username); statusCode(err) != training.CodeBadRequest {
+		t.Errorf("sharing with a trainee: %v, want bad_request", err)
+	}
+	if err := hire.Share(ctx, g.ID, bob.s.Who().Username); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.s.Debrief(ctx, g.ID); err != nil {
+		t.Errorf("bob reads the debrief shared with him: %v", err)
+	}
+	if list, err := ann.s.TraineeAttempts(ctx, hire.Who().ID); err != nil || len(list) != 1 || list[0].ID != g.ID {
+		t.Errorf("the manager lists the hire's attempts: %+v %v", list, err)
+	}
+	if _, err := bob.s.TraineeAttempts(ctx, hire.Who().ID); statusCode(err) != training.CodeNotFound {
+		t.Errorf("another manager lists the hire's attempts: %v, want not_found", err)
 	}
 
 	// The CSV export: the cohort's attempts, for the manager; none for bob.

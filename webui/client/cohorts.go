@@ -166,3 +166,41 @@ func (s *Session) Assignments(ctx context.Context) ([]MyAssignment, error) {
 	err := s.call(ctx, http.MethodGet, "/api/assignments", nil, http.StatusOK, &list)
 	return list, err
 }
+
+// Comment is a reviewer's comment on a turn of an attempt (turn 0: the
+// whole call).
+type Comment struct {
+	ID        string    `json:"id"`
+	Turn      int       `json:"turn"`
+	Author    string    `json:"author"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Comments lists the comments on an attempt the session may read.
+func (s *Session) Comments(ctx context.Context, attemptID string) ([]Comment, error) {
+	var list []Comment
+	err := s.call(ctx, http.MethodGet, "/api/attempts/"+url.PathEscape(attemptID)+"/comments", nil, http.StatusOK, &list)
+	return list, err
+}
+
+// Comment adds a reviewer's comment to a turn of an attempt.
+func (s *Session) Comment(ctx context.Context, attemptID string, turn int, body string) (Comment, error) {
+	var c Comment
+	err := s.call(ctx, http.MethodPost, "/api/attempts/"+url.PathEscape(attemptID)+"/comments",
+		map[string]any{"turn": turn, "body": body}, http.StatusCreated, &c)
+	return c, err
+}
+
+// Share lets a manager or trainer read one of the session's ended attempts.
+func (s *Session) Share(ctx context.Context, attemptID, username string) error {
+	return s.call(ctx, http.MethodPost, "/api/attempts/"+url.PathEscape(attemptID)+"/shares",
+		map[string]string{"username": username}, http.StatusOK, nil)
+}
+
+// TraineeAttempts lists a trainee's attempts for their reviewer.
+func (s *Session) TraineeAttempts(ctx context.Context, userID string) ([]AttemptItem, error) {
+	var list []AttemptItem
+	err := s.call(ctx, http.MethodGet, "/api/trainees/"+url.PathEscape(userID)+"/attempts", nil, http.StatusOK, &list)
+	return list, err
+}

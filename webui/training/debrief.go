@@ -15,9 +15,10 @@ type Debrief struct {
 	Debrief  engine.Debrief
 }
 
-// Debrief reviews u's ended attempt id.
+// Debrief reviews the ended attempt id: u's own, or one u may review (a
+// manager's trainee's, or one shared with u).
 func (s *Service) Debrief(ctx context.Context, u User, id string) (Debrief, error) {
-	a, err := s.ownAttempt(ctx, u, id)
+	a, _, err := s.readable(ctx, u, id)
 	if err != nil {
 		return Debrief{}, err
 	}

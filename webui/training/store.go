@@ -13,6 +13,7 @@ import (
 type Store interface {
 	UserStore
 	CohortStore
+	ReviewStore
 	// Ping checks the database answers a read; CheckWrite that it commits a
 	// write (for health checks).
 	Ping(ctx context.Context) error
@@ -153,4 +154,21 @@ type CohortStore interface {
 	// Assignments lists a cohort's assignments, earliest due first (those
 	// without a due date last), then by scenario.
 	Assignments(ctx context.Context, cohortID string) ([]Assignment, error)
+}
+
+// ReviewStore holds what reviewing adds to attempts: comments and shares.
+type ReviewStore interface {
+	// Manages reports whether managerID manages a cohort traineeID is in.
+	Manages(ctx context.Context, managerID, traineeID string) (bool, error)
+	// ShareAttempt lets a user read an attempt; again is a no-op. An
+	// unknown attempt or user is ErrNotFound.
+	ShareAttempt(ctx context.Context, attemptID, userID string, at time.Time) error
+	// SharedWith lists the ids of the users an attempt is shared with.
+	SharedWith(ctx context.Context, attemptID string) ([]string, error)
+	// AddComment stores a comment; an unknown attempt or author is
+	// ErrNotFound, a taken id ErrConflict.
+	AddComment(ctx context.Context, c Comment) error
+	// Comments lists an attempt's comments, oldest first, with their
+	// authors' display names.
+	Comments(ctx context.Context, attemptID string) ([]Comment, error)
 }

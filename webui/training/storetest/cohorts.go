@@ -123,3 +123,47 @@ var cohortChecks = []check{
 		wantErr(t, "SetAssignment(unknown cohort)", s.SetAssignment(ctx, bad), training.ErrNotFound)
 	}},
 }
+
+// reviewChecks are the suite's checks of comments, shares and who manages
+// whom.
+var reviewChecks = []check{
+	{"ReviewManages", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		seed(t, s)
+		must(t, s.CreateCohort(ctx, cohort("c1", 1000))) // managed by user
+		if ok, err := s.Manages(ctx, user, other); err != nil || ok {
+			t.Errorf("Manages before other joins = %v, %v; want false", ok, err)
+		}
+		must(t, s.AddMember(ctx, "c1", other, time.UnixMilli(2000)))
+		if ok, err := s.Manages(ctx, user, other); err != nil || !ok {
+			t.Errorf("Manages once other joined = %v, %v; want true", ok, err)
+		}
+		if ok, _ := s.Manages(ctx, other, user); ok {
+			t.Error("Manages the wrong way round = true")
+		}
+	}},
+	{"ReviewSharesAndComments", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		create(t, s, "a1")
+		must(t, s.ShareAttempt(ctx, "a1", other, time.UnixMilli(1000)))
+		must(t, s.ShareAttempt(ctx, "a1", other, time.UnixMilli(2000))) // again: no-op
+		if got, err := s.SharedWith(ctx, "a1"); err != nil || !slices.Equal(got, []string{other}) {
+			t.Errorf("SharedWith = %v, %v", got, err)
+		}
+		wantErr(t, "ShareAttempt(unknown attempt)", s.ShareAttempt(ctx, "nope", other, time.UnixMilli(1)), training.ErrNotFound)
+		c := func(id string, ms int64, turn int) training.Comment {
+			return training.Comment{ID: id, AttemptID: "a1", Turn: turn, AuthorID: other, Body: "Note " + id, CreatedAt: time.UnixMilli(ms)}
+		}
+		must(t, s.AddComment(ctx, c("k2", 2000, 3)))
+		must(t, s.AddComment(ctx, c("k1", 1000, 0)))
+		wantErr(t, "AddComment(same id)", s.AddComment(ctx, c("k1", 3000, 1)), training.ErrConflict)
+		bad := c("k3", 1, 1)
+		bad.AuthorID = "nobody"
+		wantErr(t, "AddComment(unknown author)", s.AddComment(ctx, bad), training.ErrNotFound)
+		got, err := s.Comments(ctx, "a1")
+		must(t, err)
+		if len(got) != 2 || got[0].ID != "k1" || got[1].Turn != 3 || got[0].AuthorName != "Name of alex" || got[1].Body != "Note k2" {
+			t.Errorf("Comments = %+v, want k1 then k2 with the author's name", got)
+		}
+	}},
+}

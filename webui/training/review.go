@@ -1,0 +1,131 @@
+package training
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Comment is a reviewer's note on one turn of an attempt (Turn 0: the
+// whole call), which the trainee reads beside their debrief.
+type Comment struct {
+	ID         string
+	AttemptID  string
+	Turn       int
+	AuthorID   string
+	AuthorName string // filled in by Comments
+	Body       string
+	CreatedAt  time.Time
+}
+
+// MaxCommentLength bounds a comment, in characters.
+const MaxCommentLength = 2000
+
+// readable reads an attempt u may read, or says why not: the owner; an
+// admin; a manager of a cohort the owner is in; someone the owner shared
+// it with. Anyone else is told it is someone else's, as before.
+func (s *Service) readable(ctx context.Context, u User, id string) (Attempt, bool, error) {
+	a, err := s.st.Attempt(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Attempt{}, false, Errorf(CodeNotFound, "there is no attempt %q", id)
+	}
+	if err != nil {
+		return Attempt{}, false, err
+	}
+	if a.UserID == u.ID {
+		return a, true, nil
+	}
+	ok, err := s.mayReview(ctx, u, a)
+	if err != nil {
+		return Attempt{}, false, err
+	}
+	if !ok {
+		return Attempt{}, false, Errorf(CodeNotYours, "attempt %q belongs to someone else", id)
+	}
+	return a, false, nil
+}
+
+// mayReview reports whether u may review a, another user's attempt.
+func (s *Service) mayReview(ctx context.Context, u User, a Attempt) (bool, error) {
+	if u.Can(RoleAdmin) {
+		return true, nil
+	}
+	if u.Can(RoleManager) {
+		ok, err := s.st.Manages(ctx, u.ID, a.UserID)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	shared, err := s.st.SharedWith(ctx, a.ID)
+	return slices.Contains(shared, u.ID), err
+}
+
+// Comment adds a reviewer's comment to a turn of an ended attempt that u
+// may review (not their own: a trainee reads comments, never writes them).
+func (s *Service) Comment(ctx context.Context, u User, id string, turn int, body string) (Comment, error) {
+	a, own, err := s.readable(ctx, u, id)
+	if err != nil {
+		return Comment{}, err
+	}
+	if own {
+		return Comment{}, Errorf(CodeForbidden, "comments are for reviewers: your manager or trainer comments on your attempts")
+	}
+	if a.Status == StatusActive {
+		return Comment{}, Errorf(CodeStillActive, "attempt %q is still being played: comment once it has ended", id)
+	}
+	body = strings.TrimSpace(body)
+	switch {
+	case body == "" || !utf8.ValidString(body):
+		return Comment{}, Errorf(CodeBadRequest, "the comment is empty: write what the trainee should know")
+	case utf8.RuneCountInString(body) > MaxCommentLength:
+		return Comment{}, Errorf(CodeBadRequest, "the comment is longer than %d characters: shorten it", MaxCommentLength)
+	case turn < 0 || turn > a.Turns:
+		return Comment{}, Errorf(CodeBadRequest, "attempt %q has turns 1 to %d (0: the whole call); there is no turn %d", id, a.Turns, turn)
+	}
+	c := Comment{ID: NewID(), AttemptID: id, Turn: turn, AuthorID: u.ID, AuthorName: u.Name, Body: body, CreatedAt: s.cfg.Now()}
+	return c, s.st.AddComment(ctx, c)
+}
+
+// Comments lists the comments on an attempt u may read.
+func (s *Service) Comments(ctx context.Context, u User, id string) ([]Comment, error) {
+	if _, _, err := s.readable(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return s.st.Comments(ctx, id)
+}
+
+// Share lets a manager or trainer read one of u's ended attempts (and
+// comment on it).
+func (s *Service) Share(ctx context.Context, u User, id string, with Account) error {
+	a, err := s.ownAttempt(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if a.Status == StatusActive {
+		return Errorf(CodeStillActive, "attempt %q is still being played: share it once it has ended", id)
+	}
+	if !with.Roles.Has(RoleManager) && !with.Roles.Has(RoleTrainer) {
+		return Errorf(CodeBadRequest, "%s is not a manager or trainer: share your debrief with someone who reviews", with.Username)
+	}
+	return s.st.ShareAttempt(ctx, id, with.ID, s.cfg.Now())
+}
+
+// AttemptsOf lists a trainee's attempts for a reviewer: a manager of a
+// cohort they are in, or an admin. Practice runs are included; the caller
+// shows them apart.
+func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string) ([]Attempt, error) {
+	ok := u.Can(RoleAdmin)
+	if !ok && u.Can(RoleManager) {
+		var err error
+		if ok, err = s.st.Manages(ctx, u.ID, traineeID); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		return nil, Errorf(CodeNotFound, "there is no trainee %q in your cohorts", traineeID)
+	}
+	return s.st.AttemptsByUser(ctx, traineeID, 0)
+}

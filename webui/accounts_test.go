@@ -206,6 +206,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"POST /api/cohorts", call{"POST", "/api/cohorts", map[string]string{"name": ""}}, manager},
 		{"GET /api/cohorts/{id}", call{"GET", "/api/cohorts/nope", nil}, manager},
 		{"GET /api/cohorts/{id}/review", call{"GET", "/api/cohorts/nope/review", nil}, manager},
+		{"GET /api/cohorts/{id}/scenarios/{scenario}/heatmap", call{"GET", "/api/cohorts/nope/scenarios/short-call/heatmap", nil}, manager},
 		{"POST /api/cohorts/{id}/members", call{"POST", "/api/cohorts/nope/members", map[string]string{"username": "x"}}, manager},
 		{"DELETE /api/cohorts/{id}/members/{user}", call{"DELETE", "/api/cohorts/nope/members/x", nil}, manager},
 		{"POST /api/cohorts/{id}/managers", call{"POST", "/api/cohorts/nope/managers", map[string]string{"username": "x"}}, manager},

@@ -230,3 +230,14 @@ func (s *Server) assignmentList(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// cohortHeatmap answers what the cohort chose at each node of a scenario.
+func (s *Server) cohortHeatmap(w http.ResponseWriter, r *http.Request) {
+	u, _ := s.user(r)
+	h, err := s.cohorts.Heatmap(r.Context(), u, r.PathValue("id"), r.PathValue("scenario"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newHeatmapView(h))
+}

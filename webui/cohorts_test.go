@@ -123,6 +123,30 @@ func TestCohortJourney(t *testing.T) {
 		t.Errorf("another manager lists the hire's attempts: %v, want not_found", err)
 	}
 
+	// The heat-map: one attempt, every turn counted at its node, its ending
+	// reached.
+	hm, err := ann.s.Heatmap(ctx, nov.ID, "late-shipment")
+	if err != nil || hm.Attempts != 1 {
+		t.Fatalf("heatmap: %+v %v", hm, err)
+	}
+	chosen, reached := 0, 0
+	for _, n := range hm.Nodes {
+		sum := 0
+		for _, r := range n.Replies {
+			sum += r.Chosen
+		}
+		if sum != n.Visits {
+			t.Errorf("node %s: %d visits, %d replies chosen", n.Node, n.Visits, sum)
+		}
+		chosen += sum
+	}
+	for _, e := range hm.Endings {
+		reached += e.Reached
+	}
+	if chosen != len(loadScenario(t, "late-shipment").Analysis().Ideal) || reached != 1 {
+		t.Errorf("heatmap counts %d replies and %d endings, want the ideal path's and one", chosen, reached)
+	}
+
 	// The CSV export: the cohort's attempts, for the manager; none for bob.
 	recs := csvOf(t, ann, "/api/reports/attempts.csv?cohort="+nov.ID+"&from=2000-01-01")
 	if len(recs) != 2 || recs[1][0] != "November onboarding" || recs[1][2] != "new.hire@example.com" || recs[1][3] != "late-shipment" {

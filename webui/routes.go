@@ -38,6 +38,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/cohorts", managers, s.cohortCreate},
 		{"GET /api/cohorts/{id}", managers, s.cohortShow},
 		{"GET /api/cohorts/{id}/review", managers, s.cohortReview},
+		{"GET /api/cohorts/{id}/scenarios/{scenario}/heatmap", managers, s.cohortHeatmap},
 		{"POST /api/cohorts/{id}/members", managers, s.cohortMemberAdd},
 		{"DELETE /api/cohorts/{id}/members/{user}", managers, s.cohortMemberRemove},
 		{"POST /api/cohorts/{id}/managers", managers, s.cohortManagerAdd},

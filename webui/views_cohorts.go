@@ -130,3 +130,67 @@ type competencyAverageView struct {
 	Pass       int     `json:"pass"`
 	Scored     int     `json:"scored"`
 }
+
+// heatmapView is GET /api/cohorts/{id}/scenarios/{scenario}/heatmap.
+type heatmapView struct {
+	Scenario string           `json:"scenario"`
+	Title    string           `json:"title"`
+	Start    string           `json:"start"`
+	Attempts int              `json:"attempts"`
+	Nodes    []nodeHeatView   `json:"nodes"`
+	Endings  []endingHeatView `json:"endings"`
+	Stopped  []stopHeatView   `json:"stopped"`
+}
+
+type nodeHeatView struct {
+	Node    string          `json:"node"`
+	Line    string          `json:"line"`
+	Visits  int             `json:"visits"`
+	Replies []replyHeatView `json:"replies"`
+}
+
+type replyHeatView struct {
+	Reply   string   `json:"reply"`
+	Text    string   `json:"text"`
+	Next    []string `json:"next"`
+	Chosen  int      `json:"chosen"`
+	Lost    int      `json:"points_lost"`
+	Gained  int      `json:"points_gained"`
+	Verdict string   `json:"verdict,omitempty"`
+}
+
+type endingHeatView struct {
+	Ending  string `json:"ending"`
+	Title   string `json:"title"`
+	Outcome string `json:"outcome"`
+	Success bool   `json:"success"`
+	Reached int    `json:"reached"`
+}
+
+type stopHeatView struct {
+	Node    string `json:"node"`
+	Stopped int    `json:"stopped"`
+}
+
+func newHeatmapView(h training.Heatmap) heatmapView {
+	v := heatmapView{Scenario: h.ScenarioID, Title: h.Title, Start: h.Start, Attempts: h.Attempts,
+		Nodes: []nodeHeatView{}, Endings: []endingHeatView{}, Stopped: []stopHeatView{}}
+	for _, n := range h.Nodes {
+		nv := nodeHeatView{Node: n.Node, Line: n.Line, Visits: n.Visits, Replies: []replyHeatView{}}
+		for _, r := range n.Replies {
+			next := r.Next
+			if next == nil {
+				next = []string{}
+			}
+			nv.Replies = append(nv.Replies, replyHeatView{Reply: r.Reply, Text: r.Text, Next: next, Chosen: r.Chosen, Lost: r.Lost, Gained: r.Gained, Verdict: r.Verdict})
+		}
+		v.Nodes = append(v.Nodes, nv)
+	}
+	for _, e := range h.Endings {
+		v.Endings = append(v.Endings, endingHeatView(e))
+	}
+	for _, s := range h.Stopped {
+		v.Stopped = append(v.Stopped, stopHeatView(s))
+	}
+	return v
+}

@@ -204,3 +204,44 @@ func (s *Session) TraineeAttempts(ctx context.Context, userID string) ([]Attempt
 	err := s.call(ctx, http.MethodGet, "/api/trainees/"+url.PathEscape(userID)+"/attempts", nil, http.StatusOK, &list)
 	return list, err
 }
+
+// Heatmap is what a cohort chose at each node of a scenario
+// (GET /api/cohorts/{id}/scenarios/{scenario}/heatmap).
+type Heatmap struct {
+	Scenario string `json:"scenario"`
+	Title    string `json:"title"`
+	Start    string `json:"start"`
+	Attempts int    `json:"attempts"`
+	Nodes    []struct {
+		Node    string `json:"node"`
+		Line    string `json:"line"`
+		Visits  int    `json:"visits"`
+		Replies []struct {
+			Reply   string   `json:"reply"`
+			Text    string   `json:"text"`
+			Next    []string `json:"next"`
+			Chosen  int      `json:"chosen"`
+			Lost    int      `json:"points_lost"`
+			Gained  int      `json:"points_gained"`
+			Verdict string   `json:"verdict,omitempty"`
+		} `json:"replies"`
+	} `json:"nodes"`
+	Endings []struct {
+		Ending  string `json:"ending"`
+		Title   string `json:"title"`
+		Outcome string `json:"outcome"`
+		Success bool   `json:"success"`
+		Reached int    `json:"reached"`
+	} `json:"endings"`
+	Stopped []struct {
+		Node    string `json:"node"`
+		Stopped int    `json:"stopped"`
+	} `json:"stopped"`
+}
+
+// Heatmap reads what one of the session's cohorts chose in a scenario.
+func (s *Session) Heatmap(ctx context.Context, cohortID, scenario string) (Heatmap, error) {
+	var h Heatmap
+	err := s.call(ctx, http.MethodGet, "/api/cohorts/"+url.PathEscape(cohortID)+"/scenarios/"+url.PathEscape(scenario)+"/heatmap", nil, http.StatusOK, &h)
+	return h, err
+}

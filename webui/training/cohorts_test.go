@@ -201,3 +201,77 @@ func TestCohortPolicy(t *testing.T) {
 		t.Errorf("the added manager reads the cohort: %v", err)
 	}
 }
+
+// TestHeatmap: what a cohort chose, what it cost, where calls ended and
+// where they stopped, from attempts played through the lifecycle.
+func TestHeatmap(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
+	svc := training.NewService(f.st, f.cat, training.ServiceConfig{})
+	co := training.NewCohorts(f.st, f.cat, acc, nil)
+	mgr, _ := acc.Create(ctx, training.NewAccount{Username: "ann", Roles: training.Roles(training.RoleManager)})
+	nov, err := co.Create(ctx, mgr.User(), "Nov")
+	if err != nil {
+		t.Fatal(err)
+	}
+	play := func(username string, giveUp bool, replies ...string) {
+		t.Helper()
+		inv, err := co.Invite(ctx, mgr.User(), nov.ID, username, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := inv.Account.User()
+		snap, err := svc.Start(ctx, u, "short-call")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range replies {
+			if _, err := svc.Choose(ctx, u, snap.Attempt.ID, int64(i+1), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if giveUp {
+			if _, err := svc.GiveUp(ctx, u, snap.Attempt.ID, int64(len(replies)+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	play("rude1", false, "rude")        // hangs up at once
+	play("rude2", false, "ask", "rude") // asks, then is rude
+	play("quitter", true, "ask")        // gives up at open
+	play("owner", true, "own")          // gives up at plan
+	h, err := co.Heatmap(ctx, mgr.User(), nov.ID, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Attempts != 4 || h.Start != "open" {
+		t.Fatalf("heatmap %+v", h)
+	}
+	open := h.Nodes[0]
+	if open.Node != "open" || open.Visits != 5 {
+		t.Fatalf("node open: %+v, want 5 visits", open)
+	}
+	got := map[string]training.ReplyHeat{}
+	for _, r := range open.Replies {
+		got[r.Reply] = r
+	}
+	if got["ask"].Chosen != 2 || got["own"].Chosen != 1 || got["rude"].Chosen != 2 || got["rude"].Lost != 4 || got["own"].Gained != 5 ||
+		got["rude"].Verdict != "broke" || len(got["rude"].Next) != 1 || got["rude"].Next[0] != "hung-up" {
+		t.Errorf("open's replies: %+v", got)
+	}
+	reached := map[string]int{}
+	for _, e := range h.Endings {
+		reached[e.Ending] = e.Reached
+	}
+	if reached["hung-up"] != 2 || reached["resolved"] != 0 {
+		t.Errorf("endings reached %v, want hung-up twice", reached)
+	}
+	stopped := map[string]int{}
+	for _, s := range h.Stopped {
+		stopped[s.Node] = s.Stopped
+	}
+	if stopped["open"] != 1 || stopped["plan"] != 1 || len(stopped) != 2 {
+		t.Errorf("stopped %v, want once at open and once at plan", stopped)
+	}
+}

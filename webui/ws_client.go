@@ -35,6 +35,9 @@ type client struct {
 	ws      *websocket.Conn
 	user    User
 	session string // the hash of the session's token that opened it
+	// watching is the attempt this connection watches (a manager's), or "";
+	// set and read under the hub's lock.
+	watching string
 	send    chan outbound
 	done    chan struct{} // closed when the reader has finished
 	closing atomic.Bool   // a close is queued: nothing more is sent or handled
@@ -110,6 +113,7 @@ func (c *client) read() (int, []byte, error) {
 // finish ends the client once the reader is done.
 func (c *client) finish() {
 	c.srv.hub.remove(c)
+	c.srv.hub.unwatch(c)
 	c.finishRelease()
 	close(c.done)
 	_ = c.ws.Close()
@@ -128,13 +132,37 @@ func (c *client) handle(typ int, data []byte) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
 	defer cancel()
+	if m.Type == "watch" {
+		c.watch(ctx, m)
+		return
+	}
+	if !canPlay.allows(c.user) {
+		c.answer(c.errorFrame(m.Seq, canPlay.refusal()))
+		return
+	}
 	frames, err := c.srv.plays[m.Type](ctx, c.user, m)
 	for _, f := range frames {
 		c.answer(f)
 	}
 	if err != nil {
 		c.answer(c.errorFrame(m.Seq, err))
+		return
 	}
+	if m.Type == "choose" || m.Type == "give_up" {
+		c.srv.hub.toWatchers(m.Attempt, frames)
+	}
+}
+
+// watch starts watching an attempt live: a snapshot now, then its turns as
+// the trainee plays them. The trainee's connections are told who watches.
+func (c *client) watch(ctx context.Context, m message) {
+	snap, err := c.srv.svc.Watch(ctx, c.user, m.Attempt)
+	if err != nil {
+		c.answer(c.errorFrame(m.Seq, err))
+		return
+	}
+	c.answer(viewSnapshot(snap, m.Seq))
+	c.srv.hub.watch(c, m.Attempt, snap.Attempt.UserID)
 }
 
 // answer sends one frame of the reader's answer to a message. When nothing

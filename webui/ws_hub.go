@@ -3,6 +3,7 @@ package webui
 import (
 	"context"
 	"parley/webui/training"
+	"slices"
 	"sync"
 
 	"github.com/gorilla/websocket"
@@ -12,11 +13,17 @@ import (
 type hub struct {
 	mu      sync.Mutex
 	clients map[*client]struct{}
+	// watchers are the connections watching each attempt live, and owners
+	// the trainee each watched attempt belongs to.
+	watchers map[string]map[*client]struct{}
+	owners   map[string]string
 	closed  bool
 	wg      sync.WaitGroup // one count per client goroutine
 }
 
-func newHub() *hub { return &hub{clients: map[*client]struct{}{}} }
+func newHub() *hub {
+	return &hub{clients: map[*client]struct{}{}, watchers: map[string]map[*client]struct{}{}, owners: map[string]string{}}
+}
 
 // add registers c and counts its two goroutines; false once shutting down.
 func (h *hub) add(c *client) bool {
@@ -95,5 +102,90 @@ func (h *hub) signOut(match func(*client) bool) {
 	for _, c := range out {
 		c.sendError(0, training.Errorf(training.CodeLoginRequired, "you were signed out: sign in again to carry on where you left off"))
 		c.close(websocket.ClosePolicyViolation, "signed out")
+	}
+}
+
+// watchedFrame tells a trainee's connections who is watching their call.
+type watchedFrame struct {
+	Type     string   `json:"type"` // "watched"
+	Attempt  string   `json:"attempt"`
+	Watchers []string `json:"watchers"` // display names; empty when no one watches any more
+}
+
+// watch makes c watch attempt (of the trainee owner), instead of what it
+// watched before, and tells the trainee.
+func (h *hub) watch(c *client, attempt, owner string) {
+	h.unwatch(c)
+	h.mu.Lock()
+	if h.watchers[attempt] == nil {
+		h.watchers[attempt] = map[*client]struct{}{}
+	}
+	h.watchers[attempt][c] = struct{}{}
+	h.owners[attempt] = owner
+	c.watching = attempt
+	h.mu.Unlock()
+	h.tellOwner(attempt)
+}
+
+// unwatch stops c watching, and tells the trainee.
+func (h *hub) unwatch(c *client) {
+	h.mu.Lock()
+	attempt := c.watching
+	if attempt == "" {
+		h.mu.Unlock()
+		return
+	}
+	c.watching = ""
+	delete(h.watchers[attempt], c)
+	h.mu.Unlock()
+	h.tellOwner(attempt)
+}
+
+// tellOwner sends the attempt's trainee, on every connection of theirs,
+// who watches it now.
+func (h *hub) tellOwner(attempt string) {
+	h.mu.Lock()
+	owner := h.owners[attempt]
+	names := []string{}
+	for w := range h.watchers[attempt] {
+		names = append(names, w.user.Name)
+	}
+	if len(h.watchers[attempt]) == 0 {
+		delete(h.watchers, attempt)
+		delete(h.owners, attempt)
+	}
+	var to []*client
+	for c := range h.clients {
+		if c.user.ID == owner {
+			to = append(to, c)
+		}
+	}
+	h.mu.Unlock()
+	slices.Sort(names)
+	for _, c := range to {
+		c.sendFrame(watchedFrame{Type: "watched", Attempt: attempt, Watchers: names})
+	}
+}
+
+// toWatchers forwards what a trainee's message produced (turn and ended
+// frames; never the ack, which answers the trainee's own seq) to the
+// connections watching the attempt.
+func (h *hub) toWatchers(attempt string, frames []any) {
+	h.mu.Lock()
+	var to []*client
+	for c := range h.watchers[attempt] {
+		to = append(to, c)
+	}
+	h.mu.Unlock()
+	if len(to) == 0 {
+		return
+	}
+	for _, f := range frames {
+		if _, isAck := f.(ackFrame); isAck {
+			continue
+		}
+		for _, c := range to {
+			c.sendFrame(f)
+		}
 	}
 }

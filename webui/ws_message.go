@@ -22,6 +22,7 @@ var messageFields = map[string][]string{
 	"resume":  {"attempt"},
 	"choose":  {"attempt", "reply"},
 	"give_up": {"attempt"},
+	"watch":   {"attempt"},
 }
 
 // decodeMessage decodes one frame. On failure it still returns whatever seq
@@ -40,7 +41,7 @@ func decodeMessage(data []byte) (message, error) {
 	}
 	fields, ok := messageFields[m.Type]
 	if !ok {
-		return message{Seq: seq}, fail(codeUnknownType, "unknown message type %q: use start, resume, choose or give_up", m.Type)
+		return message{Seq: seq}, fail(codeUnknownType, "unknown message type %q: use start, resume, choose, give_up or watch", m.Type)
 	}
 	if err := checkFields(raw, fields); err != nil {
 		return message{Seq: seq}, err

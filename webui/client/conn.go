@@ -51,6 +51,7 @@ const (
 	FrameEnded     = "ended"
 	FrameError     = "error"
 	FrameGoingAway = "going_away"
+	FrameWatched   = "watched"
 )
 
 // Frame is the part of any server frame (snapshot, turn, ack, ended, error,
@@ -239,7 +240,7 @@ func Decode(data []byte) (Frame, error) {
 
 // Typed is a frame decoded whole: the type parameter of As and Next.
 type Typed interface {
-	Snapshot | Turn | Ack | Ended | Error | GoingAway
+	Snapshot | Turn | Ack | Ended | Error | GoingAway | Watched
 }
 
 // typeOf is the frame type a Typed is decoded from.
@@ -255,6 +256,8 @@ func typeOf(v any) string {
 		return FrameEnded
 	case Error:
 		return FrameError
+	case Watched:
+		return FrameWatched
 	default:
 		return FrameGoingAway
 	}

@@ -230,6 +230,19 @@ type GoingAway struct {
 	Message string `json:"message"`
 }
 
+// Watched tells a trainee who is watching their call live (display
+// names); empty once no one is.
+type Watched struct {
+	Attempt  string   `json:"attempt"`
+	Watchers []string `json:"watchers"`
+}
+
+// Watch asks to watch a trainee's attempt live (a manager's): a snapshot
+// answers, then the attempt's turn and ended frames as they happen.
+func Watch(seq int64, attempt string) Message {
+	return Message{Type: "watch", Seq: seq, Attempt: attempt}
+}
+
 // The debrief: GET /api/attempts/{id}/debrief.
 
 // DebriefAnswer is the answer of GET /api/attempts/{id}/debrief.

@@ -129,3 +129,35 @@ func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string) ([]A
 	}
 	return s.st.AttemptsByUser(ctx, traineeID, 0)
 }
+
+// Watch is the snapshot of a trainee's attempt for a manager watching it
+// live: an admin, or a manager of a cohort the trainee is in. The watcher
+// reads; only the trainee plays.
+func (s *Service) Watch(ctx context.Context, u User, id string) (Snapshot, error) {
+	a, err := s.st.Attempt(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Snapshot{}, Errorf(CodeNotFound, "there is no attempt %q", id)
+	}
+	if err != nil {
+		return Snapshot{}, err
+	}
+	ok := u.Can(RoleAdmin)
+	if !ok && u.Can(RoleManager) && a.UserID != u.ID {
+		if ok, err = s.st.Manages(ctx, u.ID, a.UserID); err != nil {
+			return Snapshot{}, err
+		}
+	}
+	if !ok || a.UserID == u.ID {
+		return Snapshot{}, Errorf(CodeNotYours, "you may watch only the calls of trainees in your cohorts")
+	}
+	la, err := s.live.lock(ctx, id)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer s.live.unlock(la)
+	turns, err := s.st.Turns(ctx, id)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return buildSnapshot(la, turns)
+}

@@ -38,9 +38,9 @@ type client struct {
 	// watching is the attempt this connection watches (a manager's), or "";
 	// set and read under the hub's lock.
 	watching string
-	send    chan outbound
-	done    chan struct{} // closed when the reader has finished
-	closing atomic.Bool   // a close is queued: nothing more is sent or handled
+	send     chan outbound
+	done     chan struct{} // closed when the reader has finished
+	closing  atomic.Bool   // a close is queued: nothing more is sent or handled
 
 	wmu    sync.Mutex   // held while a frame is written
 	queued atomic.Int64 // frames put on send and not yet written; lowered under wmu, after the write

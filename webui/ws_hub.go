@@ -17,8 +17,8 @@ type hub struct {
 	// the trainee each watched attempt belongs to.
 	watchers map[string]map[*client]struct{}
 	owners   map[string]string
-	closed  bool
-	wg      sync.WaitGroup // one count per client goroutine
+	closed   bool
+	wg       sync.WaitGroup // one count per client goroutine
 }
 
 func newHub() *hub {

@@ -49,6 +49,9 @@ type Config struct {
 	// Static overrides the embedded browser UI, for working on the UI
 	// without rebuilding. Nil means the embedded files.
 	Static fs.FS
+	// XAPI, when set, writes xAPI statements about every reply and every
+	// finished attempt to the outbox with the turn (webui/lrs sends them).
+	XAPI *training.XAPIConfig
 	// Passwords are argon2id's costs for new password hashes. Zero means
 	// training.DefaultPasswordParams (OWASP's); tests pass cheaper ones.
 	Passwords training.PasswordParams
@@ -165,7 +168,7 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
-		IdleEvict: cfg.IdleEvict, Log: log})
+		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI})
 	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(), limits: newWSLimits(cfg), analysed: make(chan struct{}),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).

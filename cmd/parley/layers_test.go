@@ -17,13 +17,14 @@ import (
 var allowedImports = map[string][]string{
 	"parley/engine":                   {"github.com/expr-lang/expr"},
 	"parley/scenarios":                {"parley/engine", "github.com/BurntSushi/toml"},
-	"parley/webui/training":           {"parley/engine", "golang.org/x/crypto/argon2"}, // argon2id for passwords
-	"parley/webui/training/storetest": {"parley/webui/training"},                       // the port's conformance suite, run by every adapter's tests
+	"parley/webui/training":           {"parley/engine", "golang.org/x/crypto/argon2", "github.com/google/uuid"}, // argon2id for passwords; RFC 4122 name-based ids for xAPI statements
+	"parley/webui/training/storetest": {"parley/webui/training"},                                                 // the port's conformance suite, run by every adapter's tests
 	"parley/webui/sqlite":             {"parley/webui/training", "modernc.org/sqlite"},
 	"parley/webui":                    {"parley/engine", "parley/webui/training", "github.com/gorilla/websocket"},                                                                         // never a database adapter
+	"parley/webui/lrs":                {"parley/webui/training"},                                                                                                                          // the xAPI outbox's relay to a learning record store
 	"parley/webui/client":             {"github.com/gorilla/websocket"},                                                                                                                   // speaks docs/protocol.md as any client would: no server package
 	"parley/webui/loadtest":           {"parley/webui/client", "github.com/gorilla/websocket", "modernc.org/sqlite"},                                                                      // the floor's echo and commit; the server is given to it, never imported
-	"parley/webui/app":                {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/training", "parley/webui/sqlite"},                                              // the one place a server is wired; nothing but commands and tests imports it
+	"parley/webui/app":                {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/training", "parley/webui/sqlite", "parley/webui/lrs"},                                              // the one place a server is wired; nothing but commands and tests imports it
 	"parley/cmd/parley":               {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/app", "parley/webui/sqlite", "parley/webui/training", "parley/webui/loadtest"}, // training: parley user drives the core's Accounts
 	"parley/webui/browsertest":        {},                                                                                                                                                 // tests only; its imports are checked with the tests below
 }

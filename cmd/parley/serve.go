@@ -79,6 +79,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.IntVar(&o.MaxWebsocketsPerAddr, "max-websockets-per-addr", 0, fmt.Sprintf("open websockets per client address, not applied to connections from this machine (default %d)", webui.DefaultMaxWebsocketsPerAddr))
 	proxies := fs.String("trusted-proxy", getenv("PARLEY_TRUSTED_PROXIES"), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env PARLEY_TRUSTED_PROXIES)")
 	origins := fs.String("allowed-origin", getenv("PARLEY_ALLOWED_ORIGINS"), "comma-separated origins (https://host[:port]) besides the server's own that may send requests, when a proxy changes the Host header (env PARLEY_ALLOWED_ORIGINS)")
+	fs.StringVar(&o.LRS.Endpoint, "lrs-endpoint", getenv("PARLEY_LRS_ENDPOINT"), "send xAPI statements to this learning record store's xAPI endpoint (env PARLEY_LRS_ENDPOINT; its key in PARLEY_LRS_USERNAME, its secret in PARLEY_LRS_PASSWORD)")
 	fs.StringVar(&o.PublicURL, "public-url", getenv("PARLEY_PUBLIC_URL"), "the address browsers open Parley at, for the links Parley prints (env PARLEY_PUBLIC_URL; default where it listens)")
 	if err := fs.Parse(args); err != nil {
 		return o, errUsage
@@ -88,6 +89,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, errUsage
 	}
 	o.AllowedOrigins = splitList(*origins)
+	if o.LRS.Endpoint != "" {
+		o.LRS.Username, o.LRS.Password = getenv("PARLEY_LRS_USERNAME"), getenv("PARLEY_LRS_PASSWORD")
+	}
 	if fs.NArg() > 0 || o.AbandonAfter <= 0 {
 		fmt.Fprintf(stderr, "serve: takes flags only (got %q) and a positive --abandon-after\n", fs.Args())
 		return o, errUsage

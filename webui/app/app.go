@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"parley/webui"
+	"parley/webui/lrs"
 	"parley/webui/sqlite"
 	"parley/webui/training"
 )
@@ -42,6 +43,11 @@ type Options struct {
 	// Console is where the first run's setup link is printed; nil: nowhere
 	// (tests read App.SetupLink).
 	Console io.Writer
+	// LRS, when its Endpoint is set, sends xAPI statements about every
+	// reply and finished attempt to a learning record store, through the
+	// durable outbox. Their actors' homePage and activity ids start with
+	// PublicURL (or http:// and Addr).
+	LRS lrs.Config
 
 	// Offer, when not nil, is the scenarios on offer instead of the bundled
 	// ones and the trainer's folder's (which is then not watched): tests
@@ -126,9 +132,28 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if o.WrapStore != nil {
 		store = o.WrapStore(a.st)
 	}
+	if o.LRS.Endpoint != "" {
+		home := o.PublicURL
+		if home == "" {
+			home = "http://" + o.Addr
+		}
+		cfg.XAPI = &training.XAPIConfig{HomePage: home}
+	}
 	srv, err := webui.New(cfg, store, log)
 	if err != nil {
 		return err
+	}
+	if o.LRS.Endpoint != "" {
+		lc := o.LRS
+		lc.Log = log
+		relay, err := lrs.New(a.st, lc)
+		if err != nil {
+			return err
+		}
+		rctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go relay.Run(rctx)
+		log.Info("xAPI statements go to the learning record store", "endpoint", o.LRS.Endpoint)
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {

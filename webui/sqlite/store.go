@@ -74,7 +74,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	w, err := newCommitter(ctx, write, o.maxBatch, sqlAdvanceAttempt, sqlInsertTurn, sqlEndAttempt)
+	w, err := newCommitter(ctx, write, o.maxBatch, sqlAdvanceAttempt, sqlInsertTurn, sqlEndAttempt, sqlInsertOutbox)
 	if err != nil {
 		return nil, errors.Join(err, read.Close(), write.Close())
 	}

@@ -56,6 +56,9 @@ func saveTurn(ctx context.Context, tx *writeTx, w training.TurnWrite, now int64)
 	if err := insertTurn(ctx, tx, w, now); err != nil {
 		return err
 	}
+	if err := insertOutbox(ctx, tx, w.Outbox, now); err != nil {
+		return err
+	}
 	if w.End != nil {
 		return endAttempt(ctx, tx, w.AttemptID, *w.End, now)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"parley/engine"
 )
@@ -51,7 +52,7 @@ func (s *Service) Choose(ctx context.Context, u User, id string, seq int64, repl
 		s.live.evict(la)
 		return TurnResult{}, Internal(fmt.Errorf("attempt %s after reply %q: %w", la.id, reply, err))
 	}
-	if err := s.commitTurn(ctx, la, seq, o); err != nil {
+	if err := s.commitTurn(ctx, u, la, seq, o); err != nil {
 		s.live.evict(la)
 		return TurnResult{}, s.commitFailed(ctx, la.id, err)
 	}
@@ -113,7 +114,7 @@ func (s *Service) commitFailed(ctx context.Context, id string, err error) error 
 
 // commitTurn saves the turn, the new state and seq (and the ending) in one
 // transaction, then records them in la.
-func (s *Service) commitTurn(ctx context.Context, la *liveAttempt, seq int64, o engine.Outcome) error {
+func (s *Service) commitTurn(ctx context.Context, u User, la *liveAttempt, seq int64, o engine.Outcome) error {
 	event, err := EncodeOutcome(o)
 	if err != nil {
 		return fmt.Errorf("encode turn %d: %w", o.Turn, err)
@@ -131,6 +132,11 @@ func (s *Service) commitTurn(ctx context.Context, la *liveAttempt, seq int64, o 
 		}
 		w.End = &Ending{Status: StatusFinished, Ending: o.Ending.ID, Outcome: o.Ending.Outcome, Summary: summary}
 	}
+	if s.cfg.XAPI != nil {
+		if w.Outbox, err = s.statements(u, la, o); err != nil {
+			return err
+		}
+	}
 	if err := s.st.SaveTurn(ctx, w); err != nil {
 		return err
 	}
@@ -139,4 +145,24 @@ func (s *Service) commitTurn(ctx context.Context, la *liveAttempt, seq int64, o 
 		la.rec.Status, la.rec.Ending, la.rec.Outcome, la.rec.Summary = StatusFinished, o.Ending.ID, o.Ending.Outcome, w.End.Summary
 	}
 	return nil
+}
+
+// statements are the xAPI statements about a turn: the reply, and when it
+// ended the attempt, completed and passed or failed.
+func (s *Service) statements(u User, la *liveAttempt, o engine.Outcome) ([]OutboxItem, error) {
+	now := s.cfg.Now()
+	x := xapiBuilder{home: strings.TrimSuffix(s.cfg.XAPI.HomePage, "/"), u: u, a: la.rec, sc: la.sc}
+	reply, err := x.replyStatement(o, now)
+	if err != nil {
+		return nil, err
+	}
+	out := []OutboxItem{reply}
+	if o.Ending != nil {
+		end, err := x.endStatements(o.Ending, la.sess.Scores(), now.Sub(la.rec.StartedAt), now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, end...)
+	}
+	return out, nil
 }

@@ -80,4 +80,7 @@ type TurnWrite struct {
 	State     []byte  // the session after the turn, as EncodeState writes it
 	LastSeq   int64   // the attempt's new last client sequence number
 	End       *Ending // non-nil when this turn ended the attempt
+	// Outbox holds the xAPI statements about the turn, written in the same
+	// transaction (none when no learning record store is configured).
+	Outbox []OutboxItem
 }

@@ -46,6 +46,9 @@ type ServiceConfig struct {
 	IdleEvict time.Duration
 	// Log is where the sweep and practice runs are logged. Nil discards.
 	Log *slog.Logger
+	// XAPI, when set, writes xAPI statements about each reply and each
+	// finished attempt to the outbox, with the turn.
+	XAPI *XAPIConfig
 }
 
 // NewService builds the lifecycle over st and the catalog cat.

@@ -43,7 +43,7 @@ type Store interface {
 	// a limit of 0 or less means all.
 	AttemptsByUser(ctx context.Context, userID string, limit int) ([]Attempt, error)
 	// SaveTurn commits a turn, the attempt's new state and last seq (and its
-	// ending) at once. A turn number other than Turns+1, or a turn on an
+	// ending, and its outbox statements) at once. A turn number other than Turns+1, or a turn on an
 	// attempt that is not active, is ErrConflict and changes nothing.
 	SaveTurn(ctx context.Context, w TurnWrite) error
 	// Turns lists an attempt's turns in order.
@@ -171,4 +171,19 @@ type ReviewStore interface {
 	// Comments lists an attempt's comments, oldest first, with their
 	// authors' display names.
 	Comments(ctx context.Context, attemptID string) ([]Comment, error)
+}
+
+// OutboxStore is the durable outbox of xAPI statements: SaveTurn writes
+// them with the turn; the relay sends them and marks them.
+type OutboxStore interface {
+	// DueStatements lists up to limit unsent statements whose next try is
+	// due at now, oldest first.
+	DueStatements(ctx context.Context, now time.Time, limit int) ([]OutboxItem, error)
+	// MarkSent records statements as delivered.
+	MarkSent(ctx context.Context, ids []string, at time.Time) error
+	// MarkFailed counts a failed try of each statement and puts its next
+	// try at next, keeping why.
+	MarkFailed(ctx context.Context, ids []string, next time.Time, why string) error
+	// OutboxCounts counts the statements waiting and sent.
+	OutboxCounts(ctx context.Context) (waiting, sent int, err error)
 }

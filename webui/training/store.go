@@ -14,6 +14,7 @@ type Store interface {
 	UserStore
 	CohortStore
 	ReviewStore
+	OutboxStore
 	// Ping checks the database answers a read; CheckWrite that it commits a
 	// write (for health checks).
 	Ping(ctx context.Context) error

@@ -167,3 +167,72 @@ var reviewChecks = []check{
 		}
 	}},
 }
+
+// statement is an outbox item for the suite.
+func statement(id string) training.OutboxItem {
+	return training.OutboxItem{ID: id, Body: []byte(`{"id":"` + id + `"}`)}
+}
+
+func dueIDs(t *testing.T, s training.Store, at time.Time) []string {
+	t.Helper()
+	due, err := s.DueStatements(t.Context(), at, 100)
+	must(t, err)
+	var out []string
+	for _, d := range due {
+		out = append(out, d.ID)
+	}
+	return out
+}
+
+// outboxChecks are the suite's checks of the xAPI outbox: written with the
+// turn or not at all, and marked as the relay goes.
+var outboxChecks = []check{
+	{"OutboxWrittenWithTheTurn", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		create(t, s, "a1")
+		w := turn("a1", 1)
+		w.Outbox = []training.OutboxItem{statement("s1"), statement("s2")}
+		must(t, s.SaveTurn(ctx, w))
+		later := time.Now().Add(time.Hour)
+		if got := dueIDs(t, s, later); !slices.Equal(got, []string{"s1", "s2"}) {
+			t.Errorf("due %v, want s1 and s2", got)
+		}
+		due, _ := s.DueStatements(ctx, later, 1)
+		if len(due) != 1 || string(due[0].Body) != `{"id":"s1"}` || due[0].Tries != 0 {
+			t.Errorf("DueStatements(limit 1) = %+v", due)
+		}
+		// A turn the store refuses writes none of its statements.
+		again := turn("a1", 1)
+		again.Outbox = []training.OutboxItem{statement("s3")}
+		wantErr(t, "SaveTurn(the same turn)", s.SaveTurn(ctx, again), training.ErrConflict)
+		if got := dueIDs(t, s, later); slices.Contains(got, "s3") {
+			t.Errorf("a refused turn queued its statement: %v", got)
+		}
+	}},
+	{"OutboxMarks", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		create(t, s, "a1")
+		w := turn("a1", 1)
+		w.Outbox = []training.OutboxItem{statement("s1"), statement("s2"), statement("s3")}
+		must(t, s.SaveTurn(ctx, w))
+		now := time.Now().Add(time.Minute)
+		must(t, s.MarkSent(ctx, []string{"s1"}, now))
+		must(t, s.MarkFailed(ctx, []string{"s2"}, now.Add(time.Hour), "503 Service Unavailable"))
+		if got := dueIDs(t, s, now); !slices.Equal(got, []string{"s3"}) {
+			t.Errorf("due now %v, want s3 (s1 sent, s2 waiting)", got)
+		}
+		due, _ := s.DueStatements(ctx, now.Add(2*time.Hour), 10)
+		if len(due) != 2 || due[0].ID != "s3" && due[1].ID != "s3" {
+			t.Errorf("due later %+v, want s2 and s3", due)
+		}
+		for _, d := range due {
+			if d.ID == "s2" && d.Tries != 1 {
+				t.Errorf("s2 has %d tries, want 1", d.Tries)
+			}
+		}
+		if waiting, sent, err := s.OutboxCounts(ctx); err != nil || waiting != 2 || sent != 1 {
+			t.Errorf("OutboxCounts = %d, %d, %v; want 2 waiting, 1 sent", waiting, sent, err)
+		}
+		must(t, s.MarkSent(ctx, nil, now)) // nothing: fine
+	}},
+}

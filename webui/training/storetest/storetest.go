@@ -25,7 +25,7 @@ import (
 // Run runs every check as a subtest, each against a fresh, empty store made
 // by open. open closes the store when its test ends (t.Cleanup).
 func Run(t *testing.T, open func(t *testing.T) training.Store) {
-	for _, c := range slices.Concat(checks, accountChecks, cohortChecks, reviewChecks) {
+	for _, c := range slices.Concat(checks, accountChecks, cohortChecks, reviewChecks, outboxChecks) {
 		t.Run(c.name, func(t *testing.T) {
 			c.run(t, open(t))
 		})

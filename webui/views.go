@@ -138,6 +138,18 @@ type attemptItem struct {
 	UpdatedAt time.Time     `json:"updated_at"`
 	EndedAt   *time.Time    `json:"ended_at,omitempty"`
 	Practice  *practiceView `json:"practice,omitempty"`
+	// Scores are an ended scored attempt's results per competency, at the
+	// scenario's pass marks (absent while active, and on practice runs).
+	Scores []itemScore `json:"scores,omitempty"`
+}
+
+// itemScore is one competency's result in the attempt list.
+type itemScore struct {
+	Competency string `json:"competency"`
+	Label      string `json:"label"`
+	Score      int    `json:"score"`
+	Pass       int    `json:"pass"`
+	Passed     bool   `json:"passed"`
 }
 
 // practiceView marks a practice run: the attempt it was started from and
@@ -160,6 +172,14 @@ func listItem(a training.Attempt, title string) attemptItem {
 		Ending: a.Ending, Outcome: a.Outcome, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt, Practice: practiceOf(a)}
 	if !a.EndedAt.IsZero() {
 		it.EndedAt = &a.EndedAt
+	}
+	if a.Status != training.StatusActive && !a.IsPractice() && len(a.Summary) > 0 {
+		if scores, err := training.DecodeScores(a.Summary); err == nil {
+			for _, sc := range scores {
+				it.Scores = append(it.Scores, itemScore{Competency: sc.Competency, Label: sc.Label, Score: sc.Score, Pass: sc.Pass,
+					Passed: sc.Passed && len(sc.BlockedBy) == 0})
+			}
+		}
 	}
 	return it
 }

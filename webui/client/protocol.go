@@ -92,17 +92,28 @@ type Competency struct {
 // AttemptItem is one item of GET /api/attempts, the answer of POST
 // /api/attempts/{id}/practice and a debrief's attempt.
 type AttemptItem struct {
-	ID        string     `json:"id"`
-	Scenario  string     `json:"scenario"`
-	Title     string     `json:"title"`
-	Status    string     `json:"status"`
-	Turns     int        `json:"turns"`
-	Ending    string     `json:"ending,omitempty"`
-	Outcome   string     `json:"outcome,omitempty"`
-	StartedAt time.Time  `json:"started_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	EndedAt   *time.Time `json:"ended_at,omitempty"`
-	Practice  *Practice  `json:"practice,omitempty"`
+	ID        string      `json:"id"`
+	Scenario  string      `json:"scenario"`
+	Title     string      `json:"title"`
+	Status    string      `json:"status"`
+	Turns     int         `json:"turns"`
+	Ending    string      `json:"ending,omitempty"`
+	Outcome   string      `json:"outcome,omitempty"`
+	StartedAt time.Time   `json:"started_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+	EndedAt   *time.Time  `json:"ended_at,omitempty"`
+	Practice  *Practice   `json:"practice,omitempty"`
+	Scores    []ItemScore `json:"scores,omitempty"`
+}
+
+// ItemScore is one competency's result of an ended scored attempt in a
+// list, at the scenario's pass mark.
+type ItemScore struct {
+	Competency string `json:"competency"`
+	Label      string `json:"label"`
+	Score      int    `json:"score"`
+	Pass       int    `json:"pass"`
+	Passed     bool   `json:"passed"`
 }
 
 // Practice marks a practice run: the attempt it was started from and the

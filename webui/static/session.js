@@ -11,7 +11,7 @@ import { clear } from './dom.js';
 import { app } from './state.js';
 import { api, scenarioDetail } from './api.js';
 import { notify } from './notices.js';
-import { go, route, renderProblem, updateUser } from './router.js';
+import { go, renderProblem, renderForbidden, signedOut } from './router.js';
 import { firstName, practiceOf } from './shared.js';
 import { changesOf, readingsOf } from './mood.js';
 import { itemsForTurn, snapshotItems } from './transcript.js';
@@ -238,12 +238,14 @@ function onError(call, msg) {
   const mine = p && msg.seq !== undefined && Number(msg.seq) === p.seq;
   const text = errorText(msg, call.who);
   switch (msg.code) {
-    case 'no_identity':
+    case 'login_required':
+      // The session ended (signed out elsewhere, password changed, disabled).
       call.socket.close();
-      app.me = null;
-      updateUser();
-      app.afterName = location.hash;
-      route();
+      signedOut();
+      return;
+    case 'forbidden':
+      call.socket.close();
+      renderForbidden(app.renderToken, 'play');
       return;
     case 'not_found':
     case 'not_yours':

@@ -105,11 +105,12 @@ func (p *page) noMarkupRan(where string) {
 }
 
 // TestSignInAndOut signs a trainee in through the sign-in page, which
-// stands in for the briefing they were headed to: a wrong password first
+// stands in for the briefing they were headed to: after too many failures
+// for another username it shows the server's wait; a wrong password first
 // (the error is shown, tied to the fields, and the focus is on the
 // password), then the right one (on to the briefing). The header shows
-// their name, which is markup, as text, and no Accounts link; the Accounts
-// page says it is not for them. Signing out shows the sign-in page, and
+// their name, which is markup, as text, and no Accounts link; #/name is
+// now #/account; the Accounts page says it is not for them. Signing out shows the sign-in page, and
 // Back shows it again rather than what was there. Then the session ends in
 // the middle of a call (signed out in another tab): the call gives way to
 // the sign-in page, and signing in again resumes it.
@@ -124,6 +125,21 @@ func TestSignInAndOut(t *testing.T) {
 	if got := eval[string](p, `location.hash`); got != "#/s/late-shipment" {
 		t.Errorf("signed out, the briefing's address became %q; want it kept while signing in", got)
 	}
+
+	// Too many failed logins for one username: the server's message says
+	// how long to wait.
+	for i := range 5 {
+		p.typeSignIn("ghost", "guess number "+fmt.Sprint(i))
+		p.waitFor("the sign-in error", 10*time.Second, `document.getElementById('login-error')?.textContent.trim()`)
+		eval[chromedp.Void](p, `document.getElementById('login-error').replaceChildren()`)
+		p.do("focus the username", chromedp.Focus(chromedp.CSS("#login-username")))
+	}
+	p.typeSignIn("ghost", "one more guess")
+	p.waitFor("the sign-in error", 10*time.Second, `document.getElementById('login-error')?.textContent.trim()`)
+	if got := eval[string](p, `document.getElementById('login-error').textContent`); !strings.Contains(got, "Too many failed logins: wait 15 minutes") {
+		t.Errorf("after too many failed logins the sign-in page says %q; want the server's message, with the wait in words", got)
+	}
+	p.do("focus the username", chromedp.Focus(chromedp.CSS("#login-username")))
 
 	p.typeSignIn(u.Username, "not the password, sorry")
 	p.waitFor("the sign-in error", 10*time.Second, `document.getElementById('login-error')?.textContent.trim()`)
@@ -164,6 +180,12 @@ func TestSignInAndOut(t *testing.T) {
 	p.noMarkupRan("the header")
 	if eval[bool](p, `!document.getElementById('nav-accounts').hidden || !!document.getElementById('nav-accounts').offsetParent`) {
 		t.Errorf("a trainee sees the Accounts link")
+	}
+
+	p.open("#/name") // the name page of before accounts
+	p.waitState("account")
+	if got := eval[string](p, `location.hash + ' ' + document.getElementById('name-input').value`); got != "#/account "+xssName {
+		t.Errorf("#/name shows %q; want #/account with the name to change", got)
 	}
 
 	p.open("#/admin/accounts")

@@ -243,7 +243,9 @@ class AccountsPage {
       d.alert.clear();
       try {
         const link = await api(`/api/users/${encodeURIComponent(a.username)}/link`, { method: 'POST' });
-        d.body.replaceChildren(linkResult('new-link', link));
+        d.body.replaceChildren(
+          h('p', null, 'Send it to ', h('strong', null, a.name), ' yourself, by chat or email. Whoever has the link can set the password, so send it to them alone.'),
+          linkResult('new-link', link));
         make.hidden = true;
         cancel.hidden = true;
         done.hidden = false;

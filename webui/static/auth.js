@@ -114,7 +114,7 @@ function purposeText(link) {
   switch (link.purpose) {
     case 'setup':
       return {
-        eyebrow: 'Set up Parley', title: 'Set up Parley: choose the administrator’s password',
+        eyebrow: 'Welcome to Parley', title: 'Set up Parley: choose the administrator’s password',
         lead: [`You’ll sign in as `, h('strong', { class: 'username' }, link.username), ` — the account that adds people, gives them roles and sends them their links. It can practise too.`],
         submit: 'Set password and sign in',
       };

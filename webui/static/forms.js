@@ -88,17 +88,19 @@ export function formAlert(id) {
   };
 }
 
-// busy shows a submit button at work (and back).
+// busy shows a submit button at work (and back, as it was).
+const before = new WeakMap();
 export function busy(btn, label) {
   if (label) {
-    btn.dataset.label = btn.textContent;
+    if (!before.has(btn)) before.set(btn, [...btn.childNodes]);
     btn.disabled = true;
     btn.setAttribute('aria-busy', 'true');
     btn.replaceChildren(h('span', { class: 'spinner spinner--sm', 'aria-hidden': 'true' }), label);
   } else {
     btn.disabled = false;
     btn.removeAttribute('aria-busy');
-    btn.textContent = btn.dataset.label || btn.textContent;
+    if (before.has(btn)) btn.replaceChildren(...before.get(btn));
+    before.delete(btn);
   }
 }
 

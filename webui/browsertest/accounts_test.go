@@ -441,3 +441,53 @@ func TestClaimPrompt(t *testing.T) {
 		t.Errorf("after the claim /api/me still offers %+v", m.Legacy)
 	}
 }
+
+// TestYourAccount changes the display name (the header follows) and the
+// password on #/account: a wrong current password is refused by the server
+// and said at its field; the right one changes it, and a call open in
+// another tab of the same browser carries on (its connection was closed
+// with the old session; the browser holds the new one). The new password
+// signs in.
+func TestYourAccount(t *testing.T) {
+	srv := startServer(t)
+	u := srv.trainee("Val Account")
+	b := newBrowser(t)
+	p := b.tab(srv.url(), tabOptions{reducedMotion: true})
+	p.signIn(u)
+	callTab := b.tab(srv.url(), tabOptions{reducedMotion: true})
+	c := callTab.begin("late-shipment")
+
+	p.do("follow Your account", chromedp.Click(chromedp.CSS("#nav-account")))
+	p.waitState("account")
+	if got := eval[string](p, `document.activeElement?.tagName + ' ' + document.getElementById('account-username').textContent`); got != "H1 "+u.Username {
+		t.Errorf("on Your account: focus and username %q, want the heading and %s", got, u.Username)
+	}
+	p.do("rename", emptyInput("#name-input"), chromedp.SendKeys(chromedp.CSS("#name-input"), "Valentina"), chromedp.Click(chromedp.CSS("#name-save")))
+	p.waitFor("the new name in the header and the status", 5*time.Second,
+		`document.getElementById('user-name').textContent === 'Valentina' && document.getElementById('name-status').textContent.includes('Saved')`)
+
+	const fresh = "a brand new passphrase"
+	p.do("type a wrong current password", chromedp.SendKeys(chromedp.CSS("#password-current"), "not my password"),
+		chromedp.SendKeys(chromedp.CSS("#password-new"), fresh), chromedp.SendKeys(chromedp.CSS("#password-confirm"), fresh),
+		chromedp.Click(chromedp.CSS("#password-save")))
+	p.waitFor("the refusal at the current password", 5*time.Second,
+		`document.getElementById('password-current-error').textContent.includes('current password') && document.activeElement?.id === 'password-current'`)
+	eval[chromedp.Void](callTab, `window.__before = document.getElementById('call')`)
+	p.do("type the right one", chromedp.SendKeys(chromedp.CSS("#password-current"), u.Password), chromedp.Click(chromedp.CSS("#password-save")))
+	p.waitFor("the password changed", 5*time.Second, `document.getElementById('password-status').textContent.includes('password is changed')`)
+	if v := eval[string](p, `['password-current', 'password-new', 'password-confirm'].map((id) => document.getElementById(id).value).join('')`); v != "" {
+		t.Errorf("the password fields still hold %q after the change", v)
+	}
+
+	// The call in the other tab carries on, on the new session.
+	callTab.waitFor("the call drawn again", 15*time.Second, `document.getElementById('main').dataset.state !== 'conversation' || (document.getElementById('call') !== window.__before && document.getElementById('call')?.dataset.connected === 'true')`)
+	next := callTab.settle(0)
+	if next.State != "conversation" || sameLines(c.Lines, next.Lines) != "" {
+		t.Errorf("after the password changed in another tab the call shows %q: %s", next.State, callTab.describe())
+	}
+	callTab.choose(next, next.Replies[0].ID, false)
+
+	p.do("sign out", chromedp.Click(chromedp.CSS("#sign-out")))
+	p.waitState("login")
+	p.signIn(user{Username: u.Username, Name: "Valentina", Password: fresh})
+}

@@ -182,6 +182,7 @@ export function updateUser() {
   document.getElementById('user-slot').hidden = !me;
   document.getElementById('nav-scenarios').hidden = !canPlay();
   document.getElementById('nav-accounts').hidden = !can('admin');
+  document.querySelector('.site-nav').hidden = !canPlay() && !can('admin'); // no empty nav landmark
   const av = document.getElementById('user-avatar');
   if (me) {
     document.getElementById('user-name').textContent = me.name;

@@ -171,10 +171,13 @@ export function modal(id, title, ...content) {
   const actions = h('div', { class: 'dialog__actions' });
   const el = h('dialog', { id, class: 'dialog', 'aria-labelledby': heading.id }, heading, body, alert.el, actions);
   let opener = null;
-  el.addEventListener('close', () => {
+  // The focus goes back where it came from at once when the page closes the
+  // dialog, and on the close event when the browser does (Escape).
+  const restore = () => {
     if (opener && opener.isConnected) opener.focus();
     opener = null;
-  });
+  };
+  el.addEventListener('close', restore);
   return {
     el, heading, body, alert, actions,
     open(from) {
@@ -186,6 +189,7 @@ export function modal(id, title, ...content) {
     },
     close() {
       if (el.open) el.close();
+      restore();
     },
   };
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"parley/webui/training"
 )
 
 // axeSource is axe-core's browser build, from npm (package.json here; CI
@@ -73,12 +75,15 @@ func (p *page) axe(src, view string) {
 }
 
 // TestAccessibility runs axe-core on every view, in the light and the dark
-// colour scheme (contrast differs): the name prompt, the catalog, the
-// briefing, a call in progress, a call that has ended and the debrief. It
-// also checks the live regions the conversation relies on.
+// colour scheme (contrast differs): the sign-in page (empty, and with an
+// error), a one-time link, the catalog, the briefing, a call in progress, a
+// call that has ended, the debrief, your account and the Accounts page (with
+// its dialogs). It also checks the live regions the conversation relies on.
 func TestAccessibility(t *testing.T) {
 	src := axeSource(t)
 	srv := startServer(t)
+	ada := srv.account("ada", "Ada Access", training.Roles(training.RoleTrainee|training.RoleAdmin))
+	srv.legacy("Lee from before", 1)
 	for _, dark := range []bool{false, true} {
 		t.Run(map[bool]string{false: "light", true: "dark"}[dark], func(t *testing.T) {
 			p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true, dark: dark})
@@ -86,17 +91,54 @@ func TestAccessibility(t *testing.T) {
 			if got := eval[bool](p, `matchMedia('(prefers-color-scheme: dark)').matches`); got != dark {
 				t.Fatalf("prefers-color-scheme: dark matches = %v, want %v: the emulation did not take", got, dark)
 			}
+			checkAccountPages(t, src, srv, p, ada)
 			checkAccessibility(t, src, p)
 		})
 	}
 }
 
-func checkAccessibility(t *testing.T, src string, p *page) {
+// checkAccountPages runs axe on the pages of accounts: signing in (and a
+// failed attempt), a one-time link, your account, and the Accounts page
+// with a new person's link and the roles dialog open. It ends signed in as
+// u, an admin who practises.
+func checkAccountPages(t *testing.T, src string, srv *server, p *page, u user) {
+	t.Helper()
+	p.waitState("login")
+	p.axe(src, "sign in")
+	p.typeSignIn(u.Username, "not the password at all")
+	p.waitFor("the sign-in error", 10*time.Second, `document.getElementById('login-error')?.textContent.trim()`)
+	p.axe(src, "sign in, with a wrong password")
 
+	scheme := t.Name()[strings.LastIndex(t.Name(), "/")+1:] // light or dark: usernames differ
+	invite := srv.invite("new-"+scheme, "New Person")
+	p.open("#/link/" + invite)
+	p.waitState("link")
+	p.axe(src, "one-time link")
+	p.do("submit two passwords that differ", chromedp.SendKeys(chromedp.CSS("#link-password"), "twelve chars or more"),
+		chromedp.SendKeys(chromedp.CSS("#link-confirm"), "something else entirely"), chromedp.Click(chromedp.CSS("#link-submit")))
+	p.waitFor("the mismatch", 5*time.Second, `document.getElementById('link-confirm-error')?.textContent.trim()`)
+	p.axe(src, "one-time link, passwords that differ")
+
+	p.signIn(u)
+	p.open("#/account")
+	p.waitState("account")
+	p.axe(src, "your account")
+
+	p.open("#/admin/accounts")
+	p.waitState("accounts")
+	p.waitFor("the practice from before accounts", 5*time.Second, `document.querySelector('#legacy [data-testid=legacy]')`)
+	p.axe(src, "accounts")
+	p.addPerson("sam-"+scheme, "Sam Axe", "trainee")
+	p.axe(src, "accounts, a person added with their link")
+	p.do("open the roles dialog", chromedp.Click(chromedp.CSS(`tr[data-me=true] button[data-action=roles]`)))
+	p.waitFor("the roles dialog", 5*time.Second, `document.getElementById('roles-dialog')?.open`)
+	p.axe(src, "accounts, the roles dialog")
+	p.do("close the roles dialog", chromedp.Click(chromedp.CSS("#roles-cancel")))
+}
+
+func checkAccessibility(t *testing.T, src string, p *page) {
 	p.open("")
-	p.waitState("name")
-	p.axe(src, "name prompt")
-	p.signIn("Ada Access")
+	p.waitState("catalog")
 	p.axe(src, "catalog")
 
 	p.open("#/s/late-shipment")

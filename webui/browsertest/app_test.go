@@ -136,17 +136,38 @@ func (p *page) settle(turn int) call {
 	return p.call()
 }
 
-// signIn opens the app with no identity and sets a name through the name
-// prompt, typing it; it ends on the catalog.
-func (p *page) signIn(name string) {
+// signIn signs in as u through the sign-in page, as a person would: it
+// opens the app signed out, types the username, Tab, the password and
+// Enter, and waits for the view the account lands on (the catalog for a
+// trainee) with its name in the header.
+func (p *page) signIn(u user) {
 	p.t.Helper()
 	p.open("")
-	p.waitState("name")
-	p.waitFor("the name field to have the focus", 5*time.Second, `document.activeElement?.id === 'name-input'`)
-	p.key(name)
+	p.waitState("login")
+	p.typeSignIn(u.Username, u.Password)
+	p.waitFor("the view after signing in", 15*time.Second, `!['login', 'loading'].includes(document.getElementById('main')?.dataset.state)`)
+	p.waitFor("the name in the header", 5*time.Second, fmt.Sprintf(`document.getElementById('user-name')?.textContent === %q`, u.Name))
+}
+
+// emptyInput empties an input, as selecting its text and deleting it would
+// (chromedp's SetValue cannot set an empty value).
+func emptyInput(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ''`, sel))
+}
+
+// typeSignIn types a username and a password into the sign-in form shown
+// and presses Enter.
+func (p *page) typeSignIn(username, password string) {
+	p.t.Helper()
+	p.waitFor("the username field to have the focus", 5*time.Second, `document.activeElement?.id === 'login-username'`)
+	p.do("clear the sign-in form", emptyInput("#login-username"), emptyInput("#login-password"))
+	p.key(username)
+	p.key(kb.Tab)
+	if got := eval[string](p, `document.activeElement?.id`); got != "login-password" {
+		p.t.Fatalf("Tab from the username went to #%s, want the password", got)
+	}
+	p.key(password)
 	p.key(kb.Enter)
-	p.waitState("catalog")
-	p.waitFor("the name in the header", 5*time.Second, fmt.Sprintf(`document.getElementById('user-name')?.textContent === %q`, name))
 }
 
 // begin opens the briefing of scenario id and begins the call with the

@@ -89,6 +89,10 @@ type tabOptions struct {
 	reducedMotion bool
 	dark          bool
 	phone         bool // 390×844, mobile, touch; otherwise 1280×900
+	// fresh opens the tab in a browser context of its own (an incognito
+	// window): no cookies or storage shared with the other tabs, as
+	// another person's browser.
+	fresh bool
 }
 
 // phone is a 390×844 phone (an iPhone 12's viewport) at a device pixel
@@ -114,7 +118,11 @@ type page struct {
 // emulated as opts say. It closes when the test ends.
 func (b *browser) tab(base string, opts tabOptions) *page {
 	b.t.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx)
+	var ctxOpts []chromedp.ContextOption
+	if opts.fresh {
+		ctxOpts = append(ctxOpts, chromedp.WithNewBrowserContext())
+	}
+	ctx, cancel := chromedp.NewContext(b.ctx, ctxOpts...)
 	p := &page{t: b.t, ctx: ctx, base: base, done: make(chan struct{})}
 	// Collect the console: log it, and remember uncaught exceptions.
 	messages := chromedp.Console(ctx)
@@ -264,6 +272,8 @@ func (p *page) describe() string {
 		panel: document.getElementById('reply-panel')?.dataset.mode,
 		conn: document.getElementById('conn-status')?.textContent.trim(),
 		notice: document.getElementById('notice')?.textContent.trim(),
+		problem: document.getElementById('problem')?.dataset.code,
+		alerts: [...document.querySelectorAll('#main [role=alert]')].map((e) => e.textContent.trim()).filter(Boolean),
 		focus: document.activeElement ? document.activeElement.tagName + '#' + document.activeElement.id + ' ' + (document.activeElement.textContent || '').trim().slice(0, 60) : null,
 		lines: [...document.querySelectorAll('#transcript [data-testid=line]')].slice(-3).map((e) => e.textContent.trim().slice(0, 80)),
 	})`))

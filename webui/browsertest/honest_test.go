@@ -49,7 +49,7 @@ type debriefData struct {
 func TestMashingDoesNotWin(t *testing.T) {
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Mo Mash")
+	p.signIn(srv.trainee("Mo Mash"))
 	for _, id := range []string{"late-shipment", "defective-part", "unrealistic-demands"} {
 		for _, key := range []string{kb.Enter, "1"} {
 			name := map[string]string{kb.Enter: "Tab+Enter", "1": "1"}[key]
@@ -110,7 +110,7 @@ func TestMashingDoesNotWin(t *testing.T) {
 func TestNumberKeysSwitch(t *testing.T) {
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Nia Keys")
+	p.signIn(srv.trainee("Nia Keys"))
 	c := p.begin("late-shipment")
 	nothingChosen := func(when string) {
 		t.Helper()
@@ -170,7 +170,7 @@ func TestBriefingBesideTheCall(t *testing.T) {
 		t.Run(map[bool]string{false: "desktop", true: "phone"}[phone], func(t *testing.T) {
 			srv := startServer(t)
 			p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true, phone: phone})
-			p.signIn("Bo Brief")
+			p.signIn(srv.trainee("Bo Brief"))
 			sc := scenario(t, "late-shipment")
 			c := p.begin(sc.ID)
 			type brief struct {
@@ -265,7 +265,7 @@ func TestDebriefSaysWhy(t *testing.T) {
 	plan := richPath(t, sc)
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Wes Why")
+	p.signIn(srv.trainee("Wes Why"))
 	p.follow(p.begin(sc.ID), plan, len(plan), false)
 	shown := p.toDebrief()
 
@@ -371,7 +371,7 @@ func TestPracticeFromHere(t *testing.T) {
 	plan := richPath(t, sc)
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Pat Practice")
+	p.signIn(srv.trainee("Pat Practice"))
 	p.follow(p.begin(sc.ID), plan, len(plan), false)
 	p.toDebrief()
 	source := p.debriefID()

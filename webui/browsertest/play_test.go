@@ -15,21 +15,20 @@ import (
 	"parley/engine"
 )
 
-// TestKeyboardOnly plays a whole call with the keyboard alone: the name,
+// TestKeyboardOnly plays a whole call with the keyboard alone: signing in,
 // the scenario, Begin, the replies (number keys, and Tab + Enter), skipping
 // the client's typing with Escape, and the way to the debrief.
 func TestKeyboardOnly(t *testing.T) {
 	srv := startServer(t)
+	kim := srv.trainee("Kim Keys")
 	p := newBrowser(t).tab(srv.url(), tabOptions{}) // full motion: the typing is paced
 	p.open("")
-	p.waitState("name")
+	p.waitState("login")
 	// Count every pointer event from here on: there must be none.
 	eval[chromedp.Void](p, `window.__pointerEvents = 0;
 		for (const type of ['pointerdown', 'mousedown', 'touchstart', 'wheel'])
 			addEventListener(type, () => window.__pointerEvents++, true);`)
-	p.waitFor("the name field to have the focus", 5*time.Second, `document.activeElement?.id === 'name-input'`)
-	p.key("Kim Keys")
-	p.key(kb.Enter)
+	p.typeSignIn(kim.Username, kim.Password)
 	p.waitState("catalog")
 
 	p.tabTo("start-late-shipment", 40)
@@ -178,7 +177,7 @@ func TestReloadMidCall(t *testing.T) {
 	plan := longPath(t, sc, 1, 6)
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Riley Reload")
+	p.signIn(srv.trainee("Riley Reload"))
 	c := p.begin(sc.ID)
 	id := p.attemptID()
 	before := p.follow(c, plan, 3, false)
@@ -233,7 +232,7 @@ func TestServerRestartMidCall(t *testing.T) {
 	plan := longPath(t, sc, 2, 6)
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Sam Restart")
+	p.signIn(srv.trainee("Sam Restart"))
 	c := p.begin(sc.ID)
 	id := p.attemptID()
 	before := p.follow(c, plan, 2, true)
@@ -286,7 +285,7 @@ func TestDebriefScoresMatchEngine(t *testing.T) {
 
 	srv := startServer(t)
 	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
-	p.signIn("Alex Scores")
+	p.signIn(srv.trainee("Alex Scores"))
 	c := p.follow(p.begin(sc.ID), plan, len(plan), true)
 	shown := c.mine()
 	if !slices.Equal(shown, plan) {

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"parley/engine"
+	"parley/webui/training"
 )
 
 // TestScreenshots saves full-page PNGs of every view, on a desktop and on
@@ -28,6 +30,15 @@ func TestScreenshots(t *testing.T) {
 	}
 	sc, plan := misleadingPath(t)
 	srv := startServer(t)
+	// Morgan practises and administers; the Accounts page lists people in
+	// every state, and practice from before accounts.
+	morgan := srv.account("morgan", "Morgan", training.Roles(training.RoleTrainee|training.RoleAdmin))
+	srv.account("sam@example.com", "Sam Patel", training.Roles(training.RoleTrainee|training.RoleManager))
+	ola := srv.account("ola", "Ola Okafor", training.Roles(training.RoleAdmin|training.RoleManager))
+	gone := srv.account("former", "Former Trainee", trainee)
+	srv.disable(gone.Username)
+	invite := srv.invite("alex.rivera@example.com", "Alex Rivera")
+	legacy := srv.legacy("Lee from before", 2)
 	b := newBrowser(t)
 	variants := []struct {
 		name string
@@ -39,10 +50,7 @@ func TestScreenshots(t *testing.T) {
 		{"390x844-dark", tabOptions{reducedMotion: true, phone: true, dark: true}},
 	}
 	for i, v := range variants {
-		// One browser: the later variants find the name set and the
-		// earlier attempts listed.
-		p := b.tab(srv.url(), v.opts)
-		shot := func(view string) {
+		shoot := func(p *page, view string) {
 			t.Helper()
 			p.settleAnimations()
 			if overflow := eval[int](p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); overflow > 0 {
@@ -54,12 +62,54 @@ func TestScreenshots(t *testing.T) {
 			}
 			t.Logf("saved %s", name)
 		}
+
+		// Signed out, in a browser of its own: signing in, a wrong
+		// password, an invitation, a link that no longer works; then the
+		// home page of someone who does not practise.
+		fresh := v.opts
+		fresh.fresh = true
+		q := b.tab(srv.url(), fresh)
+		q.open("")
+		q.waitState("login")
+		shoot(q, "login")
+		q.typeSignIn(morgan.Username, "not the right one")
+		q.waitFor("the sign-in error", 10*time.Second, `document.getElementById('login-error')?.textContent.trim()`)
+		shoot(q, "login-error")
+		q.open("#/link/" + invite)
+		q.waitState("link")
+		shoot(q, "link-invite")
+		q.open("#/link/no-such-link")
+		q.waitState("error")
+		shoot(q, "link-invalid")
+		q.signIn(ola) // lands on the Accounts page
+		q.open("#/")
+		q.waitState("home")
+		shoot(q, "home-admin-manager")
+
+		// One browser for the rest: the later variants find Morgan signed
+		// in and the earlier attempts listed.
+		p := b.tab(srv.url(), v.opts)
+		shot := func(view string) { t.Helper(); shoot(p, view) }
 		if i == 0 {
-			p.open("")
-			p.waitState("name")
-			shot("name")
-			p.signIn("Morgan")
+			p.signIn(morgan)
 		}
+		p.open("#/account")
+		p.waitState("account")
+		shot("account")
+		p.open("#/admin/accounts")
+		p.waitState("accounts")
+		shot("accounts")
+		p.addPerson("new-"+v.name, "Robin Newcomer", "trainee")
+		shot("accounts-added")
+		p.do("open the roles dialog", chromedp.Click(chromedp.CSS(`#accounts-table tr[data-username="sam@example.com"] button[data-action=roles]`)))
+		p.waitFor("the roles dialog", 5*time.Second, `document.getElementById('roles-dialog')?.open`)
+		shot("accounts-roles-dialog")
+		p.do("close the roles dialog", chromedp.Click(chromedp.CSS("#roles-cancel")))
+		p.do("open the link dialog", chromedp.Click(chromedp.CSS(`#accounts-table tr[data-username="sam@example.com"] button[data-action=link]`)), chromedp.Click(chromedp.CSS("#link-make")))
+		p.waitFor("the new link", 5*time.Second, `document.getElementById('new-link')?.value`)
+		shot("accounts-link-dialog")
+		p.do("close the link dialog", chromedp.Click(chromedp.CSS("#link-done")))
+
 		p.open("#/s/" + sc.ID)
 		p.waitState("briefing")
 		shot("briefing")
@@ -99,6 +149,14 @@ func TestScreenshots(t *testing.T) {
 		p.open("#/")
 		p.waitState("catalog")
 		shot("catalog")
+		// The offer of practice from before accounts, on a browser that
+		// still holds its cookie.
+		eval[chromedp.Void](p, fmt.Sprintf(`document.cookie = 'parley_user=%s; path=/'`, legacy))
+		p.do("reload", chromedp.Reload())
+		p.waitState("catalog")
+		p.waitFor("the offer", 5*time.Second, `document.getElementById('claim')`)
+		shot("catalog-claim")
+		eval[chromedp.Void](p, `document.cookie = 'parley_user=; path=/; max-age=0'`)
 		eval[chromedp.Void](p, `localStorage.clear()`)
 	}
 }

@@ -1,6 +1,9 @@
 // Package browsertest drives Parley's browser UI with Debian's Chromium
 // (through chromedp) against the real server: an App (webui/app), as
 // `parley serve` starts it, over a real SQLite file with the bundled scenarios.
+// Everyone signs in: the tests make accounts in the App (server.account,
+// server.trainee) and sign the browser in through the sign-in page
+// (page.signIn).
 //
 // Without a browser the tests skip, saying so; with PARLEY_REQUIRE_BROWSER=1
 // (as in CI) a missing browser or a missing axe-core (npm ci in this folder)
@@ -24,6 +27,7 @@ import (
 	"parley/scenarios"
 	"parley/webui"
 	"parley/webui/app"
+	"parley/webui/training"
 )
 
 // bundled are the bundled scenarios, compiled once as `parley serve` does
@@ -59,8 +63,9 @@ func scenario(t *testing.T, id string) *engine.Scenario {
 type server struct {
 	t      *testing.T
 	dbPath string
-	addr   string // host:port it listens on
-	stop   func() // graceful shutdown, then the store is closed; idempotent
+	addr   string   // host:port it listens on
+	stop   func()   // graceful shutdown, then the store is closed; idempotent
+	app    *app.App // the running App: its accounts, its store, the first run's setup link
 }
 
 // startServer starts a server on a new database on 127.0.0.1:0. Every
@@ -75,7 +80,8 @@ func startServer(t *testing.T) *server {
 // startServerOn starts a server (an App) on the database at dbPath,
 // listening on addr, configured as these tests always were: the bundled
 // scenarios, on offer at once (no analysis), webui's default connection
-// limits, a 5 s graceful shutdown. A just-freed port may take a moment to
+// limits, a 5 s graceful shutdown; and cheap password hashes, so that
+// signing in costs the tests nothing. A just-freed port may take a moment to
 // be free again: retry a while.
 func startServerOn(t *testing.T, dbPath, addr string) *server {
 	t.Helper()
@@ -86,6 +92,7 @@ func startServerOn(t *testing.T, dbPath, addr string) *server {
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	asBefore := func(c *webui.Config) {
 		c.Analyse, c.MaxWebsockets, c.MaxConnections, c.ShutdownWait = nil, 0, 0, 5*time.Second
+		c.Passwords = cheapPasswords
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -103,7 +110,7 @@ func startServerOn(t *testing.T, dbPath, addr string) *server {
 			}
 			t.Fatal(err)
 		}
-		s := &server{t: t, dbPath: dbPath, addr: strings.TrimSuffix(strings.TrimPrefix(a.URL(), "http://"), "/")}
+		s := &server{t: t, dbPath: dbPath, addr: strings.TrimSuffix(strings.TrimPrefix(a.URL(), "http://"), "/"), app: a}
 		s.stop = sync.OnceFunc(func() {
 			cancel()
 			select {
@@ -135,4 +142,62 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// cheapPasswords are argon2id costs that take no time: the tests make and
+// check many passwords, and what they test is not the hash.
+var cheapPasswords = training.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
+
+// user is an account the tests made, with its password.
+type user struct {
+	Username, Name, Password string
+	Roles                    training.Roles
+}
+
+// account makes an account with a password on the running server.
+func (s *server) account(username, name string, roles training.Roles) user {
+	s.t.Helper()
+	u := user{Username: username, Name: name, Password: "correct horse " + username, Roles: roles}
+	if _, err := s.app.Server().Accounts().Create(context.Background(), training.NewAccount{
+		Username: u.Username, DisplayName: u.Name, Password: u.Password, Roles: roles,
+	}); err != nil {
+		s.t.Fatalf("create account %s: %v", username, err)
+	}
+	return u
+}
+
+// trainee makes a trainee called name, whose username is the name in lower
+// case with dots for spaces ("Riley Reload": riley.reload).
+func (s *server) trainee(name string) user {
+	s.t.Helper()
+	return s.account(strings.ReplaceAll(strings.ToLower(name), " ", "."), name, training.Roles(training.RoleTrainee))
+}
+
+// legacy makes a user from before accounts (a display name kept in a
+// browser cookie, with no username) who has started one attempt on each of
+// the first n bundled scenarios, and returns its id: the value of the
+// parley_user cookie that names it.
+func (s *server) legacy(name string, n int) string {
+	s.t.Helper()
+	ctx := context.Background()
+	st := s.app.Store()
+	id := training.NewID()
+	if err := st.CreateAccount(ctx, training.Account{ID: id, DisplayName: name, CreatedAt: time.Now()}); err != nil {
+		s.t.Fatalf("create the legacy user %s: %v", name, err)
+	}
+	list, err := bundled()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, sc := range list[:n] {
+		state, err := training.EncodeState(sc.Compiled.Start(1).State())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if err := st.CreateAttempt(ctx, training.Attempt{ID: training.NewID(), UserID: id, ScenarioID: sc.Compiled.ID,
+			Version: sc.Compiled.Version, Seed: 1, State: state}); err != nil {
+			s.t.Fatalf("an attempt of %s on %s: %v", name, sc.Compiled.ID, err)
+		}
+	}
+	return id
 }

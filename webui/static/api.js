@@ -1,7 +1,10 @@
 // The HTTP side of docs/protocol.md: a fetch wrapper that speaks JSON and
 // turns failures into an ApiError with the server's code and message, and the
 // scenario detail cache. It must not touch the DOM or the websocket (that is
-// socket.js); callers decide what to show for an error.
+// socket.js); callers decide what to show for an error. The one exception is
+// login_required: the session has ended, whatever the caller was doing, so
+// api() tells the handler set with onLoginRequired (the router's signedOut)
+// before it throws.
 
 import { app } from './state.js';
 
@@ -13,6 +16,15 @@ export class ApiError extends Error {
   }
 }
 
+let loginRequired = null;
+
+// onLoginRequired sets what happens when any call answers login_required.
+export function onLoginRequired(fn) {
+  loginRequired = fn;
+}
+
+// api(path, {method, body, quiet}): quiet leaves login_required to the caller
+// (the first GET /api/me, which expects it when nobody is signed in).
 export async function api(path, opts = {}) {
   let res;
   try {
@@ -32,7 +44,9 @@ export async function api(path, opts = {}) {
   }
   if (!res.ok) {
     const e = (data && data.error) || {};
-    throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || `The server answered ${res.status}.`);
+    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || `The server answered ${res.status}.`);
+    if (err.code === 'login_required' && !opts.quiet && loginRequired) loginRequired();
+    throw err;
   }
   return data;
 }

@@ -4,23 +4,58 @@
 // computes a score.
 //
 // Routes
-//   (no identity)        name prompt          <main data-state="name">
-//   #/                   catalog              <main data-state="catalog">
-//   #/name               change your name     <main data-state="name">
+//   (signed out)         sign in              <main data-state="login">, in place of any route but
+//                                             #/login and #/link/…; back to that route once signed in
+//   #/login              sign in              <main data-state="login"> (signed in: on to #/)
+//   #/link/{token}       one-time link        <main data-state="link">: choose a password (setup,
+//                                             invite or reset); then signed in, the token replaced
+//                                             in the address by #/ (or #/admin/accounts)
+//   #/                   catalog              <main data-state="catalog">, for trainees and trainers;
+//                                             home page for other roles <main data-state="home">
+//   #/account            your account         <main data-state="account"> (#/name comes here too)
+//   #/admin/accounts     accounts (admins)    <main data-state="accounts">
 //   #/s/{scenarioId}     briefing             <main data-state="briefing">
 //   #/a/{attemptId}      conversation         <main data-state="conversation">
 //   #/a/{id}/debrief     debrief              <main data-state="debrief">
 //   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N
-//   anything else        not found / errors   <main data-state="error">
+//   anything else        not found / errors   <main data-state="error"> with #problem[data-code]
+//                                             (not_found, forbidden: a role the user lacks, link_invalid)
 //   <main> carries data-state="loading" while a view fetches its data.
+//   Any API answer or websocket error login_required shows the sign-in page (keeping the address).
 //
 // Test hooks (stable ids and data-* attributes for browser tests)
 //   Everywhere    <main id="main" data-state="…"> (see Routes); skip link #skip-link.
-//   Header        #user-name, #change-name, #nav-scenarios
+//   Header        #nav-scenarios (trainees, trainers), #nav-accounts (admins), #user-slot (signed in)
+//                 with a#nav-account ("Your account", holding #user-avatar and #user-name) and
+//                 button#sign-out
 //   Notices       #conn-status (role=status: "Reconnecting…" while the socket is down),
 //                 #notice (role=status: errors and information, with a dismiss button)
-//   Name prompt   #name-form, #name-input, #name-save, #name-error
-//   Catalog       [data-testid=scenario-card][data-scenario-id] with its start link a.start#start-{id};
+//   Forms         each field #X has its label, #X-help when it has help, and #X-error (role=alert);
+//                 an invalid field has aria-invalid="true" and names its error in aria-describedby
+//   Sign in       #login-form, #login-username, #login-password, #login-submit, #login-error
+//                 (role=alert, named by both fields' aria-describedby when they are wrong),
+//                 #login-reason (why: signed out, session ended)
+//   Link          #link-panel[data-purpose=setup|invite|reset], #link-form, #link-password,
+//                 #link-confirm, #link-submit, #link-error
+//   Account       #account-username, #account-roles; #name-form, #name-input, #name-save,
+//                 #name-status (role=status); #password-form, #password-current, #password-new,
+//                 #password-confirm, #password-save, #password-status (role=status), #password-error
+//   Home          #home (no catalog: what the user's roles can do), [data-role] items, a#home-accounts
+//   Accounts      #accounts-status (role=status), table#accounts-table with
+//                 tr[data-testid=account][data-username][data-status=active|no-password|disabled]
+//                 [data-roles][data-me] holding [data-testid=account-name] and buttons
+//                 [data-action=roles|link|disable|enable];
+//                 dialog#roles-dialog (checkboxes #role-edit-{role}, #roles-save, #roles-cancel,
+//                 #roles-dialog-error), dialog#disable-dialog (#disable-confirm, #disable-cancel,
+//                 #disable-dialog-error), dialog#link-dialog (#link-make, then input#new-link
+//                 with #new-link-copy, #link-done);
+//                 #add-form: #add-username, #add-name, #add-role-{role}, #add-submit, #add-error;
+//                 #add-result with input#add-link (the invitation) and #add-link-copy;
+//                 #legacy (when there are users from before accounts): table#legacy-table with
+//                 tr[data-testid=legacy][data-legacy-id] holding select#assign-{id} and
+//                 button[data-action=assign]; dialog#assign-dialog (#assign-confirm)
+//   Catalog       #claim[data-legacy-id] (when /api/me has legacy) with #claim-accept, #claim-dismiss;
+//                 [data-testid=scenario-card][data-scenario-id] with its start link a.start#start-{id};
 //                 #attempts section; [data-testid=attempt][data-attempt-id][data-status] holding
 //                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8;
 //                 a practice run's row has data-practice="true" and a .tag-practice label
@@ -65,9 +100,13 @@
 //   api.js         fetch wrapper and ApiError (HTTP only)
 //   router.js      hash routes, mount() into <main>, loading/problem screens, the header
 //   notices.js     #conn-status and #notice
-//   shared.js      badges, names and the practice-run markers several views show
-//   name.js        the name prompt
-//   catalog.js     scenarios and the attempt list
+//   shared.js      badges, names, the practice-run markers several views show, and the roles
+//   forms.js       fields with their errors, password fields, alerts, copy fields, dialogs
+//   auth.js        the sign-in page, the one-time link page, and signing out
+//   account.js     your account: display name and password
+//   home.js        the home page of someone whose roles do not practise
+//   admin.js       the Accounts page (admins)
+//   catalog.js     scenarios, the attempt list and the claim of practice from before accounts
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
 //   session.js     the protocol frames and the seq of what is sent
@@ -80,10 +119,13 @@
 
 
 import { app } from './state.js';
-import { ApiError, api } from './api.js';
+import { api, onLoginRequired } from './api.js';
 import { notify } from './notices.js';
-import { route, updateUser, registerViews } from './router.js';
-import { renderName } from './name.js';
+import { route, updateUser, registerViews, signedOut } from './router.js';
+import { renderLogin, renderLink, signOut } from './auth.js';
+import { renderAccount } from './account.js';
+import { renderHome } from './home.js';
+import { renderAccounts } from './admin.js';
 import { renderCatalog } from './catalog.js';
 import { renderBriefing } from './briefing.js';
 import { renderConversation } from './call.js';
@@ -92,16 +134,25 @@ import { renderDebrief } from './debrief.js';
 // boot finds out who is signed in, then routes on every change of address.
 async function boot() {
   try {
-    app.me = await api('/api/me');
+    app.me = await api('/api/me', { quiet: true });
   } catch (err) {
     app.me = null;
-    if (!(err instanceof ApiError) || (err.status !== 401 && err.code !== 'no_identity')) {
-      if (err.code === 'network') notify(err.message, 'error');
-    }
+    if (err.code === 'network') notify(err.message, 'error');
   }
   updateUser();
   registerViews({
-    name: renderName, catalog: renderCatalog, briefing: renderBriefing, conversation: renderConversation, debrief: renderDebrief,
+    login: renderLogin, link: renderLink, account: renderAccount, home: renderHome, accounts: renderAccounts,
+    catalog: renderCatalog, briefing: renderBriefing, conversation: renderConversation, debrief: renderDebrief,
+  });
+  onLoginRequired(() => signedOut());
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  // The skip link moves the focus to <main> without touching the address
+  // (a hash of "#main" would be a route).
+  document.getElementById('skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    const main = document.getElementById('main');
+    main.focus();
+    main.scrollIntoView();
   });
   // hashchange covers links; popstate covers Back/Forward between addresses set
   // with pushState/replaceState (which fire no hashchange). Both may fire for

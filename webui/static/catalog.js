@@ -1,11 +1,15 @@
 // The catalog view (#/): the scenario cards and the trainee's attempts,
-// newest first (eight, then a button for the rest). It reads the lists over
-// HTTP and links onward with plain hash links; it never starts a call itself.
+// newest first (eight, then a button for the rest), and the offer to claim
+// the practice from before accounts that this browser still holds
+// (app.me.legacy; POST /api/me/claim). It reads the lists over HTTP and links
+// onward with plain hash links; it never starts a call itself.
 
 import { h, vh, avatar, icon, plural, relativeTime } from './dom.js';
 import { app } from './state.js';
 import { api } from './api.js';
-import { mount, setLoading } from './router.js';
+import { mount, setLoading, route } from './router.js';
+import { notify } from './notices.js';
+import { busy, sentence } from './forms.js';
 import { difficultyBadge, minutesBadge, outcomeBadge, attemptOutcomeKey, personaLine, greeting, practiceOf } from './shared.js';
 
 export async function renderCatalog(token) {
@@ -52,6 +56,7 @@ export async function renderCatalog(token) {
       active.length ? h('p', { class: 'hero__resume' },
         h('a', { class: 'btn btn--secondary', href: `#/a/${encodeURIComponent(active[0].id)}` }, icon('chat'),
           practiceOf(active[0]) ? `Resume practice: “${active[0].title}”` : `Resume “${active[0].title}”`)) : null),
+    claimPanel(),
     h('section', { class: 'section', 'aria-labelledby': 'scenarios-heading' },
       h('div', { class: 'section__head' },
         h('h2', { id: 'scenarios-heading' }, 'Scenarios'),
@@ -97,4 +102,48 @@ function attemptRow(a) {
       href: ended ? `#/a/${encodeURIComponent(a.id)}/debrief` : `#/a/${encodeURIComponent(a.id)}`,
       dataset: { action: ended ? 'debrief' : 'resume' },
     }, ended ? 'View debrief' : 'Resume', vh(`: ${a.title || a.scenario}`)));
+}
+
+// Dismissed claim offers, for this browser session.
+const DISMISSED = 'parley.claimDismissed';
+
+// claimPanel offers the practice from before accounts that this browser
+// still holds, when there is some.
+function claimPanel() {
+  const l = app.me && app.me.legacy;
+  if (!l || !(l.attempts > 0)) return null;
+  try { if (sessionStorage.getItem(DISMISSED) === l.id) return null; } catch { /* not remembered */ }
+  const calls = plural(l.attempts, 'practice call', 'practice calls');
+  const accept = h('button', { type: 'button', id: 'claim-accept', class: 'btn btn--primary btn--sm' }, 'Add them to my account');
+  const dismiss = h('button', { type: 'button', id: 'claim-dismiss', class: 'btn btn--quiet btn--sm' }, 'Not now');
+  const error = h('p', { id: 'claim-error', class: 'field-error', role: 'alert' });
+  const panel = h('section', { class: 'claim', id: 'claim', 'aria-labelledby': 'claim-title', dataset: { legacyId: l.id } },
+    h('span', { class: 'claim__icon', 'aria-hidden': 'true' }, icon('history')),
+    h('div', { class: 'claim__body' },
+      h('h2', { id: 'claim-title', class: 'claim__title' }, 'Practice from before accounts'),
+      h('p', { id: 'claim-text' }, `We found ${calls} from before accounts, under the name “`, h('strong', null, l.name), '”. Add them to your account?'),
+      h('div', { class: 'btn-row' }, accept, dismiss),
+      error));
+  dismiss.addEventListener('click', () => {
+    try { sessionStorage.setItem(DISMISSED, l.id); } catch { /* shown again next time */ }
+    panel.remove();
+    const h1 = document.querySelector('#main h1');
+    if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
+  });
+  accept.addEventListener('click', async () => {
+    error.textContent = '';
+    busy(accept, 'Adding…');
+    try {
+      const res = await api('/api/me/claim', { method: 'POST' });
+      const n = res && Number.isFinite(res.attempts) ? res.attempts : l.attempts;
+      app.me = { ...app.me, legacy: undefined };
+      await route();
+      notify(`Done: ${plural(n, 'practice call', 'practice calls')} from before accounts ${n === 1 ? 'is' : 'are'} now in your attempts.`);
+    } catch (err) {
+      if (err.code === 'login_required') return;
+      busy(accept);
+      error.textContent = sentence(err.message);
+    }
+  });
+  return panel;
 }

@@ -1,19 +1,24 @@
 // Routing and the page frame: reading the hash route (see the Routes table at
-// the top of app.js), drawing a view into <main> with mount() (its
+// the top of app.js), who may see it (signed out: the sign-in page stands in
+// for every route but the sign-in and link pages; a route the user's roles do
+// not allow: a forbidden page), drawing a view into <main> with mount() (its
 // data-state, the document title, the focus on its heading), the loading and
-// problem screens, and the header's signed-in name. It knows the views only
+// problem screens, the header (who is signed in, the nav for their roles),
+// and what happens when the session ends (signedOut). It knows the views only
 // through registerViews() (app.js), so views import it, never the other way
 // round; it must not fetch a view's data or build a view's content itself.
 
-import { h, clear, icon } from './dom.js';
+import { h, clear, icon, initials, avatarTone } from './dom.js';
 import { app } from './state.js';
 import { ApiError } from './api.js';
 import { notify } from './notices.js';
+import { can, canPlay } from './shared.js';
 
 export const main = document.getElementById('main');
 
-// views: {name, catalog, briefing, conversation, debrief}, each a function
-// (token, …) that draws its route with mount().
+// views: {login, link, catalog, home, account, accounts, briefing,
+// conversation, debrief}, each a function (token, …) that draws its route
+// with mount().
 const views = {};
 
 export function registerViews(v) {
@@ -25,7 +30,11 @@ export function parseRoute() {
   const path = raw.split('?')[0];
   let m;
   if (path === '/' || path === '') return { view: 'catalog' };
-  if (path === '/name') return { view: 'name' };
+  if (path === '/login') return { view: 'login' };
+  if ((m = path.match(/^\/link\/([^/]+)\/?$/))) return { view: 'link', token: decodeURIComponent(m[1]) };
+  if (path === '/account' || path === '/account/') return { view: 'account' };
+  if (path === '/name') return { view: 'account', moved: true }; // the name page of before accounts
+  if (path === '/admin/accounts' || path === '/admin/accounts/') return { view: 'accounts' };
   if ((m = path.match(/^\/s\/([^/]+)\/?$/))) return { view: 'briefing', id: decodeURIComponent(m[1]) };
   if ((m = path.match(/^\/a\/([^/]+)\/debrief\/?$/))) {
     const turn = Number(new URLSearchParams(raw.split('?')[1] || '').get('turn')) || 0;
@@ -35,49 +44,79 @@ export function parseRoute() {
   return { view: 'notfound' };
 }
 
+// Views anyone may see; every other one needs someone signed in.
+const PUBLIC = new Set(['login', 'link']);
+// Views that need a role that practises (trainee or trainer).
+const PLAY = new Set(['briefing', 'conversation', 'debrief']);
+
 export function go(hash) {
   if (location.hash === hash) route();
   else location.hash = hash;
 }
 
+// replace rewrites the address without a history entry, and routes it.
+export function replace(hash) {
+  history.replaceState(null, '', hash);
+  return route();
+}
+
 export async function route(opts = {}) {
   const token = ++app.renderToken;
+  const r = parseRoute();
+  if (r.moved) history.replaceState(null, '', '#/account');
   app.routedHash = location.hash;
   notify(null);
   if (app.view && app.view.destroy) app.view.destroy();
   app.view = null;
-  const r = parseRoute();
-  if (!app.me && r.view !== 'name') {
-    app.afterName = location.hash || '#/';
-    return views.name(token, { first: true });
+  if (!app.me && !PUBLIC.has(r.view)) {
+    app.afterLogin = location.hash || '#/';
+    return views.login(token);
   }
+  if (app.me && r.view === 'login') return replace(app.afterLogin && app.afterLogin !== '#/login' ? app.afterLogin : '#/');
   try {
+    if (PLAY.has(r.view) && !canPlay()) return renderForbidden(token, 'play');
     switch (r.view) {
-      case 'catalog': return await views.catalog(token);
-      case 'name': return views.name(token, { first: !app.me });
+      case 'login': return views.login(token);
+      case 'link': return await views.link(token, r.token);
+      case 'catalog': return await (canPlay() ? views.catalog(token) : views.home(token));
+      case 'account': return views.account(token);
+      case 'accounts': return can('admin') ? await views.accounts(token) : renderForbidden(token, 'admin');
       case 'briefing': return await views.briefing(token, r.id);
       case 'conversation': return views.conversation(token, { attemptId: r.id, scenarioId: opts.start });
       case 'debrief': return await views.debrief(token, r.id, r.turn);
-      default: return renderProblem(token, 'Page not found', 'There is nothing at this address.');
+      default: return renderProblem(token, 'Page not found', 'There is nothing at this address.', { code: 'not_found' });
     }
   } catch (err) {
     if (token !== app.renderToken) return;
-    if (err instanceof ApiError && err.code === 'no_identity') {
-      app.me = null;
-      updateUser();
-      app.afterName = location.hash || '#/';
-      return views.name(token, { first: true });
-    }
     if (!(err instanceof ApiError)) console.error(err);
-    if (err.status === 404) {
+    if (err.code === 'login_required') return; // signedOut() has routed to the sign-in page
+    if (err.code === 'forbidden') {
+      renderForbidden(token, r.view === 'accounts' ? 'admin' : 'play');
+    } else if (err.status === 404) {
       renderProblem(token, r.view === 'briefing' ? 'Scenario not found' : 'Attempt not found',
         r.view === 'briefing' ? 'This scenario isn’t available. It may have been renamed or removed.'
-          : 'We couldn’t find this attempt. It may have been removed, or the link is wrong.');
+          : 'We couldn’t find this attempt. It may have been removed, or the link is wrong.', { code: 'not_found' });
     } else {
       renderProblem(token, 'Something went wrong', err.message || String(err));
     }
   }
 }
+
+// signedOut forgets who was signed in and shows the sign-in page in place of
+// the current route, which it returns to after signing in. reason, when
+// given, says why (the session ended elsewhere).
+export function signedOut(reason) {
+  const was = !!app.me;
+  app.me = null;
+  app.scenarios.clear();
+  app.practice.clear();
+  updateUser();
+  app.loginReason = was ? { text: reason || 'Your session has ended, so you’ve been signed out. Sign in again to carry on where you were.', icon: 'clock' } : null;
+  return route();
+}
+
+// The nav link each view marks as the current page.
+const CURRENT = { catalog: 'nav-scenarios', home: null, accounts: 'nav-accounts', account: 'nav-account' };
 
 // mount replaces <main>'s content with a view and moves focus to its heading.
 export function mount(token, state, title, content, { focus = true } = {}) {
@@ -85,8 +124,9 @@ export function mount(token, state, title, content, { focus = true } = {}) {
   clear(main).append(content);
   main.dataset.state = state;
   document.title = title ? `${title} · Parley` : 'Parley';
-  document.querySelectorAll('.site-nav a[aria-current]').forEach((a) => a.removeAttribute('aria-current'));
-  if (state === 'catalog') document.getElementById('nav-scenarios').setAttribute('aria-current', 'page');
+  document.querySelectorAll('.site-header [aria-current]').forEach((a) => a.removeAttribute('aria-current'));
+  const current = CURRENT[state] && document.getElementById(CURRENT[state]);
+  if (current) current.setAttribute('aria-current', 'page');
   // Move focus to the new view's heading on navigation, not on the first load
   // (there the skip link should stay the first stop).
   const first = !app.rendered;
@@ -108,21 +148,48 @@ export function setLoading(token) {
   clear(main).append(h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading…'));
 }
 
-export function renderProblem(token, title, message) {
-  mount(token, 'error', title, h('section', { class: 'container narrow problem' },
+// homeLink is the way back from a problem: to the scenarios, to the home
+// page of someone who does not practise, or to the sign-in page.
+function homeLink() {
+  if (!app.me) return h('a', { class: 'btn btn--primary', href: '#/login', id: 'problem-action' }, 'Go to sign in');
+  if (canPlay()) return h('a', { class: 'btn btn--primary', href: '#/', id: 'problem-action' }, icon('back'), 'Back to scenarios');
+  return h('a', { class: 'btn btn--primary', href: '#/', id: 'problem-action' }, icon('back'), 'Back to Parley');
+}
+
+// renderProblem draws a problem page: <main data-state="error"> holding
+// #problem[data-code] (not_found, forbidden, link_invalid, or none).
+export function renderProblem(token, title, message, { code, more } = {}) {
+  mount(token, 'error', title, h('section', { class: 'container narrow problem', id: 'problem', dataset: { code } },
     h('div', { class: 'panel panel--center' },
       h('h1', null, title),
       h('p', { class: 'lead' }, message),
-      h('p', null, h('a', { class: 'btn btn--primary', href: '#/' }, icon('back'), 'Back to scenarios')))));
+      more || null,
+      h('p', null, homeLink()))));
 }
 
+// renderForbidden: a route the user's roles do not allow (what: "admin" or
+// "play"), whether the page knew it or the server said forbidden.
+export function renderForbidden(token, what) {
+  renderProblem(token, 'Not available to you', what === 'admin'
+    ? 'Only administrators can manage accounts. If someone needs an account or a new sign-in link, ask your administrator.'
+    : 'Your account can’t practise scenarios. Ask your administrator for the trainee role if you’d like to.', { code: 'forbidden' });
+}
+
+// updateUser shows who is signed in in the header, and the nav their roles
+// allow.
 export function updateUser() {
-  const slot = document.getElementById('user-slot');
-  document.getElementById('nav-scenarios').hidden = !app.me;
-  if (app.me) {
-    document.getElementById('user-name').textContent = app.me.name;
-    slot.hidden = false;
+  const me = app.me;
+  document.getElementById('user-slot').hidden = !me;
+  document.getElementById('nav-scenarios').hidden = !canPlay();
+  document.getElementById('nav-accounts').hidden = !can('admin');
+  document.querySelector('.site-nav').hidden = !canPlay() && !can('admin'); // no empty nav landmark
+  const av = document.getElementById('user-avatar');
+  if (me) {
+    document.getElementById('user-name').textContent = me.name;
+    av.textContent = initials(me.name);
+    av.className = `avatar avatar--sm avatar--tone${avatarTone(me.name)}`;
   } else {
-    slot.hidden = true;
+    document.getElementById('user-name').textContent = '';
+    av.textContent = '';
   }
 }

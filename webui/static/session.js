@@ -11,7 +11,7 @@ import { clear } from './dom.js';
 import { app } from './state.js';
 import { api, scenarioDetail } from './api.js';
 import { notify } from './notices.js';
-import { go, route, renderProblem, updateUser } from './router.js';
+import { go, route, renderProblem, renderForbidden, signedOut, updateUser } from './router.js';
 import { firstName, practiceOf } from './shared.js';
 import { changesOf, readingsOf } from './mood.js';
 import { itemsForTurn, snapshotItems } from './transcript.js';
@@ -238,12 +238,22 @@ function onError(call, msg) {
   const mine = p && msg.seq !== undefined && Number(msg.seq) === p.seq;
   const text = errorText(msg, call.who);
   switch (msg.code) {
-    case 'no_identity':
+    case 'login_required':
+      // The session ended (signed out elsewhere, disabled, the password
+      // changed). A password changed in this browser gives it a new
+      // session, whose cookie may arrive just after this frame: look twice
+      // before signing out, and carry on with the call if there is one.
       call.socket.close();
-      app.me = null;
-      updateUser();
-      app.afterName = location.hash;
-      route();
+      stillSignedIn().then((me) => {
+        if (!me) return signedOut();
+        app.me = me;
+        updateUser();
+        return route();
+      });
+      return;
+    case 'forbidden':
+      call.socket.close();
+      renderForbidden(app.renderToken, 'play');
       return;
     case 'not_found':
     case 'not_yours':
@@ -266,6 +276,20 @@ function onError(call, msg) {
       notify(text, 'error');
       call.renderPanel();
   }
+}
+
+// stillSignedIn asks who the browser's session signs in, now and once more
+// a moment later; null when nobody.
+async function stillSignedIn() {
+  for (const wait of [0, 1000]) {
+    await new Promise((r) => setTimeout(r, wait));
+    try {
+      return await api('/api/me', { quiet: true });
+    } catch (err) {
+      if (err.code !== 'login_required') return null;
+    }
+  }
+  return null;
 }
 
 function errorText(msg, who) {

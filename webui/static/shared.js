@@ -1,8 +1,9 @@
 // Small pieces more than one view shows: difficulty, length and outcome
-// badges, a persona's role line, first names, the greeting, and what marks a
-// practice run (practiceOf, practiceBanner). Pure builders: nothing here
-// fetches, routes or keeps state of its own (practice runs are remembered in
-// app.practice, state.js).
+// badges, a persona's role line, first names, the greeting, what marks a
+// practice run (practiceOf, practiceBanner), and the roles (can, canPlay,
+// ROLES, roleTags). Pure builders: nothing here fetches, routes or keeps
+// state of its own (practice runs are remembered in app.practice, the
+// signed-in user in app.me, state.js).
 
 import { h, vh, icon } from './dom.js';
 import { app } from './state.js';
@@ -68,3 +69,32 @@ export function practiceBanner(pr, where) {
       h('a', { href: `#/a/${encodeURIComponent(pr.of)}/debrief`, id: 'practice-source' }, where === 'debrief' ? 'See the original debrief' : 'Back to the original debrief')));
 }
 
+
+// The roles, in the server's order, as the UI names and explains them
+// (docs/accounts.md).
+export const ROLES = [
+  { id: 'trainee', label: 'Trainee', what: 'practises the scenarios' },
+  { id: 'trainer', label: 'Trainer', what: 'writes and previews scenarios' },
+  { id: 'manager', label: 'Manager', what: 'will review their cohorts (coming soon)' },
+  { id: 'admin', label: 'Admin', what: 'manages accounts' },
+];
+
+// can reports whether the signed-in user holds role.
+export function can(role) {
+  return !!app.me && Array.isArray(app.me.roles) && app.me.roles.includes(role);
+}
+
+// canPlay: trainees and trainers practise (a trainer to preview).
+export function canPlay() {
+  return can('trainee') || can('trainer');
+}
+
+// roleTags lists roles as small tags ("No roles" when there are none).
+export function roleTags(roles) {
+  const list = Array.isArray(roles) ? roles : [];
+  if (!list.length) return h('span', { class: 'role-tags role-tags--none' }, 'No roles');
+  return h('ul', { class: 'role-tags', role: 'list' }, list.map((r) => {
+    const info = ROLES.find((x) => x.id === r);
+    return h('li', { class: ['role-tag', `role-tag--${r}`] }, info ? info.label : r);
+  }));
+}

@@ -6,9 +6,10 @@
 export const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 export const app = {
-  me: null, // {id, name}
+  me: null, // GET /api/me: {id, username, name, roles: [...], legacy?}, or null when signed out
   view: null, // the mounted view, with an optional destroy()
-  afterName: null, // where to go once a name is set
+  afterLogin: null, // where to go once signed in (the address the sign-in page stood in for)
+  loginReason: null, // why the sign-in page shows, when it is not the first visit ("your session ended")
   scenarios: new Map(), // id -> detail
   practice: new Map(), // attempt id -> {of, from_turn}, for practice runs
   renderToken: 0, // bumped by every route(); a view mounts only with the current one

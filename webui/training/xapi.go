@@ -52,13 +52,13 @@ func statementID(attemptID, what string) string {
 
 // xapiStatement is the statement as sent: only the fields Parley fills.
 type xapiStatement struct {
-	ID        string         `json:"id"`
-	Actor     xapiActor      `json:"actor"`
-	Verb      xapiVerb       `json:"verb"`
-	Object    xapiActivity   `json:"object"`
-	Result    *xapiResult    `json:"result,omitempty"`
-	Context   xapiContext    `json:"context"`
-	Timestamp string         `json:"timestamp"`
+	ID        string       `json:"id"`
+	Actor     xapiActor    `json:"actor"`
+	Verb      xapiVerb     `json:"verb"`
+	Object    xapiActivity `json:"object"`
+	Result    *xapiResult  `json:"result,omitempty"`
+	Context   xapiContext  `json:"context"`
+	Timestamp string       `json:"timestamp"`
 }
 
 type xapiActor struct {

@@ -130,11 +130,6 @@ func (p *page) tabTo(id string, most int) {
 	p.tabUntil(id, fmt.Sprintf(`document.activeElement?.id === %q`, id), most)
 }
 
-func (p *page) tabToReply(reply string, most int) {
-	p.t.Helper()
-	p.tabUntil("reply "+reply, fmt.Sprintf(`document.activeElement?.dataset?.replyId === %q`, reply), most)
-}
-
 func (p *page) tabUntil(what, focused string, most int) {
 	p.t.Helper()
 	var stops []string
@@ -258,7 +253,7 @@ func TestServerRestartMidCall(t *testing.T) {
 	p.key(next.Index)
 	p.waitFor("the reply to wait for the connection", 5*time.Second,
 		fmt.Sprintf(`document.getElementById('reply-panel')?.dataset.mode === 'sending' && [...document.querySelectorAll('#transcript [data-who=me]')].at(-1)?.dataset.replyId === %q`, next.ID))
-	srv = srv.restart()
+	srv.restart()
 	c = p.settle(after.turn() + 1)
 	if want := plan[:after.turn()+1]; !slices.Equal(c.mine(), want) {
 		t.Errorf("after choosing %s while away: the transcript shows replies %v, want %v", next.ID, c.mine(), want)

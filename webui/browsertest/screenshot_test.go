@@ -141,7 +141,7 @@ func TestScreenshots(t *testing.T) {
 
 		// A call stopped early.
 		other := scenario(t, "defective-part")
-		c = p.follow(p.begin(other.ID), longPath(t, other, 2, 4), 2, false)
+		p.follow(p.begin(other.ID), longPath(t, other, 2, 4), 2, false)
 		p.do("end the attempt", chromedp.Click(chromedp.CSS("#give-up")), chromedp.Click(chromedp.CSS("#give-up-confirm")))
 		p.waitState("debrief")
 		shot("debrief-incomplete")

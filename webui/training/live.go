@@ -136,10 +136,3 @@ func (l *liveAttempts) evictIdle(before time.Time) int {
 	}
 	return n
 }
-
-// size is how many sessions are in memory.
-func (l *liveAttempts) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.m)
-}

@@ -445,18 +445,7 @@ func (a *Accounts) Claim(ctx context.Context, legacyID string, to Account) (int,
 
 // RunSweeps calls Sweep every period until ctx is done, logging failures.
 func (a *Accounts) RunSweeps(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := a.Sweep(ctx); err != nil {
-				a.cfg.Log.Warn("sweep of sessions failed; it will run again", "err", err)
-			}
-		}
-	}
+	runEvery(ctx, every, a.Sweep, a.cfg.Log, "sweep of sessions failed; it will run again")
 }
 
 // Sweep removes expired sessions and links.

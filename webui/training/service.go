@@ -87,6 +87,12 @@ func (s *Service) Sweep(ctx context.Context) error {
 
 // RunSweeps calls Sweep every period until ctx is done, logging failures.
 func (s *Service) RunSweeps(ctx context.Context, every time.Duration) {
+	runEvery(ctx, every, s.Sweep, s.cfg.Log, "sweep failed; it will run again")
+}
+
+// runEvery calls f every period until ctx is done, logging its failures
+// with why.
+func runEvery(ctx context.Context, every time.Duration, f func(context.Context) error, log *slog.Logger, why string) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -94,8 +100,8 @@ func (s *Service) RunSweeps(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.Sweep(ctx); err != nil {
-				s.cfg.Log.Warn("sweep failed; it will run again", "err", err)
+			if err := f(ctx); err != nil {
+				log.Warn(why, "err", err)
 			}
 		}
 	}

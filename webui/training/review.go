@@ -154,10 +154,5 @@ func (s *Service) Watch(ctx context.Context, u User, id string) (Snapshot, error
 	if err != nil {
 		return Snapshot{}, err
 	}
-	defer s.live.unlock(la)
-	turns, err := s.st.Turns(ctx, id)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	return buildSnapshot(la, turns)
+	return s.snapshotLocked(ctx, la)
 }

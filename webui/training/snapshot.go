@@ -28,8 +28,13 @@ func (s *Service) Snapshot(ctx context.Context, u User, id string) (Snapshot, er
 	if err != nil {
 		return Snapshot{}, err
 	}
+	return s.snapshotLocked(ctx, la)
+}
+
+// snapshotLocked builds the snapshot of a locked attempt, and unlocks it.
+func (s *Service) snapshotLocked(ctx context.Context, la *liveAttempt) (Snapshot, error) {
 	defer s.live.unlock(la)
-	turns, err := s.st.Turns(ctx, id)
+	turns, err := s.st.Turns(ctx, la.id)
 	if err != nil {
 		return Snapshot{}, err
 	}

@@ -130,6 +130,7 @@ type attemptItem struct {
 	ID        string        `json:"id"`
 	Scenario  string        `json:"scenario"`
 	Title     string        `json:"title"`
+	Version   string        `json:"version"` // the scenario version (content hash) it was played on
 	Status    string        `json:"status"`
 	Turns     int           `json:"turns"`
 	Ending    string        `json:"ending,omitempty"`
@@ -168,7 +169,7 @@ func practiceOf(a training.Attempt) *practiceView {
 }
 
 func listItem(a training.Attempt, title string) attemptItem {
-	it := attemptItem{ID: a.ID, Scenario: a.ScenarioID, Title: title, Status: string(a.Status), Turns: a.Turns,
+	it := attemptItem{ID: a.ID, Scenario: a.ScenarioID, Title: title, Version: a.Version, Status: string(a.Status), Turns: a.Turns,
 		Ending: a.Ending, Outcome: a.Outcome, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt, Practice: practiceOf(a)}
 	if !a.EndedAt.IsZero() {
 		it.EndedAt = &a.EndedAt

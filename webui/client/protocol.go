@@ -95,6 +95,7 @@ type AttemptItem struct {
 	ID        string      `json:"id"`
 	Scenario  string      `json:"scenario"`
 	Title     string      `json:"title"`
+	Version   string      `json:"version"` // the scenario version it was played on
 	Status    string      `json:"status"`
 	Turns     int         `json:"turns"`
 	Ending    string      `json:"ending,omitempty"`

@@ -20,6 +20,8 @@ var allowedImports = map[string][]string{
 	"parley/webui/training":           {"parley/engine", "golang.org/x/crypto/argon2", "github.com/google/uuid"}, // argon2id for passwords; RFC 4122 name-based ids for xAPI statements
 	"parley/webui/training/storetest": {"parley/webui/training"},                                                 // the port's conformance suite, run by every adapter's tests
 	"parley/webui/sqlite":             {"parley/webui/training", "modernc.org/sqlite"},
+	"parley/webui/postgres":           {"parley/webui/training", "github.com/jackc/pgx/v5"},                                                                                               // the port on PostgreSQL, through pgx (the Go driver PostgreSQL users run), for several instances on one database
+	"parley/webui/postgres/pgtest":    {"github.com/jackc/pgx/v5"},                                                                                                                        // tests only: a throwaway PostgreSQL cluster, for the adapter's tests and the app's
 	"parley/webui":                    {"parley/engine", "parley/webui/training", "github.com/gorilla/websocket"},                                                                         // never a database adapter
 	"parley/webui/lrs":                {"parley/webui/training"},                                                                                                                          // the xAPI outbox's relay to a learning record store
 	"parley/webui/client":             {"github.com/gorilla/websocket"},                                                                                                                   // speaks docs/protocol.md as any client would: no server package

@@ -141,19 +141,27 @@ func (c *committer) stats() Stats {
 // with an error, and the panic goes on up the leader's goroutine.
 func (c *committer) commit(batch []*writeRequest) {
 	results := make([]error, len(batch))
-	var open pgx.Tx // the batch's transaction while it is open
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	// READ COMMITTED whatever the server's default: the conditional updates
+	// rely on it (a row changed meanwhile is read again, not refused).
+	t, err := c.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		for _, req := range batch {
+			req.done <- writeFailed("begin write transaction", err)
+		}
+		return
+	}
 	defer func() {
 		if p := recover(); p != nil {
-			if open != nil {
-				rollback(open)
-			}
+			rollback(t) // harmless if it was already committed or rolled back
 			for _, req := range batch {
 				req.done <- fmt.Errorf("store: a write in the same batch panicked (%v); nothing of the batch was saved: retry", p)
 			}
 			panic(p)
 		}
 	}()
-	if err := c.apply(batch, results, &open); err != nil {
+	if err := c.apply(ctx, t, batch, results); err != nil {
 		for i := range results {
 			if results[i] == nil {
 				results[i] = err
@@ -165,22 +173,13 @@ func (c *committer) commit(batch []*writeRequest) {
 	}
 }
 
-// apply runs each request of batch under its own savepoint in one
-// transaction (READ COMMITTED, which the conditional updates rely on) and
-// commits it. results[i] receives request i's own error; a returned error
-// means the whole transaction was rolled back (or its commit's outcome is
-// unknown). A lone request needs no savepoint: the transaction is its own,
-// and is rolled back if it fails. open holds the transaction while it is
-// open, for commit's recovery from a panic.
-func (c *committer) apply(batch []*writeRequest, results []error, open *pgx.Tx) error {
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-	defer cancel()
-	t, err := c.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return writeFailed("begin write transaction", err)
-	}
-	*open = t
-	defer func() { *open = nil }()
+// apply runs each request of batch under its own savepoint in t, then
+// commits t, or rolls it back if nothing is left to keep. results[i]
+// receives request i's own error; a returned error means the whole
+// transaction was rolled back (or that its commit's outcome is unknown).
+// A lone request needs no savepoint: the transaction is its own, and is
+// rolled back if it fails.
+func (c *committer) apply(ctx context.Context, t pgx.Tx, batch []*writeRequest, results []error) error {
 	run := applyOne
 	if len(batch) == 1 {
 		run = applyAlone

@@ -51,7 +51,7 @@ type spare struct {
 	empty string    // TRUNCATE of every table a test may write
 }
 
-const maxSpares = 4
+const maxSpares = 2 // as many as checks run at once: -parallel, GOMAXPROCS (2) by default
 
 var (
 	idle     = make(chan *spare, maxSpares)
@@ -131,22 +131,30 @@ func mustOpen(t testing.TB, url string, opts ...Option) *Store {
 }
 
 // seedAttempts makes n users u0.., a scenario version and one active
-// attempt a0.. each.
+// attempt a0.. each, concurrently (so the committer groups the writes).
 func seedAttempts(t testing.TB, s *Store, n int) {
 	t.Helper()
 	ctx := context.Background()
 	if err := s.SaveScenarioVersion(ctx, "sc", "v1", []byte("src")); err != nil {
 		t.Fatal(err)
 	}
+	var wg sync.WaitGroup
 	for i := range n {
-		uid := fmt.Sprintf("u%d", i)
-		if err := s.CreateAccount(ctx, training.Account{ID: uid, DisplayName: uid}); err != nil {
-			t.Fatal(err)
-		}
-		a := training.Attempt{ID: fmt.Sprintf("a%d", i), UserID: uid, ScenarioID: "sc", Version: "v1", State: []byte(`{}`)}
-		if err := s.CreateAttempt(ctx, a); err != nil {
-			t.Fatal(err)
-		}
+		wg.Go(func() {
+			uid := fmt.Sprintf("u%d", i)
+			if err := s.CreateAccount(ctx, training.Account{ID: uid, DisplayName: uid}); err != nil {
+				t.Error(err)
+				return
+			}
+			a := training.Attempt{ID: fmt.Sprintf("a%d", i), UserID: uid, ScenarioID: "sc", Version: "v1", State: []byte(`{}`)}
+			if err := s.CreateAttempt(ctx, a); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 }
 

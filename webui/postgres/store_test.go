@@ -174,3 +174,22 @@ func connect(t *testing.T, url string) *pgx.Conn {
 	t.Cleanup(func() { _ = conn.Close(context.Background()) })
 	return conn
 }
+
+// TestSearchPath: a search_path in the URL keeps Parley's tables in a
+// schema of their own, migrations included.
+func TestSearchPath(t *testing.T) {
+	db := pgtest.New(t)
+	conn := connect(t, db.URL)
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA parley"); err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpen(t, db.URL+"&search_path=parley")
+	seedAttempts(t, s, 1)
+	var inSchema, inPublic int
+	err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE schemaname = 'parley'), count(*) FILTER (WHERE schemaname = 'public')
+		FROM pg_tables WHERE tablename IN ('attempts', 'schema_migrations')`).Scan(&inSchema, &inPublic)
+	if err != nil || inSchema != 2 || inPublic != 0 {
+		t.Errorf("tables: %d in schema parley, %d in public, %v; want both in parley", inSchema, inPublic, err)
+	}
+}

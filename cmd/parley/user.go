@@ -31,8 +31,9 @@ const userUsage = `usage: parley user COMMAND [flags] ARGS
   claim ID USERNAME   give a user's attempts from before accounts to an account
 
 The roles are trainee, trainer, manager and admin. Every command takes
---db (env PARLEY_DB, default parley.db; a SQLite file or a postgres:// URL) and, for links, --public-url (env
-PARLEY_PUBLIC_URL, default http:// and PARLEY_ADDR or 127.0.0.1:8080).
+--db (env PARLEY_DB, default parley.db: a SQLite file, or a postgres://
+URL) and, for links, --public-url (env PARLEY_PUBLIC_URL, default http://
+and PARLEY_ADDR or 127.0.0.1:8080).
 `
 
 // userCmd manages accounts from the shell, on the database a server uses

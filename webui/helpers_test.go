@@ -104,7 +104,7 @@ func startWrapped(t *testing.T, dbPath string, wrap func(training.Store) trainin
 		cancel()
 		t.Fatal(<-done)
 	}
-	h := &harness{t: t, dbPath: dbPath, addr: strings.TrimSuffix(strings.TrimPrefix(a.URL(), "http://"), "/"), srv: a.Server(), st: a.Store()}
+	h := &harness{t: t, dbPath: dbPath, addr: strings.TrimSuffix(strings.TrimPrefix(a.URL(), "http://"), "/"), srv: a.Server(), st: a.Store().(*sqlite.Store)}
 	h.close = sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil { // Run, then closing the store

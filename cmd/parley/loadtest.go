@@ -122,7 +122,10 @@ func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtes
 		done <- err
 		return nil, errors.Join(fmt.Errorf("loadtest: the server stopped before listening: %w", err), stop())
 	}
-	st := a.Store()
+	st, ok := a.Store().(*sqlite.Store) // its commit counts are SQLite's
+	if !ok {
+		return nil, errors.Join(fmt.Errorf("loadtest: the in-process server's database is %T, not SQLite", a.Store()), stop())
+	}
 	srv := &loadtest.Server{URL: a.URL(), Database: dbPath, Stop: stop, SetupLink: a.SetupLink(),
 		Stats: func() loadtest.CommitStats {
 			s := st.Stats()

@@ -11,7 +11,7 @@ import (
 
 	"parley/engine"
 	"parley/scenarios"
-	"parley/webui/sqlite"
+	"parley/webui/app"
 	"parley/webui/training"
 )
 
@@ -20,7 +20,7 @@ import (
 func reportCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", envOr(os.Getenv, "PARLEY_DB", "parley.db"), "SQLite database file (env PARLEY_DB)")
+	db := fs.String("db", envOr(os.Getenv, "PARLEY_DB", "parley.db"), "SQLite database file, or a postgres:// URL (env PARLEY_DB)")
 	format := fs.String("format", "csv", "output format: csv (RFC 4180, UTF-8)")
 	cohort := fs.String("cohort", "", "only this cohort (its id, or its name)")
 	scenario := fs.String("scenario", "", "only this scenario's attempts (its id)")
@@ -47,10 +47,10 @@ func reportCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return fmt.Errorf("%s %q is not a date such as 2026-11-01", d.flag, d.val)
 		}
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if _, err := os.Stat(*db); err != nil && !app.IsPostgres(*db) {
 		return fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", *db, err)
 	}
-	st, err := sqlite.Open(ctx, *db)
+	st, err := app.OpenStore(ctx, *db)
 	if err != nil {
 		return err
 	}

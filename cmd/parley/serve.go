@@ -64,7 +64,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Addr, "addr", envOr(getenv, "PARLEY_ADDR", "127.0.0.1:8080"), "address to listen on (env PARLEY_ADDR)")
-	fs.StringVar(&o.DB, "db", envOr(getenv, "PARLEY_DB", "parley.db"), "SQLite database file, created if missing (env PARLEY_DB)")
+	fs.StringVar(&o.DB, "db", envOr(getenv, "PARLEY_DB", "parley.db"), "SQLite database file, created if missing, or a postgres:// URL (env PARLEY_DB)")
 	fs.StringVar(&o.Scenarios, "scenarios", getenv("PARLEY_SCENARIOS"), "folder of trainer scenario .toml files to offer besides the bundled ones (env PARLEY_SCENARIOS)")
 	fs.StringVar(&o.Static, "static", getenv("PARLEY_STATIC"), "serve the browser UI from this folder instead of the embedded copy, for UI work (env PARLEY_STATIC)")
 	abandon, err := envDuration(getenv, "PARLEY_ABANDON_AFTER", webui.DefaultAbandonAfter)

@@ -26,6 +26,7 @@ import (
 
 	"parley/webui/app"
 	"parley/webui/client"
+	"parley/webui/postgres/pgtest"
 )
 
 // childEnv marks a re-executed test binary that must run serve instead of
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // runs the tests, then stops the PostgreSQL cluster if one was started
 }
 
 var readyLine = regexp.MustCompile(`msg="open (http://[^ ]+/) in a browser"`)

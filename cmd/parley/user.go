@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"parley/webui/sqlite"
+	"parley/webui/app"
 	"parley/webui/training"
 )
 
@@ -31,12 +31,13 @@ const userUsage = `usage: parley user COMMAND [flags] ARGS
   claim ID USERNAME   give a user's attempts from before accounts to an account
 
 The roles are trainee, trainer, manager and admin. Every command takes
---db (env PARLEY_DB, default parley.db) and, for links, --public-url (env
-PARLEY_PUBLIC_URL, default http:// and PARLEY_ADDR or 127.0.0.1:8080).
+--db (env PARLEY_DB, default parley.db: a SQLite file, or a postgres://
+URL) and, for links, --public-url (env PARLEY_PUBLIC_URL, default http://
+and PARLEY_ADDR or 127.0.0.1:8080).
 `
 
 // userCmd manages accounts from the shell, on the database a server uses
-// (it may be running: SQLite lets both write).
+// (it may be running: SQLite and PostgreSQL let both write).
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, userUsage)
@@ -48,7 +49,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", envOr(os.Getenv, "PARLEY_DB", "parley.db"), "SQLite database file (env PARLEY_DB)")
+	db := fs.String("db", envOr(os.Getenv, "PARLEY_DB", "parley.db"), "SQLite database file, or a postgres:// URL (env PARLEY_DB)")
 	public := fs.String("public-url", envOr(os.Getenv, "PARLEY_PUBLIC_URL", "http://"+envOr(os.Getenv, "PARLEY_ADDR", "127.0.0.1:8080")),
 		"the address browsers open Parley at, for one-time links (env PARLEY_PUBLIC_URL)")
 	roleFlag := fs.String("role", "", "roles of a new account, comma-separated: trainee, trainer, manager, admin")
@@ -75,10 +76,10 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "parley user %s: takes %d argument(s), got %d\n\n%s", sub, n, len(pos), userUsage)
 		return errUsage
 	}
-	if _, err := os.Stat(*db); err != nil && sub != "add" {
+	if _, err := os.Stat(*db); err != nil && sub != "add" && !app.IsPostgres(*db) {
 		return fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", *db, err)
 	}
-	st, err := sqlite.Open(ctx, *db)
+	st, err := app.OpenStore(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,27 @@ import (
 	"strings"
 	"testing"
 
-	"parley/webui/sqlite"
+	"parley/webui/app"
+	"parley/webui/postgres/pgtest"
 	"parley/webui/training"
 )
 
 // TestUserCommands drives parley user as an admin at the shell would, on
-// one database, and checks what it stored by signing in with the core.
+// one database of each kind, and checks what it stored by signing in with
+// the core.
 func TestUserCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "parley.db")
+	for _, tt := range []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "parley.db") }},
+		{"postgres", func(t *testing.T) string { return pgtest.New(t).URL }},
+	} {
+		t.Run(tt.name, func(t *testing.T) { testUserCommands(t, tt.db(t)) })
+	}
+}
+
+func testUserCommands(t *testing.T, db string) {
 	user := func(stdin string, args ...string) (string, string, int) {
 		t.Helper()
 		return runCLISplit(t, stdin, append(append([]string{"user"}, args...), "--db", db, "--public-url", "https://parley.example.com/")...)
@@ -68,7 +81,7 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("legacy on a new database: %d %q", code, out)
 	}
 
-	st, err := sqlite.Open(context.Background(), db)
+	st, err := app.OpenStore(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package app wires one Parley server: the engine's scenarios (bundled and
-// a trainer's folder), the web server, its SQLite database and the watcher
-// of the trainer's folder. It is the one place that does; parley serve, the
+// a trainer's folder), the web server, its database (a SQLite file, or
+// PostgreSQL for a postgres:// URL) and the watcher of the trainer's
+// folder. It is the one place that does; parley serve, the
 // load tool and the tests that run a whole server all start an App.
 // Nothing but commands and tests imports it.
 package app
@@ -18,6 +19,7 @@ import (
 
 	"parley/webui"
 	"parley/webui/lrs"
+	"parley/webui/postgres"
 	"parley/webui/sqlite"
 	"parley/webui/training"
 )
@@ -26,7 +28,7 @@ import (
 // environment say, and what tests need besides.
 type Options struct {
 	Addr         string // address to listen on, such as 127.0.0.1:0
-	DB           string // SQLite database file, created if missing
+	DB           string // a SQLite database file, created if missing, or a postgres:// (postgresql://) URL
 	Scenarios    string // trainer's folder of .toml scenarios besides the bundled ones; "": none
 	Static       string // serve the browser UI from this folder; "": the embedded copy
 	AbandonAfter time.Duration
@@ -71,7 +73,7 @@ type App struct {
 
 	ready    chan struct{} // closed once it listens, or Run has failed
 	url      string
-	st       *sqlite.Store
+	st       Store
 	srv      *webui.Server
 	analysed <-chan struct{}
 	setup    string // the first run's setup link, if one was issued
@@ -90,8 +92,46 @@ func (a *App) Ready() <-chan struct{} { return a.ready }
 // Ready, and empty if Run failed before listening.
 func (a *App) URL() string { return a.url }
 
+// Store is what an App needs of its database: the port the core uses, and
+// Close. *sqlite.Store and *postgres.Store are both one; callers that need
+// more of one (sqlite's Stats) assert its type.
+type Store interface {
+	training.Store
+	Close() error
+}
+
+// IsPostgres reports whether db (Options.DB, --db) names a PostgreSQL
+// database, a postgres:// or postgresql:// URL, rather than a SQLite file.
+func IsPostgres(db string) bool { return postgres.IsURL(db) }
+
+// OpenStore opens the database db names (Options.DB, --db): PostgreSQL for
+// a postgres:// or postgresql:// URL, else a SQLite file, created if
+// missing. Either is migrated first.
+func OpenStore(ctx context.Context, db string) (Store, error) {
+	if postgres.IsURL(db) {
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// dbName is how messages name the database: a URL without its password.
+func dbName(db string) string {
+	if postgres.IsURL(db) {
+		return postgres.Redact(db)
+	}
+	return db
+}
+
 // Store is the server's database; valid after Ready.
-func (a *App) Store() *sqlite.Store { return a.st }
+func (a *App) Store() Store { return a.st }
 
 // Server is the web server; valid after Ready.
 func (a *App) Server() *webui.Server { return a.srv }
@@ -119,12 +159,12 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if a.st, err = sqlite.Open(ctx, o.DB); err != nil {
+	if a.st, err = OpenStore(ctx, o.DB); err != nil {
 		return err
 	}
 	defer func() {
 		if cerr := a.st.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("close database %s: %w", o.DB, cerr))
+			err = errors.Join(err, fmt.Errorf("close database %s: %w", dbName(o.DB), cerr))
 		}
 		log.Info("parley stopped")
 	}()

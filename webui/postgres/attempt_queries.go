@@ -1,0 +1,77 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"parley/webui/training"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const attemptColumns = `id, user_id, scenario_id, version, seed, status, state, last_seq, turns,
+	ending, outcome, summary, started_at, updated_at, ended_at, practice_of, practice_from`
+
+// Attempt returns the attempt with the given id.
+func (s *Store) Attempt(ctx context.Context, id string) (training.Attempt, error) {
+	a, err := scanAttempt(s.pool.QueryRow(ctx, "SELECT "+attemptColumns+" FROM attempts WHERE id = $1", id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return training.Attempt{}, fmt.Errorf("store: attempt %q: %w; check the id or start a new attempt", id, training.ErrNotFound)
+	}
+	if err != nil {
+		return training.Attempt{}, readFailed(fmt.Sprintf("read attempt %q", id), err)
+	}
+	return a, nil
+}
+
+// ActiveAttempt returns the user's active scored attempt on the scenario
+// (never a practice run), or ErrNotFound if there is none.
+func (s *Store) ActiveAttempt(ctx context.Context, userID, scenarioID string) (training.Attempt, error) {
+	a, err := scanAttempt(s.pool.QueryRow(ctx, "SELECT "+attemptColumns+
+		" FROM attempts WHERE user_id = $1 AND scenario_id = $2 AND status = 'active' AND practice_of = ''",
+		userID, scenarioID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return training.Attempt{}, fmt.Errorf("store: no active attempt for user %q on scenario %q: %w; start one with CreateAttempt",
+			userID, scenarioID, training.ErrNotFound)
+	}
+	if err != nil {
+		return training.Attempt{}, readFailed(fmt.Sprintf("read active attempt of user %q", userID), err)
+	}
+	return a, nil
+}
+
+// AttemptsByUser returns the user's attempts, most recently updated first, at
+// most limit of them (limit <= 0: all). An unknown user has no attempts.
+func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([]training.Attempt, error) {
+	var lim *int // NULL: no limit
+	if limit > 0 {
+		lim = &limit
+	}
+	what := fmt.Sprintf("list attempts of user %q", userID)
+	rows, err := s.pool.Query(ctx, "SELECT "+attemptColumns+
+		" FROM attempts WHERE user_id = $1 ORDER BY updated_at DESC, id LIMIT $2", userID, lim)
+	if err != nil {
+		return nil, readFailed(what, err)
+	}
+	as, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Attempt, error) { return scanAttempt(row) })
+	if err != nil {
+		return nil, readFailed(what, err)
+	}
+	return as, nil
+}
+
+// scanAttempt reads one row selected with attemptColumns.
+func scanAttempt(row pgx.Row) (training.Attempt, error) {
+	var a training.Attempt
+	var status string
+	var started, updated time.Time
+	var ended *time.Time
+	err := row.Scan(&a.ID, &a.UserID, &a.ScenarioID, &a.Version, &a.Seed, &status, &a.State, &a.LastSeq,
+		&a.Turns, &a.Ending, &a.Outcome, &a.Summary, &started, &updated, &ended, &a.PracticeOf, &a.PracticeFrom)
+	if err != nil {
+		return training.Attempt{}, err
+	}
+	a.Status, a.StartedAt, a.UpdatedAt, a.EndedAt = training.Status(status), started.UTC(), updated.UTC(), utc(ended)
+	return a, nil
+}

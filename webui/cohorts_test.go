@@ -92,6 +92,9 @@ func TestCohortJourney(t *testing.T) {
 	if _, err := ann.s.Comment(ctx, g.ID, 1, "  "+note+" "); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := ann.s.Comment(ctx, g.ID, 1, "nul \x00 byte"); statusCode(err) != training.CodeBadRequest {
+		t.Errorf("a comment with a NUL: %v, want bad_request", err)
+	}
 	if _, err := ann.s.Comment(ctx, g.ID, 99, "x"); statusCode(err) != training.CodeBadRequest {
 		t.Errorf("a comment on turn 99: %v, want bad_request", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -80,6 +81,8 @@ func (s *Service) Comment(ctx context.Context, u User, id string, turn int, body
 	switch {
 	case body == "" || !utf8.ValidString(body):
 		return Comment{}, Errorf(CodeBadRequest, "the comment is empty: write what the trainee should know")
+	case strings.ContainsFunc(body, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }):
+		return Comment{}, Errorf(CodeBadRequest, "the comment contains control characters: use letters, digits, spaces, punctuation and new lines")
 	case utf8.RuneCountInString(body) > MaxCommentLength:
 		return Comment{}, Errorf(CodeBadRequest, "the comment is longer than %d characters: shorten it", MaxCommentLength)
 	case turn < 0 || turn > a.Turns:

@@ -70,13 +70,13 @@ func TestWebsocketActionMatrix(t *testing.T) {
 		}
 		c.HangUp()
 	}
-	// The cohort's manager watches; Sam cannot watch his own call.
-	w := owner.dial()
-	w.send(client.Watch(1, samsAttempt))
-	expect[client.Snapshot](w)
+	// Sam cannot watch his own call; the cohort's manager can.
 	self := sam.dial()
 	self.send(client.Watch(1, samsAttempt))
 	self.expectError(training.CodeNotYours)
+	w := owner.dial()
+	w.send(client.Watch(1, samsAttempt))
+	expect[client.Snapshot](w)
 	// Signed out: refused at connect.
 	h.anonymous().dial().expectError(training.CodeLoginRequired)
 }

@@ -25,6 +25,11 @@ func TestWebsocketActionMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	samsAttempt := sam.dial().startGame("short-call").ID
+	// Sam cannot watch his own call (checked before anyone watches it, since
+	// Sam's connections are then told so).
+	self := sam.dial()
+	self.send(client.Watch(1, samsAttempt))
+	self.expectError(training.CodeNotYours)
 
 	roles := []struct {
 		name  string
@@ -70,10 +75,7 @@ func TestWebsocketActionMatrix(t *testing.T) {
 		}
 		c.HangUp()
 	}
-	// Sam cannot watch his own call; the cohort's manager can.
-	self := sam.dial()
-	self.send(client.Watch(1, samsAttempt))
-	self.expectError(training.CodeNotYours)
+	// The cohort's manager can watch Sam's call.
 	w := owner.dial()
 	w.send(client.Watch(1, samsAttempt))
 	expect[client.Snapshot](w)

@@ -55,6 +55,9 @@
 //                 tr[data-testid=legacy][data-legacy-id] holding select#assign-{id} and
 //                 button[data-action=assign]; dialog#assign-dialog (#assign-confirm)
 //   Catalog       #claim[data-legacy-id] (when /api/me has legacy) with #claim-accept, #claim-dismiss;
+//                 #assignments (first, when the trainee has any) with
+//                 [data-testid=assignment][data-scenario-id][data-cohort-id][data-status][data-overdue]
+//                 holding .due[data-overdue] and a.assignment__start[data-action=start|continue];
 //                 [data-testid=scenario-card][data-scenario-id] with its start link a.start#start-{id};
 //                 #attempts section; [data-testid=attempt][data-attempt-id][data-status] holding
 //                 a[data-action=resume] or a[data-action=debrief]; #show-all-attempts when over 8;
@@ -107,6 +110,7 @@
 //   home.js        the home page of someone whose roles do not practise
 //   admin.js       the Accounts page (admins)
 //   catalog.js     scenarios, the attempt list and the claim of practice from before accounts
+//   assignments.js the trainee's assignments, first in the catalog
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
 //   session.js     the protocol frames and the seq of what is sent

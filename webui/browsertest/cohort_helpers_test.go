@@ -1,0 +1,85 @@
+package browsertest
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"parley/webui/client"
+	"parley/webui/training"
+)
+
+var manager = training.Roles(training.RoleManager)
+
+// Helpers for the manager's pages: people and their practice set up over
+// the API (webui/client), as another browser would, so that a test drives
+// in Chromium only what it is about.
+
+// session signs u in over the API.
+func (s *server) session(u user) *client.Session {
+	s.t.Helper()
+	c := client.New(s.url()[:len(s.url())-1], &http.Client{Timeout: 10 * time.Second})
+	sess, err := c.Login(context.Background(), u.Username, u.Password)
+	if err != nil {
+		s.t.Fatalf("sign %s in over the API: %v", u.Username, err)
+	}
+	return sess
+}
+
+// cohort makes a cohort as the manager m, with members (existing accounts)
+// and assignments (scenario ids, with no due date), and returns its id.
+func (s *server) cohort(m *client.Session, name string, members []user, scenarios ...string) string {
+	s.t.Helper()
+	ctx := context.Background()
+	c, err := m.CreateCohort(ctx, name)
+	if err != nil {
+		s.t.Fatalf("create cohort %s: %v", name, err)
+	}
+	for _, u := range members {
+		if _, err := m.Invite(ctx, c.ID, u.Username, ""); err != nil {
+			s.t.Fatalf("invite %s: %v", u.Username, err)
+		}
+	}
+	for _, sc := range scenarios {
+		if _, err := m.Assign(ctx, c.ID, sc, nil, nil); err != nil {
+			s.t.Fatalf("assign %s: %v", sc, err)
+		}
+	}
+	return c.ID
+}
+
+// play plays path through scenario as the trainee sess, over its own
+// websocket, and returns the attempt's id; with giveUp it ends the attempt
+// after the path, and with open it leaves it active.
+func play(t *testing.T, sess *client.Session, scenario string, path []string, how string) string {
+	t.Helper()
+	conn, err := sess.Dial(context.Background(), nil, time.Time{})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	conn.Timeout = 10 * time.Second
+	defer conn.WS.Close()
+	g, err := conn.Start(1, scenario)
+	if err != nil {
+		t.Fatalf("start %s: %v", scenario, err)
+	}
+	for _, r := range path {
+		tn, err := g.Choose(r)
+		if err != nil {
+			t.Fatalf("%s: %v", scenario, err)
+		}
+		if tn.Ending != nil {
+			if _, err := client.Next[client.Ended](conn); err != nil {
+				t.Fatalf("%s: the end: %v", scenario, err)
+			}
+			return g.ID
+		}
+	}
+	if how == "give up" {
+		if _, err := g.GiveUp(); err != nil {
+			t.Fatalf("%s: give up: %v", scenario, err)
+		}
+	}
+	return g.ID
+}

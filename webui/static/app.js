@@ -9,7 +9,7 @@
 //   #/login              sign in              <main data-state="login"> (signed in: on to #/)
 //   #/link/{token}       one-time link        <main data-state="link">: choose a password (setup,
 //                                             invite or reset); then signed in, the token replaced
-//                                             in the address by #/ (or #/admin/accounts)
+//                                             in the address by #/ (or #/admin/accounts, #/cohorts)
 //   #/                   catalog              <main data-state="catalog">, for trainees and trainers;
 //                                             home page for other roles <main data-state="home">
 //   #/account            your account         <main data-state="account"> (#/name comes here too)
@@ -18,6 +18,8 @@
 //   #/a/{attemptId}      conversation         <main data-state="conversation">
 //   #/a/{id}/debrief     debrief              <main data-state="debrief">
 //   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N
+//   #/cohorts            cohorts (managers, admins)  <main data-state="cohorts">: the list and a new one
+//   #/cohorts/{id}       a cohort             <main data-state="cohort">: review table, assignments, trainees
 //   anything else        not found / errors   <main data-state="error"> with #problem[data-code]
 //                                             (not_found, forbidden: a role the user lacks, link_invalid)
 //   <main> carries data-state="loading" while a view fetches its data.
@@ -25,7 +27,8 @@
 //
 // Test hooks (stable ids and data-* attributes for browser tests)
 //   Everywhere    <main id="main" data-state="…"> (see Routes); skip link #skip-link.
-//   Header        #nav-scenarios (trainees, trainers), #nav-accounts (admins), #user-slot (signed in)
+//   Header        #nav-scenarios (trainees, trainers), #nav-cohorts (managers, admins),
+//                 #nav-accounts (admins), #user-slot (signed in)
 //                 with a#nav-account ("Your account", holding #user-avatar and #user-name) and
 //                 button#sign-out
 //   Notices       #conn-status (role=status: "Reconnecting…" while the socket is down),
@@ -40,7 +43,8 @@
 //   Account       #account-username, #account-roles; #name-form, #name-input, #name-save,
 //                 #name-status (role=status); #password-form, #password-current, #password-new,
 //                 #password-confirm, #password-save, #password-status (role=status), #password-error
-//   Home          #home (no catalog: what the user's roles can do), [data-role] items, a#home-accounts
+//   Home          #home (no catalog: what the user's roles can do), [data-role] items, a#home-accounts,
+//                 a#home-cohorts
 //   Accounts      #accounts-status (role=status), table#accounts-table with
 //                 tr[data-testid=account][data-username][data-status=active|no-password|disabled]
 //                 [data-roles][data-me] holding [data-testid=account-name] and buttons
@@ -96,6 +100,27 @@
 //                   button[data-action=practice][data-turn] ("Practise from here"; data-error-status
 //                   when the server refused),
 //                 #try-again (to the briefing), #back-home
+//   Cohorts       #cohort-new-form: #cohort-name, #cohort-create, #cohort-new-error;
+//                 [data-testid=cohort][data-cohort-id] cards
+//   Cohort        #cohort[data-cohort-id], #cohort-status (role=status), a#export-csv;
+//                 #review-empty, or the region .table-scroll (named by the table's caption) with
+//                 table#review-table: th[aria-sort] with button.sort[data-sort=name|{scenario}],
+//                 tr[data-testid=review-row][data-trainee][data-username] holding
+//                 a[data-testid=trainee-link] and td[data-testid=review-cell][data-scenario][data-status]
+//                 (.res[data-competency][data-best][data-latest][data-first][data-pass]
+//                 [data-best-passed][data-latest-passed], [data-testid=too-fast], [data-testid=change],
+//                 a[data-action=review], a[data-action=watch]); tfoot [data-testid=average][data-scenario]
+//                 with a[data-action=heatmap];
+//                 [data-testid=assigned][data-scenario] with a[data-action=heatmap],
+//                 button[data-action=edit|unassign]; #assign-form: #assign-scenario (a select, or the
+//                 id typed by a manager who cannot read the scenarios), #assign-due (a date: the end of
+//                 that day in UTC is sent), #assign-marks (inputs [data-competency]), #assign-submit,
+//                 #assign-error; dialog#edit-dialog (#edit-due, #edit-mark-{competency}, #edit-save),
+//                 dialog#unassign-dialog (#unassign-confirm);
+//                 table#members-table tr[data-testid=member][data-user-id][data-username] with
+//                 button[data-action=remove], dialog#remove-member-dialog (#remove-member-confirm);
+//                 #invite-form: #invite-username, #invite-name, #invite-submit, #invite-error;
+//                 #invite-result[data-new] with input#invite-link when the person is new
 //
 // Modules (each starts with what it owns and what it must not do)
 //   app.js         this entry point: boot, and the views handed to the router
@@ -111,6 +136,8 @@
 //   admin.js       the Accounts page (admins)
 //   catalog.js     scenarios, the attempt list and the claim of practice from before accounts
 //   assignments.js the trainee's assignments, first in the catalog
+//   cohorts.js     the cohorts list and a cohort's page: members, assignments, the review's place
+//   review.js      the cohort's review table (trainees × assignments, sorting)
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
 //   session.js     the protocol frames and the seq of what is sent
@@ -134,6 +161,7 @@ import { renderCatalog } from './catalog.js';
 import { renderBriefing } from './briefing.js';
 import { renderConversation } from './call.js';
 import { renderDebrief } from './debrief.js';
+import { renderCohorts, renderCohort } from './cohorts.js';
 
 // boot finds out who is signed in, then routes on every change of address.
 async function boot() {
@@ -147,6 +175,7 @@ async function boot() {
   registerViews({
     login: renderLogin, link: renderLink, account: renderAccount, home: renderHome, accounts: renderAccounts,
     catalog: renderCatalog, briefing: renderBriefing, conversation: renderConversation, debrief: renderDebrief,
+    cohorts: renderCohorts, cohort: renderCohort,
   });
   onLoginRequired(() => signedOut());
   document.getElementById('sign-out').addEventListener('click', signOut);

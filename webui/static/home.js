@@ -1,7 +1,7 @@
 // The home page (#/) of someone signed in whose roles do not include
 // practising (trainee or trainer): what their account is for and where to go,
-// instead of a catalog the server would refuse. Short and honest: managers'
-// cohort reviews are not built yet, and it says so.
+// instead of a catalog the server would refuse: managing accounts, and
+// running cohorts and reviewing them.
 
 import { h, icon } from './dom.js';
 import { app } from './state.js';
@@ -22,8 +22,9 @@ export function renderHome(token) {
     items.push(h('li', { class: 'home-item', dataset: { role: 'manager' } },
       h('span', { class: 'home-item__icon', 'aria-hidden': 'true' }, icon('chat')),
       h('div', null,
-        h('h2', null, 'Cohort reviews are coming'),
-        h('p', null, 'Soon you’ll see how the people in your cohorts are getting on here. There’s nothing to review yet.'))));
+        h('h2', null, 'Run your cohorts'),
+        h('p', null, 'Invite trainees, assign them scenarios with a due date, and see how each of them is getting on: their scores, their calls turn by turn, and where the whole cohort goes wrong.'),
+        h('p', null, h('a', { class: 'btn btn--primary', href: '#/cohorts', id: 'home-cohorts' }, 'Go to Cohorts')))));
   }
   if (!items.length) {
     items.push(h('li', { class: 'home-item', dataset: { role: 'none' } },

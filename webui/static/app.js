@@ -20,8 +20,11 @@
 //   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N
 //   #/cohorts            cohorts (managers, admins)  <main data-state="cohorts">: the list and a new one
 //   #/cohorts/{id}       a cohort             <main data-state="cohort">: review table, assignments, trainees
+//   #/review/{attemptId} attempt review       <main data-state="review">: the debrief read only, with
+//                                             comments (?cohort=&trainee= for the way back; ?turn=N)
 //   anything else        not found / errors   <main data-state="error"> with #problem[data-code]
-//                                             (not_found, forbidden: a role the user lacks, link_invalid)
+//                                             (not_found, forbidden: a role the user lacks, link_invalid,
+//                                             not_yours; still_active: a review of a call still going)
 //   <main> carries data-state="loading" while a view fetches its data.
 //   Any API answer or websocket error login_required shows the sign-in page (keeping the address).
 //
@@ -99,7 +102,12 @@
 //                   [data-testid=closed][data-turn] with a.turn-link, and
 //                   button[data-action=practice][data-turn] ("Practise from here"; data-error-status
 //                   when the server refused),
-//                 #try-again (to the briefing), #back-home
+//                 #try-again (to the briefing), #back-home;
+//                 #debrief[data-mode=trainee|review]; the reviewers' comments: #reviewer-notes
+//                 (turn 0) and, in a turn, [data-testid=comments][data-turn] holding
+//                 [data-testid=comment][data-comment-id][data-turn] (.comment__author, .comment__body);
+//                 #share: #share-form, #share-username, #share-submit, #share-error, then
+//                 #share-result with input#share-link
 //   Cohorts       #cohort-new-form: #cohort-name, #cohort-create, #cohort-new-error;
 //                 [data-testid=cohort][data-cohort-id] cards
 //   Cohort        #cohort[data-cohort-id], #cohort-status (role=status), a#export-csv;
@@ -121,6 +129,11 @@
 //                 button[data-action=remove], dialog#remove-member-dialog (#remove-member-confirm);
 //                 #invite-form: #invite-username, #invite-name, #invite-submit, #invite-error;
 //                 #invite-result[data-new] with input#invite-link when the person is new
+//   Review        the debrief's hooks (above), with #debrief[data-mode=review], a#back-to-cohort,
+//                 #call-comments; each thread [data-testid=comments][data-turn] holds its comments,
+//                 button[data-action=comment][data-turn] (turns) and
+//                 form[data-testid=comment-form][data-turn] with textarea#comment-N, #comment-N-submit,
+//                 #comment-N-error (role=alert), #comment-N-status (role=status)
 //
 // Modules (each starts with what it owns and what it must not do)
 //   app.js         this entry point: boot, and the views handed to the router
@@ -138,6 +151,8 @@
 //   assignments.js the trainee's assignments, first in the catalog
 //   cohorts.js     the cohorts list and a cohort's page: members, assignments, the review's place
 //   review.js      the cohort's review table (trainees × assignments, sorting)
+//   attemptreview.js  a reviewer's attempt review: the debrief read only, with comments
+//   comments.js    comments on an attempt's turns, and sharing a debrief
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
 //   session.js     the protocol frames and the seq of what is sent
@@ -145,7 +160,7 @@
 //   pacing.js      the typing indicator and the pacing of the client's lines
 //   transcript.js  transcript items and their bubbles
 //   mood.js        mood meters and the wording of mood changes
-//   debrief.js     the debrief and practice runs
+//   debrief.js     the debrief (the trainee's, and read only for a reviewer) and practice runs
 //   chart.js       the debrief's mood chart; dom.js  the DOM helpers
 
 
@@ -162,6 +177,7 @@ import { renderBriefing } from './briefing.js';
 import { renderConversation } from './call.js';
 import { renderDebrief } from './debrief.js';
 import { renderCohorts, renderCohort } from './cohorts.js';
+import { renderReview } from './attemptreview.js';
 
 // boot finds out who is signed in, then routes on every change of address.
 async function boot() {
@@ -175,7 +191,7 @@ async function boot() {
   registerViews({
     login: renderLogin, link: renderLink, account: renderAccount, home: renderHome, accounts: renderAccounts,
     catalog: renderCatalog, briefing: renderBriefing, conversation: renderConversation, debrief: renderDebrief,
-    cohorts: renderCohorts, cohort: renderCohort,
+    cohorts: renderCohorts, cohort: renderCohort, review: renderReview,
   });
   onLoginRequired(() => signedOut());
   document.getElementById('sign-out').addEventListener('click', signOut);

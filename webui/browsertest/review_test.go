@@ -1,0 +1,250 @@
+package browsertest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The manager's review and the trainee's side of it (docs/accounts.md:
+// cohorts, watching, comments and sharing), in the browser.
+
+// xssComment is a comment that is markup: it must show as text.
+const xssComment = `Good apology <img src=x onerror=window.__xss=1> — now name the date.`
+
+// reviewCell is one trainee on one assignment in the review table.
+type reviewCell struct {
+	Status   string   `json:"status"`
+	Text     string   `json:"text"`
+	Results  []string `json:"results"` // competency=best/latest, each as data-* says
+	Review   string   `json:"review"`  // the latest attempt's link
+	Watch    string   `json:"watch"`   // the link to watch
+	Trainee  string   `json:"trainee"` // the row's name, as text
+	TooFast  string   `json:"tooFast"`
+	Overdue  bool     `json:"overdue"`
+	Links    int      `json:"links"`
+	Scenario string   `json:"scenario"`
+}
+
+func (p *page) reviewCell(username, scenario string) reviewCell {
+	p.t.Helper()
+	return eval[reviewCell](p, fmt.Sprintf(`(() => {
+		const row = document.querySelector('#review-table tr[data-username=%q]');
+		const c = row?.querySelector('[data-testid=review-cell][data-scenario=%q]');
+		if (!c) return {};
+		return {status: c.dataset.status, scenario: c.dataset.scenario, text: c.textContent.replace(/\s+/g, ' ').trim(),
+			results: [...c.querySelectorAll('.res')].map((r) => r.dataset.competency + '=' + r.dataset.best + '/' + r.dataset.latest),
+			review: c.querySelector('a[data-action=review]')?.getAttribute('href') || '',
+			watch: c.querySelector('a[data-action=watch]')?.getAttribute('href') || '',
+			trainee: row.querySelector('[data-testid=trainee-link]')?.textContent || '',
+			tooFast: c.querySelector('[data-testid=too-fast]')?.textContent.trim() || '',
+			overdue: !!c.querySelector('.cell__overdue'),
+			links: c.querySelectorAll('a').length};
+	})()`, username, scenario))
+}
+
+// typeInto empties a field and types text into it.
+func (p *page) typeInto(sel, text string) {
+	p.t.Helper()
+	p.do("type into "+sel, emptyInput(sel), chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// click clicks the element sel.
+func (p *page) click(what, sel string) {
+	p.t.Helper()
+	p.do(what, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// TestCohortReview is the manager's review from end to end: the manager
+// creates a cohort, assigns a scenario with a due date and invites a
+// trainee (whose name is markup); the trainee opens the invitation in a
+// browser of their own, chooses a password, finds the assignment first in
+// the catalog and plays it to an ending; the manager's review shows the
+// result; the manager opens the attempt review and comments on a turn and on
+// the whole call (a comment that is markup); the trainee sees the comments on
+// their debrief, and shares it. A trainee cannot open the cohorts, and
+// another manager finds this cohort "not found".
+func TestCohortReview(t *testing.T) {
+	sc, plan := bundledPlan(t, "late-shipment.ideal")
+	srv := startServer(t)
+	mgr := srv.account("mia", "Mia Manager", manager)
+	other := srv.account("bo", "Bo Other", manager)
+	b := newBrowser(t)
+
+	// The manager: a cohort, an assignment, an invitation.
+	m := b.tab(srv.url(), tabOptions{reducedMotion: true})
+	m.signIn(mgr)
+	m.waitState("cohorts") // a manager who does not practise lands on the cohorts
+	if got := eval[string](m, `document.querySelector('.site-header [aria-current=page]')?.id + ' ' + document.getElementById('nav-scenarios').hidden`); got != "nav-cohorts true" {
+		t.Errorf("on the cohorts, the current nav link and whether Scenarios is hidden: %q", got)
+	}
+	m.typeInto("#cohort-name", "November onboarding")
+	m.click("create the cohort", "#cohort-create")
+	m.waitState("cohort")
+	cohortID := eval[string](m, `document.getElementById('cohort').dataset.cohortId`)
+	if got := eval[string](m, `document.activeElement?.tagName + ' ' + document.querySelector('#main h1').textContent`); got != "H1 November onboarding" {
+		t.Errorf("the new cohort's page: focus and heading %q", got)
+	}
+	if eval[bool](m, `!document.getElementById('review-empty')`) {
+		t.Errorf("an empty cohort does not say there is nothing to review yet")
+	}
+
+	due := time.Now().AddDate(0, 0, 3).UTC().Format("2006-01-02")
+	m.typeInto("#assign-scenario", sc.ID) // a manager who does not practise types the id
+	m.do("choose the due date", chromedp.SetValue(chromedp.CSS("#assign-due"), due))
+	m.click("assign", "#assign-submit")
+	m.waitFor("the assignment", 10*time.Second, fmt.Sprintf(`document.querySelector('[data-testid=assigned][data-scenario=%q]')`, sc.ID))
+	if got := eval[string](m, `document.getElementById('cohort-status').textContent`); !strings.Contains(got, "is assigned") {
+		t.Errorf("after assigning, the status says %q", got)
+	}
+
+	m.typeInto("#invite-username", "dana@example.com")
+	m.typeInto("#invite-name", xssName)
+	m.click("invite", "#invite-submit")
+	m.waitFor("the invitation link", 10*time.Second, `document.getElementById('invite-link')?.value.includes('#/link/')`)
+	invitation := eval[string](m, `document.getElementById('invite-link').value`)
+	if got := eval[string](m, `document.activeElement?.id`); got != "invite-result-title" {
+		t.Errorf("after inviting, the focus is on #%s, want the result's heading", got)
+	}
+	m.waitFor("the trainee in the review table", 5*time.Second, `document.querySelector('#review-table tr[data-username="dana@example.com"]')`)
+	if c := m.reviewCell("dana@example.com", sc.ID); c.Status != "not_started" || c.Trainee != xssName {
+		t.Errorf("the new trainee's cell: %+v; want not started, the name as text", c)
+	}
+	m.noMarkupRan("the review table with a name that is markup")
+
+	// The trainee, in a browser of their own.
+	d := b.tab(srv.url(), tabOptions{reducedMotion: true, fresh: true})
+	d.do("open the invitation", chromedp.Navigate(invitation))
+	d.waitState("link")
+	const pw = "dana's own passphrase"
+	d.key(pw)
+	d.key(kb.Tab) // the Show button
+	d.key(kb.Tab)
+	d.key(pw)
+	d.key(kb.Enter)
+	d.waitState("catalog")
+	type assignment struct {
+		First, Status, Cohort, Due, Action string
+		Overdue                            string
+	}
+	a := eval[assignment](d, fmt.Sprintf(`(() => {
+		const a = document.querySelector('[data-testid=assignment][data-scenario-id=%q]');
+		const sections = [...document.querySelectorAll('#main section[aria-labelledby]')].map((s) => s.getAttribute('aria-labelledby'));
+		return {First: sections[0] || '', Status: a?.dataset.status || '', Overdue: a?.dataset.overdue || '',
+			Cohort: a?.querySelector('.assignment__cohort')?.textContent || '', Due: a?.querySelector('.due')?.textContent || '',
+			Action: a?.querySelector('a.assignment__start')?.textContent || ''};
+	})()`, sc.ID))
+	if a.First != "assignments-heading" || a.Status != "not_started" || a.Overdue != "false" || !strings.Contains(a.Cohort, "November onboarding") ||
+		!strings.HasPrefix(a.Due, "Due in ") || !strings.HasPrefix(a.Action, "Start") {
+		t.Errorf("the trainee's catalog shows the assignment as %+v; want it first, not started, due in a few days, in November onboarding, to start", a)
+	}
+	d.noMarkupRan("the catalog of a trainee whose name is markup")
+	d.click("start the assignment", "a.assignment__start")
+	d.waitState("briefing")
+	d.click("begin", "#begin")
+	d.waitState("conversation")
+	c := d.follow(d.settle(0), plan, len(plan), false)
+	attemptID := d.attemptID()
+	if c.Mode != "ended" {
+		t.Fatalf("the call did not end: %s", d.describe())
+	}
+	d.open("#/")
+	d.waitState("catalog")
+	if got := eval[string](d, fmt.Sprintf(`document.querySelector('[data-testid=assignment][data-scenario-id=%q]')?.dataset.status`, sc.ID)); got != "passed" {
+		t.Errorf("after playing the ideal path the assignment says %q, want passed", got)
+	}
+
+	// The manager's review shows it.
+	m.do("reload", chromedp.Reload())
+	m.waitState("cohort")
+	cell := m.reviewCell("dana@example.com", sc.ID)
+	if cell.Status != "passed" || len(cell.Results) == 0 || !strings.Contains(cell.Text, "1 attempt") || cell.Review == "" {
+		t.Fatalf("the review shows %+v; want passed, with scores, one attempt and a link to it", cell)
+	}
+	if !strings.Contains(cell.Review, "#/review/"+attemptID) {
+		t.Errorf("the cell links to %q, want the attempt %s", cell.Review, attemptID)
+	}
+	if avg := eval[string](m, fmt.Sprintf(`document.querySelector('[data-testid=average][data-scenario=%q]')?.textContent || ''`, sc.ID)); !strings.Contains(avg, "1 of 1 passed") {
+		t.Errorf("the cohort's average says %q, want 1 of 1 passed", avg)
+	}
+	m.noMarkupRan("the review table with results")
+
+	// The attempt review: the debrief, read only, and comments.
+	m.click("open the latest attempt", fmt.Sprintf(`#review-table tr[data-username="dana@example.com"] [data-scenario=%q] a[data-action=review]`, sc.ID))
+	m.waitState("review")
+	type review struct {
+		Turns, Practise, Forms int
+		Mode, Eyebrow, Back    string
+	}
+	r := eval[review](m, `({Turns: document.querySelectorAll('[data-testid=turn]').length,
+		Practise: document.querySelectorAll('[data-action=practice], #try-again').length,
+		Forms: document.querySelectorAll('form[data-testid=comment-form]').length,
+		Mode: document.getElementById('debrief')?.dataset.mode || '',
+		Eyebrow: document.querySelector('#debrief .eyebrow')?.textContent || '',
+		Back: document.getElementById('back-to-cohort')?.getAttribute('href') || ''})`)
+	if r.Turns != len(plan) || r.Practise != 0 || r.Mode != "review" || r.Forms != len(plan)+1 || r.Back != "#/cohorts/"+cohortID || !strings.Contains(r.Eyebrow, xssName) {
+		t.Errorf("the attempt review: %+v; want %d turns, no Practise or Try again, a comment form per turn and the call, back to the cohort, the trainee named", r, len(plan))
+	}
+	m.click("comment on turn 1", `[data-action=comment][data-turn="1"]`)
+	m.waitFor("the comment field", 5*time.Second, `document.activeElement?.id === 'comment-1'`)
+	m.key(xssComment)
+	m.click("add the comment", "#comment-1-submit")
+	m.waitFor("the comment", 10*time.Second, `document.querySelector('#turn-1 [data-testid=comment] .comment__body')`)
+	m.typeInto("#comment-0", "A calm call throughout. Well done.")
+	m.click("add the comment on the whole call", "#comment-0-submit")
+	m.waitFor("the comment on the whole call", 10*time.Second, `document.querySelector('#call-comments [data-testid=comment]')`)
+	if got := eval[string](m, `document.querySelector('#turn-1 [data-testid=comment] .comment__body').textContent`); got != xssComment {
+		t.Errorf("the comment shows as %q, want %q", got, xssComment)
+	}
+	m.noMarkupRan("the attempt review with a comment that is markup")
+	m.do("reload", chromedp.Reload())
+	m.waitState("review")
+	if n := eval[int](m, `document.querySelectorAll('[data-testid=comment]').length`); n != 2 {
+		t.Errorf("after a reload the attempt review shows %d comments, want 2", n)
+	}
+
+	// The trainee reads them on their debrief, and shares it.
+	d.open("#/a/" + attemptID + "/debrief")
+	d.waitState("debrief")
+	type notes struct {
+		Turn1, Call, Author string
+		Forms               int
+	}
+	n := eval[notes](d, `({Turn1: document.querySelector('#turn-1 [data-testid=comment] .comment__body')?.textContent || '',
+		Call: document.querySelector('#reviewer-notes [data-testid=comment] .comment__body')?.textContent || '',
+		Author: document.querySelector('#turn-1 .comment__author')?.textContent || '',
+		Forms: document.querySelectorAll('form[data-testid=comment-form]').length})`)
+	if n.Turn1 != xssComment || n.Call != "A calm call throughout. Well done." || n.Author != "Mia Manager" || n.Forms != 0 {
+		t.Errorf("the trainee's debrief shows %+v; want the comments under turn 1 and in the reviewer's notes, by Mia Manager, and no form", n)
+	}
+	d.noMarkupRan("the trainee's debrief with a comment that is markup")
+	d.typeInto("#share-username", other.Username)
+	d.click("share", "#share-submit")
+	d.waitFor("the link to send", 10*time.Second, `document.getElementById('share-link')?.value.includes('#/review/')`)
+	if got := eval[string](d, `document.getElementById('share-result').textContent`); !strings.Contains(got, "Shared with bo") {
+		t.Errorf("after sharing the page says %q", got)
+	}
+
+	// Who may not: the trainee, and another manager (who may read the shared debrief).
+	d.open("#/cohorts")
+	d.waitState("error")
+	if code := eval[string](d, `document.getElementById('problem')?.dataset.code`); code != "forbidden" {
+		t.Errorf("a trainee on #/cohorts gets the problem %q, want forbidden", code)
+	}
+	o := b.tab(srv.url(), tabOptions{reducedMotion: true, fresh: true})
+	o.signIn(other)
+	o.open("#/cohorts/" + cohortID)
+	o.waitState("error")
+	if code := eval[string](o, `document.getElementById('problem')?.dataset.code`); code != "not_found" {
+		t.Errorf("another manager on the cohort gets the problem %q, want not_found", code)
+	}
+	o.open("#/review/" + attemptID)
+	o.waitState("review")
+	if n := eval[int](o, `document.querySelectorAll('[data-testid=comment]').length`); n != 2 {
+		t.Errorf("the manager it was shared with sees %d comments, want 2", n)
+	}
+}

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -246,5 +247,101 @@ func TestCohortReview(t *testing.T) {
 	o.waitState("review")
 	if n := eval[int](o, `document.querySelectorAll('[data-testid=comment]').length`); n != 2 {
 		t.Errorf("the manager it was shared with sees %d comments, want 2", n)
+	}
+}
+
+// TestTraineeViewAndHeatmap: the review table sorts by a column (aria-sort
+// says how); a trainee's view lists their attempts with scores, their
+// practice runs apart, and a trend chart per competency with its pass mark
+// and a table for screen readers; the heat-map shows each point of the
+// call with how often each reply was chosen, in words, and what the cohort
+// gets wrong.
+func TestTraineeViewAndHeatmap(t *testing.T) {
+	sc, mediocre := bundledPlan(t, "late-shipment.mediocre")
+	_, ideal := bundledPlan(t, "late-shipment.ideal")
+	srv := startServer(t)
+	mgr := srv.account("mia", "Mia Manager", manager)
+	ann, zed := srv.trainee("Ann Early"), srv.trainee("Zed Late")
+	cid := srv.cohort(srv.session(mgr), "Spring", []user{ann, zed}, sc.ID)
+	zs := srv.session(zed)
+	first := play(t, zs, sc.ID, mediocre, "")
+	play(t, zs, sc.ID, ideal, "")
+	if _, err := zs.Practise(context.Background(), first, 2); err != nil {
+		t.Fatal(err)
+	}
+	play(t, srv.session(ann), sc.ID, mediocre[:2], "give up")
+
+	m := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
+	m.signIn(mgr)
+	m.open("#/cohorts/" + cid)
+	m.waitState("cohort")
+	order := func() string {
+		return eval[string](m, `[...document.querySelectorAll('#review-table tbody tr')].map((r) => r.dataset.username).join(' ')`)
+	}
+	sorted := func(col string) string {
+		return eval[string](m, fmt.Sprintf(`document.querySelector('#review-table th[data-col=%q]').getAttribute('aria-sort') || ''`, col))
+	}
+	if got := order(); got != "ann.early zed.late" || sorted("name") != "ascending" {
+		t.Errorf("the review's rows by default: %q, sorted %q; want by name, ascending", got, sorted("name"))
+	}
+	col := fmt.Sprintf(`#review-table button[data-sort=%q]`, sc.ID)
+	m.click("sort by the assignment", col)
+	if got := order(); got != "ann.early zed.late" || sorted(sc.ID) != "ascending" || sorted("name") != "" {
+		t.Errorf("sorted by the assignment: %q, aria-sort %q (name %q); want those furthest behind first", got, sorted(sc.ID), sorted("name"))
+	}
+	m.click("sort by the assignment, the other way", col)
+	if got := order(); got != "zed.late ann.early" || sorted(sc.ID) != "descending" {
+		t.Errorf("sorted by the assignment, descending: %q, aria-sort %q", got, sorted(sc.ID))
+	}
+	if got := eval[string](m, `document.activeElement?.dataset.sort || ''`); got != sc.ID {
+		t.Errorf("after sorting the focus is on %q, want the column's button", got)
+	}
+	cell := m.reviewCell("zed.late", sc.ID)
+	if cell.Status != "passed" || !strings.Contains(cell.Text, "2 attempts") || !strings.Contains(cell.Text, "→ latest 100") || cell.TooFast == "" {
+		t.Errorf("Zed's cell: %+v; want passed, 2 attempts, the change from the first, the runs too fast", cell)
+	}
+
+	// The trainee view.
+	m.click("open Zed", `#review-table tr[data-username="zed.late"] a[data-testid=trainee-link]`)
+	m.waitState("trainee")
+	type view struct {
+		Heading                          string
+		Trends, Charts, TableRows, Marks int
+		Attempts, Practice, Reviews      int
+		Chips                            []string
+	}
+	v := eval[view](m, `({Heading: document.querySelector('#main h1').textContent,
+		Trends: document.querySelectorAll('[data-testid=trend]').length,
+		Charts: document.querySelectorAll('[data-testid=trend] svg[role=img]').length,
+		TableRows: document.querySelectorAll('[data-testid=trend]:first-of-type .vh table tbody tr').length,
+		Marks: document.querySelectorAll('[data-testid=trend] .chart__pass').length,
+		Attempts: document.querySelectorAll('#trainee-attempts [data-testid=trainee-attempt]').length,
+		Practice: document.querySelectorAll('#trainee-practice [data-testid=trainee-attempt][data-practice=true]').length,
+		Reviews: document.querySelectorAll('#trainee-attempts a[data-action=review]').length,
+		Chips: [...document.querySelectorAll('#trainee-attempts .score-chip')].map((c) => c.dataset.competency + '=' + c.dataset.score + ':' + c.dataset.passed)})`)
+	comps := len(debriefOf(t, sc, ideal).Scores)
+	if v.Heading != "Zed Late" || v.Trends != comps || v.Charts != comps || v.TableRows != 2 || v.Marks != comps ||
+		v.Attempts != 2 || v.Practice != 1 || v.Reviews != 2 || len(v.Chips) != 2*comps {
+		t.Errorf("Zed's view: %+v; want %d trends with a chart, a pass mark and 2 rows each, 2 attempts with scores and reviews, 1 practice run apart", v, comps)
+	}
+
+	// The heat-map.
+	m.open("#/cohorts/" + cid + "/scenarios/" + sc.ID)
+	m.waitState("heatmap")
+	type heat struct {
+		Nodes, Costly            int
+		FirstChosen              int
+		FirstText, Wrong, Ending string
+	}
+	hm := eval[heat](m, `(() => {
+		const first = document.querySelector('[data-testid=node]');
+		return {Nodes: document.querySelectorAll('[data-testid=node]').length, Costly: document.querySelectorAll('[data-testid=costly]').length,
+			FirstChosen: [...first.querySelectorAll('[data-testid=heat-reply]')].reduce((n, r) => n + Number(r.dataset.chosen), 0),
+			FirstText: [...first.querySelectorAll('.heat-reply__count')].map((c) => c.textContent).join('; '),
+			Wrong: document.querySelector('[data-testid=costly]')?.textContent || '',
+			Ending: [...document.querySelectorAll('[data-testid=ending]')].map((e) => e.dataset.reached).join(',')};
+	})()`)
+	if hm.Nodes == 0 || hm.FirstChosen != 3 || !strings.Contains(hm.FirstText, "(") || hm.Costly == 0 || !strings.Contains(hm.Wrong, "cost") {
+		t.Errorf("the heat-map: %+v; want the points of the call, 3 choices at the first (the practice run never counts), the counts in words, what the cohort gets wrong", hm)
 	}
 }

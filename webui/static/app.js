@@ -22,6 +22,8 @@
 //   #/cohorts/{id}       a cohort             <main data-state="cohort">: review table, assignments, trainees
 //   #/review/{attemptId} attempt review       <main data-state="review">: the debrief read only, with
 //                                             comments (?cohort=&trainee= for the way back; ?turn=N)
+//   #/trainees/{userId}  a trainee            <main data-state="trainee">: attempts and trends (?cohort=)
+//   #/cohorts/{id}/scenarios/{scenario}       <main data-state="heatmap">: the cohort's heat-map
 //   anything else        not found / errors   <main data-state="error"> with #problem[data-code]
 //                                             (not_found, forbidden: a role the user lacks, link_invalid,
 //                                             not_yours; still_active: a review of a call still going)
@@ -129,6 +131,16 @@
 //                 button[data-action=remove], dialog#remove-member-dialog (#remove-member-confirm);
 //                 #invite-form: #invite-username, #invite-name, #invite-submit, #invite-error;
 //                 #invite-result[data-new] with input#invite-link when the person is new
+//   Trainee       #trainee[data-user-id]; [data-testid=trend][data-competency] (a figure: an SVG
+//                 role=img with its pass marks .chart__pass, and a visually hidden table);
+//                 table#trainee-attempts and table#trainee-practice with
+//                 tr[data-testid=trainee-attempt][data-attempt-id][data-status][data-practice] holding
+//                 .score-chip[data-competency][data-score][data-passed] and a[data-action=review|watch]
+//   Heat-map      #heatmap[data-scenario]; #wrong with [data-testid=costly][data-node][data-reply];
+//                 [data-testid=node][data-node][data-visits] (li#node-{node}) holding
+//                 [data-testid=heat-reply][data-reply][data-chosen][data-lost];
+//                 #endings [data-testid=ending][data-ending][data-reached];
+//                 #stopped [data-testid=stopped][data-node][data-stopped]
 //   Review        the debrief's hooks (above), with #debrief[data-mode=review], a#back-to-cohort,
 //                 #call-comments; each thread [data-testid=comments][data-turn] holds its comments,
 //                 button[data-action=comment][data-turn] (turns) and
@@ -153,6 +165,8 @@
 //   review.js      the cohort's review table (trainees × assignments, sorting)
 //   attemptreview.js  a reviewer's attempt review: the debrief read only, with comments
 //   comments.js    comments on an attempt's turns, and sharing a debrief
+//   trainee.js     the trainee view: their attempts and a trend per competency
+//   heatmap.js     the cohort's heat-map of a scenario
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
 //   session.js     the protocol frames and the seq of what is sent
@@ -161,7 +175,7 @@
 //   transcript.js  transcript items and their bubbles
 //   mood.js        mood meters and the wording of mood changes
 //   debrief.js     the debrief (the trainee's, and read only for a reviewer) and practice runs
-//   chart.js       the debrief's mood chart; dom.js  the DOM helpers
+//   chart.js       the debrief's mood chart and the trainee view's trends; dom.js  the DOM helpers
 
 
 import { app } from './state.js';
@@ -178,6 +192,8 @@ import { renderConversation } from './call.js';
 import { renderDebrief } from './debrief.js';
 import { renderCohorts, renderCohort } from './cohorts.js';
 import { renderReview } from './attemptreview.js';
+import { renderTrainee } from './trainee.js';
+import { renderHeatmap } from './heatmap.js';
 
 // boot finds out who is signed in, then routes on every change of address.
 async function boot() {
@@ -192,6 +208,7 @@ async function boot() {
     login: renderLogin, link: renderLink, account: renderAccount, home: renderHome, accounts: renderAccounts,
     catalog: renderCatalog, briefing: renderBriefing, conversation: renderConversation, debrief: renderDebrief,
     cohorts: renderCohorts, cohort: renderCohort, review: renderReview,
+    trainee: renderTrainee, heatmap: renderHeatmap,
   });
   onLoginRequired(() => signedOut());
   document.getElementById('sign-out').addEventListener('click', signOut);

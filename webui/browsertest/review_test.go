@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -248,6 +249,83 @@ func TestCohortReview(t *testing.T) {
 	if n := eval[int](o, `document.querySelectorAll('[data-testid=comment]').length`); n != 2 {
 		t.Errorf("the manager it was shared with sees %d comments, want 2", n)
 	}
+}
+
+// watchLines is what #transcript shows, as who:reply-or-text, for
+// comparing the trainee's call with the manager's view of it (the trainee's
+// own lines read "you" there, and the trainee's name here).
+const watchLinesJS = `[...document.querySelectorAll('#transcript [data-testid=line]')].map((e) =>
+	e.dataset.who + ':' + (e.dataset.who === 'me' ? e.dataset.replyId
+		: (e.querySelector('.msg__bubble')?.lastChild || e).textContent.replace(/\s+/g, ' ').trim()))`
+
+// TestWatchLive: a manager watches a trainee's call as it happens, from
+// the review's "Watch live": the snapshot, then each reply and the end;
+// the trainee's call says who is watching, and stops saying it once the
+// manager leaves.
+func TestWatchLive(t *testing.T) {
+	sc, plan := bundledPlan(t, "late-shipment.ideal")
+	srv := startServer(t)
+	mgr := srv.account("mia", "Mia Manager", manager)
+	kim := srv.trainee("Kim Watched")
+	cid := srv.cohort(srv.session(mgr), "Spring", []user{kim}, sc.ID)
+	b := newBrowser(t)
+
+	k := b.tab(srv.url(), tabOptions{reducedMotion: true})
+	k.signIn(kim)
+	c := k.begin(sc.ID)
+	c = k.follow(c, plan, 1, false)
+
+	m := b.tab(srv.url(), tabOptions{reducedMotion: true, fresh: true})
+	m.signIn(mgr)
+	m.open("#/cohorts/" + cid)
+	m.waitState("cohort")
+	if cell := m.reviewCell(kim.Username, sc.ID); cell.Status != "in_progress" || cell.Watch == "" {
+		t.Fatalf("the review shows %+v; want in progress, with Watch live", cell)
+	}
+	m.click("watch live", `#review-table a[data-action=watch]`)
+	m.waitState("watch")
+	m.waitFor("the snapshot", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'active' && document.getElementById('watch').dataset.turn === '1'`)
+	same := func(when string) {
+		t.Helper()
+		want := eval[[]string](k, watchLinesJS)
+		m.waitFor("the same lines as the trainee's "+when, 10*time.Second, fmt.Sprintf(`JSON.stringify(%s) === %q`, watchLinesJS, mustJSON(t, want)))
+	}
+	same("after the snapshot")
+	if got := eval[string](m, `document.querySelector('#main h1').textContent + ' | ' + document.activeElement?.tagName`); got != "Kim Watched’s call | H1" {
+		t.Errorf("the watch view's heading and focus: %q", got)
+	}
+	if eval[int](m, `document.querySelectorAll('#replies button, #give-up').length`) != 0 {
+		t.Errorf("the watch view offers replies or giving up")
+	}
+	k.waitFor("who is watching", 10*time.Second, `document.getElementById('watchers')?.textContent === 'Mia Manager is watching this call'`)
+	if role := eval[string](k, `document.getElementById('watchers').getAttribute('role')`); role != "status" {
+		t.Errorf("#watchers has role %q, want status", role)
+	}
+
+	c = k.follow(c, plan, 3, false)
+	same("after two more replies")
+	if got := eval[string](m, `document.getElementById('watch').dataset.turn`); got != "3" {
+		t.Errorf("the watch view is at turn %s, want 3", got)
+	}
+	k.follow(c, plan, len(plan), false)
+	m.waitFor("the end of the call", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'finished' && document.getElementById('watch-review')`)
+	same("at the end")
+	if href := eval[string](m, `document.getElementById('watch-review').getAttribute('href')`); !strings.HasPrefix(href, "#/review/"+k.attemptID()) {
+		t.Errorf("the watch view's way to the review is %q", href)
+	}
+
+	m.open("#/cohorts/" + cid)
+	m.waitState("cohort")
+	k.waitFor("no one watching", 10*time.Second, `document.getElementById('watchers')?.textContent === ''`)
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestTraineeViewAndHeatmap: the review table sorts by a column (aria-sort

@@ -24,6 +24,7 @@
 //                                             comments (?cohort=&trainee= for the way back; ?turn=N)
 //   #/trainees/{userId}  a trainee            <main data-state="trainee">: attempts and trends (?cohort=)
 //   #/cohorts/{id}/scenarios/{scenario}       <main data-state="heatmap">: the cohort's heat-map
+//   #/watch/{attemptId}  watch a call live    <main data-state="watch"> (?cohort=&trainee=)
 //   anything else        not found / errors   <main data-state="error"> with #problem[data-code]
 //                                             (not_found, forbidden: a role the user lacks, link_invalid,
 //                                             not_yours; still_active: a review of a call still going)
@@ -92,6 +93,8 @@
 //                   [role=meter] (aria-valuenow/min/max/valuetext) and .meter__change ("annoyed → calming down")
 //                 #give-up, then dialog#give-up-dialog with #give-up-confirm and #give-up-cancel
 //                 #call-ended (once the call is over) with #see-debrief
+//                 #watchers (role=status): "NAME is watching this call" while someone watches,
+//                   empty once no one does; #call[data-watched=true|false]
 //   Debrief       #debrief[data-outcome][data-status][data-complete][data-success][data-practice],
 //                 #ending-title (the headline), #debrief-summary, #practice-banner (practice runs),
 //                 #decided with [data-testid=decisive][data-name][data-value] ("What decided the ending"),
@@ -141,6 +144,9 @@
 //                 [data-testid=heat-reply][data-reply][data-chosen][data-lost];
 //                 #endings [data-testid=ending][data-ending][data-reached];
 //                 #stopped [data-testid=stopped][data-node][data-stopped]
+//   Watch         #watch[data-connected][data-status=connecting|active|finished|given_up|abandoned]
+//                 [data-turn][data-attempt]; #transcript as in the conversation (a "me" line is the
+//                 trainee's); #mood; #watch-status; #watch-ended with a#watch-review
 //   Review        the debrief's hooks (above), with #debrief[data-mode=review], a#back-to-cohort,
 //                 #call-comments; each thread [data-testid=comments][data-turn] holds its comments,
 //                 button[data-action=comment][data-turn] (turns) and
@@ -167,6 +173,7 @@
 //   comments.js    comments on an attempt's turns, and sharing a debrief
 //   trainee.js     the trainee view: their attempts and a trend per competency
 //   heatmap.js     the cohort's heat-map of a scenario
+//   watch.js       watching a call live, read only
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
 //   session.js     the protocol frames and the seq of what is sent
@@ -194,6 +201,7 @@ import { renderCohorts, renderCohort } from './cohorts.js';
 import { renderReview } from './attemptreview.js';
 import { renderTrainee } from './trainee.js';
 import { renderHeatmap } from './heatmap.js';
+import { renderWatch } from './watch.js';
 
 // boot finds out who is signed in, then routes on every change of address.
 async function boot() {
@@ -208,7 +216,7 @@ async function boot() {
     login: renderLogin, link: renderLink, account: renderAccount, home: renderHome, accounts: renderAccounts,
     catalog: renderCatalog, briefing: renderBriefing, conversation: renderConversation, debrief: renderDebrief,
     cohorts: renderCohorts, cohort: renderCohort, review: renderReview,
-    trainee: renderTrainee, heatmap: renderHeatmap,
+    trainee: renderTrainee, heatmap: renderHeatmap, watch: renderWatch,
   });
   onLoginRequired(() => signedOut());
   document.getElementById('sign-out').addEventListener('click', signOut);

@@ -83,3 +83,62 @@ func play(t *testing.T, sess *client.Session, scenario string, path []string, ho
 	}
 	return g.ID
 }
+
+// reviewFixture is a cohort with something to review, made over the API:
+// its manager; a trainee who has played a scenario twice (a mediocre call,
+// then the ideal one), with the manager's comments on the first, and who
+// has a call in progress on another; and the members given.
+type reviewFixture struct {
+	manager   user
+	trainee   user
+	cohort    string
+	scenario  string // the scenario played and commented on
+	other     string // the one in progress
+	reviewed  string // the attempt with comments
+	active    string // the attempt in progress
+	traineeID string
+}
+
+func (s *server) reviewFixture(members ...user) reviewFixture {
+	s.t.Helper()
+	sc, mediocre := bundledPlan(s.t, "late-shipment.mediocre")
+	_, ideal := bundledPlan(s.t, "late-shipment.ideal")
+	other, worst := bundledPlan(s.t, "defective-part.worst")
+	f := reviewFixture{manager: s.account("mo", "Mo Manager", manager), trainee: s.trainee("Tia Trainee"), scenario: sc.ID, other: other.ID}
+	m := s.session(f.manager)
+	f.cohort = s.cohort(m, "November onboarding", append([]user{f.trainee}, members...))
+	ctx := context.Background()
+	soon, past := endOfDay(4), endOfDay(-2)
+	if _, err := m.Assign(ctx, f.cohort, sc.ID, &soon, map[string]int{"empathy": 70}); err != nil {
+		s.t.Fatal(err)
+	}
+	if _, err := m.Assign(ctx, f.cohort, other.ID, &past, nil); err != nil {
+		s.t.Fatal(err)
+	}
+	ts := s.session(f.trainee)
+	f.traineeID = ts.Who().ID
+	f.reviewed = play(s.t, ts, sc.ID, mediocre, "")
+	play(s.t, ts, sc.ID, ideal, "")
+	f.active = play(s.t, ts, other.ID, worst[:2], "open")
+	for _, c := range []struct {
+		turn int
+		body string
+	}{{0, "A good recovery after a rocky start. Next time, name the date before she asks."}, {2, "Here the apology came before the facts: lead with what happened."}} {
+		if _, err := m.Comment(ctx, f.reviewed, c.turn, c.body); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return f
+}
+
+// query is the cohort and trainee as the review's links carry them.
+func (f reviewFixture) query() string {
+	return "?cohort=" + f.cohort + "&trainee=" + f.traineeID
+}
+
+// endOfDay is the end of the day days from today, in UTC: a due date as
+// the cohort page sets it.
+func endOfDay(days int) time.Time {
+	d := time.Now().UTC().AddDate(0, 0, days)
+	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, time.UTC)
+}

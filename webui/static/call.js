@@ -144,7 +144,8 @@ class Call {
   // setWatchers says who is watching the call live ("Mia Manager is
   // watching this call"), or nothing once no one is.
   setWatchers(names) {
-    const list = (names || []).filter(Boolean);
+    // One name each, though someone may watch from two tabs.
+    const list = [...new Set((names || []).filter(Boolean))];
     this.el.dataset.watched = list.length ? 'true' : 'false';
     if (!list.length) {
       this.watchersEl.replaceChildren();

@@ -106,9 +106,11 @@ export function commentThread(attemptId, turn, comments, { open = turn === 0 } =
       if (on) area.focus();
     });
   }
-  const wrap = h('section', {
+  // The whole call's thread sits in its own titled section; a turn's is a
+  // section of its own, named for the turn.
+  const wrap = h(turn === 0 ? 'div' : 'section', {
     class: ['comments', 'comments--review', comments.length && 'comments--some'], dataset: { testid: 'comments', turn },
-    'aria-label': turn === 0 ? 'Comments on the whole call' : `Comments on turn ${turn}`,
+    'aria-label': turn === 0 ? null : `Comments on turn ${turn}`,
   }, list, toggle, form);
   return wrap;
 }

@@ -149,7 +149,7 @@ export function signedOut(reason) {
 // The nav link each view marks as the current page.
 const CURRENT = {
   catalog: 'nav-scenarios', home: null, accounts: 'nav-accounts', account: 'nav-account',
-  cohorts: 'nav-cohorts', cohort: 'nav-cohorts', heatmap: 'nav-cohorts', trainee: 'nav-cohorts', watch: 'nav-cohorts',
+  cohorts: 'nav-cohorts', cohort: 'nav-cohorts', heatmap: 'nav-cohorts', trainee: 'nav-cohorts', watch: 'nav-cohorts', review: 'nav-cohorts',
 };
 
 // mount replaces <main>'s content with a view and moves focus to its heading.

@@ -168,10 +168,10 @@ function attemptTable(id, list, { qs, name, number, passOf, passedOf, practice }
           h('th', { scope: 'row', class: 'attempts-table__when' },
             number && number.has(a.id) ? h('span', { class: 'attempt-num' }, `#${number.get(a.id)}`) : null,
             h('time', { datetime: a.started_at }, when(a.started_at))),
-          h('td', { dataset: { label: 'Scenario' } }, a.title || a.scenario,
-            practice && a.practice ? h('span', { class: 'muted attempts-table__from' }, ` · from turn ${a.practice.from_turn}`) : null),
-          h('td', { dataset: { label: 'Duration' } }, active ? 'In progress' : duration(seconds(a)),
-            h('span', { class: 'muted' }, ` · ${plural(a.turns || 0, 'turn', 'turns')}`)),
+          h('td', { dataset: { label: 'Scenario' } }, h('span', null, a.title || a.scenario,
+            practice && a.practice ? h('span', { class: 'muted attempts-table__from' }, ` · from turn ${a.practice.from_turn}`) : null)),
+          h('td', { dataset: { label: 'Duration' } }, h('span', null, active ? 'In progress' : duration(seconds(a)),
+            h('span', { class: 'muted' }, ` · ${plural(a.turns || 0, 'turn', 'turns')}`))),
           h('td', { dataset: { label: 'Outcome' } }, outcomeBadge(attemptOutcomeKey(a))),
           practice ? null : h('td', { dataset: { label: 'Scores' } }, (a.scores || []).length
             ? h('ul', { class: 'score-chips', role: 'list' }, a.scores.map((s) => {

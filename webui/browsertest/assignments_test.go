@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"parley/webui/training"
 )
 
 // TestAssignmentsFirst: a trainee's assignments come first in the catalog,
@@ -63,4 +67,77 @@ func TestAssignmentsFirst(t *testing.T) {
 	if eval[bool](q, `!!document.getElementById('assignments')`) {
 		t.Errorf("a trainee with no assignments has an assignments section")
 	}
+}
+
+// TestManageCohort: a manager who also practises picks the scenario from
+// the list; its competencies come with the scenario's pass marks, and one
+// raised is kept as the assignment's; the due date is the end of the chosen
+// day in UTC. Changing the assignment puts the mark back and drops the due
+// date; removing it, and removing a trainee, ask first and say so.
+func TestManageCohort(t *testing.T) {
+	srv := startServer(t)
+	mgr := srv.account("pat", "Pat Plays", training.Roles(training.RoleManager|training.RoleTrainee))
+	kim := srv.trainee("Kim Member")
+	cid := srv.cohort(srv.session(mgr), "Summer", []user{kim})
+	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
+	p.signIn(mgr)
+	p.waitState("catalog") // someone who practises lands on the catalog
+	p.click("follow Cohorts", "#nav-cohorts")
+	p.waitState("cohorts")
+	if got := eval[string](p, `[...document.querySelectorAll('[data-testid=cohort]')].map((c) => c.textContent).join('|')`); !strings.Contains(got, "Summer") || !strings.Contains(got, "1 trainee") {
+		t.Errorf("the cohorts list says %q", got)
+	}
+	p.open("#/cohorts/" + cid)
+	p.waitState("cohort")
+	p.do("choose the scenario", chromedp.SetValue(chromedp.CSS("#assign-scenario"), "late-shipment"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('assign-scenario').dispatchEvent(new Event('change'))`))
+	p.waitFor("the pass marks", 5*time.Second, `document.getElementById('assign-mark-empathy')`)
+	if got := eval[string](p, `document.getElementById('assign-mark-empathy').value + '/' + document.getElementById('assign-mark-empathy').dataset.default`); got != "60/60" {
+		t.Errorf("empathy's mark starts at %q, want the scenario's 60", got)
+	}
+	p.typeInto("#assign-mark-empathy", "101")
+	p.click("assign", "#assign-submit")
+	p.waitFor("the mark refused", 5*time.Second, `document.getElementById('assign-mark-empathy-error').textContent.includes('0 to 100') && document.activeElement?.id === 'assign-mark-empathy'`)
+	p.typeInto("#assign-mark-empathy", "80")
+	p.do("choose the due date", chromedp.SetValue(chromedp.CSS("#assign-due"), "2030-03-15"))
+	p.click("assign", "#assign-submit")
+	p.waitFor("the assignment", 10*time.Second, `document.querySelector('[data-testid=assigned][data-scenario=late-shipment]')`)
+	a, err := srv.session(mgr).Cohort(context.Background(), cid)
+	if err != nil || len(a.Assignments) != 1 {
+		t.Fatalf("the cohort: %+v %v", a, err)
+	}
+	if due := a.Assignments[0].Due; due == nil || due.UTC().Format(time.RFC3339) != "2030-03-15T23:59:59Z" {
+		t.Errorf("the due date sent is %v, want the end of 15 March 2030 in UTC", due)
+	}
+	for _, m := range a.Assignments[0].Marks {
+		if want := map[bool]int{true: 80, false: m.Default}[m.Competency == "empathy"]; m.Pass != want {
+			t.Errorf("%s's mark is %d, want %d", m.Competency, m.Pass, want)
+		}
+	}
+	if got := eval[string](p, `document.querySelector('[data-testid=assigned] .assigned__marks').textContent`); !strings.Contains(got, "Empathy 80 (scenario: 60)") {
+		t.Errorf("the assignment's marks read %q", got)
+	}
+	if got := eval[string](p, `document.querySelector('[data-testid=assigned] .due time').textContent`); got != "Fri, Mar 15" && got != "Fri, 15 Mar" {
+		t.Errorf("the due date reads %q, want the day chosen", got)
+	}
+
+	p.click("change it", `[data-testid=assigned] button[data-action=edit]`)
+	p.waitFor("the dialog", 5*time.Second, `document.getElementById('edit-dialog')?.open && document.activeElement?.id === 'edit-due'`)
+	p.do("no due date, the scenario's mark", emptyInput("#edit-due"))
+	p.typeInto("#edit-mark-empathy", "60")
+	p.click("save", "#edit-save")
+	p.waitFor("the change", 5*time.Second, `!document.getElementById('edit-dialog').open && document.querySelector('[data-testid=assigned] .due--none') && document.activeElement?.dataset.action === 'edit'`)
+	if got := eval[string](p, `document.querySelector('[data-testid=assigned] .assigned__marks').textContent`); !strings.Contains(got, "the scenario’s own") {
+		t.Errorf("after the change the marks read %q", got)
+	}
+
+	p.click("remove the assignment", `[data-testid=assigned] button[data-action=unassign]`)
+	p.waitFor("the question", 5*time.Second, `document.getElementById('unassign-dialog')?.open && document.activeElement?.id === 'unassign-cancel'`)
+	p.click("confirm", "#unassign-confirm")
+	p.waitFor("the assignment gone", 5*time.Second, `!document.querySelector('[data-testid=assigned]') && document.getElementById('cohort-status').textContent.includes('no longer assigned')`)
+
+	p.click("remove Kim", `#members-table tr[data-username="kim.member"] button[data-action=remove]`)
+	p.waitFor("the question", 5*time.Second, `document.getElementById('remove-member-dialog')?.open`)
+	p.click("confirm", "#remove-member-confirm")
+	p.waitFor("Kim gone", 5*time.Second, `!document.querySelector('#members-table') && document.getElementById('cohort-status').textContent.includes('no longer in the cohort') && document.activeElement?.id === 'members-heading'`)
 }

@@ -6,7 +6,7 @@
 import { h, icon } from './dom.js';
 import { app } from './state.js';
 import { mount } from './router.js';
-import { can, greeting } from './shared.js';
+import { can, canManage, greeting } from './shared.js';
 
 export function renderHome(token) {
   const items = [];
@@ -18,7 +18,7 @@ export function renderHome(token) {
         h('p', null, 'Add the people who practise, give them roles, and send each one a link to choose their password.'),
         h('p', null, h('a', { class: 'btn btn--primary', href: '#/admin/accounts', id: 'home-accounts' }, 'Go to Accounts')))));
   }
-  if (can('manager')) {
+  if (canManage()) {
     items.push(h('li', { class: 'home-item', dataset: { role: 'manager' } },
       h('span', { class: 'home-item__icon', 'aria-hidden': 'true' }, icon('chat')),
       h('div', null,

@@ -159,7 +159,8 @@
 //   api.js         fetch wrapper and ApiError (HTTP only)
 //   router.js      hash routes, mount() into <main>, loading/problem screens, the header
 //   notices.js     #conn-status and #notice
-//   shared.js      badges, names, the practice-run markers several views show, and the roles
+//   shared.js      badges, names, the practice-run markers several views show, the roles, an
+//                  assignment's progress and due date, durations
 //   forms.js       fields with their errors, password fields, alerts, copy fields, dialogs
 //   auth.js        the sign-in page, the one-time link page, and signing out
 //   account.js     your account: display name and password
@@ -176,8 +177,8 @@
 //   watch.js       watching a call live, read only
 //   briefing.js    the briefing view, and the briefing panel used during the call
 //   call.js        the conversation view: transcript, replies, keys, focus
-//   session.js     the protocol frames and the seq of what is sent
-//   socket.js      the websocket: connect, reconnect with backoff, going_away
+//   session.js     the protocol frames and the seq of what is sent (and who is watching)
+//   socket.js      the websocket: connect, reconnect with backoff, going_away (the call's and a watcher's)
 //   pacing.js      the typing indicator and the pacing of the client's lines
 //   transcript.js  transcript items and their bubbles
 //   mood.js        mood meters and the wording of mood changes

@@ -78,11 +78,13 @@ type progressView struct {
 	Overdue    bool         `json:"overdue"`
 	TimeOnTask int64        `json:"time_on_task_seconds"`
 	TooFast    int          `json:"too_fast"`
+	Latest     string       `json:"latest_attempt,omitempty"` // the scored attempt that ended last
+	Active     string       `json:"active_attempt,omitempty"` // the scored attempt being played
 }
 
 func newProgressView(p training.Progress) progressView {
 	v := progressView{Status: p.Status, Attempts: p.Attempts, Results: []resultView{}, Overdue: p.Overdue,
-		TimeOnTask: int64(p.TimeOnTask / time.Second), TooFast: p.TooFast}
+		TimeOnTask: int64(p.TimeOnTask / time.Second), TooFast: p.TooFast, Latest: p.LatestAttempt, Active: p.ActiveAttempt}
 	if !p.LastPlayed.IsZero() {
 		t := p.LastPlayed.UTC()
 		v.LastPlayed = &t

@@ -76,25 +76,79 @@ func (p *page) axe(src, view string) {
 
 // TestAccessibility runs axe-core on every view, in the light and the dark
 // colour scheme (contrast differs): the sign-in page (empty, and with an
-// error), a one-time link, the catalog, the briefing, a call in progress, a
-// call that has ended, the debrief, your account and the Accounts page (with
-// its dialogs). It also checks the live regions the conversation relies on.
+// error), a one-time link, the catalog (with assignments), the briefing, a
+// call in progress, a call that has ended, the debrief, your account and the
+// Accounts page (with its dialogs); and the manager's pages: the cohorts, a
+// cohort with its review table, an attempt review with comments, a trainee,
+// a heat-map, watching a call (and the call being watched), and the
+// trainee's debrief with their reviewer's notes. It also checks the live
+// regions the conversation relies on.
 func TestAccessibility(t *testing.T) {
 	src := axeSource(t)
 	srv := startServer(t)
 	ada := srv.account("ada", "Ada Access", training.Roles(training.RoleTrainee|training.RoleAdmin))
 	srv.legacy("Lee from before", 1)
+	f := srv.reviewFixture(ada)
 	for _, dark := range []bool{false, true} {
 		t.Run(map[bool]string{false: "light", true: "dark"}[dark], func(t *testing.T) {
-			p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true, dark: dark})
+			b := newBrowser(t)
+			p := b.tab(srv.url(), tabOptions{reducedMotion: true, dark: dark})
 			p.open("")
 			if got := eval[bool](p, `matchMedia('(prefers-color-scheme: dark)').matches`); got != dark {
 				t.Fatalf("prefers-color-scheme: dark matches = %v, want %v: the emulation did not take", got, dark)
 			}
 			checkAccountPages(t, src, srv, p, ada)
 			checkAccessibility(t, src, p)
+			checkManagerPages(t, src, b, srv, f, dark)
 		})
 	}
+}
+
+// checkManagerPages runs axe on the manager's pages, and on the trainee's
+// side of them, each in a browser context of its own.
+func checkManagerPages(t *testing.T, src string, b *browser, srv *server, f reviewFixture, dark bool) {
+	t.Helper()
+	m := b.tab(srv.url(), tabOptions{reducedMotion: true, dark: dark, fresh: true})
+	m.signIn(f.manager)
+	m.waitState("cohorts")
+	m.axe(src, "cohorts")
+	m.open("#/cohorts/" + f.cohort)
+	m.waitState("cohort")
+	m.waitFor("the review table", 5*time.Second, `document.querySelector('#review-table [data-testid=review-cell][data-status=passed]')`)
+	m.axe(src, "cohort, with its review table")
+	m.click("change an assignment", `[data-testid=assigned] button[data-action=edit]`)
+	m.waitFor("the dialog", 5*time.Second, `document.getElementById('edit-dialog')?.open`)
+	m.axe(src, "cohort, changing an assignment")
+	m.click("cancel", "#edit-cancel")
+
+	m.open("#/review/" + f.reviewed + f.query())
+	m.waitState("review")
+	m.click("comment on turn 3", `[data-action=comment][data-turn="3"]`)
+	m.axe(src, "attempt review with comments, a comment form open")
+	m.open("#/trainees/" + f.traineeID + "?cohort=" + f.cohort)
+	m.waitState("trainee")
+	m.waitFor("the trends", 5*time.Second, `document.querySelector('[data-testid=trend] svg')`)
+	m.axe(src, "trainee")
+	m.open("#/cohorts/" + f.cohort + "/scenarios/" + f.scenario)
+	m.waitState("heatmap")
+	m.axe(src, "heat-map")
+
+	tr := b.tab(srv.url(), tabOptions{reducedMotion: true, dark: dark, fresh: true})
+	tr.signIn(f.trainee)
+	tr.waitState("catalog")
+	tr.axe(src, "catalog with assignments, one overdue")
+	tr.open("#/a/" + f.active)
+	tr.settle(2)
+	m.open("#/watch/" + f.active + f.query())
+	m.waitState("watch")
+	m.waitFor("the snapshot", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'active'`)
+	m.axe(src, "watching a call")
+	tr.waitFor("who is watching", 10*time.Second, `document.getElementById('watchers')?.textContent.includes('is watching')`)
+	tr.axe(src, "a call being watched")
+	tr.open("#/a/" + f.reviewed + "/debrief")
+	tr.waitState("debrief")
+	tr.waitFor("the reviewer's notes", 5*time.Second, `document.getElementById('reviewer-notes') && document.querySelector('#turn-2 [data-testid=comment]')`)
+	tr.axe(src, "debrief with the reviewer's comments and sharing")
 }
 
 // checkAccountPages runs axe on the pages of accounts: signing in (and a

@@ -39,6 +39,8 @@ func TestScreenshots(t *testing.T) {
 	srv.disable(gone.Username)
 	invite := srv.invite("alex.rivera@example.com", "Alex Rivera")
 	legacy := srv.legacy("Lee from before", 2)
+	// A cohort Morgan is in, with something to review.
+	f := srv.reviewFixture(morgan)
 	b := newBrowser(t)
 	variants := []struct {
 		name string
@@ -158,6 +160,40 @@ func TestScreenshots(t *testing.T) {
 		shot("catalog-claim")
 		eval[chromedp.Void](p, `document.cookie = 'parley_user=; path=/; max-age=0'`)
 		eval[chromedp.Void](p, `localStorage.clear()`)
+
+		// The manager's pages, and the trainee's side of them.
+		m := b.tab(srv.url(), fresh)
+		m.signIn(f.manager)
+		m.waitState("cohorts")
+		shoot(m, "cohorts")
+		m.open("#/cohorts/" + f.cohort)
+		m.waitState("cohort")
+		shoot(m, "cohort")
+		m.open("#/review/" + f.reviewed + f.query())
+		m.waitState("review")
+		shoot(m, "attempt-review")
+		m.open("#/trainees/" + f.traineeID + "?cohort=" + f.cohort)
+		m.waitState("trainee")
+		m.waitFor("the trends", 5*time.Second, `document.querySelector('[data-testid=trend] svg')`)
+		shoot(m, "trainee")
+		m.open("#/cohorts/" + f.cohort + "/scenarios/" + f.scenario)
+		m.waitState("heatmap")
+		shoot(m, "heatmap")
+		tr := b.tab(srv.url(), fresh)
+		tr.signIn(f.trainee)
+		tr.waitState("catalog")
+		shoot(tr, "catalog-assignments")
+		tr.open("#/a/" + f.active)
+		tr.settle(2)
+		m.open("#/watch/" + f.active + f.query())
+		m.waitState("watch")
+		m.waitFor("the snapshot", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'active'`)
+		shoot(m, "watch")
+		tr.waitFor("who is watching", 10*time.Second, `document.getElementById('watchers')?.textContent.includes('is watching')`)
+		shoot(tr, "conversation-watched")
+		tr.open("#/a/" + f.reviewed + "/debrief")
+		tr.waitState("debrief")
+		shoot(tr, "debrief-comments")
 	}
 }
 

@@ -80,7 +80,10 @@ func startServer(t *testing.T) *server {
 // startServerOn starts a server (an App) on the database at dbPath,
 // listening on addr, configured as these tests always were: the bundled
 // scenarios, on offer at once (no analysis), webui's default connection
-// limits, a 5 s graceful shutdown; and cheap password hashes, so that
+// limits, an 8 s graceful shutdown (net/http's Shutdown waits up to 5 s for
+// a connection that has not sent a request yet, and Chromium opens spare
+// ones while a page fetches several things at once: a 5 s wait would end
+// first, now and then); and cheap password hashes, so that
 // signing in costs the tests nothing. A just-freed port may take a moment to
 // be free again: retry a while.
 func startServerOn(t *testing.T, dbPath, addr string) *server {
@@ -91,7 +94,7 @@ func startServerOn(t *testing.T, dbPath, addr string) *server {
 	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	asBefore := func(c *webui.Config) {
-		c.Analyse, c.MaxWebsockets, c.MaxConnections, c.ShutdownWait = nil, 0, 0, 5*time.Second
+		c.Analyse, c.MaxWebsockets, c.MaxConnections, c.ShutdownWait = nil, 0, 0, 8*time.Second
 		c.Passwords = cheapPasswords
 	}
 	deadline := time.Now().Add(10 * time.Second)

@@ -79,6 +79,8 @@ type Progress struct {
 	Overdue    bool       `json:"overdue"`
 	TimeOnTask int64      `json:"time_on_task_seconds"`
 	TooFast    int        `json:"too_fast"`
+	Latest     string     `json:"latest_attempt,omitempty"` // the scored attempt that ended last
+	Active     string     `json:"active_attempt,omitempty"` // the scored attempt being played
 }
 
 // MyAssignment is one of the caller's assignments (GET /api/assignments).

@@ -22,10 +22,12 @@ function welcomeArt() {
 }
 
 // landing is where someone just signed in goes: where they were headed, or
-// the catalog; the Accounts page for an admin who does not practise.
+// the catalog; the Accounts page for an admin who does not practise, the
+// cohorts for a manager who does not.
 function landing(headed) {
   const dest = headed && headed !== '#/login' && !headed.startsWith('#/link/') ? headed : '#/';
   if (dest === '#/' && !canPlay() && can('admin')) return '#/admin/accounts';
+  if (dest === '#/' && !canPlay() && can('manager')) return '#/cohorts';
   return dest;
 }
 

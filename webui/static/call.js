@@ -1,7 +1,7 @@
 // The conversation view (#/a/{id}): a Call is the page of one live call,
 // its header, transcript, reply panel, mood meters, briefing panel and the
-// "End attempt" dialog, with the keys (1–9, Escape) and where the focus
-// goes. It holds the call's state; what the server's frames do to that state
+// "End attempt" dialog, and who is watching (a polite status), with the
+// keys (1–9, Escape) and where the focus goes. It holds the call's state; what the server's frames do to that state
 // is in session.js, the websocket in socket.js, the timing of the client's
 // lines in pacing.js and the transcript's bubbles in transcript.js. Only the
 // Call draws into its own elements.
@@ -118,6 +118,8 @@ class Call {
             this.titleEl, this.roleEl, this.scenarioEl),
           h('div', { class: 'call-head__actions' }, this.giveUp)),
         this.practiceSlot = h('div', { class: 'practice-slot' }),
+        // Who is watching: a polite live region, empty while no one is.
+        this.watchersEl = h('p', { id: 'watchers', class: 'watchers', role: 'status' }),
         h('section', { class: 'chat', 'aria-labelledby': 'chat-heading' },
           h('h2', { id: 'chat-heading', class: 'vh' }, 'Conversation'),
           this.callStarted = h('p', { class: 'chat__start' }, h('span', null, icon('chat'), 'Start of the call')),
@@ -137,6 +139,20 @@ class Call {
     this.el.dataset.practice = pr ? 'true' : 'false';
     clear(this.practiceSlot);
     if (pr) this.practiceSlot.append(practiceBanner(pr, 'call'));
+  }
+
+  // setWatchers says who is watching the call live ("Mia Manager is
+  // watching this call"), or nothing once no one is.
+  setWatchers(names) {
+    // One name each, though someone may watch from two tabs.
+    const list = [...new Set((names || []).filter(Boolean))];
+    this.el.dataset.watched = list.length ? 'true' : 'false';
+    if (!list.length) {
+      this.watchersEl.replaceChildren();
+      return;
+    }
+    const who = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+    this.watchersEl.replaceChildren(icon('eye'), h('span', null, `${who} ${list.length === 1 ? 'is' : 'are'} watching this call`));
   }
 
   buildDialog() {

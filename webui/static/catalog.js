@@ -1,4 +1,5 @@
-// The catalog view (#/): the scenario cards and the trainee's attempts,
+// The catalog view (#/): the trainee's assignments first (assignments.js),
+// then the scenario cards and the trainee's attempts,
 // newest first (eight, then a button for the rest), and the offer to claim
 // the practice from before accounts that this browser still holds
 // (app.me.legacy; POST /api/me/claim). It reads the lists over HTTP and links
@@ -10,11 +11,14 @@ import { api } from './api.js';
 import { mount, setLoading, route } from './router.js';
 import { notify } from './notices.js';
 import { busy, sentence } from './forms.js';
+import { assignmentsSection } from './assignments.js';
 import { difficultyBadge, minutesBadge, outcomeBadge, attemptOutcomeKey, personaLine, greeting, practiceOf } from './shared.js';
 
 export async function renderCatalog(token) {
   setLoading(token);
-  const [list, attempts] = await Promise.all([api('/api/scenarios'), api('/api/attempts')]);
+  const [list, attempts, assigned] = await Promise.all([api('/api/scenarios'), api('/api/attempts'),
+    // The catalog works without its assignments (a server from before cohorts).
+    api('/api/assignments').catch((err) => { if (err.code === 'login_required') throw err; return []; })]);
   const scenarios = Array.isArray(list) ? list : [];
   const mine = Array.isArray(attempts) ? attempts : [];
 
@@ -57,6 +61,7 @@ export async function renderCatalog(token) {
         h('a', { class: 'btn btn--secondary', href: `#/a/${encodeURIComponent(active[0].id)}` }, icon('chat'),
           practiceOf(active[0]) ? `Resume practice: “${active[0].title}”` : `Resume “${active[0].title}”`)) : null),
     claimPanel(),
+    assignmentsSection(assigned),
     h('section', { class: 'section', 'aria-labelledby': 'scenarios-heading' },
       h('div', { class: 'section__head' },
         h('h2', { id: 'scenarios-heading' }, 'Scenarios'),

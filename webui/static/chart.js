@@ -1,7 +1,9 @@
-// The debrief's mood chart: an inline SVG line chart, one line per mood
-// variable, built from the server's readings. It comes with a legend that says
-// which end is good for each line, and a visually-hidden table of the values
-// for screen readers (the SVG itself is one labelled image).
+// Line charts as inline SVG: the debrief's mood chart (one line per mood
+// variable, built from the server's readings, with a legend that says which
+// end is good for each line) and the trainee view's trend of a competency
+// (one line per scenario over the trainee's attempts, with the pass marks).
+// Each comes with a visually-hidden table of the values for screen readers
+// (the SVG itself is one labelled image).
 
 import { h, s, vh } from './dom.js';
 
@@ -118,4 +120,99 @@ function marker(shape, cx, cy) {
 
 function fmt(v) {
   return Number.isInteger(v) ? String(v) : String(Math.round(v * 10) / 10);
+}
+
+let trendCount = 0;
+
+// trendChart draws one competency's scores over a trainee's attempts.
+// label is the competency's; n is how many attempts the x axis spans (every
+// scored attempt of the trainee, oldest first, numbered from 1); series is
+// one per scenario: [{label, pass, points: [{x, score, passed, when}]}]
+// where x is the attempt's number. A dashed line marks each series' pass
+// mark (one line when they agree); a hollow marker is a score that did not
+// pass. width as moodChart's.
+export function trendChart({ label, n, series, width = 720 }) {
+  const id = `trend-chart-${++trendCount}`;
+  const W = Math.round(Math.max(300, Math.min(1100, width)));
+  const H = W < 500 ? 220 : 250;
+  const pad = { top: 16, right: 20, bottom: 40, left: 44 };
+  const plotW = W - pad.left - pad.right;
+  const plotH = H - pad.top - pad.bottom;
+  const x = (i) => pad.left + (n <= 1 ? plotW / 2 : ((i - 1) / (n - 1)) * plotW);
+  const y = (v) => pad.top + plotH - (Math.max(0, Math.min(100, v)) / 100) * plotH;
+
+  const marks = [...new Set(series.map((m) => m.pass))];
+  const title = `${label}: scores over the attempts`;
+  const desc = series.map((m) => {
+    const first = m.points[0];
+    const last = m.points[m.points.length - 1];
+    const passed = m.points.filter((p) => p.passed).length;
+    return `${m.label}: ${m.points.length === 1 ? `one attempt, ${first.score}` : `from ${first.score} to ${last.score} over ${m.points.length} attempts`}` +
+      ` (pass mark ${m.pass}; ${passed} of ${m.points.length} passed).`;
+  }).join(' ');
+
+  const svg = s('svg', {
+    class: 'chart chart--trend', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`,
+    preserveAspectRatio: 'xMidYMid meet', focusable: 'false',
+  },
+  s('title', { id: `${id}-title` }, title),
+  s('desc', { id: `${id}-desc` }, desc));
+
+  const grid = s('g', { class: 'chart__grid', 'aria-hidden': 'true' });
+  for (const t of [0, 25, 50, 75, 100]) {
+    grid.append(s('line', { x1: pad.left, x2: W - pad.right, y1: y(t), y2: y(t) }));
+    grid.append(s('text', { class: 'chart__tick', x: pad.left - 10, y: y(t) + 4, 'text-anchor': 'end' }, String(t)));
+  }
+  const maxLabels = Math.max(4, Math.floor(plotW / 36));
+  const step = n > maxLabels ? Math.ceil(n / maxLabels) : 1;
+  for (let i = 1; i <= n; i += step) {
+    grid.append(s('text', { class: 'chart__tick', x: x(i), y: H - pad.bottom + 20, 'text-anchor': 'middle' }, String(i)));
+  }
+  grid.append(s('text', { class: 'chart__axis-label', x: pad.left + plotW / 2, y: H - 4, 'text-anchor': 'middle' }, 'Attempt'));
+  grid.append(s('line', { class: 'chart__axis', x1: pad.left, x2: W - pad.right, y1: y(0), y2: y(0) }));
+  svg.append(grid);
+
+  // Pass marks: one dashed line each, labelled at the right.
+  const passes = s('g', { class: 'chart__passes', 'aria-hidden': 'true' });
+  series.forEach((m, si) => {
+    if (marks.length === 1 && si > 0) return;
+    const cls = marks.length === 1 ? 'chart__pass' : `chart__pass series-${si % 4}`;
+    passes.append(s('line', { class: cls, x1: pad.left, x2: W - pad.right, y1: y(m.pass), y2: y(m.pass) }));
+    passes.append(s('text', { class: 'chart__pass-label', x: W - pad.right, y: y(m.pass) - 5, 'text-anchor': 'end' },
+      marks.length === 1 ? `pass mark ${m.pass}` : `${m.label}: pass ${m.pass}`));
+  });
+  svg.append(passes);
+
+  series.forEach((m, si) => {
+    const g = s('g', { class: `chart__series series-${si % 4}`, 'aria-hidden': 'true' });
+    if (m.points.length > 1) {
+      const d = m.points.map((p, i) => `${i ? 'L' : 'M'}${x(p.x).toFixed(1)},${y(p.score).toFixed(1)}`).join(' ');
+      g.append(s('path', { class: 'chart__line', d, 'stroke-dasharray': si % 2 ? '7 5' : null }));
+    }
+    for (const p of m.points) {
+      const mk = marker(MARKERS[si % MARKERS.length], x(p.x), y(p.score));
+      if (!p.passed) mk.classList.add('chart__marker--fail');
+      g.append(mk);
+    }
+    svg.append(g);
+  });
+
+  const legend = h('ul', { class: 'chart-legend' }, series.map((m, si) =>
+    h('li', { class: `series-${si % 4}` }, legendKey(MARKERS[si % MARKERS.length], si % 2 === 1),
+      h('span', null, h('strong', null, m.label), ` · pass mark ${m.pass}`))),
+  h('li', { class: 'chart-legend__note' }, 'A hollow marker did not pass'));
+
+  const rows = series.flatMap((m) => m.points.map((p) => ({ ...p, scenario: m.label, pass: m.pass }))).sort((a, b) => a.x - b.x);
+  const table = h('div', { class: 'vh' }, h('table', null,
+    h('caption', null, `${title}: each attempt`),
+    h('thead', null, h('tr', null, ['Attempt', 'Date', 'Scenario', 'Score', 'Pass mark', 'Result'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, rows.map((r) => h('tr', null,
+      h('th', { scope: 'row' }, String(r.x)), h('td', null, r.when || ''), h('td', null, r.scenario),
+      h('td', null, String(r.score)), h('td', null, String(r.pass)), h('td', null, r.passed ? 'Passed' : 'Not passed'))))));
+
+  return h('figure', { class: 'chart-figure trend', id },
+    legend,
+    h('div', { class: 'chart-wrap' }, svg),
+    table,
+    h('figcaption', { class: 'chart-caption' }, vh('Chart summary: '), desc));
 }

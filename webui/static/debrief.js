@@ -1,8 +1,11 @@
-// The debrief view (#/a/{id}/debrief): the ending and what decided it, the
+// The debrief: debriefView draws it (the ending and what decided it, the
 // competency scores, the mood chart (chart.js) and the call turn by turn,
-// with links between turns and "Practise from here" (which asks the server
-// for a practice run and opens it). It renders what the server computed and
-// never scores anything itself.
+// with links between turns) for the trainee's own debrief
+// (#/a/{id}/debrief, here: with "Practise from here", which asks the server
+// for a practice run and opens it, their reviewers' comments beside the
+// turns they are about, and "Share this debrief") and, read only, for a
+// reviewer's attempt review (attemptreview.js), which adds its comments.
+// It renders what the server computed and never scores anything itself.
 
 import { h, clear, vh, icon, richText, plural } from './dom.js';
 import { moodChart } from './chart.js';
@@ -12,10 +15,13 @@ import { notify } from './notices.js';
 import { go, main, mount, setLoading } from './router.js';
 import { OUTCOMES, outcomeBadge, firstName, practiceOf, practiceBanner } from './shared.js';
 import { moodTone, fmtNum } from './mood.js';
+import { commentList, reviewerNotes, sharePanel } from './comments.js';
 
 export async function renderDebrief(token, id, focusTurn) {
   setLoading(token);
   let data;
+  // The reviewers' comments come with it; the debrief shows without them if they fail.
+  const commentsP = api(`/api/attempts/${encodeURIComponent(id)}/comments`).catch(() => []);
   try {
     data = await api(`/api/attempts/${encodeURIComponent(id)}/debrief`);
   } catch (err) {
@@ -31,6 +37,47 @@ export async function renderDebrief(token, id, focusTurn) {
     }
     throw err;
   }
+  const comments = await commentsP;
+  const byTurn = groupByTurn(comments);
+  const v = debriefView(data, {
+    id, mode: 'trainee',
+    turnHref: (n) => `#/a/${encodeURIComponent(id)}/debrief${n ? `?turn=${n}` : ''}`,
+    afterHero: (byTurn.get(0) || []).length ? reviewerNotes(byTurn.get(0)) : null,
+    turnExtra: (t) => ((byTurn.get(t.turn) || []).length ? commentList(byTurn.get(t.turn), { turn: t.turn, reader: 'trainee' }) : null),
+    footer: sharePanel(id),
+  });
+  if (!mount(token, 'debrief', `Debrief: ${v.title}`, v.el, { focus: !focusTurn })) return;
+  v.mounted(focusTurn);
+}
+
+// groupByTurn sorts comments into a map from turn (0: the whole call) to
+// the comments on it, oldest first.
+export function groupByTurn(comments) {
+  const m = new Map();
+  for (const c of Array.isArray(comments) ? comments : []) {
+    if (!m.has(c.turn)) m.set(c.turn, []);
+    m.get(c.turn).push(c);
+  }
+  return m;
+}
+
+// debriefView draws an attempt's debrief (GET /api/attempts/{id}/debrief)
+// and returns {el, title, mounted(focusTurn)}: mounted() draws the chart
+// once the page has its width, and moves the focus to a turn when asked.
+// opts:
+//   id           the attempt
+//   mode         'trainee' (their own: Practise from here, Try again) or
+//                'review' (read only, for a reviewer)
+//   turnHref(n)  the address of this page with the focus on turn n (0: none)
+//   eyebrow      the line above the heading (default: "Debrief · call with …")
+//   crumbs       the way back (default: All scenarios)
+//   afterHero    a node shown under the headline (comments on the whole call)
+//   turnExtra(t) a node shown under each turn (its comments), or null
+//   footer       a node shown at the end (sharing), or null
+//   actions      the buttons at the end (default: try again, back to scenarios)
+export function debriefView(data, opts) {
+  const { id, mode = 'trainee', turnHref } = opts;
+  const own = mode === 'trainee';
   const attempt = data.attempt || {};
   const sc = data.scenario || {};
   const d = data.debrief || {};
@@ -46,7 +93,6 @@ export async function renderDebrief(token, id, focusTurn) {
   const labels = new Map((sc.competencies || []).map((c) => [c.id, c]));
   for (const s of d.scores || []) if (!labels.has(s.competency)) labels.set(s.competency, { id: s.competency, label: s.label });
   const labelOf = (cid) => (labels.get(cid) || {}).label || cid;
-  const turnHref = (n) => `#/a/${encodeURIComponent(id)}/debrief?turn=${n}`;
 
   const scores = d.scores || [];
   const passed = scores.filter((s) => s.passed).length;
@@ -79,7 +125,7 @@ export async function renderDebrief(token, id, focusTurn) {
     h('h2', { id: 'ending-title', class: 'debrief-hero__title' }, title),
     h('div', { class: 'prose' }, richText(complete && ending ? ending.text
       : 'The attempt ended before the conversation reached an ending. Scores count the whole call, so the replies you didn’t get to give earn nothing.')),
-    h('div', { class: 'btn-row' }, tryAgain, h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home-top' }, 'Back to scenarios')));
+    own ? h('div', { class: 'btn-row' }, tryAgain, h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home-top' }, 'Back to scenarios')) : null);
 
   // What decided the ending: the variables the author marked, with their final values.
   const decisive = d.decisive || [];
@@ -147,10 +193,10 @@ export async function renderDebrief(token, id, focusTurn) {
     const before = i === 0 ? (d.opening || []) : (turns[i - 1].lines || []);
     const r = t.reply || {};
     const pts = Object.entries(r.points || {});
-    const practiseBtn = h('button', {
+    const practiseBtn = own ? h('button', {
       type: 'button', class: 'btn btn--secondary btn--sm practise', dataset: { action: 'practice', turn: t.turn },
-    }, icon('retry'), 'Practise from here', vh(` (turn ${t.turn})`));
-    practiseBtn.addEventListener('click', () => startPractice(id, t.turn, practiseBtn));
+    }, icon('retry'), 'Practise from here', vh(` (turn ${t.turn})`)) : null;
+    if (practiseBtn) practiseBtn.addEventListener('click', () => startPractice(id, t.turn, practiseBtn));
     return h('li', {
       class: ['review-turn', !t.on_ideal && 'review-turn--off', leftAt === t.turn && 'review-turn--left'],
       id: `turn-${t.turn}`,
@@ -181,7 +227,8 @@ export async function renderDebrief(token, id, focusTurn) {
             r.verdict === 'followed' || !r.verdict ? 'The strongest reply available here.' : 'The best of what was left at this point.')
             : t.ideal ? idealBlock(t.ideal, t.ideal_kind) : null,
           (t.closed || []).map((c) => closedBlock(c, turnHref)),
-          moodAfterLine(t.mood_after || [], who)))));
+          moodAfterLine(t.mood_after || [], who))),
+      opts.turnExtra ? opts.turnExtra(t) : null));
   }));
 
   const lastLines = turns.length ? (turns[turns.length - 1].lines || []) : [];
@@ -191,20 +238,22 @@ export async function renderDebrief(token, id, focusTurn) {
 
   const banner = practice ? practiceBanner(practice, 'debrief') : null;
   const view = h('div', {
-    class: 'container debrief', id: 'debrief',
-    dataset: { outcome: outcomeKey, status: attempt.status || '', complete: String(complete), success: String(success), practice: String(!!practice) },
+    class: ['container', 'debrief', !own && 'debrief--review'], id: 'debrief',
+    dataset: { outcome: outcomeKey, status: attempt.status || '', complete: String(complete), success: String(success), practice: String(!!practice), mode },
   },
-  h('p', { class: 'crumbs' }, h('a', { href: '#/' }, icon('back'), 'All scenarios')),
+  opts.crumbs || h('p', { class: 'crumbs' }, h('a', { href: '#/' }, icon('back'), 'All scenarios')),
   h('header', { class: 'page-head' },
-    h('p', { class: 'eyebrow' }, `${practice ? 'Practice debrief' : 'Debrief'} · call with ${p.name || 'the client'}`),
-    h('h1', null, sc.title || 'Debrief')),
+    h('p', { class: 'eyebrow' }, opts.eyebrow || `${practice ? 'Practice debrief' : 'Debrief'} · call with ${p.name || 'the client'}`),
+    h('h1', null, sc.title || 'Debrief'),
+    opts.lead || null),
   banner,
   hero,
+  opts.afterHero || null,
   decided,
   h('section', { class: 'section', 'aria-labelledby': 'scores-heading' },
-    h('div', { class: 'section__head' }, h('h2', { id: 'scores-heading' }, practice ? 'How this practice run went' : 'How you did'),
-      h('p', { class: 'section__sub' }, practice ? 'Not scored: these numbers are for your own review and don’t count.'
-        : 'Scores are your points as a share of the best this scenario allows.')),
+    h('div', { class: 'section__head' }, h('h2', { id: 'scores-heading' }, practice ? 'How this practice run went' : own ? 'How you did' : 'How they did'),
+      h('p', { class: 'section__sub' }, practice ? (own ? 'Not scored: these numbers are for your own review and don’t count.' : 'Not scored: practice runs never count.')
+        : own ? 'Scores are your points as a share of the best this scenario allows.' : 'Scores are their points as a share of the best this scenario allows.')),
     scoreCards),
   h('section', { class: 'section panel', 'aria-labelledby': 'chart-heading' },
     h('h2', { id: 'chart-heading' }, `${who}’s mood, turn by turn`),
@@ -212,11 +261,12 @@ export async function renderDebrief(token, id, focusTurn) {
     chartBox),
   h('section', { class: 'section', 'aria-labelledby': 'review-heading' },
     h('div', { class: 'section__head' }, h('h2', { id: 'review-heading' }, 'The call, turn by turn'),
-      h('p', { class: 'section__sub' }, leftAt ? `You left the strongest path at turn ${leftAt}. Practise any turn again from where it started.`
-        : turns.length ? 'You stayed on the strongest path throughout.' : 'No replies were given.')),
+      h('p', { class: 'section__sub' }, leftAt ? (own ? `You left the strongest path at turn ${leftAt}. Practise any turn again from where it started.` : `The call left the strongest path at turn ${leftAt}.`)
+        : turns.length ? (own ? 'You stayed on the strongest path throughout.' : 'The call stayed on the strongest path throughout.') : 'No replies were given.')),
     turns.length ? turnList : h('div', { class: 'empty' }, h('p', null, 'The attempt ended before any reply was chosen.')),
     closing),
-  h('div', { class: 'btn-row btn-row--end' },
+  opts.footer || null,
+  opts.actions !== undefined ? opts.actions : h('div', { class: 'btn-row btn-row--end' },
     h('a', { class: 'btn btn--secondary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try this scenario again'),
     h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home' }, 'Back to scenarios')));
   // Links to a turn (or a section) stay on this page: they move the focus
@@ -229,24 +279,26 @@ export async function renderDebrief(token, id, focusTurn) {
     app.routedHash = location.hash;
     jumpTo(a.dataset.jump);
   });
-  if (!mount(token, 'debrief', `Debrief: ${sc.title || ''}`, view, { focus: !focusTurn })) return;
-  drawChart();
-  if (focusTurn) jumpTo(`turn-${focusTurn}`);
-  // Redraw the chart when its width changes a lot (rotation, resizing), so its text stays readable.
-  let drawnWidth = chartBox.clientWidth;
-  let resizeTimer = null;
-  const onResize = () => {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      if (Math.abs(chartBox.clientWidth - drawnWidth) > 40) { drawnWidth = chartBox.clientWidth; drawChart(); }
-    }, 150);
+  const mounted = (focusTurn) => {
+    drawChart();
+    if (focusTurn) jumpTo(`turn-${focusTurn}`);
+    // Redraw the chart when its width changes a lot (rotation, resizing), so its text stays readable.
+    let drawnWidth = chartBox.clientWidth;
+    let resizeTimer = null;
+    const onResize = () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => {
+        if (Math.abs(chartBox.clientWidth - drawnWidth) > 40) { drawnWidth = chartBox.clientWidth; drawChart(); }
+      }, 150);
+    };
+    window.addEventListener('resize', onResize);
+    app.view = { destroy: () => { window.removeEventListener('resize', onResize); clearTimeout(resizeTimer); } };
   };
-  window.addEventListener('resize', onResize);
-  app.view = { destroy: () => { window.removeEventListener('resize', onResize); clearTimeout(resizeTimer); } };
+  return { el: view, title: sc.title || '', scenario: sc, attempt, mounted };
 }
 
 // jumpTo moves the focus to a turn of the debrief (its heading) or a section, and scrolls it into view.
-function jumpTo(target) {
+export function jumpTo(target) {
   const el = document.getElementById(target);
   if (!el) return;
   const focusable = el.matches('li') ? el.querySelector('h3[tabindex]') : el;
@@ -259,7 +311,7 @@ function turnLink(n, turnHref) {
 }
 
 function sectionLink(target, text, turnHref) {
-  return h('a', { href: turnHref(0).replace(/\?turn=0$/, ''), dataset: { jump: target } }, text);
+  return h('a', { href: turnHref(0), dataset: { jump: target } }, text);
 }
 
 const VERDICTS = {

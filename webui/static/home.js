@@ -1,12 +1,12 @@
 // The home page (#/) of someone signed in whose roles do not include
 // practising (trainee or trainer): what their account is for and where to go,
-// instead of a catalog the server would refuse. Short and honest: managers'
-// cohort reviews are not built yet, and it says so.
+// instead of a catalog the server would refuse: managing accounts, and
+// running cohorts and reviewing them.
 
 import { h, icon } from './dom.js';
 import { app } from './state.js';
 import { mount } from './router.js';
-import { can, greeting } from './shared.js';
+import { can, canManage, greeting } from './shared.js';
 
 export function renderHome(token) {
   const items = [];
@@ -18,12 +18,13 @@ export function renderHome(token) {
         h('p', null, 'Add the people who practise, give them roles, and send each one a link to choose their password.'),
         h('p', null, h('a', { class: 'btn btn--primary', href: '#/admin/accounts', id: 'home-accounts' }, 'Go to Accounts')))));
   }
-  if (can('manager')) {
+  if (canManage()) {
     items.push(h('li', { class: 'home-item', dataset: { role: 'manager' } },
       h('span', { class: 'home-item__icon', 'aria-hidden': 'true' }, icon('chat')),
       h('div', null,
-        h('h2', null, 'Cohort reviews are coming'),
-        h('p', null, 'Soon you’ll see how the people in your cohorts are getting on here. There’s nothing to review yet.'))));
+        h('h2', null, 'Run your cohorts'),
+        h('p', null, 'Invite trainees, assign them scenarios with a due date, and see how each of them is getting on: their scores, their calls turn by turn, and where the whole cohort goes wrong.'),
+        h('p', null, h('a', { class: 'btn btn--primary', href: '#/cohorts', id: 'home-cohorts' }, 'Go to Cohorts')))));
   }
   if (!items.length) {
     items.push(h('li', { class: 'home-item', dataset: { role: 'none' } },

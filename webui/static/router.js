@@ -12,13 +12,13 @@ import { h, clear, icon, initials, avatarTone } from './dom.js';
 import { app } from './state.js';
 import { ApiError } from './api.js';
 import { notify } from './notices.js';
-import { can, canPlay } from './shared.js';
+import { can, canPlay, canManage } from './shared.js';
 
 export const main = document.getElementById('main');
 
 // views: {login, link, catalog, home, account, accounts, briefing,
-// conversation, debrief}, each a function (token, …) that draws its route
-// with mount().
+// conversation, debrief, cohorts, cohort, heatmap, trainee, review, watch},
+// each a function (token, …) that draws its route with mount().
 const views = {};
 
 export function registerViews(v) {
@@ -41,6 +41,18 @@ export function parseRoute() {
     return { view: 'debrief', id: decodeURIComponent(m[1]), turn };
   }
   if ((m = path.match(/^\/a\/([^/]+)\/?$/))) return { view: 'conversation', id: decodeURIComponent(m[1]) };
+  const q = new URLSearchParams(raw.split('?')[1] || '');
+  const cohort = q.get('cohort') || null;
+  if (path === '/cohorts' || path === '/cohorts/') return { view: 'cohorts' };
+  if ((m = path.match(/^\/cohorts\/([^/]+)\/?$/))) return { view: 'cohort', id: decodeURIComponent(m[1]) };
+  if ((m = path.match(/^\/cohorts\/([^/]+)\/scenarios\/([^/]+)\/?$/))) {
+    return { view: 'heatmap', id: decodeURIComponent(m[1]), scenario: decodeURIComponent(m[2]) };
+  }
+  if ((m = path.match(/^\/trainees\/([^/]+)\/?$/))) return { view: 'trainee', id: decodeURIComponent(m[1]), cohort };
+  if ((m = path.match(/^\/review\/([^/]+)\/?$/))) {
+    return { view: 'review', id: decodeURIComponent(m[1]), cohort, trainee: q.get('trainee') || null, turn: Number(q.get('turn')) || 0 };
+  }
+  if ((m = path.match(/^\/watch\/([^/]+)\/?$/))) return { view: 'watch', id: decodeURIComponent(m[1]), cohort, trainee: q.get('trainee') || null };
   return { view: 'notfound' };
 }
 
@@ -48,6 +60,8 @@ export function parseRoute() {
 const PUBLIC = new Set(['login', 'link']);
 // Views that need a role that practises (trainee or trainer).
 const PLAY = new Set(['briefing', 'conversation', 'debrief']);
+// Views that need a role that runs cohorts (manager or admin).
+const MANAGE = new Set(['cohorts', 'cohort', 'heatmap', 'trainee', 'watch']);
 
 export function go(hash) {
   if (location.hash === hash) route();
@@ -75,6 +89,7 @@ export async function route(opts = {}) {
   if (app.me && r.view === 'login') return replace(app.afterLogin && app.afterLogin !== '#/login' ? app.afterLogin : '#/');
   try {
     if (PLAY.has(r.view) && !canPlay()) return renderForbidden(token, 'play');
+    if (MANAGE.has(r.view) && !canManage()) return renderForbidden(token, 'manage');
     switch (r.view) {
       case 'login': return views.login(token);
       case 'link': return await views.link(token, r.token);
@@ -84,6 +99,12 @@ export async function route(opts = {}) {
       case 'briefing': return await views.briefing(token, r.id);
       case 'conversation': return views.conversation(token, { attemptId: r.id, scenarioId: opts.start });
       case 'debrief': return await views.debrief(token, r.id, r.turn);
+      case 'cohorts': return await views.cohorts(token);
+      case 'cohort': return await views.cohort(token, r.id);
+      case 'heatmap': return await views.heatmap(token, r.id, r.scenario);
+      case 'trainee': return await views.trainee(token, r.id, r.cohort);
+      case 'review': return await views.review(token, r.id, { cohort: r.cohort, trainee: r.trainee, turn: r.turn });
+      case 'watch': return await views.watch(token, r.id, { cohort: r.cohort, trainee: r.trainee });
       default: return renderProblem(token, 'Page not found', 'There is nothing at this address.', { code: 'not_found' });
     }
   } catch (err) {
@@ -91,16 +112,26 @@ export async function route(opts = {}) {
     if (!(err instanceof ApiError)) console.error(err);
     if (err.code === 'login_required') return; // signedOut() has routed to the sign-in page
     if (err.code === 'forbidden') {
-      renderForbidden(token, r.view === 'accounts' ? 'admin' : 'play');
+      renderForbidden(token, r.view === 'accounts' ? 'admin' : MANAGE.has(r.view) ? 'manage' : 'play');
+    } else if (err.code === 'not_yours') {
+      renderProblem(token, 'Not yours to read', 'This debrief belongs to someone else, and it hasn’t been shared with you. If you review their cohort, open it from the cohort’s page.', { code: 'not_yours' });
     } else if (err.status === 404) {
-      renderProblem(token, r.view === 'briefing' ? 'Scenario not found' : 'Attempt not found',
-        r.view === 'briefing' ? 'This scenario isn’t available. It may have been renamed or removed.'
-          : 'We couldn’t find this attempt. It may have been removed, or the link is wrong.', { code: 'not_found' });
+      const [title, text] = NOT_FOUND[r.view] || NOT_FOUND.attempt;
+      renderProblem(token, title, text, { code: 'not_found' });
     } else {
       renderProblem(token, 'Something went wrong', err.message || String(err));
     }
   }
 }
+
+// What a 404 says on each view.
+const NOT_FOUND = {
+  briefing: ['Scenario not found', 'This scenario isn’t available. It may have been renamed or removed.'],
+  attempt: ['Attempt not found', 'We couldn’t find this attempt. It may have been removed, or the link is wrong.'],
+  cohort: ['Cohort not found', 'There’s no cohort here that you manage. It may have been removed, or the link is wrong.'],
+  heatmap: ['Not found', 'There’s no such cohort or scenario among the ones you manage.'],
+  trainee: ['Trainee not found', 'There’s no trainee here in a cohort you manage.'],
+};
 
 // signedOut forgets who was signed in and shows the sign-in page in place of
 // the current route, which it returns to after signing in. reason, when
@@ -116,7 +147,10 @@ export function signedOut(reason) {
 }
 
 // The nav link each view marks as the current page.
-const CURRENT = { catalog: 'nav-scenarios', home: null, accounts: 'nav-accounts', account: 'nav-account' };
+const CURRENT = {
+  catalog: 'nav-scenarios', home: null, accounts: 'nav-accounts', account: 'nav-account',
+  cohorts: 'nav-cohorts', cohort: 'nav-cohorts', heatmap: 'nav-cohorts', trainee: 'nav-cohorts', watch: 'nav-cohorts', review: 'nav-cohorts',
+};
 
 // mount replaces <main>'s content with a view and moves focus to its heading.
 export function mount(token, state, title, content, { focus = true } = {}) {
@@ -167,12 +201,13 @@ export function renderProblem(token, title, message, { code, more } = {}) {
       h('p', null, homeLink()))));
 }
 
-// renderForbidden: a route the user's roles do not allow (what: "admin" or
-// "play"), whether the page knew it or the server said forbidden.
+// renderForbidden: a route the user's roles do not allow (what: "admin",
+// "manage" or "play"), whether the page knew it or the server said forbidden.
 export function renderForbidden(token, what) {
-  renderProblem(token, 'Not available to you', what === 'admin'
-    ? 'Only administrators can manage accounts. If someone needs an account or a new sign-in link, ask your administrator.'
-    : 'Your account can’t practise scenarios. Ask your administrator for the trainee role if you’d like to.', { code: 'forbidden' });
+  renderProblem(token, 'Not available to you', {
+    admin: 'Only administrators can manage accounts. If someone needs an account or a new sign-in link, ask your administrator.',
+    manage: 'Only managers can see cohorts and review how their trainees are doing. If you run a cohort, ask your administrator for the manager role.',
+  }[what] || 'Your account can’t practise scenarios. Ask your administrator for the trainee role if you’d like to.', { code: 'forbidden' });
 }
 
 // updateUser shows who is signed in in the header, and the nav their roles
@@ -181,8 +216,9 @@ export function updateUser() {
   const me = app.me;
   document.getElementById('user-slot').hidden = !me;
   document.getElementById('nav-scenarios').hidden = !canPlay();
+  document.getElementById('nav-cohorts').hidden = !canManage();
   document.getElementById('nav-accounts').hidden = !can('admin');
-  document.querySelector('.site-nav').hidden = !canPlay() && !can('admin'); // no empty nav landmark
+  document.querySelector('.site-nav').hidden = !canPlay() && !canManage(); // no empty nav landmark
   const av = document.getElementById('user-avatar');
   if (me) {
     document.getElementById('user-name').textContent = me.name;

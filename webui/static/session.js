@@ -1,5 +1,5 @@
 // The call's side of the protocol (docs/protocol.md): what each server frame
-// (snapshot, turn, ack, ended, error) does to a Call, and what the trainee
+// (snapshot, turn, ack, ended, error, watched) does to a Call, and what the trainee
 // sends (start, resume, choose, give_up) with its seq number: the one message
 // in flight (call.pending), resent with the same seq after a reconnect unless
 // the snapshot shows it applied. It sends only through call.socket
@@ -32,6 +32,9 @@ export async function handle(call, msg) {
     case 'ack': return onAck(call, msg);
     case 'ended': return onEnded(call, msg);
     case 'error': return onError(call, msg);
+    case 'watched':
+      if (!msg.attempt || msg.attempt === call.attemptId) call.setWatchers(msg.watchers || []);
+      return undefined;
     // going_away: socket.js reconnects.
     default:
       return undefined;

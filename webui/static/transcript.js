@@ -1,8 +1,9 @@
 // The conversation's transcript: turning the server's snapshot and turn
 // frames into transcript items (the client's lines, your replies,
 // interjections, mood notes, the ending), drawing each item as a bubble, and
-// keeping the newest one in view. Pure builders: call.js decides when an item
-// is added (pacing.js times the client's lines); nothing here sends or fetches.
+// keeping the newest one in view. Pure builders: call.js (and watch.js, for
+// someone watching) decides when an item is added (pacing.js times the
+// client's lines); nothing here sends or fetches.
 
 import { h, vh, avatar, icon } from './dom.js';
 import { app, reducedMotion } from './state.js';
@@ -12,13 +13,16 @@ export function newTranscript() {
   return h('div', { id: 'transcript', class: 'transcript', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Conversation transcript', tabindex: '-1' });
 }
 
-// bubble draws one transcript item; who is the client's name.
-export function bubble(item, who) {
+// bubble draws one transcript item; who is the client's name. trainee,
+// when given, is whose replies these are (someone watching the call):
+// otherwise they are the reader's own.
+export function bubble(item, who, { trainee } = {}) {
   const me = app.me ? app.me.name : 'You';
   switch (item.kind) {
     case 'me':
       return h('div', { class: ['msg', 'msg--me', item.sending && 'is-sending'], dataset: { testid: 'line', who: 'me', replyId: item.replyId } },
-        h('div', { class: 'msg__bubble' }, vh(`${me} (you): `), item.text),
+        trainee ? h('span', { class: 'msg__who', 'aria-hidden': 'true' }, trainee) : null,
+        h('div', { class: 'msg__bubble' }, vh(trainee ? `${trainee}: ` : `${me} (you): `), item.text),
         h('span', { class: 'msg__status', 'aria-hidden': 'true' }, item.sending ? 'Sending…' : ''));
     case 'interjection':
       return h('div', { class: 'msg msg--them msg--interjection', dataset: { testid: 'line', who: 'interjection' } },

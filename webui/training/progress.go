@@ -42,6 +42,10 @@ type Progress struct {
 	// TooFast counts ended attempts played faster than TooFastPerTurn a
 	// turn on average: too fast for the client's lines to have been read.
 	TooFast int
+	// LatestAttempt is the scored attempt that ended last, and
+	// ActiveAttempt the one being played: "" when there is none. A
+	// reviewer opens the one's debrief and watches the other.
+	LatestAttempt, ActiveAttempt string
 }
 
 // TooFastPerTurn is the least time a turn takes when its lines are read:
@@ -54,7 +58,7 @@ const TooFastPerTurn = 4 * time.Second
 // Scores come from each ended attempt's stored summary.
 func ProgressOf(a Assignment, attempts []Attempt, now time.Time) Progress {
 	p := Progress{Assignment: a, Status: ProgressNotStarted}
-	var latestEnd, firstEnd time.Time
+	var latestEnd, firstEnd, lastEnded time.Time
 	byComp := map[string]*CompetencyResult{}
 	active, passedOnce := false, false
 	for _, at := range attempts {
@@ -74,7 +78,11 @@ func ProgressOf(a Assignment, attempts []Attempt, now time.Time) Progress {
 		}
 		if at.Status == StatusActive {
 			active = true
+			p.ActiveAttempt = at.ID
 			continue
+		}
+		if p.LatestAttempt == "" || at.EndedAt.After(lastEnded) {
+			p.LatestAttempt, lastEnded = at.ID, at.EndedAt
 		}
 		if at.Turns > 0 && at.EndedAt.Sub(at.StartedAt) < time.Duration(at.Turns)*TooFastPerTurn {
 			p.TooFast++

@@ -24,8 +24,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/me", signedIn, s.meUpdate},
 		{"POST /api/me/password", signedIn, s.mePassword},
 		{"POST /api/me/claim", signedIn, s.meClaim},
-		{"GET /api/scenarios", canPlay, s.scenarioList},
-		{"GET /api/scenarios/{id}", canPlay, s.scenarioShow},
+		{"GET /api/scenarios", signedIn, s.scenarioList}, // the catalog: players, and managers assigning it
+		{"GET /api/scenarios/{id}", signedIn, s.scenarioShow},
 		{"GET /api/assignments", canPlay, s.assignmentList},
 		{"GET /api/attempts", canPlay, s.attemptList},
 		{"GET /api/attempts/{id}", canPlay, s.attemptShow},

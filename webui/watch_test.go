@@ -45,6 +45,13 @@ func TestManagerWatchesLive(t *testing.T) {
 	if told.Attempt != g.ID || !slices.Equal(told.Watchers, []string{"Ann"}) {
 		t.Errorf("the trainee was told %+v, want Ann watching", told)
 	}
+	// A second tab of the trainee (or a reload) learns it on resume.
+	tab := sam.dial()
+	tab.resume(g.ID)
+	if again := expect[client.Watched](tab); !slices.Equal(again.Watchers, []string{"Ann"}) {
+		t.Errorf("a resumed tab was told %+v, want Ann watching", again)
+	}
+	tab.HangUp()
 	tn := g.choose("ask")
 	if seen := expect[client.Turn](watcher); seen.Turn != tn.Turn || seen.Reply.ID != "ask" {
 		t.Errorf("the watcher saw %+v, want turn %d", seen, tn.Turn)

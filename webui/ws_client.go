@@ -148,8 +148,16 @@ func (c *client) handle(typ int, data []byte) {
 		c.answer(c.errorFrame(m.Seq, err))
 		return
 	}
-	if m.Type == "choose" || m.Type == "give_up" {
+	switch m.Type {
+	case "choose", "give_up":
 		c.srv.hub.toWatchers(m.Attempt, frames)
+	case "start", "resume":
+		// A trainee back after a reload learns who is watching, if anyone.
+		if snap, ok := firstSnapshot(frames); ok {
+			if names := c.srv.hub.watchersOf(snap.Attempt.ID); len(names) > 0 {
+				c.answer(watchedFrame{Type: "watched", Attempt: snap.Attempt.ID, Watchers: names})
+			}
+		}
 	}
 }
 
@@ -290,3 +298,13 @@ func (c *client) goAway() {
 
 // kill closes the connection at once; both goroutines then stop.
 func (c *client) kill() { _ = c.ws.Close() }
+
+// firstSnapshot is the snapshot among frames, if there is one.
+func firstSnapshot(frames []any) (snapshotFrame, bool) {
+	for _, f := range frames {
+		if s, ok := f.(snapshotFrame); ok {
+			return s, true
+		}
+	}
+	return snapshotFrame{}, false
+}

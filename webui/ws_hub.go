@@ -167,6 +167,20 @@ func (h *hub) tellOwner(attempt string) {
 	}
 }
 
+// watchersOf lists the display names of whoever watches attempt.
+func (h *hub) watchersOf(attempt string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var names []string
+	for w := range h.watchers[attempt] {
+		if !slices.Contains(names, w.user.Name) {
+			names = append(names, w.user.Name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
 // toWatchers forwards what a trainee's message produced (turn and ended
 // frames; never the ack, which answers the trainee's own seq) to the
 // connections watching the attempt.

@@ -126,9 +126,12 @@ func (e *UpgradeError) Unwrap() error { return e.Err }
 // Conn is one websocket conversation. No read or write waits past StopBy
 // (none when it is zero), nor longer than Timeout when that is set.
 type Conn struct {
-	WS      *websocket.Conn
-	StopBy  time.Time
-	Timeout time.Duration
+	// Watchers are who watched the trainee's call, as the last watched
+	// frame that Next passed over said.
+	Watchers []string
+	WS       *websocket.Conn
+	StopBy   time.Time
+	Timeout  time.Duration
 }
 
 // defaultDialer is the dialer of a Dial given none.
@@ -301,14 +304,26 @@ func As[T Typed](data []byte) (T, error) {
 	return v, nil
 }
 
-// Next reads the next frame on c, which must be a T (see As).
+// Next reads the next frame on c, which must be a T (see As). A watched
+// frame, which the server may send a trainee at any moment, is passed over
+// unless T is Watched; the last one seen is kept in c.Watchers.
 func Next[T Typed](c *Conn) (T, error) {
-	data, err := c.RecvRaw()
-	if err != nil {
-		var v T
-		return v, err
+	var v T
+	for {
+		data, err := c.RecvRaw()
+		if err != nil {
+			return v, err
+		}
+		if _, wantWatched := any(v).(Watched); !wantWatched {
+			if typ, err := TypeOf(data); err == nil && typ == FrameWatched {
+				if w, err := As[Watched](data); err == nil {
+					c.Watchers = w.Watchers
+				}
+				continue
+			}
+		}
+		return As[T](data)
 	}
-	return As[T](data)
 }
 
 // HangUp closes the websocket politely.

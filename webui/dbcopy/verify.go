@@ -30,7 +30,9 @@ func verify(ctx context.Context, src reader, dst writer, tables []table, sample 
 		if sample > 0 && tr.Source > sample {
 			every = (tr.Source + sample - 1) / sample
 		}
-		p.linef("comparing %s: %s", t.name, sampleSize(every))
+		if every > 1 {
+			p.linef("comparing %s: %s", t.name, sampleSize(every))
+		}
 		if tr.Compared, tr.Mismatch, err = compare(ctx, src, dst, t, every); err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ two lines', 1764000000500)`,
 
 // newSQLite makes a migrated SQLite file in a temporary folder, with the
 // fixture's rows when fill is true, and returns its path.
-func newSQLite(t *testing.T, fill bool) string {
+func newSQLite(t testing.TB, fill bool) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "parley.db")
 	st, err := sqlite.Open(context.Background(), path)
@@ -74,7 +74,7 @@ func newSQLite(t *testing.T, fill bool) string {
 }
 
 // execSQLite runs statements on the file at path, foreign keys checked.
-func execSQLite(t *testing.T, path string, stmts ...string) {
+func execSQLite(t testing.TB, path string, stmts ...string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
 	if err != nil {

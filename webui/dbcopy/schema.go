@@ -97,8 +97,9 @@ func checkTables(where string, have []string) error {
 	slices.Sort(unknown)
 	if len(unknown) > 0 {
 		return fmt.Errorf("dbcopy: %s has table(s) %s that db copy does not know, and would leave behind: "+
-			"this build of Parley is incomplete (a migration added a table without teaching webui/dbcopy's tables.go); "+
-			"report it, and copy with the Parley release that created the table", where, strings.Join(unknown, ", "))
+			"either it holds tables of another program (give Parley a database, or a schema through search_path, of its own), "+
+			"or this build of Parley is incomplete (a migration added a table without teaching webui/dbcopy's tables.go: report it)",
+			where, strings.Join(unknown, ", "))
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("dbcopy: %s lacks table(s) %s: it is not a Parley database at this build's schema version",

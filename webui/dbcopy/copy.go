@@ -103,17 +103,18 @@ func Copy(ctx context.Context, from, to string, o Options) (Report, error) {
 
 // open opens the source and the target: one SQLite, one PostgreSQL.
 func open(ctx context.Context, from, to string) (reader, writer, error) {
+	fromPG, toPG := postgres.IsURL(from), postgres.IsURL(to)
 	switch {
 	case from == "" || to == "":
 		return nil, nil, fmt.Errorf("dbcopy: give both --from and --to: a SQLite file and a postgres:// URL")
-	case postgres.IsURL(from) == postgres.IsURL(to) && postgres.IsURL(from):
+	case fromPG && toPG:
 		return nil, nil, fmt.Errorf("dbcopy: both are PostgreSQL databases: copy one into another with pg_dump and pg_restore")
-	case postgres.IsURL(from) == postgres.IsURL(to):
+	case !fromPG && !toPG:
 		return nil, nil, fmt.Errorf("dbcopy: both are SQLite files: copy one with sqlite3 %s \".backup %s\"", from, to)
 	}
 	var src reader
 	var err error
-	if postgres.IsURL(from) {
+	if fromPG {
 		src, err = openPostgresSource(ctx, from)
 	} else {
 		src, err = openSQLiteSource(ctx, from)
@@ -122,7 +123,7 @@ func open(ctx context.Context, from, to string) (reader, writer, error) {
 		return nil, nil, err
 	}
 	var dst writer
-	if postgres.IsURL(to) {
+	if toPG {
 		dst, err = openPostgresTarget(ctx, to)
 	} else {
 		dst, err = openSQLiteTarget(ctx, to)

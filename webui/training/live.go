@@ -11,13 +11,14 @@ import (
 	"parley/engine"
 )
 
-// liveAttempt is one attempt's session in memory. mu is held for the whole
-// handling of one message, so two tabs on the same attempt cannot
-// interleave; rec is the attempt as last committed.
+// liveAttempt is one attempt in memory. mu is held for the whole handling of
+// one message, so two tabs on the same attempt cannot interleave; rec is the
+// attempt as last committed, and sess its session while locked (between
+// messages only rec.State is kept).
 type liveAttempt struct {
 	mu    sync.Mutex
 	id    string
-	ready bool // rec, sc and sess are loaded
+	ready bool // rec and sc are loaded
 	gone  bool // evicted: whoever locks it next must look it up again
 	rec   Attempt
 	sc    *engine.Scenario
@@ -50,23 +51,32 @@ func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error
 			la.mu.Unlock()
 			continue
 		}
-		if !la.ready {
-			if err := l.load(ctx, la); err != nil {
-				l.evict(la)
-				la.mu.Unlock()
-				return nil, err
-			}
+		var err error
+		switch {
+		case !la.ready:
+			err = l.load(ctx, la)
+		case la.sess == nil:
+			err = la.resume()
+		}
+		if err != nil {
+			l.evict(la)
+			la.mu.Unlock()
+			return nil, err
 		}
 		return la, nil
 	}
 }
 
-// unlock releases la; an attempt that is over leaves memory.
+// unlock releases la; an attempt that is over leaves memory. An active
+// one keeps its record, whose stored state is the session's, and drops the
+// session: a trainee thinking about a reply costs memory for a few hundred
+// bytes of state, and the next message resumes it (docs/performance.md).
 func (l *liveAttempts) unlock(la *liveAttempt) {
 	la.used = l.now()
 	if la.rec.Status != StatusActive {
 		l.evict(la)
 	}
+	la.sess = nil
 	la.mu.Unlock()
 }
 
@@ -145,6 +155,18 @@ func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario
 		la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
 		return la, true, nil
 	}
+}
+
+// resume rebuilds la's session from its record's state.
+func (la *liveAttempt) resume() error {
+	st, err := DecodeState(la.rec.State)
+	if err != nil {
+		return fmt.Errorf("resume attempt %s: %w", la.id, err)
+	}
+	if la.sess, err = la.sc.ResumeState(st); err != nil {
+		return fmt.Errorf("resume attempt %s from its state in memory: %w", la.id, err)
+	}
+	return nil
 }
 
 // evictIdle forgets every session not used since before. Sessions being

@@ -126,7 +126,7 @@ func twelveSpec() *Spec {
 			{Name: "trust", Start: 30, Min: 0, Max: 100, Good: "high"},
 			{Name: "patience", Start: 50, Min: 0, Max: 100, Good: "high"},
 		},
-		State: []VarSpec{{Name: "asked", Default: float64(0)}, {Name: "promised", Default: false}, {Name: "tone", Default: "neutral"}},
+		State:   []VarSpec{{Name: "asked", Default: float64(0)}, {Name: "promised", Default: false}, {Name: "tone", Default: "neutral"}},
 		Endings: []EndingSpec{{ID: "gone", Title: "Gone", Outcome: "lost", Text: "Lost."}},
 	}
 	for i := range 12 {

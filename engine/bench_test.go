@@ -180,7 +180,9 @@ func keepTwelve(s *Session) {
 
 // BenchmarkReplySave measures one reply and saving the session after it,
 // on a 12-turn attempt: the reply alone, then with the state saved as the
-// engine's JSON (State and json.Marshal, as before the binary state).
+// engine's JSON (State and json.Marshal, as before the binary state), then
+// in the binary format into a buffer used again (as a caller that keeps
+// one would) and into a new one each time (as webui/training does).
 func BenchmarkReplySave(b *testing.B) {
 	run := func(b *testing.B, save func(s *Session)) {
 		s := playTwelve(b)
@@ -204,10 +206,14 @@ func BenchmarkReplySave(b *testing.B) {
 			}
 		})
 	})
+	var buf []byte
+	b.Run("binary", func(b *testing.B) { run(b, func(s *Session) { buf = s.AppendState(buf[:0]) }) })
+	b.Run("binary-new-buffer", func(b *testing.B) { run(b, func(s *Session) { buf = s.AppendState(make([]byte, 0, 256)) }) })
 }
 
 // BenchmarkResume measures bringing back the session of a 12-turn attempt
-// from its saved state: from the engine's JSON, as before the binary state.
+// from its saved state: from the engine's JSON, as before the binary state,
+// and from the binary state.
 func BenchmarkResume(b *testing.B) {
 	s := playTwelve(b)
 	sc := s.Scenario()
@@ -219,6 +225,16 @@ func BenchmarkResume(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := sc.Resume(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("binary", func(b *testing.B) {
+		data := s.AppendState(nil)
+		b.ReportMetric(float64(len(data)), "state-bytes")
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := sc.ResumeBinary(data); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -24,8 +24,8 @@ type Session struct {
 	seed    uint64
 	m       machine
 	points  []int
-	blocked [][]string // per competency: "node/reply" that blocked it
-	history []Step
+	blocked [][]stepRef // per competency: the replies that blocked it
+	history []stepRef
 	ev      *evaluator
 	lines   []string
 	backup  machine
@@ -37,6 +37,16 @@ type Session struct {
 type Step struct {
 	Node  string `json:"node"`
 	Reply string `json:"reply"`
+}
+
+// stepRef is one reply of one node by their indexes in the compiled
+// scenario: a Step without its strings (8 bytes, not 32).
+type stepRef struct{ node, reply int32 }
+
+// step names a stepRef.
+func (sc *Scenario) step(r stepRef) Step {
+	n := &sc.nodes[r.node]
+	return Step{Node: n.id, Reply: n.replies[r.reply].id}
 }
 
 // Choice is a reply on offer.
@@ -119,11 +129,17 @@ type MoodReading struct {
 // Start begins a conversation at the start node. The seed picks line
 // variants: the same seed and the same replies give the same conversation.
 func (sc *Scenario) Start(seed uint64) *Session {
-	s := &Session{sc: sc, seed: seed, m: sc.newMachine(), ev: newEvaluator(sc)}
-	s.points = make([]int, len(sc.Competencies))
-	s.blocked = make([][]string, len(sc.Competencies))
+	s := sc.newSession(seed)
 	s.ev.load(&s.m)
 	s.lines = s.say(s.m.at)
+	return s
+}
+
+// newSession is a session at the start that has not said its lines yet.
+func (sc *Scenario) newSession(seed uint64) *Session {
+	s := &Session{sc: sc, seed: seed, m: sc.newMachine(), ev: newEvaluator(sc)}
+	s.points = make([]int, len(sc.Competencies))
+	s.blocked = make([][]stepRef, len(sc.Competencies))
 	return s
 }
 
@@ -259,7 +275,16 @@ func (s *Session) Ending() *EndingInfo {
 func (s *Session) Lines() []string { return append([]string(nil), s.lines...) }
 
 // History lists the replies chosen so far.
-func (s *Session) History() []Step { return append([]Step(nil), s.history...) }
+func (s *Session) History() []Step {
+	if s.history == nil {
+		return nil
+	}
+	out := make([]Step, len(s.history))
+	for i, r := range s.history {
+		out[i] = s.sc.step(r)
+	}
+	return out
+}
 
 // Replies lists the replies on offer now, in the order they are offered:
 // shuffled by the seed, or in file order at a node whose order is fixed.
@@ -315,11 +340,18 @@ func (s *Session) Choose(id string) (Outcome, error) {
 	if s.Ended() {
 		return Outcome{}, ErrEnded
 	}
+	at := stepRef{node: int32(s.m.at), reply: -1}
 	n := &s.sc.nodes[s.m.at]
-	r := n.reply(id)
-	if r == nil {
+	for i := range n.replies {
+		if n.replies[i].id == id {
+			at.reply = int32(i)
+			break
+		}
+	}
+	if at.reply < 0 {
 		return Outcome{}, fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrUnknownReply)
 	}
+	r := &n.replies[at.reply]
 	if ok, err := s.ev.available(&s.m, r); err != nil || !ok {
 		return Outcome{}, errors.Join(fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrNotOffered), err)
 	}
@@ -335,7 +367,7 @@ func (s *Session) Choose(id string) (Outcome, error) {
 		s.ev.load(&s.m)
 		return Outcome{}, fmt.Errorf("node %q: %w", n.id, err)
 	}
-	s.score(n, r)
+	s.score(at, r)
 	return s.outcome(n, r, reaction), nil
 }
 
@@ -360,14 +392,14 @@ func (n *node) reply(id string) *reply {
 	return nil
 }
 
-func (s *Session) score(n *node, r *reply) {
+func (s *Session) score(at stepRef, r *reply) {
 	for i, p := range r.points {
 		s.points[i] += p
 	}
 	for _, c := range r.blocks {
-		s.blocked[c] = append(s.blocked[c], n.id+"/"+r.id)
+		s.blocked[c] = append(s.blocked[c], at)
 	}
-	s.history = append(s.history, Step{Node: n.id, Reply: r.id})
+	s.history = append(s.history, at)
 }
 
 func (s *Session) outcome(n *node, r *reply, reaction []string) Outcome {

@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"parley/engine"
 )
@@ -27,12 +26,9 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 // or the id of u's attempt on sc that is still active.
 func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (string, error) {
 	seed := newSeed()
-	state, err := EncodeState(sc.Start(seed).State())
-	if err != nil {
-		return "", fmt.Errorf("start %s: encode state: %w", sc.ID, err)
-	}
+	state := EncodeSession(sc.Start(seed))
 	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: state}
-	err = s.st.CreateAttempt(ctx, a)
+	err := s.st.CreateAttempt(ctx, a)
 	if errors.Is(err, ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
 		if aerr == nil {

@@ -58,7 +58,10 @@ type evaluator struct {
 }
 
 func newEvaluator(sc *Scenario) *evaluator {
-	ev := &evaluator{sc: sc, env: make(map[string]any, len(sc.Mood)+len(sc.Vars)+4), visits: map[string]int{}}
+	ev := &evaluator{sc: sc, env: make(map[string]any, len(sc.Mood)+len(sc.Vars)+6)}
+	if sc.keyVisits { // otherwise no expression reads visits
+		ev.visits = make(map[string]int, len(sc.nodes)+len(sc.endings))
+	}
 	ev.env[nameVisits] = ev.visits
 	return ev
 }
@@ -78,7 +81,7 @@ func (ev *evaluator) load(m *machine) {
 	}
 	ev.env[nameTurn] = m.turn
 	ev.env[nameReply] = m.reply
-	ev.env[nameNode] = ev.sc.targetID(m.at)
+	ev.env[nameNode] = ev.sc.boxed[m.at]
 	ev.env[nameNext], ev.env[nameNextEnding] = "", false
 }
 

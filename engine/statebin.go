@@ -14,9 +14,12 @@ import (
 //	"PS" 0x02             magic and StateFormat
 //	string scenario       the scenario's id
 //	string version        the scenario version it was saved on
-//	8 bytes seed          little-endian
 //	string at             the node or ending the session is at
 //	uvarint turn          replies so far
+//	8 bytes seed          little-endian
+//
+// The seed comes last so that the ids before it show as text where a tool
+// stops at the first zero byte (sqlite3's CAST(state AS TEXT)).
 //
 // then the body, by the compiled scenario's indexes, so it is read only
 // with the version it was saved on (the head is checked):
@@ -68,9 +71,9 @@ func (s *Session) AppendState(buf []byte) []byte {
 	buf = append(buf, StateFormat)
 	buf = appendString(buf, sc.ID)
 	buf = appendString(buf, sc.Version)
-	buf = binary.LittleEndian.AppendUint64(buf, s.seed)
 	buf = appendString(buf, sc.targetID(s.m.at))
 	buf = binary.AppendUvarint(buf, uint64(s.m.turn))
+	buf = binary.LittleEndian.AppendUint64(buf, s.seed)
 
 	buf = binary.AppendUvarint(buf, uint64(len(s.m.mood)))
 	for _, f := range s.m.mood {

@@ -69,9 +69,9 @@ func (d *stateReader) head() stateHead {
 	d.off++
 	var h stateHead
 	h.scenario, h.version = d.str("scenario"), d.str("version")
-	h.seed = d.u64("seed")
 	h.at = d.str("node")
 	h.turn = d.int("turn")
+	h.seed = d.u64("seed")
 	return h
 }
 

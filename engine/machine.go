@@ -20,11 +20,17 @@ type machine struct {
 }
 
 func (sc *Scenario) newMachine() machine {
+	return sc.machineWith(make([]int, len(sc.nodes)+len(sc.endings)))
+}
+
+// machineWith is a machine at the start whose visit counts are visits, one
+// per target, all 0.
+func (sc *Scenario) machineWith(visits []int) machine {
 	m := machine{
 		at:     sc.start,
 		mood:   make([]float64, len(sc.Mood)),
 		vars:   make([]any, len(sc.Vars)),
-		visits: make([]int, len(sc.nodes)+len(sc.endings)),
+		visits: visits,
 		used:   make([]bool, sc.onces),
 	}
 	for i, md := range sc.Mood {
@@ -58,12 +64,18 @@ type evaluator struct {
 }
 
 func newEvaluator(sc *Scenario) *evaluator {
-	ev := &evaluator{sc: sc, env: make(map[string]any, len(sc.Mood)+len(sc.Vars)+6)}
+	ev := &evaluator{}
+	ev.init(sc)
+	return ev
+}
+
+// init readies a zero evaluator for sc.
+func (ev *evaluator) init(sc *Scenario) {
+	ev.sc, ev.env = sc, make(map[string]any, len(sc.Mood)+len(sc.Vars)+6)
 	if sc.keyVisits { // otherwise no expression reads visits
 		ev.visits = make(map[string]int, len(sc.nodes)+len(sc.endings))
 	}
 	ev.env[nameVisits] = ev.visits
-	return ev
 }
 
 // load copies the whole machine into the env.

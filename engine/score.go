@@ -24,7 +24,7 @@ func (s *Session) Scores() []Score {
 	out := make([]Score, len(s.sc.Competencies))
 	for i, c := range s.sc.Competencies {
 		sc := Score{Competency: c.ID, Label: c.Label, Description: c.Description, Points: s.points[i], Best: a.Best[i], Pass: c.Pass,
-			BlockedBy: s.sc.stepNames(s.blocked[i])}
+			BlockedBy: s.sc.stepNames(s.blockedBy(i))}
 		sc.Score = percent(sc.Points, sc.Best)
 		sc.Passed = sc.Score >= sc.Pass && len(sc.BlockedBy) == 0
 		out[i] = sc

@@ -24,9 +24,9 @@ type Session struct {
 	seed    uint64
 	m       machine
 	points  []int
-	blocked [][]stepRef // per competency: the replies that blocked it
+	blocked [][]stepRef // per competency: the replies that blocked it; nil until one does (blockedBy)
 	history []stepRef
-	ev      *evaluator
+	ev      evaluator // in the Session, not beside it: one allocation fewer
 	lines   []string
 	backup  machine
 	fired   []int
@@ -137,10 +137,27 @@ func (sc *Scenario) Start(seed uint64) *Session {
 
 // newSession is a session at the start that has not said its lines yet.
 func (sc *Scenario) newSession(seed uint64) *Session {
-	s := &Session{sc: sc, seed: seed, m: sc.newMachine(), ev: newEvaluator(sc)}
-	s.points = make([]int, len(sc.Competencies))
-	s.blocked = make([][]stepRef, len(sc.Competencies))
+	nt := len(sc.nodes) + len(sc.endings)
+	ints := make([]int, nt+len(sc.Competencies)) // the visits and the points, in one allocation
+	s := &Session{sc: sc, seed: seed, m: sc.machineWith(ints[:nt:nt]), points: ints[nt:]}
+	s.ev.init(sc)
 	return s
+}
+
+// blockedBy is the replies that blocked competency i.
+func (s *Session) blockedBy(i int) []stepRef {
+	if s.blocked == nil {
+		return nil
+	}
+	return s.blocked[i]
+}
+
+// block records that the reply at blocked competency i.
+func (s *Session) block(i int, at stepRef) {
+	if s.blocked == nil {
+		s.blocked = make([][]stepRef, len(s.sc.Competencies))
+	}
+	s.blocked[i] = append(s.blocked[i], at)
 }
 
 // StartAt begins a conversation at any node with preset variables, for
@@ -397,7 +414,7 @@ func (s *Session) score(at stepRef, r *reply) {
 		s.points[i] += p
 	}
 	for _, c := range r.blocks {
-		s.blocked[c] = append(s.blocked[c], at)
+		s.block(c, at)
 	}
 	s.history = append(s.history, at)
 }

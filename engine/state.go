@@ -46,11 +46,11 @@ func (s *Session) State() State {
 	st.Used = sc.onceNames(s.m.used)
 	for i, c := range sc.Competencies {
 		st.Points[c.ID] = s.points[i]
-		if len(s.blocked[i]) > 0 {
+		if len(s.blockedBy(i)) > 0 {
 			if st.Blocked == nil {
 				st.Blocked = map[string][]string{}
 			}
-			st.Blocked[c.ID] = sc.stepNames(s.blocked[i])
+			st.Blocked[c.ID] = sc.stepNames(s.blockedBy(i))
 		}
 	}
 	return st
@@ -138,7 +138,7 @@ func (s *Session) restore(st State) error {
 			if err != nil {
 				return fmt.Errorf("%s blocked by %q: %w", c.ID, name, err)
 			}
-			s.blocked[i] = append(s.blocked[i], r)
+			s.block(i, r)
 		}
 	}
 	if st.History != nil {

@@ -112,8 +112,8 @@ func (s *Session) AppendState(buf []byte) []byte {
 	for _, p := range s.points {
 		buf = binary.AppendVarint(buf, int64(p))
 	}
-	for _, refs := range s.blocked {
-		buf = appendSteps(buf, refs)
+	for i := range s.points { // one list per competency
+		buf = appendSteps(buf, s.blockedBy(i))
 	}
 	buf = appendSteps(buf, s.history)
 	return appendString(buf, s.m.reply)

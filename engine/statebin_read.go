@@ -96,8 +96,13 @@ func (d *stateReader) body(s *Session) {
 	for i := range s.points {
 		s.points[i] = d.varint("points")
 	}
-	for i := range s.blocked {
-		s.blocked[i] = d.steps(sc, "blocks")
+	for i := range s.points { // one list per competency
+		if refs := d.steps(sc, "blocks"); refs != nil {
+			if s.blocked == nil {
+				s.blocked = make([][]stepRef, len(s.points))
+			}
+			s.blocked[i] = refs
+		}
 	}
 	s.history = d.steps(sc, "history")
 	reply := d.str("reply")

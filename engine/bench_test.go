@@ -231,12 +231,12 @@ func BenchmarkResume(b *testing.B) {
 	})
 	b.Run("binary", func(b *testing.B) {
 		data := s.AppendState(nil)
-		b.ReportMetric(float64(len(data)), "state-bytes")
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := sc.ResumeBinary(data); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(len(data)), "state-bytes")
 	})
 }

@@ -131,11 +131,11 @@ var sink []byte
 var mediocre = []string{"own-it", "ask-kessler", "straight-answer", "offer-call-martin", "reflect-three", "honest-friday",
 	"credit-and-claim", "sure-approved", "ask-what-helps", "recap-in-writing", "anything-else"}
 
-// BenchmarkStoredState is what the core does with an attempt's State after
-// the 11 replies of a long attempt on late-shipment (the longest path a
-// bundled scenario has): saving it and resuming from it, as version 1 JSON
-// (before) and as version 2 (now), in one run. The resume is from the turn
-// before the ending, as a trainee who reconnects would.
+// BenchmarkStoredState is what the core does with an attempt's State on
+// late-shipment after ten replies of the longest path a bundled scenario
+// has (the eleventh ends the call): saving it and resuming from it (as a
+// trainee who reconnects), as version 1 JSON (before) and as version 2
+// (now), in one run.
 func BenchmarkStoredState(b *testing.B) {
 	sc := lateShipment(b)
 	s := sc.Start(5)
@@ -160,19 +160,19 @@ func BenchmarkStoredState(b *testing.B) {
 	})
 	b.Run("save/v2-binary", func(b *testing.B) {
 		b.ReportAllocs()
-		b.ReportMetric(float64(len(v2)), "state-bytes")
 		for b.Loop() {
 			sink = training.EncodeSession(s)
 		}
+		b.ReportMetric(float64(len(v2)), "state-bytes")
 	})
 	b.Run("resume/v1-json", func(b *testing.B) {
 		b.ReportAllocs()
-		b.ReportMetric(float64(len(v1)), "state-bytes")
 		for b.Loop() {
 			if _, err := training.ResumeSession(sc, v1); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(len(v1)), "state-bytes")
 	})
 	b.Run("resume/v2-binary", func(b *testing.B) {
 		b.ReportAllocs()

@@ -18,14 +18,14 @@ type hub struct {
 	watchers map[string]map[*client]struct{}
 	owners   map[string]string
 	closed   bool
-	wg       sync.WaitGroup // one count per client goroutine
+	wg       sync.WaitGroup // one count per client (its reader goroutine)
 }
 
 func newHub() *hub {
 	return &hub{clients: map[*client]struct{}{}, watchers: map[string]map[*client]struct{}{}, owners: map[string]string{}}
 }
 
-// add registers c and counts its two goroutines; false once shutting down.
+// add registers c and counts its reader goroutine; false once shutting down.
 func (h *hub) add(c *client) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -33,7 +33,7 @@ func (h *hub) add(c *client) bool {
 		return false
 	}
 	h.clients[c] = struct{}{}
-	h.wg.Add(2)
+	h.wg.Add(1)
 	return true
 }
 

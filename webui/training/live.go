@@ -1,6 +1,7 @@
 package training
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -111,6 +112,35 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	}
 	la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
 	return nil
+}
+
+// adopt returns attempt a, just created with session sess, locked and in
+// memory, reading only its stored record. fresh is false when the record is
+// not what was created (another message loaded it first and may have moved it
+// on, or the store changed it): then the session is the store's, as lock
+// would give it. Release it with unlock.
+func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario, sess *engine.Session) (la *liveAttempt, fresh bool, err error) {
+	rec, err := l.st.Attempt(ctx, a.ID)
+	if err != nil {
+		return nil, false, fmt.Errorf("read the attempt just started: %w", err)
+	}
+	if rec.Seed != a.Seed || !bytes.Equal(rec.State, a.State) || rec.Turns != 0 {
+		la, err := l.lock(ctx, a.ID)
+		return la, false, err
+	}
+	for {
+		la := l.entry(a.ID)
+		la.mu.Lock()
+		if la.gone {
+			la.mu.Unlock()
+			continue
+		}
+		if la.ready {
+			return la, false, nil
+		}
+		la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
+		return la, true, nil
+	}
 }
 
 // evictIdle forgets every session not used since before. Sessions being

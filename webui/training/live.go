@@ -116,11 +116,7 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
 	}
-	st, err := DecodeState(rec.State)
-	if err != nil {
-		return fmt.Errorf("resume attempt %s: %w", la.id, err)
-	}
-	sess, err := sc.ResumeState(st)
+	sess, err := ResumeSession(sc, rec.State)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s from its stored state: %w", la.id, err)
 	}

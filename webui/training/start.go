@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"parley/engine"
 )
@@ -41,12 +40,8 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (Attempt, *engine.Session, error) {
 	seed := newSeed()
 	sess := sc.Start(seed)
-	state, err := EncodeState(sess.State())
-	if err != nil {
-		return Attempt{}, nil, fmt.Errorf("start %s: encode state: %w", sc.ID, err)
-	}
-	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: state}
-	err = s.st.CreateAttempt(ctx, a)
+	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: EncodeSession(sess)}
+	err := s.st.CreateAttempt(ctx, a)
 	if errors.Is(err, ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
 		if aerr == nil {

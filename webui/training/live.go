@@ -155,13 +155,11 @@ func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario
 
 // resume rebuilds la's session from its record's state.
 func (la *liveAttempt) resume() error {
-	st, err := DecodeState(la.rec.State)
+	sess, err := ResumeSession(la.sc, la.rec.State)
 	if err != nil {
-		return fmt.Errorf("resume attempt %s: %w", la.id, err)
-	}
-	if la.sess, err = la.sc.ResumeState(st); err != nil {
 		return fmt.Errorf("resume attempt %s from its state in memory: %w", la.id, err)
 	}
+	la.sess = sess
 	return nil
 }
 

@@ -35,8 +35,8 @@ func (tg *target) adminSession(ctx context.Context, o Options) (*client.Session,
 	cl := tg.client()
 	var err error
 	switch {
-	case tg.srv != nil && tg.srv.SetupLink != "":
-		tg.admin, err = cl.Redeem(ctx, client.LinkToken(tg.srv.SetupLink), randomPassword())
+	case tg.setupLink != "":
+		tg.admin, err = cl.Redeem(ctx, client.LinkToken(tg.setupLink), randomPassword())
 	case o.Admin != "":
 		tg.admin, err = cl.Login(ctx, o.Admin, o.AdminPassword)
 	default:
@@ -82,6 +82,25 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 		return nil, res, fmt.Errorf("loadtest: sign in %s accounts: %w", kind, err)
 	}
 	return sessions, res, nil
+}
+
+// signInTrainees makes sure at least n trainees are signed in (tg.tokens),
+// signing in the ones missing, and adds what that cost to res.
+func (tg *target) signInTrainees(ctx context.Context, o Options, n int, res *signInResult, log *slog.Logger) error {
+	if n <= len(tg.tokens) {
+		return nil
+	}
+	sessions, cost, err := signIn(ctx, tg, o, "trainee", n-len(tg.tokens), log)
+	res.accounts += cost.accounts
+	res.wall += cost.wall
+	res.cpu += cost.cpu
+	if err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		tg.tokens = append(tg.tokens, s.Token())
+	}
+	return nil
 }
 
 // randomPassword is a fresh password long enough for the server's policy.

@@ -100,9 +100,10 @@ func (sp *serverProcs) start() error {
 // procUse is what the server processes used over the load.
 type procUse struct {
 	pids []int
-	cpu  time.Duration // all of them together
-	rss  []int64       // each at the end of the load
-	hwm  []int64       // each one's peak
+	cpu  time.Duration   // all of them together
+	each []time.Duration // each one's
+	rss  []int64         // each at the end of the load
+	hwm  []int64         // each one's peak
 }
 
 // finish samples again and returns the difference.
@@ -114,6 +115,7 @@ func (sp *serverProcs) finish() (procUse, error) {
 			return u, err
 		}
 		u.cpu += s.cpu - sp.before[k].cpu
+		u.each = append(u.each, s.cpu-sp.before[k].cpu)
 		u.rss, u.hwm = append(u.rss, s.rss), append(u.hwm, s.hwm)
 	}
 	return u, nil

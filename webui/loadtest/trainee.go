@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -26,10 +27,10 @@ const errorPause = 100 * time.Millisecond
 
 // loadEnv is what every trainee shares.
 type loadEnv struct {
-	cl        *client.Client
+	clients   []*client.Client // one per server instance; trainee i starts on i mod len
 	dialer    *websocket.Dialer
 	scenarios []string
-	trainees  int
+	total     int // trainees in the whole run, over every driver process
 	think     time.Duration
 	ramp      time.Duration
 	seed      uint64
@@ -37,23 +38,27 @@ type loadEnv struct {
 	rampEnd   time.Time // set by runTrainees: every trainee has connected by then
 }
 
-func newLoadEnv(tg *target, o Options, scenarioIDs []string) *loadEnv {
-	seed := o.Seed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	return &loadEnv{cl: tg.client(), scenarios: scenarioIDs, trainees: o.Trainees, think: o.Think,
-		ramp: o.Ramp, seed: seed, duration: o.Duration,
+// newLoadEnv is what the trainees of a run share; bases are the server
+// instances, spread over in turn.
+func newLoadEnv(bases []string, hc *http.Client, o Options, scenarioIDs []string) *loadEnv {
+	env := &loadEnv{scenarios: scenarioIDs, total: o.Trainees, think: o.Think,
+		ramp: o.Ramp, seed: o.Seed, duration: o.Duration,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 1024}}
+	for _, b := range bases {
+		env.clients = append(env.clients, client.New(b, hc))
+	}
+	return env
 }
 
 // ackedTurn is a turn the server acknowledged: it must be in the database.
+// Trainee is the run-wide index of the trainee, whose identity reads the
+// attempt back over HTTP.
 type ackedTurn struct {
-	attempt string
-	turn    int
-	seq     int64
-	reply   string
-	session *client.Session // the trainee's identity, to read the attempt back over HTTP
+	Attempt string `json:"attempt"`
+	Turn    int    `json:"turn"`
+	Seq     int64  `json:"seq"`
+	Reply   string `json:"reply"`
+	Trainee int    `json:"trainee"`
 }
 
 // traineeResult is what one trainee saw.
@@ -72,9 +77,10 @@ type traineeResult struct {
 type simTrainee struct {
 	env     *loadEnv
 	rng     *rand.Rand
-	name    string
+	index   int // run-wide
 	stopBy  time.Time
-	session *client.Session
+	token   string // its session, valid on every instance
+	home    int    // the instance it is connected to: env.clients[home]
 	conn    *client.Conn
 	connSeq int64 // seq for start and resume
 	attempt string
@@ -83,21 +89,23 @@ type simTrainee struct {
 	res     traineeResult
 }
 
-// runTrainees runs every trainee until the duration is over and merges
-// what they saw.
-func runTrainees(ctx context.Context, env *loadEnv, sessions []*client.Session) loadResult {
+// runTrainees runs the trainees whose session tokens are given, the first
+// of them being trainee number first of the run, until the duration is
+// over, and merges what they saw.
+func runTrainees(ctx context.Context, env *loadEnv, tokens []string, first int) loadResult {
 	ctx, cancel := context.WithTimeout(ctx, env.duration)
 	defer cancel()
 	stopBy := time.Now().Add(env.duration + stopGrace)
-	results := make([]traineeResult, env.trainees)
+	results := make([]traineeResult, len(tokens))
 	var wg sync.WaitGroup
 	start := time.Now()
 	env.rampEnd = start.Add(env.ramp)
-	for i := range env.trainees {
-		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), name: fmt.Sprintf("Load trainee %d", i+1),
-			stopBy: stopBy, session: sessions[i], res: traineeResult{errors: map[string]int{}}}
-		delay := env.ramp * time.Duration(i) / time.Duration(env.trainees)
-		wg.Go(func() { results[i] = t.run(ctx, delay) })
+	for k, token := range tokens {
+		i := first + k
+		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), index: i, home: i % len(env.clients),
+			stopBy: stopBy, token: token, res: traineeResult{errors: map[string]int{}}}
+		delay := env.ramp * time.Duration(i) / time.Duration(max(env.total, 1))
+		wg.Go(func() { results[k] = t.run(ctx, delay) })
 	}
 	wg.Wait()
 	return mergeResults(results, time.Since(start))
@@ -128,8 +136,13 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 // with before the load began.
 func (t *simTrainee) connect(ctx context.Context) error {
 	var err error
-	t.conn, err = t.session.Dial(ctx, t.env.dialer, t.stopBy)
+	t.conn, err = t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	return err
+}
+
+// session is the trainee's identity on the instance it is on.
+func (t *simTrainee) session() *client.Session {
+	return t.env.clients[t.home].WithToken(t.token)
 }
 
 // step starts an attempt when none is on, else thinks and replies.
@@ -206,7 +219,7 @@ func (t *simTrainee) choose() error {
 	if sent.After(t.env.rampEnd) {
 		t.res.steady = append(t.res.steady, acked.Sub(sent))
 	}
-	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, session: t.session})
+	t.res.acked = append(t.res.acked, ackedTurn{Attempt: t.attempt, Turn: turn.Turn, Seq: seq, Reply: reply, Trainee: t.index})
 	t.lastSeq, t.replies = seq, client.ReplyIDs(turn.Replies)
 	if len(t.replies) == 0 {
 		return t.awaitEnded()
@@ -280,12 +293,17 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 	}
 }
 
+// redial connects again, to the next instance when there are several (as
+// a load balancer would send a browser whose server went away), so that
+// the attempt is resumed there.
 func (t *simTrainee) redial(ctx context.Context) {
 	t.conn.HangUp()
-	conn, err := t.session.Dial(ctx, t.env.dialer, t.stopBy)
+	t.home = (t.home + 1) % len(t.env.clients)
+	conn, err := t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	for err != nil && sleepCtx(ctx, time.Second) {
 		t.count(err)
-		conn, err = t.session.Dial(ctx, t.env.dialer, t.stopBy)
+		t.home = (t.home + 1) % len(t.env.clients)
+		conn, err = t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	}
 	if conn != nil {
 		t.conn = conn

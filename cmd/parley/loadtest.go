@@ -70,6 +70,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadtest.Options, error) {
 		}
 		return nil
 	})
+	fs.IntVar(&o.DBPID, "db-pid", 0, "PostgreSQL's postmaster process id: report the CPU time of it and its backends over the load, per reply (from /proc)")
 	server := fs.String("server", "in-process", "where the server runs when there is no --url: in-process (this process, the default), or child (parley serve in its own process, whose CPU and memory are then reported alone)")
 	fs.IntVar(&o.Instances, "instances", 1, fmt.Sprintf("with --server child: how many serve processes, sharing --db (more than one needs PostgreSQL; at most %d)", loadtest.MaxInstances))
 	fs.StringVar(&o.DB, "db", "", "with --server child: serve's --db, such as postgres://user:password@host:5432/dbname (default: a new SQLite file in a temporary folder)")

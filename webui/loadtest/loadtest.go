@@ -41,6 +41,7 @@ var ErrProblems = errors.New("problems found")
 type Options struct {
 	URLs       []string      // drive the servers already running here, trainees spread across them; empty: start one
 	ServerPIDs []int         // with URLs: the servers' processes, whose CPU and memory over the load are read from /proc
+	DBPID      int           // PostgreSQL's postmaster, whose CPU and its backends' over the load is read from /proc; 0: not read
 	Child      bool          // start the server as parley serve in its own process (Serve), not in this one
 	Instances  int           // with Child: how many serve processes, all on one database (PostgreSQL for more than one)
 	DB         string        // with Child: serve's --db; empty: a new SQLite file in a temporary folder
@@ -250,7 +251,7 @@ func loadPhase(ctx context.Context, tg *target, o Options, scenarioIDs []string,
 	}
 	l.cpu, l.trainees, l.loadAvg = processCPU()-cpu, o.Trainees, [2]string{loadAvg, loadAverage()}
 	l.commits = tg.stats().minus(commits)
-	if len(tg.procs.pids) > 0 {
+	if len(tg.procs.pids) > 0 || tg.procs.db != 0 {
 		use, perr := tg.procs.finish()
 		l.server, err = &use, errors.Join(err, perr)
 	}

@@ -251,11 +251,21 @@ func (r *Report) printCPU(w io.Writer, l loadResult) {
 		return
 	}
 	if u := l.server; u != nil {
-		fmt.Fprintf(w, "server cpu:    %s per reply, %.2f cores (user+sys of pid %s, from /proc)\n",
-			fmtDur(u.cpu/n), u.cpu.Seconds()/l.elapsed.Seconds(), joinInts(u.pids))
+		if len(u.pids) > 0 {
+			fmt.Fprintf(w, "server cpu:    %s per reply, %.2f cores (user+sys of pid %s, from /proc)\n",
+				fmtDur(u.cpu/n), u.cpu.Seconds()/l.elapsed.Seconds(), joinInts(u.pids))
+		}
 		for k, pid := range u.pids {
+			if u.gone[k] {
+				fmt.Fprintf(w, "server pid %d: exited during the load; its CPU is not counted\n", pid)
+				continue
+			}
 			fmt.Fprintf(w, "server pid %d: cpu %.2f cores; resident %s at the end of the load, peak %s\n",
 				pid, u.each[k].Seconds()/l.elapsed.Seconds(), fmtMiB(u.rss[k]), fmtMiB(u.hwm[k]))
+		}
+		if u.db != 0 {
+			fmt.Fprintf(w, "database cpu:  %s per reply, %.2f cores (pid %d and its children, from /proc)\n",
+				fmtDur(u.dbCPU/n), u.dbCPU.Seconds()/l.elapsed.Seconds(), u.db)
 		}
 	}
 	if l.cpu > 0 || l.toolCPU > 0 {

@@ -64,7 +64,7 @@ func openTarget(ctx context.Context, o Options, log *slog.Logger) (*target, erro
 	if err != nil {
 		return nil, fmt.Errorf("loadtest: temporary folder: %w", err)
 	}
-	tg := &target{dir: dir, http: client.NewHTTPClient()}
+	tg := &target{dir: dir, http: client.NewHTTPClient(), procs: serverProcs{db: o.DBPID}}
 	switch {
 	case len(o.URLs) > 0:
 		err = tg.openRemote(ctx, o)

@@ -169,7 +169,7 @@ func TestParseLoadFlags(t *testing.T) {
 		{"--server", "child", "--url", "http://127.0.0.1:1", "--admin", "a"}, {"--server-pid", "12"}, {"--server-pid", "x"},
 		{"--db", "x.db"}, {"--server", "child", "--instances", "2"}, {"--server", "child", "--instances", "2", "--db", "x.db"},
 		{"--instances", "0"}, {"--find-max", "--trainees", "100", "--find-max-limit", "50"},
-		{"--find-max", "--cpuprofile", "x"}, {"--find-max", "--p99", "0s"},
+		{"--find-max", "--cpuprofile", "x"}, {"--find-max", "--p99", "0s"}, {"--sessions", "f"}, {"--server", "child", "--sessions", "f"},
 	} {
 		if _, err := parseLoadFlags(args, io.Discard); err != errUsage {
 			t.Errorf("%q: got %v, want errUsage", args, err)
@@ -286,16 +286,24 @@ func TestLoadtestFindMax(t *testing.T) {
 
 // TestLoadtestPostgresInstances starts two serve processes on one
 // PostgreSQL database and spreads the trainees across them; the turns are
-// read back from the database after both stopped.
+// read back from the database after both stopped. A second run on the
+// database uses the sessions the first kept, and signs nobody in.
 func TestLoadtestPostgresInstances(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
+	sessions := filepath.Join(t.TempDir(), "sessions")
 	o := testLoadOptions(loadtest.Options{Child: true, Instances: 2, DB: db.URL, Drivers: 1, Trainees: 4,
-		Think: 20 * time.Millisecond, Duration: 2 * time.Second})
+		Think: 20 * time.Millisecond, Duration: 2 * time.Second, SessionsFile: sessions})
 	rep := measure(t, o)
 	checkCleanRun(t, rep)
-	if s := rep.Summary(); len(s.ServerPIDs) != 2 || slices.Contains(s.ServerCPUEach, 0) {
-		t.Errorf("server processes %v, CPU %v: want two, each with some CPU (each has trainees)", s.ServerPIDs, s.ServerCPUEach)
+	if s := rep.Summary(); len(s.ServerPIDs) != 2 || slices.Contains(s.ServerCPUEach, 0) || s.SignedIn != 4 {
+		t.Errorf("server processes %v, CPU %v, %d signed in: want two, each with some CPU (each has trainees), and 4", s.ServerPIDs, s.ServerCPUEach, s.SignedIn)
+	}
+	o.Instances, o.Trainees, o.Duration = 1, 3, time.Second
+	again := measure(t, o)
+	checkCleanRun(t, again)
+	if s := again.Summary(); s.SignedIn != 0 {
+		t.Errorf("the second run signed in %d trainees; the first kept 4 sessions", s.SignedIn)
 	}
 }
 

@@ -63,6 +63,8 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 	cl := tg.client()
 	start, cpu := time.Now(), processCPU()
 	var next atomic.Int64
+	stopProgress := logProgress(log, kind, n, &next)
+	defer stopProgress()
 	var wg sync.WaitGroup
 	for range min(signInWorkers, n) {
 		wg.Go(func() {
@@ -84,6 +86,28 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 	return sessions, res, nil
 }
 
+// progressEvery is how often a long sign-in says how far it got.
+const progressEvery = 15 * time.Second
+
+// logProgress logs how many of n accounts have been started, every
+// progressEvery, until stop is called.
+func logProgress(log *slog.Logger, kind string, n int, started *atomic.Int64) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				log.Info("signing in", "kind", kind, "started", min(int(started.Load()), n), "of", n)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
 // signInTrainees makes sure at least n trainees are signed in (tg.tokens),
 // signing in the ones missing, and adds what that cost to res.
 func (tg *target) signInTrainees(ctx context.Context, o Options, n int, res *signInResult, log *slog.Logger) error {
@@ -99,6 +123,9 @@ func (tg *target) signInTrainees(ctx context.Context, o Options, n int, res *sig
 	}
 	for _, s := range sessions {
 		tg.tokens = append(tg.tokens, s.Token())
+	}
+	if o.SessionsFile != "" {
+		return tg.saveSessions(o.SessionsFile)
 	}
 	return nil
 }

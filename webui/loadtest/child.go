@@ -68,7 +68,7 @@ func (tg *target) startChildren(ctx context.Context, o Options, log *slog.Logger
 		}
 		log.Info("server started in its own process", "url", c.url, "pid", c.pid())
 		tg.bases, tg.procs.pids = append(tg.bases, c.url), append(tg.procs.pids, c.pid())
-		if k == 0 {
+		if k == 0 && c.setupLink != "" { // used before another start prints a new one
 			tg.setupLink = c.setupLink
 			if _, err := tg.adminSession(ctx, o); err != nil {
 				return err

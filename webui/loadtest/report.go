@@ -389,6 +389,7 @@ type Summary struct {
 	ServerPIDs        []int           // the server processes read from /proc, when known
 	ServerCPU         time.Duration   // their CPU time over the load
 	ServerCPUEach     []time.Duration // each one's
+	SignedIn          int             // trainees signed in by this run (not kept from an earlier one)
 	Steps             int             // FindMax: how many steps ran
 	StepTrainees      []int           // FindMax: each step's trainees
 	StepPassed        []bool          // FindMax: whether each step passed
@@ -400,6 +401,7 @@ func (r *Report) Summary() Summary {
 		DurableChecked: r.durable.checked, DurableFound: r.durable.found, DurableAcked: r.durable.acked, Missing: r.durable.missing,
 		FloorEcho: r.floor.echo.n, FloorCommit: r.floor.commit.n, Floor: r.floor.total(),
 		CommitsKnown: r.load.commits.known, Commits: r.load.commits.commits, Writes: r.load.commits.writes}
+	s.SignedIn = r.signIn.accounts
 	if r.load.rtt != nil {
 		s.RoundTrips = int(r.load.rtt.N)
 	}

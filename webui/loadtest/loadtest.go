@@ -170,12 +170,12 @@ func readBack(ctx context.Context, tg *target, acked []ackedTurn) (durableResult
 // (two in-process: both ends).
 func ensureOpenFiles(o Options, log *slog.Logger) (string, error) {
 	n, drivers := uint64(o.maxTrainees()), uint64(max(o.Drivers, 1))
-	here := n + 256
-	switch {
-	case drivers > 1:
-		here = 256 // signing in; the trainees are in the drivers
-	case len(o.URLs) == 0 && !o.Child:
-		here = 2*n + uint64(o.Idle) + 256
+	here := uint64(256) // HTTP while signing in, the floor
+	if drivers == 1 {
+		here += n // the trainees' ends
+	}
+	if len(o.URLs) == 0 && !o.Child {
+		here += n + uint64(o.Idle) // the server's ends
 	}
 	need := max(here, (n+drivers-1)/drivers+256) // a driver's share
 	if len(o.URLs) == 0 {

@@ -165,10 +165,20 @@ func readBack(ctx context.Context, tg *target, acked []ackedTurn) (durableResult
 }
 
 // ensureOpenFiles raises this process's open-files limit for the run and
-// refuses a run that cannot have the descriptors it needs: the server's
-// process needs one per websocket, this process one per trainee it runs
-// (two in-process: both ends).
+// refuses a run that cannot have the descriptors it needs.
 func ensureOpenFiles(o Options, log *slog.Logger) (string, error) {
+	need := openFilesNeeded(o)
+	desc, hard := raiseOpenFiles(need, log)
+	if hard > 0 && hard < need {
+		return desc, fmt.Errorf("loadtest: this run needs about %d open files in one process and the hard limit is %d: raise it (ulimit -Hn), or put the server in its own process (--server child) and the trainees in several (--drivers N)", need, hard)
+	}
+	return desc, nil
+}
+
+// openFilesNeeded is the most descriptors one process of the run needs:
+// this one, a driver, or a server of ours. A websocket costs one on each
+// side: in-process both are here.
+func openFilesNeeded(o Options) uint64 {
 	n, drivers := uint64(o.maxTrainees()), uint64(max(o.Drivers, 1))
 	here := uint64(256) // HTTP while signing in, the floor
 	if drivers == 1 {
@@ -178,14 +188,10 @@ func ensureOpenFiles(o Options, log *slog.Logger) (string, error) {
 		here += n + uint64(o.Idle) // the server's ends
 	}
 	need := max(here, (n+drivers-1)/drivers+256) // a driver's share
-	if len(o.URLs) == 0 {
-		need = max(need, n+uint64(o.Idle)+256) // a server process of ours
+	if o.Child {
+		need = max(need, n+256) // the server's process
 	}
-	desc, hard := raiseOpenFiles(need, log)
-	if hard > 0 && hard < need {
-		return desc, fmt.Errorf("loadtest: this run needs about %d open files in one process and the hard limit is %d: raise it (ulimit -Hn), or put the server in its own process (--server child) and the trainees in several (--drivers N)", need, hard)
-	}
-	return desc, nil
+	return need
 }
 
 // exercise runs the measuring phases against a running target: the floor,

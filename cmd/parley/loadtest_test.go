@@ -12,9 +12,12 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"parley/webui"
+	"parley/webui/app"
 	"parley/webui/client"
 	"parley/webui/loadtest"
 	"parley/webui/postgres/pgtest"
@@ -320,4 +323,68 @@ func measure(t *testing.T, o loadtest.Options) *loadtest.Report {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// TestLoadtestReconnectsToTheNextInstance: two in-process servers on one
+// PostgreSQL database; the second stops while its trainees play. They
+// dial the first and resume their attempts there: the only errors are the
+// broken connections, and every acknowledged turn is stored.
+func TestLoadtestReconnectsToTheNextInstance(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	first, stopFirst := startPostgresApp(t, db.URL)
+	defer stopFirst()
+	if _, err := client.New(first.URL(), nil).Redeem(t.Context(), client.LinkToken(first.SetupLink()), testAdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	second, stopSecond := startPostgresApp(t, db.URL)
+	defer stopSecond()
+	o := testLoadOptions(loadtest.Options{URLs: []string{first.URL(), second.URL()}, Drivers: 1, Trainees: 4,
+		Think: 20 * time.Millisecond, Duration: 4 * time.Second, Admin: "admin", AdminPassword: testAdminPassword})
+	stopAt := time.AfterFunc(2*time.Second, stopSecond)
+	defer stopAt.Stop()
+	rep, err := loadtest.Measure(t.Context(), o, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	t.Log("\n" + out.String())
+	s := rep.Summary()
+	if s.Acked == 0 || !s.DurableChecked || s.DurableFound != s.Acked {
+		t.Errorf("durable %d of %d acked", s.DurableFound, s.Acked)
+	}
+	if len(s.Errors) == 0 {
+		t.Error("no connection broke: the second server did not stop during the run")
+	}
+	for kind := range s.Errors {
+		if !strings.HasPrefix(kind, "transport: ") {
+			t.Errorf("error %q: only broken connections were expected, and every attempt resumed", kind)
+		}
+	}
+}
+
+// startPostgresApp runs the App as serve would on the PostgreSQL database
+// db, until stop; it waits until it has analysed its scenarios.
+func startPostgresApp(t *testing.T, db string) (a *app.App, stop func()) {
+	t.Helper()
+	a = app.New(app.Options{Addr: "127.0.0.1:0", DB: db, AbandonAfter: webui.DefaultAbandonAfter}, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	<-a.Ready()
+	if a.URL() == "" {
+		cancel()
+		t.Fatal(<-done)
+	}
+	<-a.Analysed()
+	var once sync.Once
+	return a, func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("the server on %s stopped with %v", db, err)
+			}
+		})
+	}
 }

@@ -117,10 +117,13 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 		return t.res
 	}
 	if err := t.connect(ctx); err != nil {
-		if ctx.Err() == nil { // not merely cut short by the end of the run
-			t.count(err)
+		if ctx.Err() != nil { // merely cut short by the end of the run
+			return t.res
 		}
-		return t.res
+		t.count(err)
+		if t.redial(ctx); t.conn == nil {
+			return t.res
+		}
 	}
 	for ctx.Err() == nil {
 		if err := t.step(ctx); err != nil {
@@ -178,12 +181,27 @@ func (t *simTrainee) resume() error {
 	return t.takeSnapshot()
 }
 
+// errGoingAway is a going_away frame where an answer was due: the server
+// is shutting down, and the trainee dials the next instance.
+var errGoingAway = errors.New("going_away: the server is shutting down")
+
+// takeSnapshot reads the snapshot that answers start or resume.
 func (t *simTrainee) takeSnapshot() error {
-	head, replies, err := t.conn.AwaitSnapshot(t.connSeq)
+	f, err := t.conn.Recv()
 	if err != nil {
 		return err
 	}
-	t.attempt, t.lastSeq, t.replies = head.ID, head.LastSeq, replies
+	if err := surprise(f, client.FrameSnapshot); err != nil {
+		return err
+	}
+	if f.Seq != t.connSeq {
+		return &client.ProtocolError{What: fmt.Sprintf("wanted the snapshot for seq %d, got seq %d", t.connSeq, f.Seq)}
+	}
+	head, err := f.Head()
+	if err != nil {
+		return err
+	}
+	t.attempt, t.lastSeq, t.replies = head.ID, head.LastSeq, f.ReplyIDs()
 	if head.Status != "active" {
 		t.attempt, t.replies = "", nil
 	}
@@ -240,7 +258,7 @@ func (t *simTrainee) awaitAck(seq int64) (client.Frame, time.Time, error) {
 	}
 	if !bytes.HasPrefix(first, turnPrefix) {
 		f, err := client.Decode(first)
-		return f, time.Time{}, cmpOr(err, error(&client.ProtocolError{What: "wanted turn after choose, got " + f.Type}))
+		return f, time.Time{}, cmpOr(err, surprise(f, "turn"))
 	}
 	second, err := t.conn.RecvRaw()
 	acked := time.Now()
@@ -264,11 +282,23 @@ func (t *simTrainee) awaitEnded() error {
 	if err != nil {
 		return err
 	}
-	if f.Type != "ended" {
-		return &client.ProtocolError{What: "wanted ended after the last turn's ack, got " + f.Type}
+	if err := surprise(f, "ended"); err != nil {
+		return err
 	}
 	t.res.finished++
 	return nil
+}
+
+// surprise is nil when f (decoded without error) is of the type wanted;
+// else errGoingAway or a protocol error.
+func surprise(f client.Frame, want string) error {
+	switch {
+	case f.Type == want:
+		return nil
+	case f.Type == client.FrameGoingAway:
+		return errGoingAway
+	}
+	return &client.ProtocolError{What: "wanted " + want + ", got " + f.Type}
 }
 
 // recover gets back to a known state after err, then resumes the attempt
@@ -297,7 +327,9 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 // a load balancer would send a browser whose server went away), so that
 // the attempt is resumed there.
 func (t *simTrainee) redial(ctx context.Context) {
-	t.conn.HangUp()
+	if t.conn != nil {
+		t.conn.HangUp()
+	}
 	t.home = (t.home + 1) % len(t.env.clients)
 	conn, err := t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	for err != nil && sleepCtx(ctx, time.Second) {
@@ -320,6 +352,8 @@ func (t *simTrainee) count(err error) {
 		t.res.errors["error frame: "+fe.Code]++
 	case errors.As(err, &pe):
 		t.res.errors[pe.Error()]++
+	case errors.Is(err, errGoingAway):
+		t.res.errors["transport: going_away (the server shut down)"]++
 	default:
 		t.res.errors["transport: "+transportKind(err)]++
 	}

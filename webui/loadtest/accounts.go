@@ -23,6 +23,7 @@ type signInResult struct {
 	accounts int
 	wall     time.Duration
 	cpu      time.Duration // this process's CPU time (in-process: mostly the server's argon2id)
+	server   time.Duration // the server processes' CPU time, when they are known
 }
 
 // adminSession signs in as an admin: in-process, through the new server's
@@ -61,7 +62,7 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 	sessions := make([]*client.Session, n)
 	errs := make([]error, n)
 	cl := tg.client()
-	start, cpu := time.Now(), processCPU()
+	start, cpu, server := time.Now(), processCPU(), tg.procs.cpuNow()
 	var next atomic.Int64
 	stopProgress := logProgress(log, kind, n, &next)
 	defer stopProgress()
@@ -79,7 +80,7 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 		})
 	}
 	wg.Wait()
-	res := signInResult{accounts: n, wall: time.Since(start), cpu: processCPU() - cpu}
+	res := signInResult{accounts: n, wall: time.Since(start), cpu: processCPU() - cpu, server: tg.procs.cpuNow() - server}
 	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
 		return nil, res, fmt.Errorf("loadtest: sign in %s accounts: %w", kind, err)
 	}
@@ -118,6 +119,7 @@ func (tg *target) signInTrainees(ctx context.Context, o Options, n int, res *sig
 	res.accounts += cost.accounts
 	res.wall += cost.wall
 	res.cpu += cost.cpu
+	res.server += cost.server
 	if err != nil {
 		return err
 	}

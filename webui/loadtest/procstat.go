@@ -153,6 +153,18 @@ func (sp *serverProcs) start() error {
 	return nil
 }
 
+// cpuNow is the server processes' CPU time so far (0 for those it cannot
+// read).
+func (sp *serverProcs) cpuNow() time.Duration {
+	var total time.Duration
+	for _, pid := range sp.pids {
+		if s, err := readProc(pid); err == nil {
+			total += s.cpu
+		}
+	}
+	return total
+}
+
 // procUse is what the server processes used over the load.
 type procUse struct {
 	pids  []int

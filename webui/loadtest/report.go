@@ -213,11 +213,14 @@ func (r *Report) printSignIn(w io.Writer) {
 	if s.accounts == 0 {
 		return
 	}
-	who := "trainees only"
+	who := "this process: trainees only"
 	if r.inProcess() {
-		who = "server and trainees"
+		who = "this process: server and trainees"
 	}
-	fmt.Fprintf(w, "sign-in:       %d accounts created and signed in through their invitations in %v; cpu %s per sign-in (argon2id; this process: %s)\n",
+	if s.server > 0 {
+		who, s.cpu = "the server's processes", s.server
+	}
+	fmt.Fprintf(w, "sign-in:       %d accounts created and signed in through their invitations in %v; cpu %s per sign-in (argon2id; %s)\n",
 		s.accounts, s.wall.Round(time.Millisecond), fmtDur(s.cpu/time.Duration(s.accounts)), who)
 }
 

@@ -215,12 +215,15 @@ func TestLoadtestChild(t *testing.T) {
 	t.Parallel()
 	profile := filepath.Join(t.TempDir(), "server.cpu")
 	o := testLoadOptions(loadtest.Options{Child: true, Instances: 1, Drivers: 1, Trainees: 4, Think: 20 * time.Millisecond,
-		Duration: 2 * time.Second, CPUProfile: profile})
+		Duration: 2 * time.Second, Ramp: 500 * time.Millisecond, CPUProfile: profile})
 	rep := measure(t, o)
 	checkCleanRun(t, rep)
 	s := rep.Summary()
 	if len(s.ServerPIDs) != 1 || s.ServerPIDs[0] == os.Getpid() || s.ServerCPU <= 0 {
 		t.Errorf("server process %v used %v of CPU: want one process, not this one, and some CPU", s.ServerPIDs, s.ServerCPU)
+	}
+	if s.ServerCPUSteady <= 0 || s.ServerCPUSteady > s.ServerCPU {
+		t.Errorf("server CPU after the ramp %v, of %v in all: want some, and not more", s.ServerCPUSteady, s.ServerCPU)
 	}
 	if s.CommitsKnown {
 		t.Error("the commit counters of a server in another process cannot be read")

@@ -86,8 +86,8 @@ func splitTokens(tokens []string, n int) (shares [][]string, firsts []int) {
 }
 
 // runDrivers runs the trainees in o.Drivers driver processes, starts them
-// all at once and merges what they saw.
-func runDrivers(ctx context.Context, tg *target, o Options, tokens, scenarioIDs []string, log *slog.Logger) (loadResult, error) {
+// all at once (calling started then) and merges what they saw.
+func runDrivers(ctx context.Context, tg *target, o Options, tokens, scenarioIDs []string, started func(), log *slog.Logger) (loadResult, error) {
 	if o.Driver == nil {
 		return loadResult{}, errors.New("loadtest: no command to start a driver process with (Options.Driver)")
 	}
@@ -114,6 +114,7 @@ func runDrivers(ctx context.Context, tg *target, o Options, tokens, scenarioIDs 
 			return loadResult{}, err
 		}
 	}
+	started()
 	log.Info("driver processes running", "drivers", len(drivers))
 	return collectDrivers(drivers, o.Duration+stopGrace+time.Minute)
 }

@@ -260,9 +260,12 @@ func loadPhase(ctx context.Context, tg *target, o Options, scenarioIDs []string,
 	log.Info("trainees playing", "trainees", o.Trainees, "think", o.Think, "duration", o.Duration, "ramp", o.Ramp, "drivers", max(o.Drivers, 1))
 	tokens := tg.tokens[:o.Trainees]
 	var l loadResult
+	var atRamp rampSample
+	started := func() { atRamp = sampleAtRamp(tg, o.Ramp) }
 	if o.Drivers > 1 {
-		l, err = runDrivers(ctx, tg, o, tokens, scenarioIDs, log)
+		l, err = runDrivers(ctx, tg, o, tokens, scenarioIDs, started, log)
 	} else {
+		started()
 		l = runTrainees(ctx, newLoadEnv(tg.bases, tg.http, o, scenarioIDs), tokens, 0)
 	}
 	l.cpu, l.trainees, l.loadAvg = processCPU()-cpu, o.Trainees, [2]string{loadAvg, loadAverage()}
@@ -270,6 +273,33 @@ func loadPhase(ctx context.Context, tg *target, o Options, scenarioIDs []string,
 	if len(tg.procs.pids) > 0 || tg.procs.db != 0 {
 		use, perr := tg.procs.finish()
 		l.server, err = &use, errors.Join(err, perr)
+		if cpu, ok := atRamp.get(); ok {
+			l.serverSteady = tg.procs.cpuNow() - cpu
+		}
 	}
 	return l, errors.Join(err, stopProfile())
+}
+
+// rampSample is the server processes' CPU time when the ramp ended.
+type rampSample chan time.Duration
+
+// sampleAtRamp reads the server processes' CPU time once the ramp is over
+// (nil when there is no ramp or no server process to read).
+func sampleAtRamp(tg *target, ramp time.Duration) rampSample {
+	if ramp <= 0 || len(tg.procs.pids) == 0 {
+		return nil
+	}
+	ch := make(rampSample, 1)
+	time.AfterFunc(ramp, func() { ch <- tg.procs.cpuNow() })
+	return ch
+}
+
+// get is the sample, once taken.
+func (r rampSample) get() (time.Duration, bool) {
+	select {
+	case cpu := <-r:
+		return cpu, true
+	default:
+		return 0, false
+	}
 }

@@ -26,9 +26,12 @@ type loadResult struct {
 	drivers  int           // driver processes that ran the trainees; 0: this one
 	toolCPU  time.Duration // the driver processes' CPU time, with drivers
 	server   *procUse      // the server processes' CPU and memory, when known
-	trainees int
-	loadAvg  [2]string   // at the start and the end of the load phase
-	commits  commitStats // the in-process store's group commit
+	// serverSteady is their CPU time after the ramp (connections and first
+	// starts are over), for the replies sent after it (steady); 0: unknown.
+	serverSteady time.Duration
+	trainees     int
+	loadAvg      [2]string   // at the start and the end of the load phase
+	commits      commitStats // the in-process store's group commit
 }
 
 func mergeResults(results []traineeResult, elapsed time.Duration) loadResult {
@@ -258,6 +261,10 @@ func (r *Report) printCPU(w io.Writer, l loadResult) {
 			fmt.Fprintf(w, "server cpu:    %s per reply, %.2f cores (user+sys of pid %s, from /proc)\n",
 				fmtDur(u.cpu/n), u.cpu.Seconds()/l.elapsed.Seconds(), joinInts(u.pids))
 		}
+		if steady := l.steady.N; l.serverSteady > 0 && steady > 0 && l.elapsed > r.opts.Ramp {
+			fmt.Fprintf(w, "  after ramp:  %s per reply, %.2f cores (replies sent once every trainee had connected)\n",
+				fmtDur(l.serverSteady/time.Duration(steady)), l.serverSteady.Seconds()/(l.elapsed-r.opts.Ramp).Seconds())
+		}
 		for k, pid := range u.pids {
 			if u.gone[k] {
 				fmt.Fprintf(w, "server pid %d: exited during the load; its CPU is not counted\n", pid)
@@ -392,6 +399,7 @@ type Summary struct {
 	ServerPIDs        []int           // the server processes read from /proc, when known
 	ServerCPU         time.Duration   // their CPU time over the load
 	ServerCPUEach     []time.Duration // each one's
+	ServerCPUSteady   time.Duration   // their CPU time after the ramp
 	SignedIn          int             // trainees signed in by this run (not kept from an earlier one)
 	Steps             int             // FindMax: how many steps ran
 	StepTrainees      []int           // FindMax: each step's trainees
@@ -412,7 +420,7 @@ func (r *Report) Summary() Summary {
 		s.IdleSessions = r.memory.sessions
 	}
 	if u := r.load.server; u != nil {
-		s.ServerPIDs, s.ServerCPU, s.ServerCPUEach = u.pids, u.cpu, u.each
+		s.ServerPIDs, s.ServerCPU, s.ServerCPUEach, s.ServerCPUSteady = u.pids, u.cpu, u.each, r.load.serverSteady
 	}
 	for _, st := range r.steps {
 		s.StepTrainees = append(s.StepTrainees, st.trainees)

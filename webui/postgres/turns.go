@@ -75,9 +75,10 @@ func saveTurnStatement(w training.TurnWrite, now time.Time) statement {
 		st := string(e.Status)
 		status, ending, outcome, summary = &st, &e.Ending, &e.Outcome, e.Summary
 	}
-	ids, bodies := make([]string, len(w.Outbox)), make([][]byte, len(w.Outbox))
-	for i, it := range w.Outbox {
-		ids[i], bodies[i] = it.ID, it.Body
+	var ids []string // nil (NULL, no rows) for none: no allocation
+	var bodies [][]byte
+	for _, it := range w.Outbox {
+		ids, bodies = append(ids, it.ID), append(bodies, it.Body)
 	}
 	t := w.Turn
 	return statement{sql: sqlSaveTurn, args: []any{w.State, w.LastSeq, now, w.AttemptID, t.Number - 1,

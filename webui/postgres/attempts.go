@@ -21,7 +21,8 @@ func (s *Store) CreateAttempt(ctx context.Context, a training.Attempt) error {
 		return err
 	}
 	now := s.Now()
-	return s.w.do(ctx, func(ctx context.Context, tx tx) error {
+	st := statement{sql: sqlCreateAttempt + " ON CONFLICT DO NOTHING", args: attemptArgs(a, now)}
+	return s.w.doStatement(ctx, st, func(ctx context.Context, tx tx) error {
 		return insertAttempt(ctx, tx, a, now)
 	})
 }
@@ -40,11 +41,20 @@ func checkNewAttempt(a training.Attempt) error {
 	return nil
 }
 
+// sqlCreateAttempt inserts a new active attempt. In a pipelined batch it
+// runs with ON CONFLICT DO NOTHING, so that a taken id or a second active
+// attempt inserts nothing instead of failing the batch; insertAttempt,
+// without it, then says which.
+const sqlCreateAttempt = `INSERT INTO attempts
+	(id, user_id, scenario_id, version, seed, status, state, last_seq, started_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $8)`
+
+func attemptArgs(a training.Attempt, now time.Time) []any {
+	return []any{a.ID, a.UserID, a.ScenarioID, a.Version, a.Seed, a.State, a.LastSeq, now}
+}
+
 func insertAttempt(ctx context.Context, tx tx, a training.Attempt, now time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO attempts
-		(id, user_id, scenario_id, version, seed, status, state, last_seq, started_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $8)`,
-		a.ID, a.UserID, a.ScenarioID, a.Version, a.Seed, a.State, a.LastSeq, now)
+	_, err := tx.Exec(ctx, sqlCreateAttempt, attemptArgs(a, now)...)
 	switch {
 	case violates(err, "attempts_active_by_user_scenario"):
 		return fmt.Errorf("store: create attempt %q: %w: user %q already has an active attempt on scenario %q; "+
@@ -74,13 +84,19 @@ func (s *Store) EndAttempt(ctx context.Context, id string, status training.Statu
 		return err
 	}
 	now := s.Now()
-	return s.w.do(ctx, func(ctx context.Context, tx tx) error {
-		return endAttempt(ctx, tx, id, training.Ending{Status: status, Summary: summary}, now)
+	e := training.Ending{Status: status, Summary: summary}
+	st := statement{sql: sqlEndAttempt, args: endArgs(id, e, now)}
+	return s.w.doStatement(ctx, st, func(ctx context.Context, tx tx) error {
+		return endAttempt(ctx, tx, id, e, now)
 	})
 }
 
+func endArgs(id string, e training.Ending, now time.Time) []any {
+	return []any{string(e.Status), e.Ending, e.Outcome, e.Summary, now, id}
+}
+
 func endAttempt(ctx context.Context, tx tx, id string, e training.Ending, now time.Time) error {
-	tag, err := tx.Exec(ctx, sqlEndAttempt, string(e.Status), e.Ending, e.Outcome, e.Summary, now, id)
+	tag, err := tx.Exec(ctx, sqlEndAttempt, endArgs(id, e, now)...)
 	if err != nil {
 		return writeFailed(fmt.Sprintf("end attempt %q", id), err)
 	}

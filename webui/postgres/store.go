@@ -34,6 +34,7 @@ type Store struct {
 type Stats struct {
 	Commits int64 // transactions committed
 	Writes  int64 // writes committed; Writes/Commits is the mean batch size
+	Waits   int64 // batches whose leader waited the commit window for company
 }
 
 // Option adjusts how Open configures the Store.
@@ -41,6 +42,7 @@ type Option func(*options)
 
 type options struct {
 	maxBatch int
+	window   time.Duration
 }
 
 // WithMaxBatch caps how many writes share one transaction (default
@@ -69,7 +71,7 @@ func Redact(db string) string {
 // checks that commits are durable there, and applies the migrations it has
 // not seen yet.
 func Open(ctx context.Context, dbURL string, opts ...Option) (*Store, error) {
-	o := options{maxBatch: DefaultMaxBatch}
+	o := options{maxBatch: DefaultMaxBatch, window: DefaultCommitWindow}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -95,7 +97,7 @@ func Open(ctx context.Context, dbURL string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{Now: time.Now, pool: pool, w: newCommitter(pool, o.maxBatch), name: name}, nil
+	return &Store{Now: time.Now, pool: pool, w: newCommitter(pool, o.maxBatch, o.window), name: name}, nil
 }
 
 // checkDurable refuses a server where a commit may return before it is on

@@ -25,6 +25,28 @@ const (
 	// same id) is kept as it is.
 	sqlInsertOutbox = `INSERT INTO xapi_outbox (id, body, created_at, next_at) VALUES ($1, $2, $3, $3)
 		ON CONFLICT (id) DO NOTHING`
+
+	// sqlSaveTurn is a whole SaveTurn as one statement, for the pipelined
+	// batch: the guarded update of sqlAdvanceAttempt (which also ends the
+	// attempt when $9, the final status, is not NULL), and, only if it
+	// matched, the turn and the outbox statements ($13, $14: ids and
+	// bodies). It inserts one turn, or changes nothing: the 0-row case that
+	// saveTurn explains. Setting status to itself leaves the update HOT.
+	sqlSaveTurn = `WITH adv AS (
+		UPDATE attempts SET state = $1, last_seq = $2, turns = turns + 1, updated_at = $3,
+			status = coalesce($9::text, status),
+			ending = CASE WHEN $9::text IS NULL THEN ending ELSE $10::text END,
+			outcome = CASE WHEN $9::text IS NULL THEN outcome ELSE $11::text END,
+			summary = CASE WHEN $9::text IS NULL THEN summary ELSE $12::bytea END,
+			ended_at = CASE WHEN $9::text IS NULL THEN ended_at ELSE $3 END
+		WHERE id = $4 AND status = 'active' AND turns = $5
+		RETURNING id, turns),
+	outbox AS (
+		INSERT INTO xapi_outbox (id, body, created_at, next_at)
+		SELECT o.id, o.body, $3, $3 FROM adv, unnest($13::text[], $14::bytea[]) AS o (id, body)
+		ON CONFLICT (id) DO NOTHING)
+	INSERT INTO turns (attempt_id, turn, seq, reply_id, event, created_at)
+	SELECT id, turns, $6, $7, $8, $3 FROM adv`
 )
 
 // SaveTurn atomically stores one turn and the attempt's new state, last
@@ -40,9 +62,27 @@ func (s *Store) SaveTurn(ctx context.Context, w training.TurnWrite) error {
 		return err
 	}
 	now := s.Now()
-	return s.w.do(ctx, func(ctx context.Context, tx tx) error {
+	return s.w.doStatement(ctx, saveTurnStatement(w, now), func(ctx context.Context, tx tx) error {
 		return saveTurn(ctx, tx, w, now)
 	})
+}
+
+// saveTurnStatement is w as sqlSaveTurn.
+func saveTurnStatement(w training.TurnWrite, now time.Time) statement {
+	var status, ending, outcome *string
+	var summary []byte
+	if e := w.End; e != nil {
+		st := string(e.Status)
+		status, ending, outcome, summary = &st, &e.Ending, &e.Outcome, e.Summary
+	}
+	var ids []string // nil (NULL, no rows) for none: no allocation
+	var bodies [][]byte
+	for _, it := range w.Outbox {
+		ids, bodies = append(ids, it.ID), append(bodies, it.Body)
+	}
+	t := w.Turn
+	return statement{sql: sqlSaveTurn, args: []any{w.State, w.LastSeq, now, w.AttemptID, t.Number - 1,
+		t.Seq, t.ReplyID, t.Event, status, ending, outcome, summary, ids, bodies}}
 }
 
 func checkTurnWrite(w training.TurnWrite) error {

@@ -18,6 +18,7 @@ type liveAttempt struct {
 	id    string
 	ready bool // rec, sc and sess are loaded
 	gone  bool // evicted: whoever locks it next must look it up again
+	fresh bool // loaded from the store since it was last locked: not stale
 	rec   Attempt
 	sc    *engine.Scenario
 	sess  *engine.Session
@@ -62,7 +63,7 @@ func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error
 
 // unlock releases la; an attempt that is over leaves memory.
 func (l *liveAttempts) unlock(la *liveAttempt) {
-	la.used = l.now()
+	la.used, la.fresh = l.now(), false
 	if la.rec.Status != StatusActive {
 		l.evict(la)
 	}
@@ -101,6 +102,11 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return err
 	}
+	return l.resume(ctx, la, rec)
+}
+
+// resume makes la the attempt rec, its session resumed from rec's state.
+func (l *liveAttempts) resume(ctx context.Context, la *liveAttempt, rec Attempt) error {
 	sc, err := l.cat.Version(ctx, rec.Version)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
@@ -113,7 +119,7 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return fmt.Errorf("resume attempt %s from its stored state: %w", la.id, err)
 	}
-	la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
+	la.rec, la.sc, la.sess, la.ready, la.fresh = rec, sc, sess, true, true
 	return nil
 }
 

@@ -17,10 +17,8 @@ import (
 // in, through the first, its admin, a manager Ann and her cohort's trainee
 // Sam.
 type twoInstances struct {
-	a, b      *App
-	ann, sam  *client.Session // signed in; use On to reach an instance
-	annID     string
-	samHandle string
+	a, b     *App
+	ann, sam *client.Session // signed in; use On to reach an instance
 }
 
 func startTwoInstances(t *testing.T) *twoInstances {

@@ -2,7 +2,9 @@
 //
 // It owns the compiled scenario (Compile), the conversation (Session: pull
 // the client's lines and the replies on offer, Choose one, read what
-// happened), the session's whole state as JSON (State, Resume), scoring
+// happened), the session's whole state, compact and binary for storing
+// (AppendState, ResumeBinary, ReadStateHead) or as JSON for people and
+// older records (State, Resume, ResumeState), scoring
 // (Scores, Debrief) and the analysis of a scenario's every path (Explore:
 // reachability, score bounds, the ideal path).
 //

@@ -20,11 +20,17 @@ type machine struct {
 }
 
 func (sc *Scenario) newMachine() machine {
+	return sc.machineWith(make([]int, len(sc.nodes)+len(sc.endings)))
+}
+
+// machineWith is a machine at the start whose visit counts are visits, one
+// per target, all 0.
+func (sc *Scenario) machineWith(visits []int) machine {
 	m := machine{
 		at:     sc.start,
 		mood:   make([]float64, len(sc.Mood)),
 		vars:   make([]any, len(sc.Vars)),
-		visits: make([]int, len(sc.nodes)+len(sc.endings)),
+		visits: visits,
 		used:   make([]bool, sc.onces),
 	}
 	for i, md := range sc.Mood {
@@ -58,9 +64,18 @@ type evaluator struct {
 }
 
 func newEvaluator(sc *Scenario) *evaluator {
-	ev := &evaluator{sc: sc, env: make(map[string]any, len(sc.Mood)+len(sc.Vars)+4), visits: map[string]int{}}
-	ev.env[nameVisits] = ev.visits
+	ev := &evaluator{}
+	ev.init(sc)
 	return ev
+}
+
+// init readies a zero evaluator for sc.
+func (ev *evaluator) init(sc *Scenario) {
+	ev.sc, ev.env = sc, make(map[string]any, len(sc.Mood)+len(sc.Vars)+6)
+	if sc.keyVisits { // otherwise no expression reads visits
+		ev.visits = make(map[string]int, len(sc.nodes)+len(sc.endings))
+	}
+	ev.env[nameVisits] = ev.visits
 }
 
 // load copies the whole machine into the env.
@@ -78,7 +93,7 @@ func (ev *evaluator) load(m *machine) {
 	}
 	ev.env[nameTurn] = m.turn
 	ev.env[nameReply] = m.reply
-	ev.env[nameNode] = ev.sc.targetID(m.at)
+	ev.env[nameNode] = ev.sc.boxed[m.at]
 	ev.env[nameNext], ev.env[nameNextEnding] = "", false
 }
 

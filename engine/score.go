@@ -24,10 +24,23 @@ func (s *Session) Scores() []Score {
 	out := make([]Score, len(s.sc.Competencies))
 	for i, c := range s.sc.Competencies {
 		sc := Score{Competency: c.ID, Label: c.Label, Description: c.Description, Points: s.points[i], Best: a.Best[i], Pass: c.Pass,
-			BlockedBy: append([]string(nil), s.blocked[i]...)}
+			BlockedBy: s.sc.stepNames(s.blockedBy(i))}
 		sc.Score = percent(sc.Points, sc.Best)
 		sc.Passed = sc.Score >= sc.Pass && len(sc.BlockedBy) == 0
 		out[i] = sc
+	}
+	return out
+}
+
+// stepNames names each reply as "node/reply"; nil for none.
+func (sc *Scenario) stepNames(refs []stepRef) []string {
+	if len(refs) == 0 {
+		return nil
+	}
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		st := sc.step(r)
+		out[i] = st.Node + "/" + st.Reply
 	}
 	return out
 }

@@ -24,9 +24,9 @@ type Session struct {
 	seed    uint64
 	m       machine
 	points  []int
-	blocked [][]string // per competency: "node/reply" that blocked it
-	history []Step
-	ev      *evaluator
+	blocked [][]stepRef // per competency: the replies that blocked it; nil until one does (blockedBy)
+	history []stepRef
+	ev      evaluator // in the Session, not beside it: one allocation fewer
 	lines   []string
 	backup  machine
 	fired   []int
@@ -37,6 +37,16 @@ type Session struct {
 type Step struct {
 	Node  string `json:"node"`
 	Reply string `json:"reply"`
+}
+
+// stepRef is one reply of one node by their indexes in the compiled
+// scenario: a Step without its strings (8 bytes, not 32).
+type stepRef struct{ node, reply int32 }
+
+// step names a stepRef.
+func (sc *Scenario) step(r stepRef) Step {
+	n := &sc.nodes[r.node]
+	return Step{Node: n.id, Reply: n.replies[r.reply].id}
 }
 
 // Choice is a reply on offer.
@@ -119,12 +129,35 @@ type MoodReading struct {
 // Start begins a conversation at the start node. The seed picks line
 // variants: the same seed and the same replies give the same conversation.
 func (sc *Scenario) Start(seed uint64) *Session {
-	s := &Session{sc: sc, seed: seed, m: sc.newMachine(), ev: newEvaluator(sc)}
-	s.points = make([]int, len(sc.Competencies))
-	s.blocked = make([][]string, len(sc.Competencies))
+	s := sc.newSession(seed)
 	s.ev.load(&s.m)
 	s.lines = s.say(s.m.at)
 	return s
+}
+
+// newSession is a session at the start that has not said its lines yet.
+func (sc *Scenario) newSession(seed uint64) *Session {
+	nt := len(sc.nodes) + len(sc.endings)
+	ints := make([]int, nt+len(sc.Competencies)) // the visits and the points, in one allocation
+	s := &Session{sc: sc, seed: seed, m: sc.machineWith(ints[:nt:nt]), points: ints[nt:]}
+	s.ev.init(sc)
+	return s
+}
+
+// blockedBy is the replies that blocked competency i.
+func (s *Session) blockedBy(i int) []stepRef {
+	if s.blocked == nil {
+		return nil
+	}
+	return s.blocked[i]
+}
+
+// block records that the reply at blocked competency i.
+func (s *Session) block(i int, at stepRef) {
+	if s.blocked == nil {
+		s.blocked = make([][]stepRef, len(s.sc.Competencies))
+	}
+	s.blocked[i] = append(s.blocked[i], at)
 }
 
 // StartAt begins a conversation at any node with preset variables, for
@@ -259,7 +292,16 @@ func (s *Session) Ending() *EndingInfo {
 func (s *Session) Lines() []string { return append([]string(nil), s.lines...) }
 
 // History lists the replies chosen so far.
-func (s *Session) History() []Step { return append([]Step(nil), s.history...) }
+func (s *Session) History() []Step {
+	if s.history == nil {
+		return nil
+	}
+	out := make([]Step, len(s.history))
+	for i, r := range s.history {
+		out[i] = s.sc.step(r)
+	}
+	return out
+}
 
 // Replies lists the replies on offer now, in the order they are offered:
 // shuffled by the seed, or in file order at a node whose order is fixed.
@@ -315,11 +357,18 @@ func (s *Session) Choose(id string) (Outcome, error) {
 	if s.Ended() {
 		return Outcome{}, ErrEnded
 	}
+	at := stepRef{node: int32(s.m.at), reply: -1}
 	n := &s.sc.nodes[s.m.at]
-	r := n.reply(id)
-	if r == nil {
+	for i := range n.replies {
+		if n.replies[i].id == id {
+			at.reply = int32(i)
+			break
+		}
+	}
+	if at.reply < 0 {
 		return Outcome{}, fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrUnknownReply)
 	}
+	r := &n.replies[at.reply]
 	if ok, err := s.ev.available(&s.m, r); err != nil || !ok {
 		return Outcome{}, errors.Join(fmt.Errorf("reply %q at node %q: %w", id, n.id, ErrNotOffered), err)
 	}
@@ -335,7 +384,7 @@ func (s *Session) Choose(id string) (Outcome, error) {
 		s.ev.load(&s.m)
 		return Outcome{}, fmt.Errorf("node %q: %w", n.id, err)
 	}
-	s.score(n, r)
+	s.score(at, r)
 	return s.outcome(n, r, reaction), nil
 }
 
@@ -360,14 +409,14 @@ func (n *node) reply(id string) *reply {
 	return nil
 }
 
-func (s *Session) score(n *node, r *reply) {
+func (s *Session) score(at stepRef, r *reply) {
 	for i, p := range r.points {
 		s.points[i] += p
 	}
 	for _, c := range r.blocks {
-		s.blocked[c] = append(s.blocked[c], n.id+"/"+r.id)
+		s.block(c, at)
 	}
-	s.history = append(s.history, Step{Node: n.id, Reply: r.id})
+	s.history = append(s.history, at)
 }
 
 func (s *Session) outcome(n *node, r *reply, reaction []string) Outcome {

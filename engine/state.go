@@ -3,7 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
+	"strings"
 )
 
 // State is everything a Session is, as JSON-friendly data. Resume turns it
@@ -46,11 +46,11 @@ func (s *Session) State() State {
 	st.Used = sc.onceNames(s.m.used)
 	for i, c := range sc.Competencies {
 		st.Points[c.ID] = s.points[i]
-		if len(s.blocked[i]) > 0 {
+		if len(s.blockedBy(i)) > 0 {
 			if st.Blocked == nil {
 				st.Blocked = map[string][]string{}
 			}
-			st.Blocked[c.ID] = slices.Clone(s.blocked[i])
+			st.Blocked[c.ID] = sc.stepNames(s.blockedBy(i))
 		}
 	}
 	return st
@@ -132,10 +132,40 @@ func (s *Session) restore(st State) error {
 	}
 	for i, c := range sc.Competencies {
 		s.points[i] = st.Points[c.ID]
-		s.blocked[i] = slices.Clone(st.Blocked[c.ID])
+		for _, name := range st.Blocked[c.ID] {
+			node, reply, _ := strings.Cut(name, "/")
+			r, err := sc.stepRef(Step{Node: node, Reply: reply})
+			if err != nil {
+				return fmt.Errorf("%s blocked by %q: %w", c.ID, name, err)
+			}
+			s.block(i, r)
+		}
 	}
-	s.history = slices.Clone(st.History)
+	if st.History != nil {
+		s.history = make([]stepRef, len(st.History))
+	}
+	for i, step := range st.History {
+		r, err := sc.stepRef(step)
+		if err != nil {
+			return fmt.Errorf("turn %d of the history: %w", i+1, err)
+		}
+		s.history[i] = r
+	}
 	return nil
+}
+
+// stepRef finds a Step's reply in the compiled scenario.
+func (sc *Scenario) stepRef(st Step) (stepRef, error) {
+	t, ok := sc.targets[st.Node]
+	if !ok || sc.isEnding(t) {
+		return stepRef{}, fmt.Errorf("unknown node %q: %w", st.Node, ErrBadState)
+	}
+	for i, r := range sc.nodes[t].replies {
+		if r.id == st.Reply {
+			return stepRef{node: int32(t), reply: int32(i)}, nil
+		}
+	}
+	return stepRef{}, fmt.Errorf("no reply %q at node %q: %w", st.Reply, st.Node, ErrBadState)
 }
 
 func (sc *Scenario) restoreUsed(used []bool, names []string) error {

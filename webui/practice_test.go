@@ -87,7 +87,7 @@ func storedState(t *testing.T, h *harness, id string) (training.Attempt, engine.
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := training.DecodeState(a.State)
+	st, err := training.StateOf(loadScenario(t, a.ScenarioID), a.State)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,12 +89,40 @@ func TestStoredUnknownVersion(t *testing.T) {
 }
 
 // version0 is a store that writes every stored record as Parley did before
-// the formats had versions: the bare payload, no envelope. Set off to write
-// as today's core does.
+// the formats had versions: the bare payload, no envelope. With v1 set it
+// writes as version 1 did instead: the JSON state, every record in its
+// envelope. Set off to write as today's core does.
 type version0 struct {
 	training.Store
 	t   *testing.T
 	off *atomic.Bool
+	v1  bool
+}
+
+// oldState is a version 2 (binary) state as version 0 or, with v1, version
+// 1 wrote it.
+func oldState(t *testing.T, data []byte, v1 bool) []byte {
+	t.Helper()
+	head, err := training.StateHead(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := training.StateJSON(loadScenario(t, head.Scenario), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1 {
+		return view
+	}
+	return bare(t, view)
+}
+
+// old is an event or summary as version 0 (or, with v1, version 1) wrote it.
+func (s version0) old(data []byte) []byte {
+	if s.v1 {
+		return data
+	}
+	return bare(s.t, data)
 }
 
 func bare(t *testing.T, data []byte) []byte {
@@ -114,24 +142,24 @@ func bare(t *testing.T, data []byte) []byte {
 
 func (s version0) CreateAttempt(ctx context.Context, a training.Attempt) error {
 	if !s.off.Load() {
-		a.State = bare(s.t, a.State)
+		a.State = oldState(s.t, a.State, s.v1)
 	}
 	return s.Store.CreateAttempt(ctx, a)
 }
 
 func (s version0) CreatePractice(ctx context.Context, a training.Attempt) error {
 	if !s.off.Load() {
-		a.State = bare(s.t, a.State)
+		a.State = oldState(s.t, a.State, s.v1)
 	}
 	return s.Store.CreatePractice(ctx, a)
 }
 
 func (s version0) SaveTurn(ctx context.Context, w training.TurnWrite) error {
 	if !s.off.Load() {
-		w.State, w.Turn.Event = bare(s.t, w.State), bare(s.t, w.Turn.Event)
+		w.State, w.Turn.Event = oldState(s.t, w.State, s.v1), s.old(w.Turn.Event)
 		if w.End != nil {
 			e := *w.End
-			e.Summary = bare(s.t, e.Summary)
+			e.Summary = s.old(e.Summary)
 			w.End = &e
 		}
 	}
@@ -140,7 +168,7 @@ func (s version0) SaveTurn(ctx context.Context, w training.TurnWrite) error {
 
 func (s version0) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
 	if !s.off.Load() {
-		summary = bare(s.t, summary)
+		summary = s.old(summary)
 	}
 	return s.Store.EndAttempt(ctx, id, status, summary)
 }
@@ -151,11 +179,19 @@ func (s version0) EndAttempt(ctx context.Context, id string, status training.Sta
 // answer is the same as TestWireGolden's, on the same golden files. A
 // practice run of an old attempt copies its old turn rows and adds new
 // ones, so one attempt holds both versions.
-func TestStoredVersion0Rows(t *testing.T) {
+func TestStoredVersion0Rows(t *testing.T) { storedOldRows(t, false) }
+
+// TestStoredVersion1Rows is TestStoredVersion0Rows for the rows of version
+// 1: the state as JSON in its envelope ({"v":1,"state":…}), as Parley wrote
+// it before the binary state of version 2. The state written is the golden
+// testdata/wire/stored-v1-state.json.
+func TestStoredVersion1Rows(t *testing.T) { storedOldRows(t, true) }
+
+func storedOldRows(t *testing.T, v1 bool) {
 	off := &atomic.Bool{}
 	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
 		func(st training.Store) training.Store {
-			return pinnedSeed{Store: version0{Store: st, t: t, off: off}, t: t}
+			return pinnedSeed{Store: version0{Store: st, t: t, off: off, v1: v1}, t: t}
 		},
 		onlyShortCall)
 	w := &wire{t: t, names: map[string]string{}}
@@ -188,16 +224,21 @@ func TestStoredVersion0Rows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []struct {
+	files := []struct {
 		file string
 		data []byte
 	}{{"stored-v0-turn-1.json", turns[0].Event}, {"stored-v0-turn-2.json", turns[1].Event},
-		{"stored-v0-state.json", a.State}, {"stored-v0-summary.json", a.Summary}} {
+		{"stored-v0-state.json", a.State}, {"stored-v0-summary.json", a.Summary}}
+	if v1 {
+		files = files[2:3]
+		files[0].file = "stored-v1-state.json"
+	}
+	for _, f := range files {
 		w.fixture(f.file, f.data)
 	}
 
-	if a, err := h.st.Attempt(ctx, ga.ID); err != nil || bytes.HasPrefix(a.State, []byte(`{"v":`)) {
-		t.Fatalf("Ana's state %s (%v), want version 0", a.State, err)
+	if a, err := h.st.Attempt(ctx, ga.ID); err != nil || bytes.HasPrefix(a.State, []byte(`{"v":`)) != v1 {
+		t.Fatalf("Ana's state %s (%v), want version 0 or, for version 1, 1", a.State, err)
 	}
 
 	// Read by this build, after a restart: nothing of it is in memory.
@@ -224,8 +265,8 @@ func TestStoredVersion0Rows(t *testing.T) {
 	p.choose("offer")
 	expect[client.Ended](c)
 	turns, err = h.st.Turns(ctx, run.ID)
-	if err != nil || len(turns) != 2 || bytes.HasPrefix(turns[0].Event, []byte(`{"v":`)) || !bytes.HasPrefix(turns[1].Event, []byte(`{"v":1,`)) {
-		t.Fatalf("practice run turns %v (%v), want a version 0 copy and a version 1 turn", turns, err)
+	if err != nil || len(turns) != 2 || bytes.HasPrefix(turns[0].Event, []byte(`{"v":`)) != v1 || !bytes.HasPrefix(turns[1].Event, []byte(`{"v":1,`)) {
+		t.Fatalf("practice run turns %v (%v), want a version 0 (or 1) copy and a version 1 turn", turns, err)
 	}
 	var snap client.Snapshot
 	if status := sam.get("/api/attempts/"+run.ID, &snap); status != 200 || len(snap.Transcript) != 2 {

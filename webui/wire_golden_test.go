@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,11 +35,7 @@ type pinnedSeed struct {
 }
 
 func (p pinnedSeed) CreateAttempt(ctx context.Context, a training.Attempt) error {
-	state, err := training.EncodeState(loadScenario(p.t, a.ScenarioID).Start(goldenSeed).State())
-	if err != nil {
-		return err
-	}
-	a.Seed, a.State = goldenSeed, state
+	a.Seed, a.State = goldenSeed, training.EncodeSession(loadScenario(p.t, a.ScenarioID).Start(goldenSeed))
 	return p.Store.CreateAttempt(ctx, a)
 }
 
@@ -105,6 +102,20 @@ func (w *wire) compare(file string, data []byte, update bool) {
 		w.t.Errorf("wire format differs from %s (go test -update rewrites it; then fix docs/protocol.md):\n--- got\n%s\n--- want\n%s",
 			path, out.String(), want)
 	}
+}
+
+// storedBinary is a binary stored state as a golden file can hold it:
+// quoted as Go quotes a string, so its ids and version read as text.
+func storedBinary(t *testing.T, data []byte) []byte {
+	t.Helper()
+	if !bytes.HasPrefix(data, []byte("PS\x02")) {
+		t.Fatalf("stored state %q is not version 2", data)
+	}
+	out, err := json.Marshal(map[string]any{"v": 2, "go_quoted": strconv.Quote(string(data))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // http fetches path and records its body as file (unless ""); status must
@@ -217,7 +228,12 @@ func TestWireGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.check("stored-v1-state.json", a.State)
+	w.check("stored-v2-state.json", storedBinary(t, a.State))
+	view, err := training.StateJSON(loadScenario(t, "short-call"), a.State)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.fixture("stored-v1-state.json", view)      // no longer written: the JSON view of the version 2 state
 	w.check("stored-v1-summary.json", a.Summary) // the scores at the end
 
 	// A practice run from turn 2: its list item and its snapshot.

@@ -26,24 +26,32 @@ const (
 
 var errTooLarge = errors.New("frame over 16 KiB")
 
-// client is one websocket: one reader goroutine, which also handles each
-// message in turn, and one writer goroutine fed by a bounded queue. The
-// reader writes its own answers when nothing is queued ahead of them, which
-// saves a hand-off per frame; wmu keeps writes one at a time and in order.
+// client is one websocket, served by one goroutine: its reader, which also
+// handles each message in turn and writes the answer's frames itself, in one
+// system call (corkConn). Frames pushed from elsewhere (a watched trainee's
+// turn, going_away, a close) wait in a bounded queue, drained by a goroutine
+// started only while it holds something; pings come from a timer. An idle
+// connection so costs one parked goroutine and no writer. wmu keeps writes
+// one at a time and in order.
 type client struct {
 	srv     *Server
 	ws      *websocket.Conn
+	conn    *corkConn
 	user    User
 	session string // the hash of the session's token that opened it
 	// watching is the attempt this connection watches (a manager's), or "";
 	// set and read under the hub's lock.
 	watching string
-	send     chan outbound
 	done     chan struct{} // closed when the reader has finished
 	closing  atomic.Bool   // a close is queued: nothing more is sent or handled
 
-	wmu    sync.Mutex   // held while a frame is written
-	queued atomic.Int64 // frames put on send and not yet written; lowered under wmu, after the write
+	wmu    sync.Mutex   // held while frames are written
+	queued atomic.Int64 // frames queued and not yet written; lowered under wmu, after the write
+
+	qmu      sync.Mutex
+	pending  []outbound // the queue, at most sendQueue frames
+	flushing bool       // a goroutine is draining pending
+	ping     *time.Timer
 
 	release     func() // gives back its open-websocket slot; nil when it holds none
 	releaseOnce sync.Once
@@ -56,15 +64,17 @@ func (c *client) finishRelease() {
 	}
 }
 
-// outbound is a frame for the writer: a text frame, or a close.
+// outbound is a queued frame: a text frame, or a close.
 type outbound struct {
 	data      []byte
 	closeCode int
 	closeText string
 }
 
-func newClient(s *Server, ws *websocket.Conn, u User) *client {
-	return &client{srv: s, ws: ws, user: u, send: make(chan outbound, sendQueue), done: make(chan struct{})}
+func newClient(s *Server, ws *websocket.Conn, conn *corkConn, u User) *client {
+	c := &client{srv: s, ws: ws, conn: conn, user: u, done: make(chan struct{})}
+	c.ping = time.AfterFunc(pingPeriod, c.sendPing)
+	return c
 }
 
 // readLoop reads frames until the connection fails or closes. It reads at
@@ -112,6 +122,7 @@ func (c *client) read() (int, []byte, error) {
 
 // finish ends the client once the reader is done.
 func (c *client) finish() {
+	c.ping.Stop()
 	c.srv.hub.remove(c)
 	c.srv.hub.unwatch(c)
 	c.finishRelease()
@@ -141,13 +152,11 @@ func (c *client) handle(typ int, data []byte) {
 		return
 	}
 	frames, err := c.srv.plays[m.Type](ctx, c.user, m)
-	for _, f := range frames {
-		c.answer(f)
-	}
 	if err != nil {
-		c.answer(c.errorFrame(m.Seq, err))
+		c.answer(append(frames, c.errorFrame(m.Seq, err))...)
 		return
 	}
+	c.answer(frames...)
 	switch m.Type {
 	case "choose", "give_up":
 		c.srv.hub.toWatchers(m.Attempt, frames)
@@ -173,58 +182,50 @@ func (c *client) watch(ctx context.Context, m message) {
 	c.srv.hub.watch(c, snap.Attempt)
 }
 
-// answer sends one frame of the reader's answer to a message. When nothing
-// is queued ahead of it, the reader writes it itself: the writer goroutine
-// only adds a hand-off. The write is bounded by writeWait, and only this
-// connection's own reader waits for it.
-func (c *client) answer(v any) {
-	data, ok := c.encode(v)
-	if !ok || c.closing.Load() {
+// answer sends the frames of the reader's answer to a message. When nothing
+// is queued ahead of them, the reader writes them itself, together. The
+// write is bounded by writeWait, and only this connection's own reader waits
+// for it.
+func (c *client) answer(frames ...any) {
+	out := make([]outbound, 0, len(frames))
+	for _, f := range frames {
+		if data, ok := c.encode(f); ok {
+			out = append(out, outbound{data: data})
+		}
+	}
+	if len(out) == 0 || c.closing.Load() {
 		return
 	}
 	c.wmu.Lock()
 	if c.queued.Load() > 0 {
 		c.wmu.Unlock()
-		c.enqueue(outbound{data: data})
+		for _, o := range out {
+			c.enqueue(o)
+		}
 		return
 	}
-	err := c.write(outbound{data: data})
+	_, err := c.writeAll(out)
 	c.wmu.Unlock()
 	if err != nil {
 		_ = c.ws.Close() // the reader's next read fails, and it finishes
 	}
 }
 
-// writeLoop writes queued frames and pings until the reader finishes, a
-// write fails, or a close has been sent.
-func (c *client) writeLoop() {
-	defer c.srv.hub.wg.Done()
-	ticker := time.NewTicker(pingPeriod)
-	defer ticker.Stop()
-	for {
-		select {
-		case o := <-c.send:
-			c.wmu.Lock()
-			err := c.write(o)
-			c.queued.Add(-1)
-			c.wmu.Unlock()
-			if err != nil {
-				_ = c.ws.Close() // the reader stops too
-				return
-			}
-			if o.closeCode != 0 {
-				_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace)) // the reader waits this long for the answer
-				return
-			}
-		case <-ticker.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				_ = c.ws.Close()
-				return
-			}
-		case <-c.done:
-			return
+// writeAll writes frames in one system call; the caller holds wmu. closed
+// says a close frame was among them (it is always last: nothing is queued
+// after a close).
+func (c *client) writeAll(frames []outbound) (closed bool, err error) {
+	c.conn.cork()
+	for _, o := range frames {
+		if err = c.write(o); err != nil {
+			break
 		}
+		closed = closed || o.closeCode != 0
 	}
+	if uerr := c.conn.uncork(); err == nil {
+		err = uerr
+	}
+	return closed, err
 }
 
 func (c *client) write(o outbound) error {
@@ -236,20 +237,75 @@ func (c *client) write(o outbound) error {
 	return c.ws.WriteMessage(websocket.TextMessage, o.data)
 }
 
-// enqueue hands o to the writer without waiting: a browser that lets its
-// queue fill is dropped.
+// enqueue queues o without waiting, starting a goroutine to write the queue
+// if none is: a browser that lets its queue fill is dropped.
 func (c *client) enqueue(o outbound) {
 	if c.closing.Load() {
 		return
 	}
-	c.queued.Add(1) // never waits for wmu: a push must not wait on a stuck browser
-	select {
-	case c.send <- o:
-	case <-c.done:
-	default:
+	c.qmu.Lock()
+	if len(c.pending) >= sendQueue {
+		c.qmu.Unlock()
 		c.srv.log.Warn("websocket dropped: the browser is not reading its frames", "user", c.user.ID)
 		c.kill()
+		return
 	}
+	c.pending = append(c.pending, o)
+	c.queued.Add(1) // never waits for wmu: a push must not wait on a stuck browser
+	start := !c.flushing
+	c.flushing = true
+	c.qmu.Unlock()
+	if start {
+		go c.flush()
+	}
+}
+
+// flush writes the queue until it is empty, a write fails, or a close has
+// been sent; then its goroutine ends. After a failure or a close, flushing
+// stays set: nothing more is written.
+func (c *client) flush() {
+	for {
+		c.qmu.Lock()
+		batch := c.pending
+		c.pending = nil
+		if len(batch) == 0 {
+			c.flushing = false
+		}
+		c.qmu.Unlock()
+		if len(batch) == 0 {
+			return
+		}
+		c.wmu.Lock()
+		closed, err := c.writeAll(batch)
+		c.queued.Add(-int64(len(batch)))
+		c.wmu.Unlock()
+		if err != nil {
+			_ = c.ws.Close() // the reader stops too
+			return
+		}
+		if closed {
+			_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace)) // the reader waits this long for the answer
+			return
+		}
+	}
+}
+
+// sendPing pings the browser, which must answer within pongWait, and
+// schedules the next ping.
+func (c *client) sendPing() {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	c.wmu.Lock()
+	err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+	c.wmu.Unlock()
+	if err != nil {
+		_ = c.ws.Close()
+		return
+	}
+	c.ping.Reset(pingPeriod)
 }
 
 // sendFrame queues v for the writer.
@@ -296,7 +352,7 @@ func (c *client) goAway() {
 	c.close(websocket.CloseGoingAway, "server shutting down")
 }
 
-// kill closes the connection at once; both goroutines then stop.
+// kill closes the connection at once; the reader then stops.
 func (c *client) kill() { _ = c.ws.Close() }
 
 // firstSnapshot is the snapshot among frames, if there is one.

@@ -26,7 +26,8 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 	if uerr == nil {
 		refused = s.limits.acquire(u.ID, addr)
 	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	cw := &corkingWriter{ResponseWriter: w}
+	ws, err := s.upgrader.Upgrade(cw, r, nil)
 	if err != nil {
 		if uerr == nil && refused == nil {
 			s.limits.release(u.ID, addr)
@@ -34,7 +35,7 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("websocket upgrade refused", "origin", r.Header.Get("Origin"), "err", err)
 		return // the upgrader has answered
 	}
-	c := newClient(s, ws, u)
+	c := newClient(s, ws, cw.conn, u)
 	c.session = training.HashToken(sessionToken(r))
 	if uerr == nil && refused == nil {
 		c.release = func() { s.limits.release(u.ID, addr) }
@@ -53,6 +54,5 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 		c.sendError(0, refused)
 		c.close(websocket.CloseTryAgainLater, "too many connections")
 	}
-	go c.writeLoop()
 	go c.readLoop()
 }

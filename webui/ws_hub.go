@@ -23,7 +23,7 @@ type hub struct {
 	watchers map[string]map[*client]*watchPos
 	owners   map[string]string
 	closed   bool
-	wg       sync.WaitGroup // one count per client goroutine
+	wg       sync.WaitGroup // one count per client (its reader goroutine)
 
 	remote *remoteHub // nil: one process, nothing crosses
 
@@ -53,7 +53,7 @@ func newHub(log *slog.Logger) *hub {
 	return h
 }
 
-// add registers c and counts its two goroutines; false once shutting down.
+// add registers c and counts its reader goroutine; false once shutting down.
 func (h *hub) add(c *client) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -61,7 +61,7 @@ func (h *hub) add(c *client) bool {
 		return false
 	}
 	h.clients[c] = struct{}{}
-	h.wg.Add(2)
+	h.wg.Add(1)
 	return true
 }
 

@@ -27,8 +27,11 @@ var allowedImports = map[string][]string{
 	"parley/webui/client":             {"github.com/gorilla/websocket"},                                                                                                                   // speaks docs/protocol.md as any client would: no server package
 	"parley/webui/loadtest":           {"parley/webui/client", "github.com/gorilla/websocket", "modernc.org/sqlite"},                                                                      // the floor's echo and commit; the server is given to it, never imported
 	"parley/webui/app":                {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/training", "parley/webui/sqlite", "parley/webui/postgres", "parley/webui/lrs"}, // the one place a server is wired, on either database; nothing but commands and tests imports it
-	"parley/cmd/parley":               {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/app", "parley/webui/sqlite", "parley/webui/training", "parley/webui/loadtest"}, // training: parley user drives the core's Accounts
 	"parley/webui/browsertest":        {},                                                                                                                                                 // tests only; its imports are checked with the tests below
+
+	// Moving an installation from one database to the other: the adapters' migrations, and the drivers for rows.
+	"parley/webui/dbcopy": {"parley/webui/sqlite", "parley/webui/postgres", "modernc.org/sqlite", "github.com/jackc/pgx/v5"},
+	"parley/cmd/parley":   {"parley/engine", "parley/scenarios", "parley/webui", "parley/webui/app", "parley/webui/sqlite", "parley/webui/training", "parley/webui/loadtest", "parley/webui/dbcopy"}, // training: parley user drives the core's Accounts; dbcopy: parley db copy
 }
 
 // TestLayers fails when a package imports a Parley package or a module the

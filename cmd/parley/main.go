@@ -9,6 +9,7 @@
 //	parley paths FILE
 //	parley user add|list|passwd|role|disable|enable|legacy|claim ...
 //	parley report --format csv [--cohort C] [--scenario S] [--from D] [--to D]
+//	parley db copy --from parley.db --to postgres://…
 package main
 
 import (
@@ -52,6 +53,7 @@ func commands() []command {
 		{"loadtest", "drive simulated trainees against a server", loadtestCmd},
 		{"user", "add, list and change accounts: parley user help", userCmd},
 		{"report", "the attempts of every cohort as CSV, for a spreadsheet or an LMS", reportCmd},
+		{"db", "move an installation between SQLite and PostgreSQL: parley db help", dbCmd},
 	}
 }
 

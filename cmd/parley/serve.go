@@ -20,13 +20,18 @@ import (
 // serve runs the web app until ctx ends or SIGINT/SIGTERM arrives, then shuts
 // down gracefully and returns nil.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseServeFlags(args, os.Getenv, stderr)
+	o, debugAddr, err := parseServe(args, os.Getenv, stderr)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if debugAddr != "" {
+		if err := startDebug(ctx, debugAddr, log); err != nil {
+			return err
+		}
+	}
 	o.Console = stdout
 	return app.New(o, log).Run(ctx)
 }
@@ -60,7 +65,12 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (app.Options, error) {
-	var o app.Options
+	o, _, err := parseServe(args, getenv, stderr)
+	return o, err
+}
+
+// parseServe is parseServeFlags with --debug-addr, which is not the App's.
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (o app.Options, debugAddr string, err error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Addr, "addr", envOr(getenv, "PARLEY_ADDR", "127.0.0.1:8080"), "address to listen on (env PARLEY_ADDR)")
@@ -70,7 +80,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	abandon, err := envDuration(getenv, "PARLEY_ABANDON_AFTER", webui.DefaultAbandonAfter)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
-		return o, errUsage
+		return o, "", errUsage
 	}
 	fs.DurationVar(&o.AbandonAfter, "abandon-after", abandon, "mark an attempt abandoned after it sits idle this long (env PARLEY_ABANDON_AFTER)")
 	fs.DurationVar(&o.WatchEvery, "watch-every", 2*time.Second, "how often to look for new or changed files in --scenarios and offer them as new versions (0: never)")
@@ -80,13 +90,14 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	proxies := fs.String("trusted-proxy", getenv("PARLEY_TRUSTED_PROXIES"), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env PARLEY_TRUSTED_PROXIES)")
 	origins := fs.String("allowed-origin", getenv("PARLEY_ALLOWED_ORIGINS"), "comma-separated origins (https://host[:port]) besides the server's own that may send requests, when a proxy changes the Host header (env PARLEY_ALLOWED_ORIGINS)")
 	fs.StringVar(&o.LRS.Endpoint, "lrs-endpoint", getenv("PARLEY_LRS_ENDPOINT"), "send xAPI statements to this learning record store's xAPI endpoint (env PARLEY_LRS_ENDPOINT; its key in PARLEY_LRS_USERNAME, its secret in PARLEY_LRS_PASSWORD)")
+	fs.StringVar(&debugAddr, "debug-addr", "", "serve net/http/pprof profiles on this loopback address, such as 127.0.0.1:6060 (for the load tool; off by default)")
 	fs.StringVar(&o.PublicURL, "public-url", getenv("PARLEY_PUBLIC_URL"), "the address browsers open Parley at, for the links Parley prints (env PARLEY_PUBLIC_URL; default where it listens)")
 	if err := fs.Parse(args); err != nil {
-		return o, errUsage
+		return o, "", errUsage
 	}
 	if o.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
 		fmt.Fprintf(stderr, "serve: --trusted-proxy: %v\n", err)
-		return o, errUsage
+		return o, "", errUsage
 	}
 	o.AllowedOrigins = splitList(*origins)
 	if o.LRS.Endpoint != "" {
@@ -94,9 +105,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if fs.NArg() > 0 || o.AbandonAfter <= 0 {
 		fmt.Fprintf(stderr, "serve: takes flags only (got %q) and a positive --abandon-after\n", fs.Args())
-		return o, errUsage
+		return o, "", errUsage
 	}
-	return o, nil
+	return o, debugAddr, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -23,6 +23,7 @@ type signInResult struct {
 	accounts int
 	wall     time.Duration
 	cpu      time.Duration // this process's CPU time (in-process: mostly the server's argon2id)
+	server   time.Duration // the server processes' CPU time, when they are known
 }
 
 // adminSession signs in as an admin: in-process, through the new server's
@@ -35,8 +36,8 @@ func (tg *target) adminSession(ctx context.Context, o Options) (*client.Session,
 	cl := tg.client()
 	var err error
 	switch {
-	case tg.srv != nil && tg.srv.SetupLink != "":
-		tg.admin, err = cl.Redeem(ctx, client.LinkToken(tg.srv.SetupLink), randomPassword())
+	case tg.setupLink != "":
+		tg.admin, err = cl.Redeem(ctx, client.LinkToken(tg.setupLink), randomPassword())
 	case o.Admin != "":
 		tg.admin, err = cl.Login(ctx, o.Admin, o.AdminPassword)
 	default:
@@ -61,8 +62,10 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 	sessions := make([]*client.Session, n)
 	errs := make([]error, n)
 	cl := tg.client()
-	start, cpu := time.Now(), processCPU()
+	start, cpu, server := time.Now(), processCPU(), tg.procs.cpuNow()
 	var next atomic.Int64
+	stopProgress := logProgress(log, kind, n, &next)
+	defer stopProgress()
 	var wg sync.WaitGroup
 	for range min(signInWorkers, n) {
 		wg.Go(func() {
@@ -77,11 +80,56 @@ func signIn(ctx context.Context, tg *target, o Options, kind string, n int, log 
 		})
 	}
 	wg.Wait()
-	res := signInResult{accounts: n, wall: time.Since(start), cpu: processCPU() - cpu}
+	res := signInResult{accounts: n, wall: time.Since(start), cpu: processCPU() - cpu, server: tg.procs.cpuNow() - server}
 	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
 		return nil, res, fmt.Errorf("loadtest: sign in %s accounts: %w", kind, err)
 	}
 	return sessions, res, nil
+}
+
+// progressEvery is how often a long sign-in says how far it got.
+const progressEvery = 15 * time.Second
+
+// logProgress logs how many of n accounts have been started, every
+// progressEvery, until stop is called.
+func logProgress(log *slog.Logger, kind string, n int, started *atomic.Int64) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				log.Info("signing in", "kind", kind, "started", min(int(started.Load()), n), "of", n)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// signInTrainees makes sure at least n trainees are signed in (tg.tokens),
+// signing in the ones missing, and adds what that cost to res.
+func (tg *target) signInTrainees(ctx context.Context, o Options, n int, res *signInResult, log *slog.Logger) error {
+	if n <= len(tg.tokens) {
+		return nil
+	}
+	sessions, cost, err := signIn(ctx, tg, o, "trainee", n-len(tg.tokens), log)
+	res.accounts += cost.accounts
+	res.wall += cost.wall
+	res.cpu += cost.cpu
+	res.server += cost.server
+	if err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		tg.tokens = append(tg.tokens, s.Token())
+	}
+	if o.SessionsFile != "" {
+		return tg.saveSessions(o.SessionsFile)
+	}
+	return nil
 }
 
 // randomPassword is a fresh password long enough for the server's policy.

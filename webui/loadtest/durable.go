@@ -20,18 +20,13 @@ type StoredTurn struct {
 // TurnReader reads back one attempt's stored turns by number.
 type TurnReader func(ctx context.Context, attempt string) (map[int]StoredTurn, error)
 
-// verifyDurable checks that every acknowledged turn is stored. In-process,
-// the server has been stopped and the database file is opened afresh;
-// otherwise each attempt is read back with GET /api/attempts/{id}.
-func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableResult, error) {
-	read := httpTurnReader(acked)
-	if tg.srv != nil && tg.srv.Turns != nil {
-		stored, done, err := tg.srv.Turns(ctx)
-		if err != nil {
-			return durableResult{}, err
-		}
-		defer done()
-		read = stored
+// verifyDurable checks that every acknowledged turn is stored, with read
+// (the database opened afresh once the server stopped) or, when read is
+// nil, by reading each attempt back with GET /api/attempts/{id} as the
+// trainee who played it, whose session token is tokens[Trainee].
+func verifyDurable(ctx context.Context, acked []ackedTurn, read TurnReader, cl *client.Client, tokens []string) (durableResult, error) {
+	if read == nil {
+		read = httpTurnReader(acked, cl, tokens)
 	}
 	return checkAcked(ctx, acked, read)
 }
@@ -41,7 +36,7 @@ func verifyDurable(ctx context.Context, tg *target, acked []ackedTurn) (durableR
 func checkAcked(ctx context.Context, acked []ackedTurn, read TurnReader) (durableResult, error) {
 	byAttempt := map[string][]ackedTurn{}
 	for _, a := range acked {
-		byAttempt[a.attempt] = append(byAttempt[a.attempt], a)
+		byAttempt[a.Attempt] = append(byAttempt[a.Attempt], a)
 	}
 	res := durableResult{checked: true, acked: len(acked)}
 	var mu sync.Mutex
@@ -80,34 +75,34 @@ func cmpOr(a, b error) error {
 
 // checkAttempt looks for one attempt's acknowledged turns among its stored ones.
 func checkAttempt(ctx context.Context, acked []ackedTurn, read TurnReader) (found int, missing []string, err error) {
-	stored, err := read(ctx, acked[0].attempt)
+	stored, err := read(ctx, acked[0].Attempt)
 	if err != nil {
 		return 0, nil, err
 	}
 	for _, a := range acked {
-		s, ok := stored[a.turn]
-		if ok && s.Reply == a.reply && (s.Seq == 0 || s.Seq == a.seq) {
+		s, ok := stored[a.Turn]
+		if ok && s.Reply == a.Reply && (s.Seq == 0 || s.Seq == a.Seq) {
 			found++
 			continue
 		}
-		missing = append(missing, fmt.Sprintf("attempt %s turn %d seq %d reply %s", a.attempt, a.turn, a.seq, a.reply))
+		missing = append(missing, fmt.Sprintf("attempt %s turn %d seq %d reply %s", a.Attempt, a.Turn, a.Seq, a.Reply))
 	}
 	return found, missing, nil
 }
 
 // httpTurnReader reads an attempt's transcript as its trainee would, with
 // the session that acknowledged its turns.
-func httpTurnReader(acked []ackedTurn) TurnReader {
-	sessions := map[string]*client.Session{}
+func httpTurnReader(acked []ackedTurn, cl *client.Client, tokens []string) TurnReader {
+	trainee := map[string]int{}
 	for _, a := range acked {
-		sessions[a.attempt] = a.session
+		trainee[a.Attempt] = a.Trainee
 	}
 	return func(ctx context.Context, attempt string) (map[int]StoredTurn, error) {
-		s, ok := sessions[attempt]
-		if !ok {
-			return nil, fmt.Errorf("durability check: no trainee acknowledged a turn of attempt %s", attempt)
+		i, ok := trainee[attempt]
+		if !ok || i < 0 || i >= len(tokens) {
+			return nil, fmt.Errorf("durability check: no trainee of this run acknowledged a turn of attempt %s", attempt)
 		}
-		snap, err := s.Attempt(ctx, attempt)
+		snap, err := cl.WithToken(tokens[i]).Attempt(ctx, attempt)
 		if err != nil {
 			return nil, fmt.Errorf("durability check: %w", err)
 		}

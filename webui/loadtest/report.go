@@ -12,24 +12,37 @@ import (
 	"time"
 )
 
-// loadResult merges what every trainee saw.
+// loadResult merges what every trainee saw, in this process or in driver
+// processes (driverResult carries it between them).
 type loadResult struct {
-	rtt      latencySummary
-	steady   latencySummary // round trips of chooses sent after the ramp
+	rtt      *histogram // choose sent → ack received
+	steady   *histogram // the same, for chooses sent after the ramp
 	acked    []ackedTurn
 	errors   map[string]int
 	started  int
 	finished int
 	elapsed  time.Duration
 	cpu      time.Duration // this process's CPU time during the load
+	drivers  int           // driver processes that ran the trainees; 0: this one
+	toolCPU  time.Duration // the driver processes' CPU time, with drivers
+	server   *procUse      // the server processes' CPU and memory, when known
+	// serverSteady is their CPU time after the ramp (connections and first
+	// starts are over), for the replies sent after it (steady); 0: unknown.
+	serverSteady time.Duration
+	trainees     int
+	loadAvg      [2]string   // at the start and the end of the load phase
+	commits      commitStats // the in-process store's group commit
 }
 
 func mergeResults(results []traineeResult, elapsed time.Duration) loadResult {
-	out := loadResult{errors: map[string]int{}, elapsed: elapsed}
-	var rtts, steady []time.Duration
+	out := loadResult{errors: map[string]int{}, elapsed: elapsed, rtt: newHistogram(), steady: newHistogram()}
 	for _, r := range results {
-		rtts = append(rtts, r.rtts...)
-		steady = append(steady, r.steady...)
+		for _, d := range r.rtts {
+			out.rtt.add(d)
+		}
+		for _, d := range r.steady {
+			out.steady.add(d)
+		}
 		out.acked = append(out.acked, r.acked...)
 		for k, n := range r.errors {
 			out.errors[k] += n
@@ -37,8 +50,20 @@ func mergeResults(results []traineeResult, elapsed time.Duration) loadResult {
 		out.started += r.started
 		out.finished += r.finished
 	}
-	out.rtt, out.steady = summarize(rtts), summarize(steady)
 	return out
+}
+
+// merge adds what another process's trainees saw.
+func (r *loadResult) merge(o loadResult) {
+	r.rtt.merge(o.rtt)
+	r.steady.merge(o.steady)
+	r.acked = append(r.acked, o.acked...)
+	for k, n := range o.errors {
+		r.errors[k] += n
+	}
+	r.started += o.started
+	r.finished += o.finished
+	r.elapsed = max(r.elapsed, o.elapsed)
 }
 
 func (r loadResult) errorCount() int {
@@ -111,30 +136,63 @@ type Report struct {
 	floor      floorResult
 	memory     *memoryResult
 	signIn     signInResult
-	load       loadResult
-	commits    commitStats
+	load       loadResult   // the load phase; with FindMax, the largest step that passed
+	steps      []loadResult // FindMax: every step, in order
+	inProc     bool         // the server ran in this process
 	durable    durableResult
 }
 
 // Verdict is ErrProblems when the run saw errors, nothing was acknowledged,
-// or an acknowledged turn is missing from the database.
+// or an acknowledged turn is missing from the database. With FindMax a
+// step's errors are its finding, not a problem of the run; the durable
+// check still counts.
 func (r *Report) Verdict() error {
+	if r.opts.FindMax {
+		if len(r.allAcked()) == 0 || r.durable.found != r.durable.acked {
+			return ErrProblems
+		}
+		return nil
+	}
 	if r.load.errorCount() > 0 || len(r.load.acked) == 0 || r.durable.found != r.durable.acked {
 		return ErrProblems
 	}
 	return nil
 }
 
+// allAcked is every acknowledged turn of the run, over every step.
+func (r *Report) allAcked() []ackedTurn {
+	if !r.opts.FindMax {
+		return r.load.acked
+	}
+	var all []ackedTurn
+	for _, st := range r.steps {
+		all = append(all, st.acked...)
+	}
+	return all
+}
+
 func (r *Report) Print(w io.Writer) {
 	o := r.opts
 	fmt.Fprintf(w, "parley loadtest  %s  %s, GOMAXPROCS %d\n", r.started.UTC().Format(time.RFC3339), runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "target:        %s\n", r.target)
-	fmt.Fprintf(w, "load:          %d trainees, think %v (±50%%), duration %v, ramp %v\n", o.Trainees, o.Think, o.Duration, o.Ramp)
+	if o.FindMax {
+		fmt.Fprintf(w, "load:          find-max from %d trainees up to %d, think %v (±50%%), %v a step, ramp %v; passes: p99 < %v and no errors\n",
+			o.Trainees, o.FindMaxLimit, o.Think, o.Duration, o.Ramp, o.MaxP99)
+	} else {
+		fmt.Fprintf(w, "load:          %d trainees, think %v (±50%%), duration %v, ramp %v\n", o.Trainees, o.Think, o.Duration, o.Ramp)
+	}
+	if o.Drivers > 1 {
+		fmt.Fprintf(w, "drivers:       %d processes run the trainees\n", o.Drivers)
+	}
 	fmt.Fprintf(w, "open files:    %s\n", r.openFiles)
 	fmt.Fprintf(w, "load average:  %s (before) → %s (after)\n", r.loadBefore, loadAverage())
 	r.printFloor(w)
 	r.printSignIn(w)
-	r.printLoad(w)
+	if o.FindMax {
+		r.printSteps(w)
+	} else if r.load.rtt != nil {
+		r.printLoad(w, r.load)
+	}
 	r.printMemory(w)
 	r.printDurable(w)
 }
@@ -150,48 +208,142 @@ func (r *Report) printFloor(w io.Writer) {
 		fmtDur(f.total()), fmtDur(f.before), fmtDur(f.after))
 }
 
+// inProcess reports whether the server ran in this process.
+func (r *Report) inProcess() bool { return r.inProc }
+
 func (r *Report) printSignIn(w io.Writer) {
 	s := r.signIn
 	if s.accounts == 0 {
 		return
 	}
-	who := "server and trainees"
-	if r.target != "" && !r.commits.known && r.opts.URL != "" {
-		who = "trainees only"
+	who := "this process: trainees only"
+	if r.inProcess() {
+		who = "this process: server and trainees"
 	}
-	fmt.Fprintf(w, "sign-in:       %d accounts created and signed in through their invitations in %v; cpu %s per sign-in (argon2id; this process: %s)\n",
+	if s.server > 0 {
+		who, s.cpu = "the server's processes", s.server
+	}
+	fmt.Fprintf(w, "sign-in:       %d accounts created and signed in through their invitations in %v; cpu %s per sign-in (argon2id; %s)\n",
 		s.accounts, s.wall.Round(time.Millisecond), fmtDur(s.cpu/time.Duration(s.accounts)), who)
 }
 
-func (r *Report) printLoad(w io.Writer) {
-	l := r.load
-	fmt.Fprintf(w, "round trip:    %s  (choose sent → ack received)\n", l.rtt)
+func (r *Report) printLoad(w io.Writer, l loadResult) {
+	fmt.Fprintf(w, "load phase:    load average %s at the start, %s at the end\n", l.loadAvg[0], l.loadAvg[1])
+	fmt.Fprintf(w, "round trip:    %s  (choose sent → ack received)\n", l.rtt.summary())
 	if r.opts.Ramp > 0 {
-		fmt.Fprintf(w, "  after ramp:  %s  (chooses sent once every trainee had connected)\n", l.steady)
+		fmt.Fprintf(w, "  after ramp:  %s  (chooses sent once every trainee had connected)\n", l.steady.summary())
 	}
-	if r.floor.total() > 0 && l.rtt.n > 0 {
-		fmt.Fprintf(w, "p50 / floor:   %.2f×\n", float64(l.rtt.p50)/float64(r.floor.total()))
+	if r.floor.total() > 0 && l.rtt.N > 0 {
+		fmt.Fprintf(w, "p50 / floor:   %.2f×\n", float64(l.rtt.summary().p50)/float64(r.floor.total()))
 	}
-	rate := float64(len(l.acked)) / l.elapsed.Seconds()
 	fmt.Fprintf(w, "replies:       %d acked, %.1f/s over %v; attempts started %d, finished %d\n",
-		len(l.acked), rate, l.elapsed.Round(time.Millisecond), l.started, l.finished)
-	if l.cpu > 0 && len(l.acked) > 0 {
-		who := "server and trainees"
-		if !r.commits.known {
-			who = "trainees only"
-		}
-		fmt.Fprintf(w, "cpu:           %s per reply, %.2f cores (this process: %s)\n",
-			fmtDur(l.cpu/time.Duration(len(l.acked))), l.cpu.Seconds()/l.elapsed.Seconds(), who)
-	}
+		len(l.acked), l.rate(), l.elapsed.Round(time.Millisecond), l.started, l.finished)
+	r.printCPU(w, l)
 	fmt.Fprintf(w, "errors:        %d\n", l.errorCount())
 	for _, k := range slices.Sorted(maps.Keys(l.errors)) {
 		fmt.Fprintf(w, "  %6d  %s\n", l.errors[k], k)
 	}
-	if c := r.commits; c.known && c.writes > 0 {
+	if c := l.commits; c.known && c.writes > 0 {
 		fmt.Fprintf(w, "group commit:  %d commits for %d writes: %.3f commits/write (%.1f writes per fsync)\n",
 			c.commits, c.writes, float64(c.commits)/float64(c.writes), float64(c.writes)/float64(max(c.commits, 1)))
 	}
 }
+
+// printCPU says what the load cost in CPU: the server's own processes when
+// they are known, and the load tool's.
+func (r *Report) printCPU(w io.Writer, l loadResult) {
+	n := time.Duration(len(l.acked))
+	if n == 0 {
+		return
+	}
+	if u := l.server; u != nil {
+		if len(u.pids) > 0 {
+			fmt.Fprintf(w, "server cpu:    %s per reply, %.2f cores (user+sys of pid %s, from /proc)\n",
+				fmtDur(u.cpu/n), u.cpu.Seconds()/l.elapsed.Seconds(), joinInts(u.pids))
+		}
+		if steady := l.steady.N; l.serverSteady > 0 && steady > 0 && l.elapsed > r.opts.Ramp {
+			fmt.Fprintf(w, "  after ramp:  %s per reply, %.2f cores (replies sent once every trainee had connected)\n",
+				fmtDur(l.serverSteady/time.Duration(steady)), l.serverSteady.Seconds()/(l.elapsed-r.opts.Ramp).Seconds())
+		}
+		for k, pid := range u.pids {
+			if u.gone[k] {
+				fmt.Fprintf(w, "server pid %d: exited during the load; its CPU is not counted\n", pid)
+				continue
+			}
+			fmt.Fprintf(w, "server pid %d: cpu %.2f cores; resident %s at the end of the load, peak %s\n",
+				pid, u.each[k].Seconds()/l.elapsed.Seconds(), fmtMiB(u.rss[k]), fmtMiB(u.hwm[k]))
+		}
+		if u.db != 0 {
+			fmt.Fprintf(w, "database cpu:  %s per reply, %.2f cores (pid %d and its children, from /proc)\n",
+				fmtDur(u.dbCPU/n), u.dbCPU.Seconds()/l.elapsed.Seconds(), u.db)
+		}
+	}
+	if l.cpu > 0 || l.toolCPU > 0 {
+		who := "load tool only"
+		switch {
+		case r.inProcess() && l.drivers == 0:
+			who = "this process: server and trainees"
+		case r.inProcess():
+			who = fmt.Sprintf("this process (the server) and %d driver processes", l.drivers)
+		case l.drivers > 0:
+			who = fmt.Sprintf("load tool: this process and %d driver processes", l.drivers)
+		}
+		cpu := l.cpu + l.toolCPU
+		fmt.Fprintf(w, "cpu:           %s per reply, %.2f cores (%s)\n", fmtDur(cpu/n), cpu.Seconds()/l.elapsed.Seconds(), who)
+	}
+}
+
+// printSteps is find-max's table: one line a step, then the verdict.
+func (r *Report) printSteps(w io.Writer) {
+	fmt.Fprintf(w, "find-max:      %8s %9s %9s %9s %9s %7s %12s  %s\n", "trainees", "replies/s", "p50", "p99", "max", "errors", "server/reply", "load average start → end")
+	best := -1
+	for k, st := range r.steps {
+		sum, verdict := st.rtt.summary(), "fail"
+		if r.stepPasses(st) {
+			verdict = "pass"
+			if best < 0 || st.trainees > r.steps[best].trainees {
+				best = k
+			}
+		}
+		server := "—"
+		if st.server != nil && len(st.acked) > 0 {
+			server = fmtDur(st.server.cpu / time.Duration(len(st.acked)))
+		}
+		fmt.Fprintf(w, "  step %-6d %8d %9.1f %9s %9s %9s %7d %12s  %s → %s  %s\n", k+1, st.trainees, st.rate(),
+			fmtDur(sum.p50), fmtDur(sum.p99), fmtDur(sum.max), st.errorCount(), server, st.loadAvg[0], st.loadAvg[1], verdict)
+	}
+	if best < 0 {
+		fmt.Fprintf(w, "largest:       none passed (p99 < %v, no errors); try fewer --trainees\n", r.opts.MaxP99)
+		return
+	}
+	fmt.Fprintf(w, "largest:       %d trainees replying about every %v with p99 < %v and no errors; its step in full:\n",
+		r.steps[best].trainees, r.opts.Think, r.opts.MaxP99)
+	r.printLoad(w, r.steps[best])
+}
+
+// stepPasses is find-max's criterion: some replies, none of them late at
+// the 99th percentile, and no errors.
+func (r *Report) stepPasses(l loadResult) bool {
+	return len(l.acked) > 0 && l.errorCount() == 0 && l.rtt.summary().p99 < r.opts.MaxP99
+}
+
+// rate is acknowledged replies per second.
+func (l loadResult) rate() float64 {
+	if l.elapsed <= 0 {
+		return 0
+	}
+	return float64(len(l.acked)) / l.elapsed.Seconds()
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for k, n := range ns {
+		s[k] = fmt.Sprint(n)
+	}
+	return strings.Join(s, "+")
+}
+
+func fmtMiB(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
 func (r *Report) printMemory(w io.Writer) {
 	m := r.memory
@@ -237,23 +389,42 @@ type Summary struct {
 	DurableChecked    bool
 	DurableFound      int // acknowledged turns found stored, of DurableAcked
 	DurableAcked      int
-	Missing           []string      // the first few not found
-	FloorEcho         int           // floor iterations: websocket echoes
-	FloorCommit       int           // and commits
-	Floor             time.Duration // echo p50 + commit p50
-	IdleSessions      int           // 0 when memory was not measured
-	CommitsKnown      bool          // the group-commit counters were read (in-process)
-	Commits, Writes   int64         // during the load
+	Missing           []string        // the first few not found
+	FloorEcho         int             // floor iterations: websocket echoes
+	FloorCommit       int             // and commits
+	Floor             time.Duration   // echo p50 + commit p50
+	IdleSessions      int             // 0 when memory was not measured
+	CommitsKnown      bool            // the group-commit counters were read (in-process)
+	Commits, Writes   int64           // during the load
+	ServerPIDs        []int           // the server processes read from /proc, when known
+	ServerCPU         time.Duration   // their CPU time over the load
+	ServerCPUEach     []time.Duration // each one's
+	ServerCPUSteady   time.Duration   // their CPU time after the ramp
+	SignedIn          int             // trainees signed in by this run (not kept from an earlier one)
+	Steps             int             // FindMax: how many steps ran
+	StepTrainees      []int           // FindMax: each step's trainees
+	StepPassed        []bool          // FindMax: whether each step passed
 }
 
 // Summary is r's counts.
 func (r *Report) Summary() Summary {
-	s := Summary{Acked: len(r.load.acked), RoundTrips: r.load.rtt.n, Errors: r.load.errors,
+	s := Summary{Acked: len(r.allAcked()), Errors: r.load.errors, Steps: len(r.steps),
 		DurableChecked: r.durable.checked, DurableFound: r.durable.found, DurableAcked: r.durable.acked, Missing: r.durable.missing,
 		FloorEcho: r.floor.echo.n, FloorCommit: r.floor.commit.n, Floor: r.floor.total(),
-		CommitsKnown: r.commits.known, Commits: r.commits.commits, Writes: r.commits.writes}
+		CommitsKnown: r.load.commits.known, Commits: r.load.commits.commits, Writes: r.load.commits.writes}
+	s.SignedIn = r.signIn.accounts
+	if r.load.rtt != nil {
+		s.RoundTrips = int(r.load.rtt.N)
+	}
 	if r.memory != nil {
 		s.IdleSessions = r.memory.sessions
+	}
+	if u := r.load.server; u != nil {
+		s.ServerPIDs, s.ServerCPU, s.ServerCPUEach, s.ServerCPUSteady = u.pids, u.cpu, u.each, r.load.serverSteady
+	}
+	for _, st := range r.steps {
+		s.StepTrainees = append(s.StepTrainees, st.trainees)
+		s.StepPassed = append(s.StepPassed, r.stepPasses(st))
 	}
 	return s
 }

@@ -5,31 +5,29 @@ package loadtest
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"syscall"
 	"time"
 )
 
 // raiseOpenFiles raises the soft limit on open files towards need, up to
-// the hard limit (each connected trainee costs two descriptors in-process:
-// the client's and the server's), and says what the limit is.
-func raiseOpenFiles(need uint64, log *slog.Logger) string {
+// the hard limit, and says what the limit is; hard is the hard limit (0
+// when unknown). Child processes inherit the raised limit.
+func raiseOpenFiles(need uint64, log *slog.Logger) (desc string, hard uint64) {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return fmt.Sprintf("unknown (%v); need about %d", err, need)
+		return fmt.Sprintf("unknown (%v); need about %d", err, need), 0
 	}
 	if lim.Cur >= need {
-		return fmt.Sprintf("soft limit %d, hard %d; need about %d", lim.Cur, lim.Max, need)
+		return fmt.Sprintf("soft limit %d, hard %d; need about %d", lim.Cur, lim.Max, need), lim.Max
 	}
 	was := lim.Cur
 	lim.Cur = min(need, lim.Max)
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		log.Warn("could not raise the open-files limit", "soft", was, "need", need, "err", err)
-		return fmt.Sprintf("soft limit %d (raising it failed: %v); need about %d", was, err, need)
+		return fmt.Sprintf("soft limit %d (raising it failed: %v); need about %d", was, err, need), lim.Max
 	}
-	if lim.Cur < need {
-		log.Warn("the open-files hard limit is below what this run needs; raise it (ulimit -Hn)", "hard", lim.Max, "need", need)
-	}
-	return fmt.Sprintf("soft limit raised from %d to %d (hard %d); need about %d", was, lim.Cur, lim.Max, need)
+	return fmt.Sprintf("soft limit raised from %d to %d (hard %d); need about %d", was, lim.Cur, lim.Max, need), lim.Max
 }
 
 // processCPU is the CPU time (user + system) this process has used.
@@ -40,3 +38,6 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// terminate asks p to shut down gracefully, as Ctrl-C would.
+func terminate(p *os.Process) error { return p.Signal(syscall.SIGTERM) }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -26,10 +27,10 @@ const errorPause = 100 * time.Millisecond
 
 // loadEnv is what every trainee shares.
 type loadEnv struct {
-	cl        *client.Client
+	clients   []*client.Client // one per server instance; trainee i starts on i mod len
 	dialer    *websocket.Dialer
 	scenarios []string
-	trainees  int
+	total     int // trainees in the whole run, over every driver process
 	think     time.Duration
 	ramp      time.Duration
 	seed      uint64
@@ -37,23 +38,27 @@ type loadEnv struct {
 	rampEnd   time.Time // set by runTrainees: every trainee has connected by then
 }
 
-func newLoadEnv(tg *target, o Options, scenarioIDs []string) *loadEnv {
-	seed := o.Seed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	return &loadEnv{cl: tg.client(), scenarios: scenarioIDs, trainees: o.Trainees, think: o.Think,
-		ramp: o.Ramp, seed: seed, duration: o.Duration,
+// newLoadEnv is what the trainees of a run share; bases are the server
+// instances, spread over in turn.
+func newLoadEnv(bases []string, hc *http.Client, o Options, scenarioIDs []string) *loadEnv {
+	env := &loadEnv{scenarios: scenarioIDs, total: o.Trainees, think: o.Think,
+		ramp: o.Ramp, seed: o.Seed, duration: o.Duration,
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 1024}}
+	for _, b := range bases {
+		env.clients = append(env.clients, client.New(b, hc))
+	}
+	return env
 }
 
 // ackedTurn is a turn the server acknowledged: it must be in the database.
+// Trainee is the run-wide index of the trainee, whose identity reads the
+// attempt back over HTTP.
 type ackedTurn struct {
-	attempt string
-	turn    int
-	seq     int64
-	reply   string
-	session *client.Session // the trainee's identity, to read the attempt back over HTTP
+	Attempt string `json:"attempt"`
+	Turn    int    `json:"turn"`
+	Seq     int64  `json:"seq"`
+	Reply   string `json:"reply"`
+	Trainee int    `json:"trainee"`
 }
 
 // traineeResult is what one trainee saw.
@@ -72,9 +77,10 @@ type traineeResult struct {
 type simTrainee struct {
 	env     *loadEnv
 	rng     *rand.Rand
-	name    string
+	index   int // run-wide
 	stopBy  time.Time
-	session *client.Session
+	token   string // its session, valid on every instance
+	home    int    // the instance it is connected to: env.clients[home]
 	conn    *client.Conn
 	connSeq int64 // seq for start and resume
 	attempt string
@@ -83,21 +89,23 @@ type simTrainee struct {
 	res     traineeResult
 }
 
-// runTrainees runs every trainee until the duration is over and merges
-// what they saw.
-func runTrainees(ctx context.Context, env *loadEnv, sessions []*client.Session) loadResult {
+// runTrainees runs the trainees whose session tokens are given, the first
+// of them being trainee number first of the run, until the duration is
+// over, and merges what they saw.
+func runTrainees(ctx context.Context, env *loadEnv, tokens []string, first int) loadResult {
 	ctx, cancel := context.WithTimeout(ctx, env.duration)
 	defer cancel()
 	stopBy := time.Now().Add(env.duration + stopGrace)
-	results := make([]traineeResult, env.trainees)
+	results := make([]traineeResult, len(tokens))
 	var wg sync.WaitGroup
 	start := time.Now()
 	env.rampEnd = start.Add(env.ramp)
-	for i := range env.trainees {
-		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), name: fmt.Sprintf("Load trainee %d", i+1),
-			stopBy: stopBy, session: sessions[i], res: traineeResult{errors: map[string]int{}}}
-		delay := env.ramp * time.Duration(i) / time.Duration(env.trainees)
-		wg.Go(func() { results[i] = t.run(ctx, delay) })
+	for k, token := range tokens {
+		i := first + k
+		t := &simTrainee{env: env, rng: rand.New(rand.NewPCG(env.seed, uint64(i))), index: i, home: i % len(env.clients),
+			stopBy: stopBy, token: token, res: traineeResult{errors: map[string]int{}}}
+		delay := env.ramp * time.Duration(i) / time.Duration(max(env.total, 1))
+		wg.Go(func() { results[k] = t.run(ctx, delay) })
 	}
 	wg.Wait()
 	return mergeResults(results, time.Since(start))
@@ -109,10 +117,13 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 		return t.res
 	}
 	if err := t.connect(ctx); err != nil {
-		if ctx.Err() == nil { // not merely cut short by the end of the run
-			t.count(err)
+		if ctx.Err() != nil { // merely cut short by the end of the run
+			return t.res
 		}
-		return t.res
+		t.count(err)
+		if t.redial(ctx); t.conn == nil {
+			return t.res
+		}
 	}
 	for ctx.Err() == nil {
 		if err := t.step(ctx); err != nil {
@@ -128,8 +139,13 @@ func (t *simTrainee) run(ctx context.Context, delay time.Duration) traineeResult
 // with before the load began.
 func (t *simTrainee) connect(ctx context.Context) error {
 	var err error
-	t.conn, err = t.session.Dial(ctx, t.env.dialer, t.stopBy)
+	t.conn, err = t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	return err
+}
+
+// session is the trainee's identity on the instance it is on.
+func (t *simTrainee) session() *client.Session {
+	return t.env.clients[t.home].WithToken(t.token)
 }
 
 // step starts an attempt when none is on, else thinks and replies.
@@ -165,12 +181,27 @@ func (t *simTrainee) resume() error {
 	return t.takeSnapshot()
 }
 
+// errGoingAway is a going_away frame where an answer was due: the server
+// is shutting down, and the trainee dials the next instance.
+var errGoingAway = errors.New("going_away: the server is shutting down")
+
+// takeSnapshot reads the snapshot that answers start or resume.
 func (t *simTrainee) takeSnapshot() error {
-	head, replies, err := t.conn.AwaitSnapshot(t.connSeq)
+	f, err := t.conn.Recv()
 	if err != nil {
 		return err
 	}
-	t.attempt, t.lastSeq, t.replies = head.ID, head.LastSeq, replies
+	if err := surprise(f, client.FrameSnapshot); err != nil {
+		return err
+	}
+	if f.Seq != t.connSeq {
+		return &client.ProtocolError{What: fmt.Sprintf("wanted the snapshot for seq %d, got seq %d", t.connSeq, f.Seq)}
+	}
+	head, err := f.Head()
+	if err != nil {
+		return err
+	}
+	t.attempt, t.lastSeq, t.replies = head.ID, head.LastSeq, f.ReplyIDs()
 	if head.Status != "active" {
 		t.attempt, t.replies = "", nil
 	}
@@ -206,7 +237,7 @@ func (t *simTrainee) choose() error {
 	if sent.After(t.env.rampEnd) {
 		t.res.steady = append(t.res.steady, acked.Sub(sent))
 	}
-	t.res.acked = append(t.res.acked, ackedTurn{attempt: t.attempt, turn: turn.Turn, seq: seq, reply: reply, session: t.session})
+	t.res.acked = append(t.res.acked, ackedTurn{Attempt: t.attempt, Turn: turn.Turn, Seq: seq, Reply: reply, Trainee: t.index})
 	t.lastSeq, t.replies = seq, client.ReplyIDs(turn.Replies)
 	if len(t.replies) == 0 {
 		return t.awaitEnded()
@@ -227,7 +258,7 @@ func (t *simTrainee) awaitAck(seq int64) (client.Frame, time.Time, error) {
 	}
 	if !bytes.HasPrefix(first, turnPrefix) {
 		f, err := client.Decode(first)
-		return f, time.Time{}, cmpOr(err, error(&client.ProtocolError{What: "wanted turn after choose, got " + f.Type}))
+		return f, time.Time{}, cmpOr(err, surprise(f, "turn"))
 	}
 	second, err := t.conn.RecvRaw()
 	acked := time.Now()
@@ -251,11 +282,23 @@ func (t *simTrainee) awaitEnded() error {
 	if err != nil {
 		return err
 	}
-	if f.Type != "ended" {
-		return &client.ProtocolError{What: "wanted ended after the last turn's ack, got " + f.Type}
+	if err := surprise(f, "ended"); err != nil {
+		return err
 	}
 	t.res.finished++
 	return nil
+}
+
+// surprise is nil when f (decoded without error) is of the type wanted;
+// else errGoingAway or a protocol error.
+func surprise(f client.Frame, want string) error {
+	switch {
+	case f.Type == want:
+		return nil
+	case f.Type == client.FrameGoingAway:
+		return errGoingAway
+	}
+	return &client.ProtocolError{What: "wanted " + want + ", got " + f.Type}
 }
 
 // recover gets back to a known state after err, then resumes the attempt
@@ -280,12 +323,19 @@ func (t *simTrainee) recover(ctx context.Context, err error) {
 	}
 }
 
+// redial connects again, to the next instance when there are several (as
+// a load balancer would send a browser whose server went away), so that
+// the attempt is resumed there.
 func (t *simTrainee) redial(ctx context.Context) {
-	t.conn.HangUp()
-	conn, err := t.session.Dial(ctx, t.env.dialer, t.stopBy)
+	if t.conn != nil {
+		t.conn.HangUp()
+	}
+	t.home = (t.home + 1) % len(t.env.clients)
+	conn, err := t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	for err != nil && sleepCtx(ctx, time.Second) {
 		t.count(err)
-		conn, err = t.session.Dial(ctx, t.env.dialer, t.stopBy)
+		t.home = (t.home + 1) % len(t.env.clients)
+		conn, err = t.session().Dial(ctx, t.env.dialer, t.stopBy)
 	}
 	if conn != nil {
 		t.conn = conn
@@ -302,6 +352,8 @@ func (t *simTrainee) count(err error) {
 		t.res.errors["error frame: "+fe.Code]++
 	case errors.As(err, &pe):
 		t.res.errors[pe.Error()]++
+	case errors.Is(err, errGoingAway):
+		t.res.errors["transport: going_away (the server shut down)"]++
 	default:
 		t.res.errors["transport: "+transportKind(err)]++
 	}

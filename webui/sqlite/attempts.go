@@ -38,11 +38,13 @@ func checkNewAttempt(a training.Attempt) error {
 	return nil
 }
 
+// sqlInsertAttempt is prepared once by Open: every start runs it.
+const sqlInsertAttempt = `INSERT INTO attempts
+	(id, user_id, scenario_id, version, seed, status, state, last_seq, started_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`
+
 func insertAttempt(ctx context.Context, tx *writeTx, a training.Attempt, now int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO attempts
-		(id, user_id, scenario_id, version, seed, status, state, last_seq, started_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
-		a.ID, a.UserID, a.ScenarioID, a.Version, a.Seed, a.State, a.LastSeq, now, now)
+	_, err := tx.ExecContext(ctx, sqlInsertAttempt, a.ID, a.UserID, a.ScenarioID, a.Version, a.Seed, a.State, a.LastSeq, now, now)
 	switch {
 	case isUniqueViolation(err):
 		return fmt.Errorf("store: create attempt %q: %w: the id is taken, or user %q already has an active attempt "+

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // writeFunc is one write. The committer runs it inside the shared batch
@@ -37,21 +38,24 @@ type committer struct {
 	conn     *sql.Conn // the write connection, kept for the committer's lifetime
 	prepared map[string]*sql.Stmt
 	maxBatch int
+	window   time.Duration // how long a leader waits for company under load
 
 	mu      sync.Mutex
 	queue   []*writeRequest // waiting to be led, oldest first
 	leading bool            // a caller is committing a batch
 	closed  bool
+	crowded bool      // the last batch held more than one write
 	idle    sync.Cond // on mu; broadcast when leading turns false
 
 	commits atomic.Int64
 	writes  atomic.Int64
+	waits   atomic.Int64
 }
 
 // newCommitter takes db's connection for itself (db must allow only one, and
 // is of no other use until close) and prepares the transaction statements
 // and hot on it.
-func newCommitter(ctx context.Context, db *sql.DB, maxBatch int, hot ...string) (*committer, error) {
+func newCommitter(ctx context.Context, db *sql.DB, maxBatch int, window time.Duration, hot ...string) (*committer, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: take the write connection: %w", err)
@@ -61,7 +65,7 @@ func newCommitter(ctx context.Context, db *sql.DB, maxBatch int, hot ...string) 
 	if err != nil {
 		return nil, errors.Join(err, conn.Close())
 	}
-	c := &committer{conn: conn, prepared: prepared, maxBatch: maxBatch}
+	c := &committer{conn: conn, prepared: prepared, maxBatch: maxBatch, window: window}
 	c.idle.L = &c.mu
 	return c, nil
 }
@@ -88,7 +92,16 @@ func (c *committer) do(ctx context.Context, fn writeFunc) error {
 		c.mu.Lock()
 	}
 	c.leading = true
+	if c.crowded && c.window > 0 && len(c.queue) < c.maxBatch {
+		// Under load, a short wait lets more writes share the commit: each
+		// commit costs a WAL write and an fsync whatever it holds.
+		c.mu.Unlock()
+		c.waits.Add(1)
+		time.Sleep(c.window)
+		c.mu.Lock()
+	}
 	n := min(len(c.queue), c.maxBatch)
+	c.crowded = n > 1
 	batch := slices.Clone(c.queue[:n])
 	c.queue = slices.Delete(c.queue, 0, n)
 	c.mu.Unlock()
@@ -129,7 +142,7 @@ func (c *committer) close() {
 }
 
 func (c *committer) stats() Stats {
-	return Stats{Commits: c.commits.Load(), Writes: c.writes.Load()}
+	return Stats{Commits: c.commits.Load(), Writes: c.writes.Load(), Waits: c.waits.Load()}
 }
 
 // commit runs batch in one transaction and answers every request. If a

@@ -89,7 +89,7 @@ func TestBatchIsolatesFailures(t *testing.T) {
 		}
 	}
 	if got := s.w.stats(); got.Commits-before.Commits != 1 || got.Writes-before.Writes != 2 {
-		t.Errorf("stats moved by %+v, want 1 commit and 2 writes", Stats{got.Commits - before.Commits, got.Writes - before.Writes})
+		t.Errorf("stats moved by %+v, want 1 commit and 2 writes", Stats{Commits: got.Commits - before.Commits, Writes: got.Writes - before.Writes})
 	}
 }
 
@@ -183,5 +183,46 @@ func TestPanickingWrite(t *testing.T) {
 	}
 	if a, _ := s.Attempt(ctx, "a1"); a.Turns != 1 {
 		t.Errorf("after the panicking batch: %d turns, want 1", a.Turns)
+	}
+}
+
+// TestCommitWindow: a leader waits the commit window only after a batch
+// that held more than one write. A lone writer never waits; once writes
+// queue up behind a commit, the next leader waits for more of them.
+func TestCommitWindow(t *testing.T) {
+	s, _, _ := openTest(t, WithCommitWindow(time.Millisecond))
+	ctx := context.Background()
+	noop := func(context.Context, *writeTx) error { return nil }
+	for range 5 {
+		must(t, s.w.do(ctx, noop))
+	}
+	if w := s.Stats().Waits; w != 0 {
+		t.Fatalf("a lone writer waited %d times; want never", w)
+	}
+
+	// A holds the lead while B and C queue: B then leads the batch [B, C].
+	release, running := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		must(t, s.w.do(ctx, func(context.Context, *writeTx) error { close(running); <-release; return nil }))
+	})
+	<-running
+	for range 2 {
+		wg.Go(func() { must(t, s.w.do(ctx, noop)) })
+	}
+	for queued := 0; queued < 2; {
+		s.w.mu.Lock()
+		queued = len(s.w.queue)
+		s.w.mu.Unlock()
+	}
+	close(release)
+	wg.Wait()
+	if w := s.Stats().Waits; w != 0 {
+		t.Fatalf("%d waits before the crowded batch was followed; want 0", w)
+	}
+	must(t, s.w.do(ctx, noop)) // follows a batch of two: waits once
+	must(t, s.w.do(ctx, noop)) // follows a batch of one: does not
+	if w := s.Stats().Waits; w != 1 {
+		t.Errorf("%d waits after a batch of two and then one; want 1", w)
 	}
 }

@@ -4,4 +4,5 @@ package sqlite
 type Stats struct {
 	Commits int64 // transactions committed (one fsync each)
 	Writes  int64 // writes committed; Writes/Commits is the mean batch size
+	Waits   int64 // batches whose leader waited the commit window for company
 }

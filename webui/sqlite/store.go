@@ -18,6 +18,10 @@ import (
 // transaction at most.
 const DefaultMaxBatch = 256
 
+// DefaultCommitWindow is how long a committer that found company in its last
+// batch waits before the next, so that more writes share its commit.
+const DefaultCommitWindow = 2 * time.Millisecond
+
 // pragmas run on every connection. WAL lets readers proceed while the
 // committer writes; synchronous=FULL syncs the WAL at every commit, so an
 // acknowledged write survives a crash or power loss.
@@ -43,6 +47,7 @@ type Option func(*options)
 
 type options struct {
 	maxBatch int
+	window   time.Duration
 }
 
 // WithMaxBatch caps how many writes share one transaction (default
@@ -51,19 +56,29 @@ func WithMaxBatch(n int) Option {
 	return func(o *options) { o.maxBatch = max(n, 1) }
 }
 
+// WithCommitWindow sets how long the committer waits for more writes before
+// a commit when the previous commit held more than one (default
+// DefaultCommitWindow). A lone writer never waits. 0 never waits.
+func WithCommitWindow(d time.Duration) Option {
+	return func(o *options) { o.window = max(d, 0) }
+}
+
 // Open opens the database file at path, creating it if needed, and applies
 // any migrations it has not seen yet.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{maxBatch: DefaultMaxBatch}
+	o := options{maxBatch: DefaultMaxBatch, window: DefaultCommitWindow}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
-	// A 64 MiB page cache on the one write connection spares re-reading pages
-	// between commits; savepoint journals stay in memory (temp_store).
-	write, err := openDB(ctx, path, "&_txlock=immediate&_pragma=cache_size(-65536)", 1)
+	// A 32 MiB page cache on the write connection: the turns of a batch land
+	// on pages all over the turns table. (SQLite scans the cache's hash table
+	// at every commit; the commit window keeps commits few enough.)
+	// Checkpoints run every 10,000 WAL pages rather than 1,000, so a page
+	// that many turns rewrite is copied back once.
+	write, err := openDB(ctx, path, "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(10000)", 1)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +89,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	w, err := newCommitter(ctx, write, o.maxBatch, sqlAdvanceAttempt, sqlInsertTurn, sqlEndAttempt, sqlInsertOutbox)
+	w, err := newCommitter(ctx, write, o.maxBatch, o.window,
+		sqlAdvanceAttempt, sqlInsertTurn, sqlEndAttempt, sqlInsertOutbox, sqlInsertAttempt)
 	if err != nil {
 		return nil, errors.Join(err, read.Close(), write.Close())
 	}

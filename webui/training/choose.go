@@ -135,10 +135,7 @@ func (s *Service) commitTurn(ctx context.Context, u User, la *liveAttempt, seq i
 	if err != nil {
 		return fmt.Errorf("encode turn %d: %w", o.Turn, err)
 	}
-	state, err := EncodeState(la.sess.State())
-	if err != nil {
-		return fmt.Errorf("encode state after turn %d: %w", o.Turn, err)
-	}
+	state := EncodeSession(la.sess)
 	w := TurnWrite{AttemptID: la.id, State: state, LastSeq: seq,
 		Turn: Turn{Number: o.Turn, Seq: seq, ReplyID: o.Reply.ID, Event: event}}
 	if o.Ending != nil {

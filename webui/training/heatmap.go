@@ -157,11 +157,11 @@ func (h *Heatmap) add(a Attempt, turns []Turn, ix heatIndex) error {
 		}
 	}
 	if a.Status == StatusGivenUp || a.Status == StatusAbandoned {
-		st, err := DecodeState(a.State)
+		head, err := StateHead(a.State)
 		if err != nil {
 			return fmt.Errorf("attempt %s: %w", a.ID, err)
 		}
-		last := st.At
+		last := head.At
 		i := slices.IndexFunc(h.Stopped, func(s StopHeat) bool { return s.Node == last })
 		if i < 0 {
 			h.Stopped = append(h.Stopped, StopHeat{Node: last})

@@ -1,6 +1,7 @@
 package training
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,13 +11,14 @@ import (
 	"parley/engine"
 )
 
-// liveAttempt is one attempt's session in memory. mu is held for the whole
-// handling of one message, so two tabs on the same attempt cannot
-// interleave; rec is the attempt as last committed.
+// liveAttempt is one attempt in memory. mu is held for the whole handling of
+// one message, so two tabs on the same attempt cannot interleave; rec is the
+// attempt as last committed, and sess its session while locked (between
+// messages only rec.State is kept).
 type liveAttempt struct {
 	mu    sync.Mutex
 	id    string
-	ready bool // rec, sc and sess are loaded
+	ready bool // rec and sc are loaded
 	gone  bool // evicted: whoever locks it next must look it up again
 	fresh bool // loaded from the store since it was last locked: not stale
 	rec   Attempt
@@ -50,23 +52,32 @@ func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error
 			la.mu.Unlock()
 			continue
 		}
-		if !la.ready {
-			if err := l.load(ctx, la); err != nil {
-				l.evict(la)
-				la.mu.Unlock()
-				return nil, err
-			}
+		var err error
+		switch {
+		case !la.ready:
+			err = l.load(ctx, la)
+		case la.sess == nil:
+			err = la.resume()
+		}
+		if err != nil {
+			l.evict(la)
+			la.mu.Unlock()
+			return nil, err
 		}
 		return la, nil
 	}
 }
 
-// unlock releases la; an attempt that is over leaves memory.
+// unlock releases la; an attempt that is over leaves memory. An active
+// one keeps its record, whose stored state is the session's, and drops the
+// session: a trainee thinking about a reply costs memory for a few hundred
+// bytes of state, and the next message resumes it (docs/performance.md).
 func (l *liveAttempts) unlock(la *liveAttempt) {
 	la.used, la.fresh = l.now(), false
 	if la.rec.Status != StatusActive {
 		l.evict(la)
 	}
+	la.sess = nil
 	la.mu.Unlock()
 }
 
@@ -111,15 +122,50 @@ func (l *liveAttempts) resume(ctx context.Context, la *liveAttempt, rec Attempt)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
 	}
-	st, err := DecodeState(rec.State)
-	if err != nil {
-		return fmt.Errorf("resume attempt %s: %w", la.id, err)
-	}
-	sess, err := sc.ResumeState(st)
+	sess, err := ResumeSession(sc, rec.State)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s from its stored state: %w", la.id, err)
 	}
 	la.rec, la.sc, la.sess, la.ready, la.fresh = rec, sc, sess, true, true
+	return nil
+}
+
+// adopt returns attempt a, just created with session sess, locked and in
+// memory, reading only its stored record. fresh is false when the record is
+// not what was created (another message loaded it first and may have moved it
+// on, or the store changed it): then the session is the store's, as lock
+// would give it. Release it with unlock.
+func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario, sess *engine.Session) (la *liveAttempt, fresh bool, err error) {
+	rec, err := l.st.Attempt(ctx, a.ID)
+	if err != nil {
+		return nil, false, fmt.Errorf("read the attempt just started: %w", err)
+	}
+	if rec.Seed != a.Seed || !bytes.Equal(rec.State, a.State) || rec.Turns != 0 {
+		la, err := l.lock(ctx, a.ID)
+		return la, false, err
+	}
+	for {
+		la := l.entry(a.ID)
+		la.mu.Lock()
+		if la.gone {
+			la.mu.Unlock()
+			continue
+		}
+		if la.ready {
+			return la, false, nil
+		}
+		la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
+		return la, true, nil
+	}
+}
+
+// resume rebuilds la's session from its record's state.
+func (la *liveAttempt) resume() error {
+	sess, err := ResumeSession(la.sc, la.rec.State)
+	if err != nil {
+		return fmt.Errorf("resume attempt %s from its state in memory: %w", la.id, err)
+	}
+	la.sess = sess
 	return nil
 }
 

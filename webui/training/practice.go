@@ -47,10 +47,7 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 	if err != nil {
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}
-	state, err := EncodeState(sess.State())
-	if err != nil {
-		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: encode state: %w", turn, id, err)
-	}
+	state := EncodeSession(sess)
 	p := Attempt{ID: NewID(), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
 	if err := s.st.CreatePractice(ctx, p); err != nil {
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)

@@ -35,7 +35,7 @@ type Attempt struct {
 	Version    string // scenario version (content hash) the attempt is played on
 	Seed       int64
 	Status     Status
-	State      []byte // the session after the last turn, as EncodeState writes it; opaque to the Store
+	State      []byte // the session after the last turn, as EncodeSession writes it; opaque to the Store
 	LastSeq    int64  // last client sequence number applied
 	Turns      int    // number of turns saved
 	Ending     string // set when the attempt ends
@@ -77,7 +77,7 @@ type Ending struct {
 type TurnWrite struct {
 	AttemptID string
 	Turn      Turn    // CreatedAt is set by the store
-	State     []byte  // the session after the turn, as EncodeState writes it
+	State     []byte  // the session after the turn, as EncodeSession writes it
 	LastSeq   int64   // the attempt's new last client sequence number
 	End       *Ending // non-nil when this turn ended the attempt
 	// Outbox holds the xAPI statements about the turn, written in the same

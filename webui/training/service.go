@@ -151,7 +151,7 @@ func (s *Service) playedOn(ctx context.Context, a Attempt) (*engine.Scenario, en
 	if err != nil {
 		return nil, engine.State{}, err
 	}
-	st, err := DecodeState(a.State)
+	st, err := StateOf(sc, a.State)
 	if err != nil {
 		return nil, engine.State{}, fmt.Errorf("attempt %s: %w", a.ID, err)
 	}

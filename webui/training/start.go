@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"parley/engine"
 )
@@ -16,31 +15,41 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 	if !ok {
 		return Snapshot{}, Errorf(CodeUnknownScenario, "there is no scenario %q: pick one from /api/scenarios", scenarioID)
 	}
-	id, err := s.createAttempt(ctx, u, sc)
+	a, sess, err := s.createAttempt(ctx, u, sc)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	return s.Snapshot(ctx, u, id)
+	if sess == nil { // the attempt that was already active
+		return s.Snapshot(ctx, u, a.ID)
+	}
+	// The new session is in hand and has no turns: nothing to load or read
+	// but the stored record.
+	la, fresh, err := s.live.adopt(ctx, a, sc, sess)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if !fresh {
+		return s.snapshotLocked(ctx, la)
+	}
+	defer s.live.unlock(la)
+	return buildSnapshot(la, nil)
 }
 
-// createAttempt stores a new attempt with a fresh seed and returns its id,
-// or the id of u's attempt on sc that is still active.
-func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (string, error) {
+// createAttempt stores a new attempt with a fresh seed and returns it and
+// its session, or u's attempt on sc that is still active and no session.
+func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (Attempt, *engine.Session, error) {
 	seed := newSeed()
-	state, err := EncodeState(sc.Start(seed).State())
-	if err != nil {
-		return "", fmt.Errorf("start %s: encode state: %w", sc.ID, err)
-	}
-	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: state}
-	err = s.st.CreateAttempt(ctx, a)
+	sess := sc.Start(seed)
+	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: EncodeSession(sess)}
+	err := s.st.CreateAttempt(ctx, a)
 	if errors.Is(err, ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
 		if aerr == nil {
-			return active.ID, nil
+			return active, nil, nil
 		}
 	}
 	if err != nil {
-		return "", err
+		return Attempt{}, nil, err
 	}
-	return a.ID, nil
+	return a, sess, nil
 }

@@ -24,6 +24,10 @@ import (
 // row that does not start with {"v": is version 0. Every reader takes both,
 // row by row (a practice run copies its source's turn rows as they are, so
 // one attempt may hold both). Any other version is refused.
+//
+// An attempt's State is written in version 2 (stored_state.go): the
+// engine's binary state, which starts "PS\x02". Versions 0 and 1 of it
+// are still read, so attempts saved before resume.
 
 // StoredVersion is the format version the core writes.
 const StoredVersion = 1
@@ -150,14 +154,20 @@ func DecodeOutcome(data []byte) (engine.Outcome, error) {
 	return so.engine(), nil
 }
 
-// EncodeState is an attempt's State as the core stores it.
+// EncodeState is an attempt's State in version 1, the JSON the core wrote
+// before version 2 (EncodeSession), and what StateJSON shows.
 func EncodeState(st engine.State) ([]byte, error) {
 	ss := storeState(st)
 	return json.Marshal(stateRecord{V: StoredVersion, State: &ss})
 }
 
-// DecodeState reads an attempt's State, of any version this build knows.
+// DecodeState reads an attempt's State of the JSON versions, 0 and 1.
+// StateOf and ResumeSession read every version.
 func DecodeState(data []byte) (engine.State, error) {
+	if engine.IsBinaryState(data) {
+		return engine.State{}, fmt.Errorf("stored state: version %d is binary and is read with the scenario "+
+			"version it was played on: use StateOf or ResumeSession", data[2])
+	}
 	var ss storedState
 	switch v, err := storedVersion(data); {
 	case err != nil:

@@ -93,6 +93,14 @@ type Config struct {
 	// closed as they arrive. Zero means MaxWebsockets + ConnectionReserve,
 	// which leaves room for page loads and health checks.
 	MaxConnections int
+	// Broadcast, when set, carries what crosses the instances sharing a
+	// database (live watching, signing out); Leader decides which of them
+	// runs the sweeps. Nil: one process (docs/instances.md).
+	Broadcast training.Broadcast
+	Leader    training.Leader
+	// AnnounceEvery is how often, with a Broadcast, this instance tells the
+	// others who watches what here. Zero means DefaultAnnounceEvery.
+	AnnounceEvery time.Duration
 }
 
 func (cfg *Config) setDefaults() {
@@ -168,13 +176,17 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
-		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI})
-	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(), limits: newWSLimits(cfg), analysed: make(chan struct{}),
+		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI, Leader: cfg.Leader})
+	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(log), limits: newWSLimits(cfg), analysed: make(chan struct{}),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).
 		upgrader: websocket.Upgrader{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096,
 			WriteBufferPool: &sync.Pool{}}}
-	s.accounts = training.NewAccounts(st, training.AccountsConfig{Now: cfg.Now, Password: cfg.Passwords, Log: log})
+	s.hub.peek = svc.StoredSnapshot
+	if cfg.Broadcast != nil {
+		s.hub.remote = newRemoteHub(s.hub, cfg.Broadcast, log, cfg.AnnounceEvery)
+	}
+	s.accounts = training.NewAccounts(st, training.AccountsConfig{Now: cfg.Now, Password: cfg.Passwords, Log: log, Leader: cfg.Leader})
 	s.cohorts = training.NewCohorts(st, cat, s.accounts, cfg.Now)
 	s.upgrader.CheckOrigin = s.sameOrigin
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -216,6 +228,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	swept := make(chan struct{})
 	go func() { defer close(swept); s.svc.RunSweeps(sweepCtx, s.cfg.SweepEvery) }()
 	go s.accounts.RunSweeps(sweepCtx, s.cfg.SweepEvery)
+	crossed := s.runRemote(sweepCtx)
 	go func() {
 		defer close(s.analysed)
 		if s.cfg.Analyse != nil {
@@ -231,7 +244,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	stopSweep()
 	<-swept
 	<-s.analysed
-	return errors.Join(err, s.shutdown(hs))
+	<-crossed
+	err = errors.Join(err, s.shutdown(hs))
+	s.hub.stopBackground()
+	return err
 }
 
 // shutdown stops accepting, closes every websocket with going_away and

@@ -179,7 +179,7 @@ func (c *client) watch(ctx context.Context, m message) {
 		return
 	}
 	c.answer(viewSnapshot(snap, m.Seq))
-	c.srv.hub.watch(c, m.Attempt, snap.Attempt.UserID)
+	c.srv.hub.watch(c, snap.Attempt)
 }
 
 // answer sends the frames of the reader's answer to a message. When nothing

@@ -2,27 +2,55 @@ package webui
 
 import (
 	"context"
+	"log/slog"
 	"parley/webui/training"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// hub knows every open websocket, to say going_away to all of them.
+// hub knows every open websocket, to say going_away to all of them, and
+// who watches which attempt live. With a Broadcast (instances sharing a
+// PostgreSQL database) it also hears and tells the other instances
+// (ws_hub_remote.go).
 type hub struct {
 	mu      sync.Mutex
 	clients map[*client]struct{}
-	// watchers are the connections watching each attempt live, and owners
-	// the trainee each watched attempt belongs to.
-	watchers map[string]map[*client]struct{}
+	// watchers are the connections watching each attempt live, with what
+	// each has seen, and owners the trainee each watched attempt belongs to.
+	watchers map[string]map[*client]*watchPos
 	owners   map[string]string
 	closed   bool
 	wg       sync.WaitGroup // one count per client (its reader goroutine)
+
+	remote *remoteHub // nil: one process, nothing crosses
+
+	// peek reads an attempt as stored, to catch a watcher up; bg counts
+	// the catch-ups running, which stop with bgCtx.
+	peek      func(ctx context.Context, id string) (training.Snapshot, error)
+	catching  map[string]bool // attempt: a catch-up runs; true: run it once more after
+	bgCtx     context.Context
+	bgStop    context.CancelFunc
+	bgStopped bool
+	bg        sync.WaitGroup
+	log       *slog.Logger
 }
 
-func newHub() *hub {
-	return &hub{clients: map[*client]struct{}{}, watchers: map[string]map[*client]struct{}{}, owners: map[string]string{}}
+// watchPos is how far a watcher has seen its attempt: turns and whether it
+// was told the end. Frames go to a watcher in order and never twice,
+// whichever instance the trainee plays on.
+type watchPos struct {
+	turns int
+	ended bool
+}
+
+func newHub(log *slog.Logger) *hub {
+	h := &hub{clients: map[*client]struct{}{}, watchers: map[string]map[*client]*watchPos{}, owners: map[string]string{},
+		catching: map[string]bool{}, log: log}
+	h.bgCtx, h.bgStop = context.WithCancel(context.Background())
+	return h
 }
 
 // add registers c and counts its reader goroutine; false once shutting down.
@@ -81,12 +109,22 @@ func (h *hub) shut() []*client {
 // the session whose token is given (it signed out).
 func (h *hub) endSession(token string) {
 	hash := training.HashToken(token)
+	h.endSessionHash(hash)
+	h.remote.publish(training.LiveEvent{Kind: training.LiveEndSession, Session: hash})
+}
+
+func (h *hub) endSessionHash(hash string) {
 	h.signOut(func(c *client) bool { return c.session == hash })
 }
 
 // endUser closes, with a login_required frame, every websocket of the user
-// (disabled, or their password changed).
+// (disabled, or their password changed), on every instance.
 func (h *hub) endUser(userID string) {
+	h.endUserHere(userID)
+	h.remote.publish(training.LiveEvent{Kind: training.LiveEndUser, User: userID})
+}
+
+func (h *hub) endUserHere(userID string) {
 	h.signOut(func(c *client) bool { return c.user.ID == userID })
 }
 
@@ -112,19 +150,20 @@ type watchedFrame struct {
 	Watchers []string `json:"watchers"` // display names; empty when no one watches any more
 }
 
-// watch makes c watch attempt (of the trainee owner), instead of what it
-// watched before, and tells the trainee.
-func (h *hub) watch(c *client, attempt, owner string) {
+// watch makes c watch the attempt a, whose snapshot it was just sent,
+// instead of what it watched before, and tells the trainee (on every
+// instance).
+func (h *hub) watch(c *client, a training.Attempt) {
 	h.unwatch(c)
 	h.mu.Lock()
-	if h.watchers[attempt] == nil {
-		h.watchers[attempt] = map[*client]struct{}{}
+	if h.watchers[a.ID] == nil {
+		h.watchers[a.ID] = map[*client]*watchPos{}
 	}
-	h.watchers[attempt][c] = struct{}{}
-	h.owners[attempt] = owner
-	c.watching = attempt
+	h.watchers[a.ID][c] = &watchPos{turns: a.Turns, ended: a.Status != training.StatusActive}
+	h.owners[a.ID] = a.UserID
+	c.watching = a.ID
 	h.mu.Unlock()
-	h.tellOwner(attempt)
+	h.watchersChanged(a.ID)
 }
 
 // unwatch stops c watching, and tells the trainee.
@@ -138,18 +177,35 @@ func (h *hub) unwatch(c *client) {
 	c.watching = ""
 	delete(h.watchers[attempt], c)
 	h.mu.Unlock()
-	h.tellOwner(attempt)
+	h.watchersChanged(attempt)
 }
 
-// tellOwner sends the attempt's trainee, on every connection of theirs,
-// who watches it now.
-func (h *hub) tellOwner(attempt string) {
+// watchersChanged tells the trainee, here and on the other instances, who
+// watches attempt now.
+func (h *hub) watchersChanged(attempt string) {
 	h.mu.Lock()
-	owner := h.owners[attempt]
+	owner, names := h.owners[attempt], h.localNames(attempt)
+	h.mu.Unlock()
+	h.tellOwner(attempt, owner)
+	h.remote.publish(training.LiveEvent{Kind: training.LiveWatchers, Attempt: attempt, Owner: owner, Watchers: names})
+}
+
+// localNames are the display names of this instance's watchers of
+// attempt, one per connection. The caller holds h.mu.
+func (h *hub) localNames(attempt string) []string {
 	names := []string{}
 	for w := range h.watchers[attempt] {
 		names = append(names, w.user.Name)
 	}
+	slices.Sort(names)
+	return names
+}
+
+// tellOwner sends the attempt's trainee owner, on every connection of
+// theirs here, who watches it now, on any instance.
+func (h *hub) tellOwner(attempt, owner string) {
+	h.mu.Lock()
+	names := append(h.localNames(attempt), h.remote.names(attempt)...)
 	if len(h.watchers[attempt]) == 0 {
 		delete(h.watchers, attempt)
 		delete(h.owners, attempt)
@@ -167,14 +223,15 @@ func (h *hub) tellOwner(attempt string) {
 	}
 }
 
-// watchersOf lists the display names of whoever watches attempt.
+// watchersOf lists the display names of whoever watches attempt, on any
+// instance, once each.
 func (h *hub) watchersOf(attempt string) []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var names []string
-	for w := range h.watchers[attempt] {
-		if !slices.Contains(names, w.user.Name) {
-			names = append(names, w.user.Name)
+	for _, name := range append(h.localNames(attempt), h.remote.names(attempt)...) {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
@@ -183,23 +240,114 @@ func (h *hub) watchersOf(attempt string) []string {
 
 // toWatchers forwards what a trainee's message produced (turn and ended
 // frames; never the ack, which answers the trainee's own seq) to the
-// connections watching the attempt.
+// connections watching the attempt here, each frame once and in order, and
+// tells the other instances that the attempt moved on when someone watches
+// it there.
 func (h *hub) toWatchers(attempt string, frames []any) {
 	h.mu.Lock()
-	var to []*client
-	for c := range h.watchers[attempt] {
-		to = append(to, c)
+	behind := false
+	for c, pos := range h.watchers[attempt] {
+		for _, f := range frames {
+			switch f := f.(type) {
+			case turnFrame:
+				if f.Turn == pos.turns+1 {
+					c.sendFrame(f)
+					pos.turns = f.Turn
+				} else if f.Turn > pos.turns {
+					behind = true // it missed a turn: the catch-up sends a snapshot
+				}
+			case endedFrame:
+				if !pos.ended && !behind {
+					c.sendFrame(f)
+					pos.ended = true
+				}
+			}
+		}
 	}
 	h.mu.Unlock()
-	if len(to) == 0 {
+	if behind {
+		h.catchUp(attempt)
+	}
+	h.remote.moved(attempt, frames)
+}
+
+// catchUp sends the watchers of attempt here whatever they have not seen of
+// it, read from the database: the next turn, or a snapshot when they are
+// more than one behind (a missed notification), and the end. Catch-ups of
+// one attempt run one at a time; one asked for meanwhile runs once after.
+func (h *hub) catchUp(attempt string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.peek == nil || h.bgStopped || len(h.watchers[attempt]) == 0 {
 		return
 	}
-	for _, f := range frames {
-		if _, isAck := f.(ackFrame); isAck {
-			continue
+	if _, running := h.catching[attempt]; running {
+		h.catching[attempt] = true
+		return
+	}
+	h.catching[attempt] = false
+	h.bg.Go(func() {
+		for {
+			h.catchUpOnce(attempt)
+			h.mu.Lock()
+			again := h.catching[attempt]
+			if !again {
+				delete(h.catching, attempt)
+			} else {
+				h.catching[attempt] = false
+			}
+			h.mu.Unlock()
+			if !again {
+				return
+			}
 		}
-		for _, c := range to {
+	})
+}
+
+func (h *hub) catchUpOnce(attempt string) {
+	ctx, cancel := context.WithTimeout(h.bgCtx, 10*time.Second)
+	defer cancel()
+	snap, err := h.peek(ctx, attempt)
+	if err != nil {
+		if h.bgCtx.Err() == nil {
+			h.log.Warn("cannot read a watched attempt to catch its watchers up; they catch up at its next turn", "attempt", attempt, "err", err)
+		}
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c, pos := range h.watchers[attempt] {
+		for _, f := range catchUpFrames(snap, pos) {
 			c.sendFrame(f)
 		}
 	}
+}
+
+// catchUpFrames are the frames that bring a watcher at pos to snap, and
+// moves pos there.
+func catchUpFrames(snap training.Snapshot, pos *watchPos) []any {
+	a := snap.Attempt
+	var out []any
+	switch {
+	case a.Turns == pos.turns+1 && len(snap.Transcript) == a.Turns:
+		out = append(out, turnFrame{Type: "turn", turnView: viewTurn(a.ID, snap.Scenario, snap.Transcript[a.Turns-1]),
+			Replies: nonNil(convert(snap.Replies, viewChoice))})
+	case a.Turns > pos.turns:
+		out = append(out, viewSnapshot(snap, 0))
+	}
+	pos.turns = max(pos.turns, a.Turns)
+	if a.Status != training.StatusActive && !pos.ended {
+		out = append(out, ended(a.ID, training.Ended{Status: a.Status, Ending: snap.Ending}))
+		pos.ended = true
+	}
+	return out
+}
+
+// stopBackground stops the catch-ups and waits for them.
+func (h *hub) stopBackground() {
+	h.mu.Lock()
+	h.bgStopped = true
+	h.mu.Unlock()
+	h.bgStop()
+	h.bg.Wait()
 }

@@ -172,6 +172,10 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if o.WrapStore != nil {
 		store = o.WrapStore(a.st)
 	}
+	leader := a.instances(&cfg)
+	if leader != nil {
+		defer leader.Close()
+	}
 	if o.LRS.Endpoint != "" {
 		home := o.PublicURL
 		if home == "" {
@@ -192,7 +196,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 		}
 		rctx, stop := context.WithCancel(ctx)
 		defer stop()
-		go relay.Run(rctx)
+		go runRelay(rctx, relay, cfg.Leader, o.LRS.Every, log)
 		log.Info("xAPI statements go to the learning record store", "endpoint", o.LRS.Endpoint)
 	}
 	ln, err := net.Listen("tcp", o.Addr)

@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // startApp runs an App on db with the test scenario short-call, until stop
 // (or the end of the test).
-func startApp(t *testing.T, db string) (a *App, stop func()) {
+func startApp(t *testing.T, db string, configure ...func(*webui.Config)) (a *App, stop func()) {
 	t.Helper()
 	src, err := os.ReadFile("../testdata/short-call.toml")
 	if err != nil {
@@ -37,6 +37,7 @@ func startApp(t *testing.T, db string) (a *App, stop func()) {
 			c.Analyse = nil
 			c.Passwords = training.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
 		}}}, slog.New(slog.DiscardHandler))
+	a.opts.Configure = append(a.opts.Configure, configure...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()

@@ -44,6 +44,9 @@ type AccountsConfig struct {
 	// Limits on failed logins (defaults in DefaultLoginLimits).
 	Logins LoginLimits
 	Log    *slog.Logger
+	// Leader, when set, says whether this instance removes expired
+	// sessions and links (one of those sharing a database does).
+	Leader Leader
 }
 
 // NewAccounts builds Accounts over st.
@@ -452,6 +455,9 @@ func (a *Accounts) RunSweeps(ctx context.Context, every time.Duration) {
 func (a *Accounts) Sweep(ctx context.Context) error {
 	now := a.cfg.Now()
 	a.limit.forget(now)
+	if a.cfg.Leader != nil && !a.cfg.Leader.Leads(ctx) {
+		return nil // another instance removes them
+	}
 	n, err := a.st.DeleteExpired(ctx, now)
 	if err != nil {
 		return fmt.Errorf("remove expired sessions and links: %w", err)

@@ -30,22 +30,35 @@ type Ended struct {
 // the turn is committed, and only then is the result returned. A seq
 // already applied is answered Again; one that skips ahead is CodeBadSeq. If
 // the commit fails the session is dropped from memory, so the next call
-// reloads it as stored.
+// reloads it as stored. The database decides: when another instance moved
+// the attempt on, or applied this seq first, the answer is as if this
+// instance had always known (stale.go).
 func (s *Service) Choose(ctx context.Context, u User, id string, seq int64, reply string) (TurnResult, error) {
+	res, err := s.choose(ctx, u, id, seq, reply)
+	if errors.Is(err, errStale) { // once more, from the attempt as stored
+		res, err = s.choose(ctx, u, id, seq, reply)
+	}
+	if errors.Is(err, errStale) {
+		return TurnResult{}, Internal(fmt.Errorf("attempt %s: another instance keeps moving it on; send seq %d again", id, seq))
+	}
+	return res, err
+}
+
+func (s *Service) choose(ctx context.Context, u User, id string, seq int64, reply string) (TurnResult, error) {
 	la, err := s.lockOwn(ctx, u, id)
 	if err != nil {
 		return TurnResult{}, err
 	}
 	defer s.live.unlock(la)
 	if again, err := checkSeq(la, seq); again || err != nil {
-		return TurnResult{Again: again}, err
+		return TurnResult{Again: again}, s.live.staleOr(la, err)
 	}
 	if err := checkActive(la); err != nil {
 		return TurnResult{}, err
 	}
 	o, err := la.sess.Choose(reply)
 	if err != nil {
-		return TurnResult{}, chooseFailed(reply, err)
+		return TurnResult{}, s.live.staleOr(la, chooseFailed(reply, err))
 	}
 	next, err := la.sess.Replies()
 	if err != nil {
@@ -54,6 +67,9 @@ func (s *Service) Choose(ctx context.Context, u User, id string, seq int64, repl
 	}
 	if err := s.commitTurn(ctx, u, la, seq, o); err != nil {
 		s.live.evict(la)
+		if errors.Is(err, ErrConflict) {
+			return s.lostRace(ctx, la.id, seq, err)
+		}
 		return TurnResult{}, s.commitFailed(ctx, la.id, err)
 	}
 	res := TurnResult{Scenario: la.sc, Outcome: o, Replies: next}

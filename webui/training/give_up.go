@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -22,6 +23,9 @@ func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (Giv
 		return GiveUpResult{}, err
 	}
 	defer s.live.unlock(la)
+	if err := s.live.refresh(ctx, la); err != nil { // the scores must be the stored turns'
+		return GiveUpResult{}, err
+	}
 	again, err := checkSeq(la, seq)
 	switch {
 	case again:
@@ -40,6 +44,10 @@ func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (Giv
 	}
 	if err := s.st.EndAttempt(ctx, la.id, StatusGivenUp, summary); err != nil {
 		s.live.evict(la)
+		if a, rerr := s.st.Attempt(ctx, la.id); errors.Is(err, ErrConflict) && rerr == nil && a.Status == StatusGivenUp {
+			// Given up on another instance first: answered as giving up again.
+			return GiveUpResult{Ended: Ended{Status: StatusGivenUp, Ending: la.sess.Ending()}}, nil
+		}
 		return GiveUpResult{}, s.commitFailed(ctx, la.id, err)
 	}
 	la.rec.Status, la.rec.Summary = StatusGivenUp, summary

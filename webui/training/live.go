@@ -20,6 +20,7 @@ type liveAttempt struct {
 	id    string
 	ready bool // rec and sc are loaded
 	gone  bool // evicted: whoever locks it next must look it up again
+	fresh bool // loaded from the store since it was last locked: not stale
 	rec   Attempt
 	sc    *engine.Scenario
 	sess  *engine.Session
@@ -72,7 +73,7 @@ func (l *liveAttempts) lock(ctx context.Context, id string) (*liveAttempt, error
 // session: a trainee thinking about a reply costs memory for a few hundred
 // bytes of state, and the next message resumes it (docs/performance.md).
 func (l *liveAttempts) unlock(la *liveAttempt) {
-	la.used = l.now()
+	la.used, la.fresh = l.now(), false
 	if la.rec.Status != StatusActive {
 		l.evict(la)
 	}
@@ -112,6 +113,11 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return err
 	}
+	return l.resume(ctx, la, rec)
+}
+
+// resume makes la the attempt rec, its session resumed from rec's state.
+func (l *liveAttempts) resume(ctx context.Context, la *liveAttempt, rec Attempt) error {
 	sc, err := l.cat.Version(ctx, rec.Version)
 	if err != nil {
 		return fmt.Errorf("resume attempt %s: %w", la.id, err)
@@ -120,7 +126,7 @@ func (l *liveAttempts) load(ctx context.Context, la *liveAttempt) error {
 	if err != nil {
 		return fmt.Errorf("resume attempt %s from its stored state: %w", la.id, err)
 	}
-	la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
+	la.rec, la.sc, la.sess, la.ready, la.fresh = rec, sc, sess, true, true
 	return nil
 }
 

@@ -49,6 +49,10 @@ type ServiceConfig struct {
 	// XAPI, when set, writes xAPI statements about each reply and each
 	// finished attempt to the outbox, with the turn.
 	XAPI *XAPIConfig
+	// Leader, when set, says whether this instance marks idle attempts
+	// abandoned (one instance of those sharing a database does); nil: it
+	// does. Every instance drops its own idle sessions from memory.
+	Leader Leader
 }
 
 // NewService builds the lifecycle over st and the catalog cat.
@@ -70,6 +74,9 @@ func (s *Service) Catalog() *Catalog { return s.cat }
 func (s *Service) Sweep(ctx context.Context) error {
 	now := s.cfg.Now()
 	evicted := s.live.evictIdle(now.Add(-s.cfg.IdleEvict))
+	if s.cfg.Leader != nil && !s.cfg.Leader.Leads(ctx) {
+		return nil // another instance marks them
+	}
 	n, err := s.st.AbandonIdle(ctx, now.Add(-s.cfg.AbandonAfter))
 	if err != nil {
 		return fmt.Errorf("sweep: mark idle attempts abandoned: %w", err)

@@ -28,6 +28,10 @@ func (s *Service) Snapshot(ctx context.Context, u User, id string) (Snapshot, er
 	if err != nil {
 		return Snapshot{}, err
 	}
+	if err := s.live.refresh(ctx, la); err != nil { // another instance may have moved it on
+		s.live.unlock(la)
+		return Snapshot{}, err
+	}
 	return s.snapshotLocked(ctx, la)
 }
 

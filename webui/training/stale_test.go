@@ -1,0 +1,116 @@
+package training_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"parley/webui/training"
+)
+
+// twoInstances is two Services on one store: two instances sharing a
+// database, each with its own live sessions in memory.
+func twoInstances(t *testing.T) (a, b *training.Service, me training.User, id string) {
+	t.Helper()
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	a = training.NewService(f.st, f.cat, training.ServiceConfig{})
+	b = training.NewService(f.st, f.cat, training.ServiceConfig{})
+	me = training.User{ID: "u1", Name: "Me"}
+	if err := f.st.CreateAccount(ctx, training.Account{ID: me.ID, Username: me.ID, DisplayName: me.Name}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := a.Start(ctx, me, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Snapshot(ctx, me, snap.Attempt.ID); err != nil { // b holds it in memory too
+		t.Fatal(err)
+	}
+	return a, b, me, snap.Attempt.ID
+}
+
+// TestStaleSessionDefersToTheDatabase: an instance whose session in memory
+// is behind the database (the trainee went on elsewhere) never applies a
+// reply on it, nor shows it.
+func TestStaleSessionDefersToTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	a, b, me, id := twoInstances(t)
+	if res, err := a.Choose(ctx, me, id, 1, "ask"); err != nil || res.Again || res.Outcome.Turn != 1 {
+		t.Fatalf("a applies seq 1: %+v, %v", res, err)
+	}
+	cases := []struct {
+		name      string
+		svc       *training.Service
+		seq       int64
+		reply     string
+		wantAgain bool
+		wantTurn  int
+	}{
+		{"b, stale at turn 0, gets seq 1 again (its ack was lost on a)", b, 1, "ask", true, 0},
+		{"b, stale, gets seq 1 with another reply: still the repeated seq's answer", b, 1, "own", true, 0},
+		{"a gets seq 2", a, 2, "ask", false, 2},
+		{"b, stale at turn 1 now, gets seq 3: applied on the stored state, not bad_seq", b, 3, "ask", false, 3},
+		{"a, stale at turn 2, gets seq 3 again", a, 3, "ask", true, 0},
+		{"a, reloaded, gets seq 4", a, 4, "ask", false, 4},
+	}
+	for _, c := range cases {
+		res, err := c.svc.Choose(ctx, me, id, c.seq, c.reply)
+		if err != nil || res.Again != c.wantAgain || res.Outcome.Turn != c.wantTurn {
+			t.Errorf("%s: %+v, %v; want again %v, turn %d", c.name, res, err, c.wantAgain, c.wantTurn)
+		}
+	}
+	if _, err := b.Choose(ctx, me, id, 6, "ask"); code(err) != training.CodeBadSeq {
+		t.Errorf("a seq truly ahead (6 after 4): %v, want %s", err, training.CodeBadSeq)
+	}
+	snap, err := b.Snapshot(ctx, me, id) // b last saw turn 3
+	if err != nil || snap.Attempt.Turns != 4 || snap.Attempt.LastSeq != 4 || len(snap.Transcript) != 4 || snap.Turn != 4 {
+		t.Fatalf("b's snapshot after a went on: turns %d, last seq %d, %d in transcript, session at %d, %v; want 4 each",
+			snap.Attempt.Turns, snap.Attempt.LastSeq, len(snap.Transcript), snap.Turn, err)
+	}
+	if g, err := a.GiveUp(ctx, me, id, 5); err != nil || g.Ended.Status != training.StatusGivenUp {
+		t.Fatalf("a gives up: %+v, %v", g, err)
+	}
+	if g, err := b.GiveUp(ctx, me, id, 5); err != nil || g.Again || g.Ended.Status != training.StatusGivenUp {
+		t.Errorf("b, stale, gives up again: %+v, %v; want the same ending", g, err)
+	}
+	if _, err := b.Choose(ctx, me, id, 5, "ask"); code(err) != training.CodeNotActive {
+		t.Errorf("b, stale, replies after a gave up: %v, want %s", err, training.CodeNotActive)
+	}
+	if snap, err := b.Snapshot(ctx, me, id); err != nil || snap.Attempt.Status != training.StatusGivenUp || len(snap.Replies) != 0 {
+		t.Errorf("b's snapshot after a gave up: %s with %d replies, %v; want given_up, none", snap.Attempt.Status, len(snap.Replies), err)
+	}
+}
+
+// TestRaceLoserAnswersAsRepeatedSeq: two instances apply the same seq to
+// one attempt at once, round after round. The database lets one win; the
+// other answers Again, as for a repeated seq, and nothing is applied twice.
+func TestRaceLoserAnswersAsRepeatedSeq(t *testing.T) {
+	ctx := context.Background()
+	a, b, me, id := twoInstances(t)
+	const rounds = 30
+	for seq := int64(1); seq <= rounds; seq++ {
+		var results [2]training.TurnResult
+		var errs [2]error
+		var wg sync.WaitGroup
+		for i, svc := range []*training.Service{a, b} {
+			wg.Go(func() { results[i], errs[i] = svc.Choose(ctx, me, id, seq, "ask") })
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("seq %d: %v, %v", seq, errs[0], errs[1])
+		}
+		if results[0].Again == results[1].Again {
+			t.Fatalf("seq %d: again %v and %v; want exactly one winner", seq, results[0].Again, results[1].Again)
+		}
+		for _, r := range results {
+			if !r.Again && r.Outcome.Turn != int(seq) {
+				t.Fatalf("seq %d: the winner applied turn %d", seq, r.Outcome.Turn)
+			}
+		}
+	}
+	snap, err := a.Snapshot(ctx, me, id)
+	if err != nil || snap.Attempt.Turns != rounds || snap.Attempt.LastSeq != rounds {
+		t.Fatalf("after %d rounds: turns %d, last seq %d, %v", rounds, snap.Attempt.Turns, snap.Attempt.LastSeq, err)
+	}
+}

@@ -151,8 +151,10 @@ func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario
 			la.mu.Unlock()
 			continue
 		}
-		if la.ready {
-			return la, false, nil
+		if la.ready { // another message loaded it first: as lock gives it
+			la.mu.Unlock()
+			la, err := l.lock(ctx, a.ID)
+			return la, false, err
 		}
 		la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
 		return la, true, nil

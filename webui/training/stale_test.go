@@ -3,6 +3,7 @@ package training_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"parley/webui/training"
@@ -112,5 +113,55 @@ func TestRaceLoserAnswersAsRepeatedSeq(t *testing.T) {
 	snap, err := a.Snapshot(ctx, me, id)
 	if err != nil || snap.Attempt.Turns != rounds || snap.Attempt.LastSeq != rounds {
 		t.Fatalf("after %d rounds: turns %d, last seq %d, %v", rounds, snap.Attempt.Turns, snap.Attempt.LastSeq, err)
+	}
+}
+
+// loadsFirst is a store on which, the first time an attempt is read after
+// it was created, another message (a second tab's snapshot) loads it first:
+// the race between Start and the trainee's other tab.
+type loadsFirst struct {
+	training.Store
+	svc     *training.Service
+	me      training.User
+	created string
+	loaded  atomic.Bool
+}
+
+func (s *loadsFirst) CreateAttempt(ctx context.Context, a training.Attempt) error {
+	s.created = a.ID
+	return s.Store.CreateAttempt(ctx, a)
+}
+
+func (s *loadsFirst) Attempt(ctx context.Context, id string) (training.Attempt, error) {
+	if id == s.created && s.loaded.CompareAndSwap(false, true) {
+		if _, err := s.svc.Snapshot(ctx, s.me, id); err != nil {
+			return training.Attempt{}, err
+		}
+	}
+	return s.Store.Attempt(ctx, id)
+}
+
+// TestStartWhenAnotherMessageLoadedTheAttemptFirst: Start finds its attempt
+// already in memory, loaded and released by another message (so holding
+// its stored state, not a session), and answers from it as a snapshot would.
+func TestStartWhenAnotherMessageLoadedTheAttemptFirst(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	me := training.User{ID: "u1", Name: "Me"}
+	if err := f.st.CreateAccount(ctx, training.Account{ID: me.ID, Username: me.ID, DisplayName: me.Name}); err != nil {
+		t.Fatal(err)
+	}
+	st := &loadsFirst{Store: f.st, me: me}
+	st.svc = training.NewService(st, f.cat, training.ServiceConfig{})
+	snap, err := st.svc.Start(ctx, me, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Attempt.ID != st.created || snap.Turn != 0 || len(snap.Replies) == 0 {
+		t.Fatalf("start: attempt %s (created %s), turn %d, %d replies; want the created attempt at turn 0 with replies",
+			snap.Attempt.ID, st.created, snap.Turn, len(snap.Replies))
+	}
+	if res, err := st.svc.Choose(ctx, me, snap.Attempt.ID, 1, "ask"); err != nil || res.Outcome.Turn != 1 {
+		t.Fatalf("first reply: %+v, %v", res, err)
 	}
 }

@@ -37,6 +37,7 @@ type Store struct {
 	read  *sql.DB // pool of query-only connections
 	write *sql.DB // the one write connection, used only by the committer
 	w     *committer
+	cp    *checkpointer // nil when WithCheckpointEvery(0)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -46,8 +47,9 @@ type Store struct {
 type Option func(*options)
 
 type options struct {
-	maxBatch int
-	window   time.Duration
+	maxBatch   int
+	window     time.Duration
+	checkpoint time.Duration
 }
 
 // WithMaxBatch caps how many writes share one transaction (default
@@ -63,10 +65,17 @@ func WithCommitWindow(d time.Duration) Option {
 	return func(o *options) { o.window = max(d, 0) }
 }
 
+// WithCheckpointEvery sets how often a background connection copies the
+// WAL back into the database file (default DefaultCheckpointEvery). 0 leaves
+// it all to the writer's own checkpoint, inside a commit.
+func WithCheckpointEvery(d time.Duration) Option {
+	return func(o *options) { o.checkpoint = max(d, 0) }
+}
+
 // Open opens the database file at path, creating it if needed, and applies
 // any migrations it has not seen yet.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{maxBatch: DefaultMaxBatch, window: DefaultCommitWindow}
+	o := options{maxBatch: DefaultMaxBatch, window: DefaultCommitWindow, checkpoint: DefaultCheckpointEvery}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -76,8 +85,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	// A 32 MiB page cache on the write connection: the turns of a batch land
 	// on pages all over the turns table. (SQLite scans the cache's hash table
 	// at every commit; the commit window keeps commits few enough.)
-	// Checkpoints run every 10,000 WAL pages rather than 1,000, so a page
-	// that many turns rewrite is copied back once.
+	// The writer checkpoints every 10,000 WAL pages rather than 1,000, so a
+	// page that many turns rewrite is copied back once; the background
+	// checkpointer (checkpoint.go) copies most pages before then, off the
+	// commit path.
 	write, err := openDB(ctx, path, "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(10000)", 1)
 	if err != nil {
 		return nil, err
@@ -94,7 +105,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(err, read.Close(), write.Close())
 	}
-	return &Store{Now: time.Now, read: read, write: write, w: w}, nil
+	s := &Store{Now: time.Now, read: read, write: write, w: w}
+	if o.checkpoint > 0 {
+		cpdb, err := openDB(ctx, path, "", 1)
+		if err != nil {
+			return nil, errors.Join(err, read.Close(), write.Close())
+		}
+		s.cp = startCheckpointer(cpdb, o.checkpoint, w.commits.Load)
+	}
+	return s, nil
 }
 
 func checkPath(path string) error {
@@ -127,7 +146,11 @@ func openDB(ctx context.Context, path, extra string, conns int) (*sql.DB, error)
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.w.close()
-		if err := errors.Join(s.write.Close(), s.read.Close()); err != nil {
+		var cperr error
+		if s.cp != nil {
+			cperr = s.cp.close()
+		}
+		if err := errors.Join(cperr, s.write.Close(), s.read.Close()); err != nil {
 			s.closeErr = fmt.Errorf("store: close database: %w", err)
 		}
 	})
@@ -159,7 +182,11 @@ func (s *Store) CheckWrite(ctx context.Context) error {
 
 // Stats reports how much the committer has done since Open.
 func (s *Store) Stats() Stats {
-	return s.w.stats()
+	st := s.w.stats()
+	if s.cp != nil {
+		st.Checkpoints, st.CheckpointFailures = s.cp.runs.Load(), s.cp.failures.Load()
+	}
+	return st
 }
 
 // now is the store clock in the unit the schema uses.

@@ -166,11 +166,11 @@ func (s version0) SaveTurn(ctx context.Context, w training.TurnWrite) error {
 	return s.Store.SaveTurn(ctx, w)
 }
 
-func (s version0) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
+func (s version0) EndAttempt(ctx context.Context, id string, turns int, status training.Status, summary []byte) error {
 	if !s.off.Load() {
 		summary = s.old(summary)
 	}
-	return s.Store.EndAttempt(ctx, id, status, summary)
+	return s.Store.EndAttempt(ctx, id, turns, status, summary)
 }
 
 // TestStoredVersion0Rows opens a database whose rows were written the old

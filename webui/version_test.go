@@ -79,11 +79,11 @@ func (f *failingStore) SaveTurn(ctx context.Context, w training.TurnWrite) error
 	return f.Store.SaveTurn(ctx, w)
 }
 
-func (f *failingStore) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
+func (f *failingStore) EndAttempt(ctx context.Context, id string, turns int, status training.Status, summary []byte) error {
 	if f.fail.CompareAndSwap(true, false) {
 		return errInjected
 	}
-	return f.Store.EndAttempt(ctx, id, status, summary)
+	return f.Store.EndAttempt(ctx, id, turns, status, summary)
 }
 
 func TestFailedCommitRollsBack(t *testing.T) {

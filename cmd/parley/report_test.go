@@ -49,7 +49,7 @@ func TestReportCommand(t *testing.T) {
 	state, _ := training.EncodeState(sc.Start(1).State())
 	must(st.CreateAttempt(ctx, training.Attempt{ID: "a1", UserID: "s", ScenarioID: sc.ID, Version: sc.Version, Seed: 1, State: state}))
 	summary, _ := training.EncodeScores([]engine.Score{{Competency: "empathy", Label: "Empathy", Score: 80, Pass: 60}})
-	must(st.EndAttempt(ctx, "a1", training.StatusGivenUp, summary))
+	must(st.EndAttempt(ctx, "a1", 0, training.StatusGivenUp, summary))
 	must(st.Close())
 
 	out, errOut, code := runCLISplit(t, "", "report", "--format", "csv", "--db", db, "--cohort", "november")

@@ -76,18 +76,30 @@ func insertAttempt(ctx context.Context, tx tx, a training.Attempt, now time.Time
 const sqlEndAttempt = `UPDATE attempts SET status = $1, ending = $2, outcome = $3, summary = $4, ended_at = $5, updated_at = $5
 	WHERE id = $6 AND status = 'active'`
 
+// sqlEndAttemptAt is sqlEndAttempt, provided the attempt still holds $7
+// turns: the scores were computed on those.
+const sqlEndAttemptAt = sqlEndAttempt + ` AND turns = $7`
+
 // EndAttempt ends an active attempt without a final turn, for example when
-// the trainee gives up (StatusGivenUp). Ending an attempt that is not active
+// the trainee gives up (StatusGivenUp), provided it still holds turns turns.
+// Ending an attempt that is not active, or that has another number of turns,
 // is ErrConflict; an unknown id is ErrNotFound.
-func (s *Store) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
+func (s *Store) EndAttempt(ctx context.Context, id string, turns int, status training.Status, summary []byte) error {
 	if err := status.CheckFinal(); err != nil {
 		return err
 	}
 	now := s.Now()
-	e := training.Ending{Status: status, Summary: summary}
-	st := statement{sql: sqlEndAttempt, args: endArgs(id, e, now)}
+	args := append(endArgs(id, training.Ending{Status: status, Summary: summary}, now), turns)
+	st := statement{sql: sqlEndAttemptAt, args: args}
 	return s.w.doStatement(ctx, st, func(ctx context.Context, tx tx) error {
-		return endAttempt(ctx, tx, id, e, now)
+		tag, err := tx.Exec(ctx, sqlEndAttemptAt, args...)
+		if err != nil {
+			return writeFailed(fmt.Sprintf("end attempt %q", id), err)
+		}
+		if tag.RowsAffected() != 1 {
+			return explainNotAt(ctx, tx, id, turns, "end it")
+		}
+		return nil
 	})
 }
 
@@ -152,4 +164,19 @@ func explainNotActive(ctx context.Context, tx tx, id, action string) error {
 			id, status, action, training.ErrConflict)
 	}
 	return nil
+}
+
+// explainNotAt says why an update of attempt id guarded by its turn count
+// matched nothing: explainNotActive's answers, or ErrConflict when it has
+// another number of turns than want.
+func explainNotAt(ctx context.Context, tx tx, id string, want int, action string) error {
+	if err := explainNotActive(ctx, tx, id, action); err != nil {
+		return err
+	}
+	var turns int
+	if err := tx.QueryRow(ctx, "SELECT turns FROM attempts WHERE id = $1", id).Scan(&turns); err != nil {
+		return readFailed(fmt.Sprintf("read attempt %q", id), err)
+	}
+	return fmt.Errorf("store: attempt %q has %d turns, not %d, so you cannot %s: %w; read it again",
+		id, turns, want, action, training.ErrConflict)
 }

@@ -108,7 +108,7 @@ func TestPipelinedBatch(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
 	seedAttempts(t, s, 4)
-	if err := s.EndAttempt(ctx, "a3", training.StatusGivenUp, nil); err != nil {
+	if err := s.EndAttempt(ctx, "a3", 0, training.StatusGivenUp, nil); err != nil {
 		t.Fatal(err)
 	}
 	ending := turnWrite("a2", 1)

@@ -51,7 +51,7 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 		}
 
 		uid := fmt.Sprintf("u%d", i)
-		if err := a.EndAttempt(ctx, id, training.StatusGivenUp, nil); err != nil {
+		if err := a.EndAttempt(ctx, id, 1, training.StatusGivenUp, nil); err != nil {
 			t.Fatal(err)
 		}
 		na := training.Attempt{ID: id + "-a", UserID: uid, ScenarioID: "sc", Version: "v1", State: []byte(`{}`)}

@@ -60,17 +60,29 @@ func insertAttempt(ctx context.Context, tx *writeTx, a training.Attempt, now int
 }
 
 // EndAttempt ends an active attempt without a final turn, for example when
-// the trainee gives up (StatusGivenUp). Ending an attempt that is not active
+// the trainee gives up (StatusGivenUp), provided it still holds turns turns.
+// Ending an attempt that is not active, or that has another number of turns,
 // is ErrConflict; an unknown id is ErrNotFound.
-func (s *Store) EndAttempt(ctx context.Context, id string, status training.Status, summary []byte) error {
+func (s *Store) EndAttempt(ctx context.Context, id string, turns int, status training.Status, summary []byte) error {
 	if err := status.CheckFinal(); err != nil {
 		return err
 	}
 	now := s.now()
 	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
-		return endAttempt(ctx, tx, id, training.Ending{Status: status, Summary: summary}, now)
+		res, err := tx.ExecContext(ctx, sqlEndAttemptAt, status, "", "", summary, now, now, id, turns)
+		if err != nil {
+			return writeFailed(fmt.Sprintf("end attempt %q", id), err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return explainNotAt(ctx, tx, id, turns, "end it")
+		}
+		return nil
 	})
 }
+
+// sqlEndAttemptAt is sqlEndAttempt, provided the attempt still holds a
+// given number of turns: the scores were computed on those.
+const sqlEndAttemptAt = sqlEndAttempt + ` AND turns = ?`
 
 func endAttempt(ctx context.Context, tx *writeTx, id string, e training.Ending, now int64) error {
 	res, err := tx.ExecContext(ctx, sqlEndAttempt, e.Status, e.Ending, e.Outcome, e.Summary, now, now, id)
@@ -133,4 +145,19 @@ func explainNotActive(ctx context.Context, tx *writeTx, id, action string) error
 			id, status, action, training.ErrConflict)
 	}
 	return nil
+}
+
+// explainNotAt says why an update of attempt id guarded by its turn count
+// matched nothing: explainNotActive's answers, or ErrConflict when it has
+// another number of turns than want.
+func explainNotAt(ctx context.Context, tx *writeTx, id string, want int, action string) error {
+	if err := explainNotActive(ctx, tx, id, action); err != nil {
+		return err
+	}
+	var turns int
+	if err := tx.QueryRowContext(ctx, "SELECT turns FROM attempts WHERE id = ?", id).Scan(&turns); err != nil {
+		return readFailed(fmt.Sprintf("read attempt %q", id), err)
+	}
+	return fmt.Errorf("store: attempt %q has %d turns, not %d, so you cannot %s: %w; read it again",
+		id, turns, want, action, training.ErrConflict)
 }

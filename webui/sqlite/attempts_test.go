@@ -71,7 +71,7 @@ func TestActiveAttemptAndHistory(t *testing.T) {
 	}
 
 	clk.Advance(time.Minute)
-	must(t, s.EndAttempt(ctx, "a1", training.StatusGivenUp, []byte(`{}`)))
+	must(t, s.EndAttempt(ctx, "a1", 0, training.StatusGivenUp, []byte(`{}`)))
 	if _, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, training.ErrNotFound) {
 		t.Errorf("ActiveAttempt after giving up: got %v, want training.ErrNotFound", err)
 	}
@@ -149,14 +149,14 @@ func TestEndAttempt(t *testing.T) {
 	ctx := context.Background()
 	seedAttempt(t, s, "a1", testUser)
 
-	must(t, s.EndAttempt(ctx, "a1", training.StatusGivenUp, nil))
-	if err := s.EndAttempt(ctx, "a1", training.StatusGivenUp, nil); !errors.Is(err, training.ErrConflict) {
+	must(t, s.EndAttempt(ctx, "a1", 0, training.StatusGivenUp, nil))
+	if err := s.EndAttempt(ctx, "a1", 0, training.StatusGivenUp, nil); !errors.Is(err, training.ErrConflict) {
 		t.Errorf("ending twice: got %v, want training.ErrConflict", err)
 	}
-	if err := s.EndAttempt(ctx, "nope", training.StatusGivenUp, nil); !errors.Is(err, training.ErrNotFound) {
+	if err := s.EndAttempt(ctx, "nope", 0, training.StatusGivenUp, nil); !errors.Is(err, training.ErrNotFound) {
 		t.Errorf("ending an unknown attempt: got %v, want training.ErrNotFound", err)
 	}
-	if err := s.EndAttempt(ctx, "a1", training.StatusActive, nil); err == nil || errors.Is(err, training.ErrConflict) {
+	if err := s.EndAttempt(ctx, "a1", 0, training.StatusActive, nil); err == nil || errors.Is(err, training.ErrConflict) {
 		t.Errorf("ending with status active: got %v, want a validation error", err)
 	}
 }
@@ -166,7 +166,7 @@ func TestAbandonIdle(t *testing.T) {
 	ctx := context.Background()
 	seedAttempt(t, s, "idle", "u1")
 	seedAttempt(t, s, "done", "u2")
-	must(t, s.EndAttempt(ctx, "done", training.StatusGivenUp, nil))
+	must(t, s.EndAttempt(ctx, "done", 0, training.StatusGivenUp, nil))
 	seedFinished(t, s, clk, "src", "u4", 1)
 	practice := func(id string) {
 		must(t, s.CreatePractice(ctx, training.Attempt{ID: id, UserID: "u4", PracticeOf: "src", PracticeFrom: 1, State: state(0)}))

@@ -170,7 +170,7 @@ func TestActivePracticeRuns(t *testing.T) {
 		}, 2, 0},
 		{"one of another user's", func() { must(t, s.CreatePractice(ctx, practice("q1", "other", "other-src"))) }, 2, 1},
 		{"one of mine given up", func() {
-			must(t, s.EndAttempt(ctx, "p1", training.StatusGivenUp, []byte(`{}`)))
+			must(t, s.EndAttempt(ctx, "p1", 0, training.StatusGivenUp, []byte(`{}`)))
 		}, 1, 1},
 	}
 	for _, st := range steps {

@@ -26,7 +26,7 @@ func TestSaveTurnRefusals(t *testing.T) {
 			must(t, s.SaveTurn(context.Background(), w))
 		}, turnWrite("a1", 4), training.ErrConflict},
 		{"given up attempt", func(t *testing.T, s *Store) {
-			must(t, s.EndAttempt(context.Background(), "a1", training.StatusGivenUp, nil))
+			must(t, s.EndAttempt(context.Background(), "a1", 2, training.StatusGivenUp, nil))
 		}, turnWrite("a1", 3), training.ErrConflict},
 		{"unknown attempt", nil, turnWrite("nope", 1), training.ErrNotFound},
 	}

@@ -18,6 +18,17 @@ type GiveUpResult struct {
 // message seq. Giving up an attempt already given up is answered the same
 // way, so a retry is safe.
 func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (GiveUpResult, error) {
+	res, err := s.giveUp(ctx, u, id, seq)
+	if errors.Is(err, errStale) { // once more, on the turns as stored now
+		res, err = s.giveUp(ctx, u, id, seq)
+	}
+	if errors.Is(err, errStale) {
+		return GiveUpResult{}, Internal(fmt.Errorf("attempt %s: another instance keeps moving it on; send seq %d again", id, seq))
+	}
+	return res, err
+}
+
+func (s *Service) giveUp(ctx context.Context, u User, id string, seq int64) (GiveUpResult, error) {
 	la, err := s.lockOwn(ctx, u, id)
 	if err != nil {
 		return GiveUpResult{}, err
@@ -42,11 +53,18 @@ func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (Giv
 	if err != nil {
 		return GiveUpResult{}, Internal(fmt.Errorf("encode scores of attempt %s: %w", la.id, err))
 	}
-	if err := s.st.EndAttempt(ctx, la.id, StatusGivenUp, summary); err != nil {
+	if err := s.st.EndAttempt(ctx, la.id, la.rec.Turns, StatusGivenUp, summary); err != nil {
 		s.live.evict(la)
-		if a, rerr := s.st.Attempt(ctx, la.id); errors.Is(err, ErrConflict) && rerr == nil && a.Status == StatusGivenUp {
+		a, rerr := s.st.Attempt(ctx, la.id)
+		switch {
+		case !errors.Is(err, ErrConflict) || rerr != nil:
+		case a.Status == StatusGivenUp:
 			// Given up on another instance first: answered as giving up again.
 			return GiveUpResult{Ended: Ended{Status: StatusGivenUp, Ending: la.sess.Ending()}}, nil
+		case a.Status == StatusActive && a.Turns != la.rec.Turns:
+			// A turn was saved on another instance since the scores were
+			// computed: they would be a turn short.
+			return GiveUpResult{}, errStale
 		}
 		return GiveUpResult{}, s.commitFailed(ctx, la.id, err)
 	}

@@ -165,3 +165,68 @@ func TestStartWhenAnotherMessageLoadedTheAttemptFirst(t *testing.T) {
 		t.Fatalf("first reply: %+v, %v", res, err)
 	}
 }
+
+// turnBeforeEnd is a store on which, the first time an attempt is ended,
+// another instance saves a turn on it first: between the scores being
+// computed and the ending being stored.
+type turnBeforeEnd struct {
+	training.Store
+	other *training.Service
+	me    training.User
+	once  atomic.Bool
+	ends  []int // the turns each EndAttempt was given
+}
+
+func (s *turnBeforeEnd) EndAttempt(ctx context.Context, id string, turns int, status training.Status, summary []byte) error {
+	if s.once.CompareAndSwap(false, true) {
+		if _, err := s.other.Choose(ctx, s.me, id, 2, "ask"); err != nil {
+			return err
+		}
+	}
+	s.ends = append(s.ends, turns)
+	return s.Store.EndAttempt(ctx, id, turns, status, summary)
+}
+
+// TestGiveUpWhileAnotherInstanceSavesATurn: a give-up never stores scores a
+// turn short when another instance saves a turn while this one gives up:
+// the database refuses the ending, and the give-up is tried again on the
+// stored turns (here it lost the race for its seq, and answers as for a
+// repeated one).
+func TestGiveUpWhileAnotherInstanceSavesATurn(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	me := training.User{ID: "u1", Name: "Me"}
+	if err := f.st.CreateAccount(ctx, training.Account{ID: me.ID, Username: me.ID, DisplayName: me.Name}); err != nil {
+		t.Fatal(err)
+	}
+	st := &turnBeforeEnd{Store: f.st, me: me, other: training.NewService(f.st, f.cat, training.ServiceConfig{})}
+	a := training.NewService(st, f.cat, training.ServiceConfig{})
+	snap, err := a.Start(ctx, me, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := snap.Attempt.ID
+	if _, err := a.Choose(ctx, me, id, 1, "ask"); err != nil {
+		t.Fatal(err)
+	}
+	// The trainee's other tab, on the other instance, sends seq 2 as a
+	// reply while this one sends it as giving up: the reply commits first.
+	g, err := a.GiveUp(ctx, me, id, 2)
+	if err != nil || !g.Again {
+		t.Fatalf("give up as seq 2 after the other instance applied seq 2: %+v, %v; want the repeated seq's answer", g, err)
+	}
+	if stored, err := f.st.Attempt(ctx, id); err != nil || stored.Status != training.StatusActive || stored.Turns != 2 {
+		t.Fatalf("stored: status %q, %d turns, %v; want active with 2: no ending with the scores of 1 turn", stored.Status, stored.Turns, err)
+	}
+	g, err = a.GiveUp(ctx, me, id, 3)
+	if err != nil || g.Again || g.Ended.Status != training.StatusGivenUp {
+		t.Fatalf("give up as seq 3: %+v, %v", g, err)
+	}
+	if len(st.ends) != 2 || st.ends[0] != 1 || st.ends[1] != 2 {
+		t.Errorf("EndAttempt was given turns %v; want [1 2]: refused on the turn the scores missed, then ended on both", st.ends)
+	}
+	stored, err := f.st.Attempt(ctx, id)
+	if err != nil || stored.Status != training.StatusGivenUp || stored.Turns != 2 {
+		t.Fatalf("stored: status %q, %d turns, %v; want given_up with 2", stored.Status, stored.Turns, err)
+	}
+}

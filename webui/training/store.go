@@ -49,9 +49,11 @@ type Store interface {
 	SaveTurn(ctx context.Context, w TurnWrite) error
 	// Turns lists an attempt's turns in order.
 	Turns(ctx context.Context, attemptID string) ([]Turn, error)
-	// EndAttempt ends an active attempt with a final status (another status
-	// is an error); one already ended is ErrConflict.
-	EndAttempt(ctx context.Context, id string, status Status, summary []byte) error
+	// EndAttempt ends an active attempt that holds exactly turns turns with
+	// a final status (another status is an error): the summary is the scores
+	// of those turns. One already ended, or moved on to another turn (on
+	// another instance), is ErrConflict and changes nothing.
+	EndAttempt(ctx context.Context, id string, turns int, status Status, summary []byte) error
 	// AbandonIdle marks abandoned every active attempt, scored or practice,
 	// last updated before olderThan, and returns how many.
 	AbandonIdle(ctx context.Context, olderThan time.Time) (int, error)

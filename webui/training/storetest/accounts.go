@@ -209,7 +209,7 @@ var accountChecks = []check{
 		// is active on the same scenario, so the legacy active one gives way.
 		ended := attempt("a-ended", "old")
 		must(t, s.CreateAttempt(ctx, ended))
-		must(t, s.EndAttempt(ctx, ended.ID, training.StatusGivenUp, nil))
+		must(t, s.EndAttempt(ctx, ended.ID, 0, training.StatusGivenUp, nil))
 		must(t, s.CreateAttempt(ctx, attempt("a-legacy-active", "old")))
 		must(t, s.CreateAttempt(ctx, attempt("a-mine", user)))
 		list, err := s.LegacyUsers(ctx)

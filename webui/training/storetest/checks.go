@@ -96,7 +96,7 @@ var checks = []check{
 	{"AttemptNewAfterEnd", func(t *testing.T, s training.Store) {
 		ctx := t.Context()
 		create(t, s, "a1")
-		must(t, s.EndAttempt(ctx, "a1", training.StatusGivenUp, []byte(`{}`)))
+		must(t, s.EndAttempt(ctx, "a1", 0, training.StatusGivenUp, []byte(`{}`)))
 		_, err := s.ActiveAttempt(ctx, user, scenario)
 		wantErr(t, "ActiveAttempt after the attempt ended", err, training.ErrNotFound)
 		must(t, s.CreateAttempt(ctx, attempt("a2", user)))
@@ -108,14 +108,14 @@ var checks = []check{
 		ctx := t.Context()
 		create(t, s, "a1")
 		time.Sleep(tick)
-		must(t, s.EndAttempt(ctx, "a1", training.StatusGivenUp, nil))
+		must(t, s.EndAttempt(ctx, "a1", 0, training.StatusGivenUp, nil))
 		time.Sleep(tick)
 		must(t, s.CreateAttempt(ctx, attempt("a2", user)))
 		must(t, s.CreateAttempt(ctx, attempt("b1", other)))
 		time.Sleep(tick)
 		must(t, s.SaveTurn(ctx, turn("a2", 1)))
 		time.Sleep(tick)
-		must(t, s.EndAttempt(ctx, "a2", training.StatusGivenUp, nil))
+		must(t, s.EndAttempt(ctx, "a2", 1, training.StatusGivenUp, nil))
 		time.Sleep(tick)
 		must(t, s.CreateAttempt(ctx, attempt("a3", user)))
 		for _, c := range []struct {
@@ -194,7 +194,7 @@ var checks = []check{
 	{"TurnOnEndedAttemptIsConflict", func(t *testing.T, s training.Store) {
 		create(t, s, "a1")
 		play(t, s, "a1", 1, nil)
-		must(t, s.EndAttempt(t.Context(), "a1", training.StatusGivenUp, []byte(`{}`)))
+		must(t, s.EndAttempt(t.Context(), "a1", 1, training.StatusGivenUp, []byte(`{}`)))
 		want := get(t, s, "a1")
 		wantErr(t, "SaveTurn on an ended attempt", s.SaveTurn(t.Context(), turn("a1", 2)), training.ErrConflict)
 		unchanged(t, s, want)
@@ -225,7 +225,7 @@ var checks = []check{
 		for i, st := range []training.Status{training.StatusFinished, training.StatusGivenUp, training.StatusAbandoned} {
 			id := "a" + itoa(i)
 			must(t, s.CreateAttempt(ctx, attempt(id, user))) // ended below, so one is active at a time
-			must(t, s.EndAttempt(ctx, id, st, []byte(`{"n":1}`)))
+			must(t, s.EndAttempt(ctx, id, 0, st, []byte(`{"n":1}`)))
 			got := get(t, s, id)
 			if got.Status != st || !bytes.Equal(got.Summary, []byte(`{"n":1}`)) || got.EndedAt.IsZero() {
 				t.Errorf("after EndAttempt(%s): status %q, summary %q, ended %v; want %q, {\"n\":1}, set",
@@ -237,7 +237,7 @@ var checks = []check{
 		create(t, s, "a1")
 		want := get(t, s, "a1")
 		for _, st := range []training.Status{training.StatusActive, "", "paused"} {
-			if err := s.EndAttempt(t.Context(), "a1", st, nil); err == nil {
+			if err := s.EndAttempt(t.Context(), "a1", 0, st, nil); err == nil {
 				t.Errorf("EndAttempt with status %q succeeded; want an error", st)
 			}
 		}
@@ -245,15 +245,31 @@ var checks = []check{
 	}},
 	{"EndAttemptEndedIsConflict", func(t *testing.T, s training.Store) {
 		create(t, s, "a1")
-		must(t, s.EndAttempt(t.Context(), "a1", training.StatusGivenUp, []byte(`{"a":1}`)))
+		must(t, s.EndAttempt(t.Context(), "a1", 0, training.StatusGivenUp, []byte(`{"a":1}`)))
 		want := get(t, s, "a1")
-		err := s.EndAttempt(t.Context(), "a1", training.StatusFinished, []byte(`{"b":2}`))
+		err := s.EndAttempt(t.Context(), "a1", 0, training.StatusFinished, []byte(`{"b":2}`))
 		wantErr(t, "ending an ended attempt", err, training.ErrConflict)
 		unchanged(t, s, want)
 	}},
+	{"EndAttemptAtAnotherTurnIsConflict", func(t *testing.T, s training.Store) {
+		// The scores of a give-up are computed on the turns an instance saw:
+		// if another instance saved one since, the ending is refused.
+		create(t, s, "a1")
+		play(t, s, "a1", 2, nil)
+		want := get(t, s, "a1")
+		for _, turns := range []int{0, 1, 3} {
+			err := s.EndAttempt(t.Context(), "a1", turns, training.StatusGivenUp, []byte(`{"early":1}`))
+			wantErr(t, fmt.Sprintf("ending at %d turns an attempt that has 2", turns), err, training.ErrConflict)
+		}
+		unchanged(t, s, want)
+		must(t, s.EndAttempt(t.Context(), "a1", 2, training.StatusGivenUp, []byte(`{"right":1}`)))
+		if got := get(t, s, "a1"); got.Status != training.StatusGivenUp || string(got.Summary) != `{"right":1}` {
+			t.Errorf("after ending at 2 turns: status %q, summary %q; want given_up, {\"right\":1}", got.Status, got.Summary)
+		}
+	}},
 	{"EndAttemptUnknownIsNotFound", func(t *testing.T, s training.Store) {
 		create(t, s, "a1")
-		err := s.EndAttempt(t.Context(), "nope", training.StatusGivenUp, nil)
+		err := s.EndAttempt(t.Context(), "nope", 0, training.StatusGivenUp, nil)
 		wantErr(t, "EndAttempt(unknown)", err, training.ErrNotFound)
 	}},
 
@@ -345,7 +361,7 @@ var checks = []check{
 		if n, err := s.ActivePracticeRuns(ctx, other); err != nil || n != 0 {
 			t.Errorf("ActivePracticeRuns(other) = %d, %v; want 0", n, err)
 		}
-		must(t, s.EndAttempt(ctx, "p1", training.StatusGivenUp, nil))
+		must(t, s.EndAttempt(ctx, "p1", get(t, s, "p1").Turns, training.StatusGivenUp, nil))
 		if n, err := s.ActivePracticeRuns(ctx, user); err != nil || n != 1 {
 			t.Errorf("ActivePracticeRuns after ending one = %d, %v; want 1", n, err)
 		}
@@ -365,7 +381,7 @@ var checks = []check{
 		play(t, s, "src", 2, finished)
 		must(t, s.CreateAttempt(ctx, attempt("live", user)))
 		must(t, s.CreateAttempt(ctx, attempt("theirs", other)))
-		must(t, s.EndAttempt(ctx, "theirs", training.StatusGivenUp, nil))
+		must(t, s.EndAttempt(ctx, "theirs", 0, training.StatusGivenUp, nil))
 		must(t, s.CreatePractice(ctx, practice("p1", "src", 1)))
 		for _, c := range []struct {
 			what string

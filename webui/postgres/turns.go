@@ -92,7 +92,7 @@ func checkTurnWrite(w training.TurnWrite) error {
 	case w.Turn.Number < 1:
 		return fmt.Errorf("store: save turn %d of attempt %q: turns are numbered from 1", w.Turn.Number, w.AttemptID)
 	case len(w.State) == 0 || len(w.Turn.Event) == 0:
-		return fmt.Errorf("store: save turn %d of attempt %q: State and training.Turn.Event are required JSON",
+		return fmt.Errorf("store: save turn %d of attempt %q: State (the stored session) and training.Turn.Event (the outcome's JSON) are required",
 			w.Turn.Number, w.AttemptID)
 	case w.End != nil:
 		return w.End.Status.CheckFinal()

@@ -33,7 +33,7 @@ func checkNewAttempt(a training.Attempt) error {
 	case a.Status != "" && a.Status != training.StatusActive:
 		return fmt.Errorf("store: create attempt %q: a new attempt is %q; leave training.Status empty", a.ID, training.StatusActive)
 	case len(a.State) == 0:
-		return fmt.Errorf("store: create attempt %q: State is empty: pass the engine's initial state JSON", a.ID)
+		return fmt.Errorf("store: create attempt %q: State is empty: pass the new session's stored state (training.EncodeSession)", a.ID)
 	}
 	return nil
 }

@@ -134,3 +134,48 @@ func TestPracticeMigrationKeepsAttempts(t *testing.T) {
 		t.Errorf("sweep after the migration: %d, %v; want 1 attempt abandoned", n, err)
 	}
 }
+
+// TestTurnsRowidMigrationKeepsTurns: a database written with turns in a
+// WITHOUT ROWID table (schemas 0001 to 0008) opens with every turn intact,
+// in order, still refusing a duplicate turn, with the table now a rowid one.
+func TestTurnsRowidMigrationKeepsTurns(t *testing.T) {
+	path := t.TempDir() + "/old.db"
+	db := rawDB(t, path)
+	ctx := context.Background()
+	ms, err := loadMigrations(migrationFiles)
+	must(t, err)
+	_, err = db.ExecContext(ctx, createMigrationsTable)
+	must(t, err)
+	for _, m := range ms {
+		if m.version >= 9 {
+			break
+		}
+		must(t, applyMigration(ctx, db, m))
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO users (id, display_name, created_at) VALUES ('u1', 'Sam', 0);
+		INSERT INTO scenario_versions VALUES ('v1', 'sc', x'00', 0);
+		INSERT INTO attempts (id, user_id, scenario_id, version, seed, state, turns, last_seq, started_at, updated_at)
+			VALUES ('b', 'u1', 'sc', 'v1', 1, x'7b7d', 2, 12, 0, 0);
+		INSERT INTO turns VALUES ('b', 2, 12, 'r2', x'7b2232227d', 20), ('b', 1, 11, 'r1', x'7b2231227d', 10)`)
+	must(t, err)
+	must(t, db.Close())
+
+	s := mustOpen(t, path)
+	turns, err := s.Turns(ctx, "b")
+	if err != nil || len(turns) != 2 || turns[0].Number != 1 || turns[1].Number != 2 ||
+		turns[0].Seq != 11 || turns[1].ReplyID != "r2" || string(turns[1].Event) != `{"2"}` {
+		t.Fatalf("turns after the migration: %+v, %v; want turns 1 and 2 as written", turns, err)
+	}
+	err = s.SaveTurn(ctx, training.TurnWrite{AttemptID: "b", Turn: training.Turn{Number: 2, Seq: 13, ReplyID: "again",
+		Event: []byte(`{}`)}, State: []byte(`{}`), LastSeq: 13})
+	if !errors.Is(err, training.ErrConflict) {
+		t.Errorf("a second turn 2 after the migration: %v, want training.ErrConflict", err)
+	}
+	must(t, s.SaveTurn(ctx, training.TurnWrite{AttemptID: "b", Turn: training.Turn{Number: 3, Seq: 13, ReplyID: "r3",
+		Event: []byte(`{}`)}, State: []byte(`{}`), LastSeq: 13}))
+	var schema string
+	must(t, s.read.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'turns'").Scan(&schema))
+	if strings.Contains(strings.ToUpper(schema), "WITHOUT ROWID") {
+		t.Errorf("turns is still WITHOUT ROWID after the migration:\n%s", schema)
+	}
+}

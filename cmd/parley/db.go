@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
+	"parley/webui/app"
 	"parley/webui/dbcopy"
+	"parley/webui/training"
 )
 
 const dbUsage = `usage: parley db copy --from DB --to DB [--sample N | --all]
+       parley db state [--db DB] ATTEMPT_ID
 
   copy    move an installation (every account, attempt, cohort, comment and
           the xAPI outbox) from a SQLite file into an empty PostgreSQL
@@ -24,10 +30,16 @@ const dbUsage = `usage: parley db copy --from DB --to DB [--sample N | --all]
   --sample N   rows of each table to compare (default 1000)
   --all        compare every row (reads everything twice)
 
-See docs/storage.md, "Moving an installation".
+  state   print an attempt's stored session state (binary since version 2)
+          as JSON people can read: node, moods, variables, history. --db
+          (env PARLEY_DB, default parley.db) is the server's database; the
+          server may be running.
+
+See docs/storage.md, "Moving an installation" and "The binary state".
 `
 
-// dbCmd manages a whole database: parley db copy.
+// dbCmd manages a whole database: parley db copy, and shows what it holds:
+// parley db state.
 func dbCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, dbUsage)
@@ -36,7 +48,11 @@ func dbCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 		}
 		return nil
 	}
-	if args[0] != "copy" {
+	switch args[0] {
+	case "copy":
+	case "state":
+		return dbState(ctx, args[1:], stdout, stderr)
+	default:
 		fmt.Fprintf(stderr, "parley db: unknown command %q\n\n%s", args[0], dbUsage)
 		return errUsage
 	}
@@ -84,4 +100,48 @@ func printCopyReport(w io.Writer, rep dbcopy.Report) {
 		fmt.Fprintln(tw)
 	}
 	_ = tw.Flush()
+}
+
+// dbState prints attempt id's stored state as JSON, compiled against the
+// scenario version the attempt was played on.
+func dbState(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("db state", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", envOr(os.Getenv, "PARLEY_DB", "parley.db"), "SQLite database file, or a postgres:// URL (env PARLEY_DB)")
+	pos, err := parseFlags(fs, args)
+	if err != nil || len(pos) != 1 {
+		fmt.Fprintf(stderr, "parley db state: give one attempt id (the long hex id in the attempt's address)\n\n%s", dbUsage)
+		return errUsage
+	}
+	if _, err := os.Stat(*db); err != nil && !app.IsPostgres(*db) {
+		return fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", *db, err)
+	}
+	st, err := app.OpenStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.Attempt(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("attempt %s: %w", pos[0], err)
+	}
+	cat, err := training.NewCatalog(nil, st, compileStored, nil)
+	if err != nil {
+		return err
+	}
+	sc, err := cat.Version(ctx, a.Version)
+	if err != nil {
+		return fmt.Errorf("attempt %s: %w", a.ID, err)
+	}
+	js, err := training.StateJSON(sc, a.State)
+	if err != nil {
+		return fmt.Errorf("attempt %s: %w", a.ID, err)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, js, "", "  "); err != nil {
+		return fmt.Errorf("attempt %s: indent its state: %w", a.ID, err)
+	}
+	fmt.Fprintf(stdout, "attempt %s: %s, %d turns, scenario %s version %.12s, state %d bytes\n%s\n",
+		a.ID, a.Status, a.Turns, a.ScenarioID, a.Version, len(a.State), out.Bytes())
+	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +21,7 @@ import (
 	"parley/webui/client"
 	"parley/webui/lrs"
 	"parley/webui/postgres/pgtest"
+	"parley/webui/sqlite"
 	"parley/webui/training"
 )
 
@@ -289,5 +292,77 @@ func TestDBCopyUsage(t *testing.T) {
 		if out := stdout.String() + stderr.String(); code != c.code || !strings.Contains(out, c.want) {
 			t.Errorf("parley %s: exit %d, %q; want %d and %q", strings.Join(c.args, " "), code, out, c.code, c.want)
 		}
+	}
+}
+
+// TestDBStateCommand prints an attempt's binary stored state as JSON that
+// names its node and replies, and refuses an unknown attempt with its id.
+func TestDBStateCommand(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "parley.db")
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var late scenarios.File
+	for _, f := range scenarios.Bundled() {
+		if strings.Contains(f.Name, "late-shipment") {
+			late = f
+		}
+	}
+	sc, problems := scenarios.Load(late)
+	if sc == nil {
+		t.Fatal(problems)
+	}
+	sess := sc.Start(7)
+	replies, err := sess.Replies()
+	if err != nil || len(replies) == 0 {
+		t.Fatalf("replies: %v, %v", replies, err)
+	}
+	if _, err := sess.Choose(replies[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	state := training.EncodeSession(sess)
+	if state[0] == '{' {
+		t.Fatalf("EncodeSession wrote JSON (%q); this test is for the binary state", state[:20])
+	}
+	for _, err := range []error{
+		st.SaveScenarioVersion(ctx, sc.ID, sc.Version, late.Src),
+		st.CreateAccount(ctx, training.Account{ID: "s", Username: "sam", DisplayName: "Sam", Roles: training.Roles(training.RoleTrainee)}),
+		st.CreateAttempt(ctx, training.Attempt{ID: "a1", UserID: "s", ScenarioID: sc.ID, Version: sc.Version, Seed: 7, State: state}),
+		st.Close(),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	out, errOut, code := runCLISplit(t, "", "db", "state", "--db", db, "a1")
+	if code != 0 {
+		t.Fatalf("db state: exit %d\n%s", code, errOut)
+	}
+	head, body, _ := strings.Cut(out, "\n")
+	if !strings.HasPrefix(head, "attempt a1: active, 0 turns, scenario "+sc.ID) {
+		t.Errorf("first line %q; want the attempt, its status, turns and scenario", head)
+	}
+	var view map[string]any
+	if err := json.Unmarshal([]byte(body), &view); err != nil {
+		t.Fatalf("the state is not JSON: %v\n%s", err, body)
+	}
+	want, err := training.StateJSON(sc, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantView map[string]any
+	if err := json.Unmarshal(want, &wantView); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(view) != fmt.Sprint(wantView) || !strings.Contains(body, `"node"`) {
+		t.Errorf("printed state:\n%s\nwant training.StateJSON's:\n%s", body, want)
+	}
+
+	_, errOut, code = runCLISplit(t, "", "db", "state", "--db", db, "nope")
+	if code != 1 || !strings.Contains(errOut, "nope") {
+		t.Errorf("unknown attempt: exit %d, %q; want 1 naming it", code, errOut)
 	}
 }

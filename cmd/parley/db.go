@@ -10,7 +10,6 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"parley/webui/app"
 	"parley/webui/dbcopy"
 	"parley/webui/training"
 )
@@ -113,10 +112,7 @@ func dbState(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, "parley db state: give one attempt id (the long hex id in the attempt's address)\n\n%s", dbUsage)
 		return errUsage
 	}
-	if _, err := os.Stat(*db); err != nil && !app.IsPostgres(*db) {
-		return fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", *db, err)
-	}
-	st, err := app.OpenStore(ctx, *db)
+	st, err := openServerStore(ctx, *db, false)
 	if err != nil {
 		return err
 	}

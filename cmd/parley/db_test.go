@@ -21,7 +21,6 @@ import (
 	"parley/webui/client"
 	"parley/webui/lrs"
 	"parley/webui/postgres/pgtest"
-	"parley/webui/sqlite"
 	"parley/webui/training"
 )
 
@@ -300,20 +299,7 @@ func TestDBCopyUsage(t *testing.T) {
 func TestDBStateCommand(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "parley.db")
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var late scenarios.File
-	for _, f := range scenarios.Bundled() {
-		if strings.Contains(f.Name, "late-shipment") {
-			late = f
-		}
-	}
-	sc, problems := scenarios.Load(late)
-	if sc == nil {
-		t.Fatal(problems)
-	}
+	st, late, sc := storeAndBundled(t, db, "late-shipment")
 	sess := sc.Start(7)
 	replies, err := sess.Replies()
 	if err != nil || len(replies) == 0 {

@@ -11,7 +11,6 @@ import (
 
 	"parley/engine"
 	"parley/scenarios"
-	"parley/webui/app"
 	"parley/webui/training"
 )
 
@@ -47,10 +46,7 @@ func reportCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return fmt.Errorf("%s %q is not a date such as 2026-11-01", d.flag, d.val)
 		}
 	}
-	if _, err := os.Stat(*db); err != nil && !app.IsPostgres(*db) {
-		return fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", *db, err)
-	}
-	st, err := app.OpenStore(ctx, *db)
+	st, err := openServerStore(ctx, *db, false)
 	if err != nil {
 		return err
 	}

@@ -20,20 +20,7 @@ import (
 func TestReportCommand(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "parley.db")
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var late scenarios.File
-	for _, f := range scenarios.Bundled() {
-		if strings.Contains(f.Name, "late-shipment") {
-			late = f
-		}
-	}
-	sc, problems := scenarios.Load(late)
-	if sc == nil {
-		t.Fatal(problems)
-	}
+	st, late, sc := storeAndBundled(t, db, "late-shipment")
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -74,4 +61,25 @@ func TestReportCommand(t *testing.T) {
 	if _, _, code := runCLISplit(t, "", "report", "--db", db, "--format", "xlsx"); code != 2 {
 		t.Errorf("--format xlsx: exit %d, want 2", code)
 	}
+}
+
+// storeAndBundled opens a new SQLite store at db and loads the bundled
+// scenario whose file name holds name.
+func storeAndBundled(t *testing.T, db, name string) (*sqlite.Store, scenarios.File, *engine.Scenario) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file scenarios.File
+	for _, f := range scenarios.Bundled() {
+		if strings.Contains(f.Name, name) {
+			file = f
+		}
+	}
+	sc, problems := scenarios.Load(file)
+	if sc == nil {
+		t.Fatal(problems)
+	}
+	return st, file, sc
 }

@@ -76,10 +76,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "parley user %s: takes %d argument(s), got %d\n\n%s", sub, n, len(pos), userUsage)
 		return errUsage
 	}
-	if _, err := os.Stat(*db); err != nil && sub != "add" && !app.IsPostgres(*db) {
-		return fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", *db, err)
-	}
-	st, err := app.OpenStore(ctx, *db)
+	st, err := openServerStore(ctx, *db, sub == "add")
 	if err != nil {
 		return err
 	}
@@ -263,4 +260,14 @@ func (u *userTool) claim(ctx context.Context, legacyID, username string) error {
 	}
 	fmt.Fprintf(u.stdout, "%d attempt(s) moved to %s\n", n, acc.Username)
 	return nil
+}
+
+// openServerStore opens the database a server uses (--db or PARLEY_DB) for
+// a command run beside it. A SQLite file must exist unless create is set: a
+// mistyped path should not make an empty database.
+func openServerStore(ctx context.Context, db string, create bool) (app.Store, error) {
+	if _, err := os.Stat(db); err != nil && !create && !app.IsPostgres(db) {
+		return nil, fmt.Errorf("database %s: %w; pass the one the server uses with --db or PARLEY_DB", db, err)
+	}
+	return app.OpenStore(ctx, db)
 }

@@ -104,16 +104,9 @@ func rawDB(t *testing.T, path string) *sql.DB {
 // the one-active-attempt rule still holds.
 func TestPracticeMigrationKeepsAttempts(t *testing.T) {
 	path := t.TempDir() + "/old.db"
-	db := rawDB(t, path)
+	db := migratedTo(t, path, 2)
 	ctx := context.Background()
-	ms, err := loadMigrations(migrationFiles)
-	must(t, err)
-	_, err = db.ExecContext(ctx, createMigrationsTable)
-	must(t, err)
-	for _, m := range ms[:2] {
-		must(t, applyMigration(ctx, db, m))
-	}
-	_, err = db.ExecContext(ctx, `INSERT INTO users VALUES ('u1', 'Sam', 0);
+	_, err := db.ExecContext(ctx, `INSERT INTO users VALUES ('u1', 'Sam', 0);
 		INSERT INTO scenario_versions VALUES ('v1', 'sc', x'00', 0);
 		INSERT INTO attempts (id, user_id, scenario_id, version, seed, state, started_at, updated_at)
 			VALUES ('old', 'u1', 'sc', 'v1', 1, x'7b7d', 0, 0)`)
@@ -140,19 +133,9 @@ func TestPracticeMigrationKeepsAttempts(t *testing.T) {
 // in order, still refusing a duplicate turn, with the table now a rowid one.
 func TestTurnsRowidMigrationKeepsTurns(t *testing.T) {
 	path := t.TempDir() + "/old.db"
-	db := rawDB(t, path)
+	db := migratedTo(t, path, 8)
 	ctx := context.Background()
-	ms, err := loadMigrations(migrationFiles)
-	must(t, err)
-	_, err = db.ExecContext(ctx, createMigrationsTable)
-	must(t, err)
-	for _, m := range ms {
-		if m.version >= 9 {
-			break
-		}
-		must(t, applyMigration(ctx, db, m))
-	}
-	_, err = db.ExecContext(ctx, `INSERT INTO users (id, display_name, created_at) VALUES ('u1', 'Sam', 0);
+	_, err := db.ExecContext(ctx, `INSERT INTO users (id, display_name, created_at) VALUES ('u1', 'Sam', 0);
 		INSERT INTO scenario_versions VALUES ('v1', 'sc', x'00', 0);
 		INSERT INTO attempts (id, user_id, scenario_id, version, seed, state, turns, last_seq, started_at, updated_at)
 			VALUES ('b', 'u1', 'sc', 'v1', 1, x'7b7d', 2, 12, 0, 0);
@@ -178,4 +161,23 @@ func TestTurnsRowidMigrationKeepsTurns(t *testing.T) {
 	if strings.Contains(strings.ToUpper(schema), "WITHOUT ROWID") {
 		t.Errorf("turns is still WITHOUT ROWID after the migration:\n%s", schema)
 	}
+}
+
+// migratedTo is a raw handle on a new database at path with the migrations
+// up to version applied: a database written by an older Parley.
+func migratedTo(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
+	db := rawDB(t, path)
+	ctx := context.Background()
+	ms, err := loadMigrations(migrationFiles)
+	must(t, err)
+	_, err = db.ExecContext(ctx, createMigrationsTable)
+	must(t, err)
+	for _, m := range ms {
+		if m.version > version {
+			break
+		}
+		must(t, applyMigration(ctx, db, m))
+	}
+	return db
 }

@@ -82,9 +82,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
-	// A 32 MiB page cache on the write connection: the turns of a batch land
-	// on pages all over the turns table. (SQLite scans the cache's hash table
-	// at every commit; the commit window keeps commits few enough.)
+	// A 32 MiB page cache on the write connection: the attempts and the turn
+	// index entries of a batch land on pages all over their B-trees. (SQLite
+	// scans the cache's hash table at every commit; the commit window keeps
+	// commits few enough, and smaller caches measured no better.)
 	// The writer checkpoints every 10,000 WAL pages rather than 1,000, so a
 	// page that many turns rewrite is copied back once; the background
 	// checkpointer (checkpoint.go) copies most pages before then, off the
@@ -180,7 +181,8 @@ func (s *Store) CheckWrite(ctx context.Context) error {
 	})
 }
 
-// Stats reports how much the committer has done since Open.
+// Stats reports how much the committer and the background checkpointer
+// have done since Open.
 func (s *Store) Stats() Stats {
 	st := s.w.stats()
 	if s.cp != nil {

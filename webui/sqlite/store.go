@@ -82,15 +82,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
-	// A 32 MiB page cache on the write connection: the attempts and the turn
-	// index entries of a batch land on pages all over their B-trees. (SQLite
-	// scans the cache's hash table at every commit; the commit window keeps
-	// commits few enough, and smaller caches measured no better.)
+	// The write connection keeps SQLite's default page cache (2 MiB): SQLite
+	// scans the cache's hash table at every commit, and since turns are
+	// appended (migration 0009) a 32 MiB cache cost more in that scan than
+	// it saved in reads (docs/storage.md).
 	// The writer checkpoints every 10,000 WAL pages rather than 1,000, so a
 	// page that many turns rewrite is copied back once; the background
 	// checkpointer (checkpoint.go) copies most pages before then, off the
 	// commit path.
-	write, err := openDB(ctx, path, "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(10000)", 1)
+	write, err := openDB(ctx, path, "&_txlock=immediate&_pragma=wal_autocheckpoint(10000)", 1)
 	if err != nil {
 		return nil, err
 	}

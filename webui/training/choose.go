@@ -34,14 +34,7 @@ type Ended struct {
 // the attempt on, or applied this seq first, the answer is as if this
 // instance had always known (stale.go).
 func (s *Service) Choose(ctx context.Context, u User, id string, seq int64, reply string) (TurnResult, error) {
-	res, err := s.choose(ctx, u, id, seq, reply)
-	if errors.Is(err, errStale) { // once more, from the attempt as stored
-		res, err = s.choose(ctx, u, id, seq, reply)
-	}
-	if errors.Is(err, errStale) {
-		return TurnResult{}, Internal(fmt.Errorf("attempt %s: another instance keeps moving it on; send seq %d again", id, seq))
-	}
-	return res, err
+	return onceMoreIfStale(id, seq, func() (TurnResult, error) { return s.choose(ctx, u, id, seq, reply) })
 }
 
 func (s *Service) choose(ctx context.Context, u User, id string, seq int64, reply string) (TurnResult, error) {

@@ -18,14 +18,7 @@ type GiveUpResult struct {
 // message seq. Giving up an attempt already given up is answered the same
 // way, so a retry is safe.
 func (s *Service) GiveUp(ctx context.Context, u User, id string, seq int64) (GiveUpResult, error) {
-	res, err := s.giveUp(ctx, u, id, seq)
-	if errors.Is(err, errStale) { // once more, on the turns as stored now
-		res, err = s.giveUp(ctx, u, id, seq)
-	}
-	if errors.Is(err, errStale) {
-		return GiveUpResult{}, Internal(fmt.Errorf("attempt %s: another instance keeps moving it on; send seq %d again", id, seq))
-	}
-	return res, err
+	return onceMoreIfStale(id, seq, func() (GiveUpResult, error) { return s.giveUp(ctx, u, id, seq) })
 }
 
 func (s *Service) giveUp(ctx context.Context, u User, id string, seq int64) (GiveUpResult, error) {

@@ -27,6 +27,21 @@ import (
 // and the caller tries once more from the store.
 var errStale = errors.New("the live session was behind the database")
 
+// onceMoreIfStale runs try, and once more when it found its live session
+// behind the database (the retry loads the attempt as stored); a second
+// errStale means another instance keeps moving the attempt on.
+func onceMoreIfStale[T any](id string, seq int64, try func() (T, error)) (T, error) {
+	res, err := try()
+	if errors.Is(err, errStale) {
+		res, err = try()
+	}
+	if errors.Is(err, errStale) {
+		var zero T
+		return zero, Internal(fmt.Errorf("attempt %s: another instance keeps moving it on; send seq %d again", id, seq))
+	}
+	return res, err
+}
+
 // refresh makes la agree with the database: when the stored attempt's turn
 // count, last seq or status differ from la's, its session is resumed from
 // the stored state. The caller holds la locked.

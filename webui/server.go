@@ -101,6 +101,9 @@ type Config struct {
 	// AnnounceEvery is how often, with a Broadcast, this instance tells the
 	// others who watches what here. Zero means DefaultAnnounceEvery.
 	AnnounceEvery time.Duration
+	// Seeds gives each new attempt its seed. Nil means crypto/rand; tests
+	// pin it so that a conversation, and so the wire, is the same each run.
+	Seeds func() uint64
 }
 
 func (cfg *Config) setDefaults() {
@@ -176,7 +179,7 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
-		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI, Leader: cfg.Leader})
+		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI, Leader: cfg.Leader, Seeds: cfg.Seeds})
 	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(log), limits: newWSLimits(cfg), analysed: make(chan struct{}),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).

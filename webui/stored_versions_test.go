@@ -190,10 +190,8 @@ func TestStoredVersion1Rows(t *testing.T) { storedOldRows(t, true) }
 func storedOldRows(t *testing.T, v1 bool) {
 	off := &atomic.Bool{}
 	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
-		func(st training.Store) training.Store {
-			return pinnedSeed{Store: version0{Store: st, t: t, off: off, v1: v1}, t: t}
-		},
-		onlyShortCall)
+		func(st training.Store) training.Store { return version0{Store: st, t: t, off: off, v1: v1} },
+		onlyShortCall, pinSeed)
 	w := &wire{t: t, names: map[string]string{}}
 	w.name("version", loadScenario(t, "short-call").Version)
 	ctx := context.Background()

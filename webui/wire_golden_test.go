@@ -27,17 +27,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // opening line variant and the order replies are offered in.
 const goldenSeed = 7
 
-// pinnedSeed starts every attempt with goldenSeed instead of a random one,
-// so the conversation, and so the wire, is the same on every run.
-type pinnedSeed struct {
-	training.Store
-	t *testing.T
-}
-
-func (p pinnedSeed) CreateAttempt(ctx context.Context, a training.Attempt) error {
-	a.Seed, a.State = goldenSeed, training.EncodeSession(loadScenario(p.t, a.ScenarioID).Start(goldenSeed))
-	return p.Store.CreateAttempt(ctx, a)
-}
+// pinSeed starts every attempt with goldenSeed instead of a random one, so
+// the conversation, and so the wire, is the same on every run.
+func pinSeed(cfg *webui.Config) { cfg.Seeds = func() uint64 { return goldenSeed } }
 
 // wire records what goes over the wire, with what changes from run to run
 // (ids, times, the scenario version) replaced by placeholders, and compares
@@ -169,9 +161,7 @@ func (w *wire) frame(c *conn, typ, file string) []byte {
 // an intended change, go test -update rewrites them, and docs/protocol.md
 // must say the same.
 func TestWireGolden(t *testing.T) {
-	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
-		func(st training.Store) training.Store { return pinnedSeed{Store: st, t: t} },
-		onlyShortCall)
+	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"), nil, onlyShortCall, pinSeed)
 	w := &wire{t: t, names: map[string]string{}}
 	w.name("version", loadScenario(t, "short-call").Version)
 	ctx := context.Background()
@@ -270,8 +260,7 @@ func TestWireGolden(t *testing.T) {
 // fired) and defective-part.worst (a competency blocked outright,
 // interjections).
 func TestWireGoldenDebriefRare(t *testing.T) {
-	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"),
-		func(st training.Store) training.Store { return pinnedSeed{Store: st, t: t} })
+	h := startWrapped(t, filepath.Join(t.TempDir(), "parley.db"), nil, pinSeed)
 	w := &wire{t: t, names: map[string]string{}}
 	tr := h.trainee("Sam")
 	var me client.Me

@@ -27,6 +27,9 @@ var messageFields = map[string][]string{
 
 // decodeMessage decodes one frame. On failure it still returns whatever seq
 // it could read, so that the error frame can answer it.
+//
+// The frame is decoded once, into its fields' raw values; each field is
+// then decoded on its own (a frame is small, and every reply sends one).
 func decodeMessage(data []byte) (message, error) {
 	// json.Unmarshal refuses anything after the object, and checkFields
 	// refuses unknown keys, so a Decoder (and its buffer) is not needed.
@@ -34,8 +37,13 @@ func decodeMessage(data []byte) (message, error) {
 	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
 		return message{}, fail(codeBadMessage, "a message is one JSON object with a \"type\": %v", errOr(err, "got null"))
 	}
+	rawSeq, hasSeq := raw["seq"]
 	var m message
-	seq := peekSeq(raw)
+	seqErr := json.Unmarshal(rawSeq, &m.Seq)
+	seq := m.Seq // for an error frame: a positive integer, else 0
+	if seqErr != nil || seq < 0 {
+		seq = 0
+	}
 	if err := json.Unmarshal(raw["type"], &m.Type); err != nil || m.Type == "" {
 		return message{Seq: seq}, fail(codeBadMessage, "\"type\" must be a non-empty string")
 	}
@@ -43,20 +51,21 @@ func decodeMessage(data []byte) (message, error) {
 	if !ok {
 		return message{Seq: seq}, fail(codeUnknownType, "unknown message type %q: use start, resume, choose, give_up or watch", m.Type)
 	}
-	if err := checkFields(raw, fields); err != nil {
+	if err := checkFields(raw, fields, &m); err != nil {
 		return message{Seq: seq}, err
 	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return message{Seq: seq}, fail(codeBadMessage, "%s: a field has the wrong type: %v", m.Type, err)
+	if hasSeq && seqErr != nil {
+		return message{Seq: seq}, fail(codeBadMessage, "%s: \"seq\" has the wrong type: %v", m.Type, seqErr)
 	}
-	if _, ok := raw["seq"]; !ok || m.Seq <= 0 {
+	if !hasSeq || m.Seq <= 0 {
 		return m, fail(training.CodeBadSeq, "%s: \"seq\" must be a positive integer", m.Type)
 	}
 	return m, nil
 }
 
-// checkFields refuses unknown fields and missing or empty required ones.
-func checkFields(raw map[string]json.RawMessage, required []string) error {
+// checkFields refuses unknown fields and missing or empty required ones, and
+// sets the required ones in m.
+func checkFields(raw map[string]json.RawMessage, required []string, m *message) error {
 	for name := range raw {
 		if name != "type" && name != "seq" && !slices.Contains(required, name) {
 			return fail(codeBadMessage, "unknown field %q: this message takes seq and %v", name, required)
@@ -67,17 +76,16 @@ func checkFields(raw map[string]json.RawMessage, required []string) error {
 		if err := json.Unmarshal(raw[name], &s); err != nil || s == "" {
 			return fail(codeBadMessage, "%q is required and must be a non-empty string", name)
 		}
+		switch name {
+		case "scenario":
+			m.Scenario = s
+		case "attempt":
+			m.Attempt = s
+		case "reply":
+			m.Reply = s
+		}
 	}
 	return nil
-}
-
-// peekSeq reads seq if it is a positive integer, else 0.
-func peekSeq(raw map[string]json.RawMessage) int64 {
-	var seq int64
-	if json.Unmarshal(raw["seq"], &seq) != nil || seq < 0 {
-		return 0
-	}
-	return seq
 }
 
 func errOr(err error, alt string) string {

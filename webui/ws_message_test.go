@@ -35,3 +35,14 @@ func FuzzDecodeMessage(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeMessage is the frame every reply sends.
+func BenchmarkDecodeMessage(b *testing.B) {
+	data := []byte(`{"type":"choose","seq":7,"attempt":"4b74af6f0521adc795d068bf5506fd2d","reply":"acknowledge-delay"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeMessage(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

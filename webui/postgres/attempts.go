@@ -14,13 +14,17 @@ import (
 // The user and the scenario version must exist (CreateAccount,
 // SaveScenarioVersion), else ErrNotFound. A user has at most one active
 // scored attempt per scenario (a unique index: the database decides, for
-// every instance): a second one, or a reused id, is ErrConflict. Status,
-// Turns and the times are set by the store.
+// every instance): a second one, or a reused id, is ErrConflict. Status
+// and Turns are set by the store, and the times too unless a.StartedAt is
+// given (the Service stamps it).
 func (s *Store) CreateAttempt(ctx context.Context, a training.Attempt) error {
 	if err := checkNewAttempt(a); err != nil {
 		return err
 	}
 	now := s.Now()
+	if !a.StartedAt.IsZero() {
+		now = time.UnixMilli(a.StartedAt.UnixMilli())
+	}
 	st := statement{sql: sqlCreateAttempt + " ON CONFLICT DO NOTHING", args: attemptArgs(a, now)}
 	return s.w.doStatement(ctx, st, func(ctx context.Context, tx tx) error {
 		return insertAttempt(ctx, tx, a, now)

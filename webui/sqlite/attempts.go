@@ -13,12 +13,16 @@ import (
 // The user and the scenario version must exist (EnsureUser,
 // SaveScenarioVersion), else ErrNotFound. A user has at most one active
 // attempt per scenario: a second one, or a reused id, is ErrConflict.
-// Status, Turns and the times are set by the store.
+// Status and Turns are set by the store, and the times too unless
+// a.StartedAt is given (the Service stamps it).
 func (s *Store) CreateAttempt(ctx context.Context, a training.Attempt) error {
 	if err := checkNewAttempt(a); err != nil {
 		return err
 	}
 	now := s.now()
+	if !a.StartedAt.IsZero() {
+		now = a.StartedAt.UnixMilli()
+	}
 	return s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
 		return insertAttempt(ctx, tx, a, now)
 	})

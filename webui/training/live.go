@@ -1,7 +1,6 @@
 package training
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -131,19 +130,12 @@ func (l *liveAttempts) resume(ctx context.Context, la *liveAttempt, rec Attempt)
 }
 
 // adopt returns attempt a, just created with session sess, locked and in
-// memory, reading only its stored record. fresh is false when the record is
-// not what was created (another message loaded it first and may have moved it
-// on, or the store changed it): then the session is the store's, as lock
-// would give it. Release it with unlock.
+// memory, without reading it back: a is the stored record (the Service
+// stamped its times). fresh is false when another message loaded it first
+// and may have moved it on: then the session is the store's, as lock would
+// give it. A turn played meanwhile on another instance is caught when this
+// one saves a turn (errStale). Release it with unlock.
 func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario, sess *engine.Session) (la *liveAttempt, fresh bool, err error) {
-	rec, err := l.st.Attempt(ctx, a.ID)
-	if err != nil {
-		return nil, false, fmt.Errorf("read the attempt just started: %w", err)
-	}
-	if rec.Seed != a.Seed || !bytes.Equal(rec.State, a.State) || rec.Turns != 0 {
-		la, err := l.lock(ctx, a.ID)
-		return la, false, err
-	}
 	for {
 		la := l.entry(a.ID)
 		la.mu.Lock()
@@ -156,7 +148,7 @@ func (l *liveAttempts) adopt(ctx context.Context, a Attempt, sc *engine.Scenario
 			la, err := l.lock(ctx, a.ID)
 			return la, false, err
 		}
-		la.rec, la.sc, la.sess, la.ready = rec, sc, sess, true
+		la.rec, la.sc, la.sess, la.ready = a, sc, sess, true
 		return la, true, nil
 	}
 }

@@ -53,12 +53,19 @@ type ServiceConfig struct {
 	// abandoned (one instance of those sharing a database does); nil: it
 	// does. Every instance drops its own idle sessions from memory.
 	Leader Leader
+	// Seeds gives each new attempt its seed, which picks its line variants
+	// and the order of its replies. Nil means crypto/rand; tests pin it to
+	// replay a conversation word for word.
+	Seeds func() uint64
 }
 
 // NewService builds the lifecycle over st and the catalog cat.
 func NewService(st Store, cat *Catalog, cfg ServiceConfig) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Seeds == nil {
+		cfg.Seeds = newSeed
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)

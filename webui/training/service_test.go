@@ -3,6 +3,7 @@ package training_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"parley/webui/training"
@@ -37,6 +38,15 @@ func TestServiceLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := snap.Attempt.ID
+	// Start keeps the attempt in memory without reading it back: what it
+	// holds must be exactly what was stored.
+	stored, err := f.st.Attempt(ctx, id)
+	if len(stored.Summary) == 0 {
+		stored.Summary = nil // none yet, however the store spells it
+	}
+	if err != nil || !reflect.DeepEqual(stored, snap.Attempt) {
+		t.Fatalf("after start, memory holds\n%+v\nand the store\n%+v (%v)", snap.Attempt, stored, err)
+	}
 	if again, err := svc.Start(ctx, me, "short-call"); err != nil || again.Attempt.ID != id {
 		t.Fatalf("second start: %v %q, want the active attempt %q", err, again.Attempt.ID, id)
 	}

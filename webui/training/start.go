@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"errors"
+	"time"
 
 	"parley/engine"
 )
@@ -22,8 +23,8 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 	if sess == nil { // the attempt that was already active
 		return s.Snapshot(ctx, u, a.ID)
 	}
-	// The new session is in hand and has no turns: nothing to load or read
-	// but the stored record.
+	// The new session is in hand and has no turns, and a is what the store
+	// holds: nothing to load or read.
 	la, fresh, err := s.live.adopt(ctx, a, sc, sess)
 	if err != nil {
 		return Snapshot{}, err
@@ -38,9 +39,11 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 // createAttempt stores a new attempt with a fresh seed and returns it and
 // its session, or u's attempt on sc that is still active and no session.
 func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (Attempt, *engine.Session, error) {
-	seed := newSeed()
+	seed := s.cfg.Seeds()
 	sess := sc.Start(seed)
-	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed), State: EncodeSession(sess)}
+	now := time.UnixMilli(s.cfg.Now().UnixMilli()).UTC() // as stored
+	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed),
+		Status: StatusActive, State: EncodeSession(sess), StartedAt: now, UpdatedAt: now}
 	err := s.st.CreateAttempt(ctx, a)
 	if errors.Is(err, ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)

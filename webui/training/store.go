@@ -24,9 +24,13 @@ type Store interface {
 	SaveScenarioVersion(ctx context.Context, scenarioID, version string, source []byte) error
 	// ScenarioSource returns exactly the bytes saved.
 	ScenarioSource(ctx context.Context, version string) ([]byte, error)
-	// CreateAttempt stores a new active scored attempt. An unknown user or
-	// version is ErrNotFound; a taken id, or a second active scored attempt
-	// of the same user on the same scenario, is ErrConflict.
+	// CreateAttempt stores a new active scored attempt. A.StartedAt, when
+	// set, is recorded as its start and its first update, to the
+	// millisecond: the Service stamps it, so that the attempt it keeps in
+	// memory is the stored one without reading it back; else the store's
+	// clock gives both. An unknown user or version is ErrNotFound; a taken
+	// id, or a second active scored attempt of the same user on the same
+	// scenario, is ErrConflict.
 	CreateAttempt(ctx context.Context, a Attempt) error
 	// CreatePractice stores a practice run of a.PracticeOf (an ended attempt
 	// of the same user) from turn a.PracticeFrom, with copies of the

@@ -55,6 +55,16 @@ var checks = []check{
 			t.Errorf("a scored attempt reads back as practice: %+v", got)
 		}
 	}},
+	{"AttemptKeepsTheGivenStart", func(t *testing.T, s training.Store) {
+		seed(t, s)
+		a := attempt("a1", user)
+		a.StartedAt = time.UnixMilli(1_700_000_000_123)
+		must(t, s.CreateAttempt(t.Context(), a))
+		got := get(t, s, "a1")
+		if !got.StartedAt.Equal(a.StartedAt) || !got.UpdatedAt.Equal(a.StartedAt) {
+			t.Errorf("started %v, updated %v; want both %v as given", got.StartedAt, got.UpdatedAt, a.StartedAt)
+		}
+	}},
 	{"AttemptUnknownIsNotFound", func(t *testing.T, s training.Store) {
 		create(t, s, "a1")
 		_, err := s.Attempt(t.Context(), "nope")

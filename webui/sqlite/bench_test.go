@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -19,13 +20,13 @@ var benchState = []byte(`{"node":"n12","vars":{"trust":3,"anger":1},"seen":["` +
 func BenchmarkSaveTurnSerial(b *testing.B) {
 	s, _, _ := openTest(b)
 	seedAttempts(b, s, 1)
-	before, start := s.Stats(), time.Now()
+	before, start, cpu := s.Stats(), time.Now(), cpuTime(b)
 	n := 0
 	for b.Loop() {
 		n++
 		must(b, s.SaveTurn(context.Background(), benchTurn("a0", n)))
 	}
-	reportWrites(b, s, before, n, time.Since(start))
+	reportWrites(b, s, before, n, time.Since(start), cpuTime(b)-cpu)
 }
 
 // BenchmarkSaveTurnParallel is many sessions (16 per CPU) saving turns at
@@ -40,7 +41,7 @@ func BenchmarkSaveTurnParallel(b *testing.B) {
 			var writes atomic.Int64
 			b.SetParallelism(parallelism)
 			b.ResetTimer()
-			before, start := s.Stats(), time.Now()
+			before, start, cpu := s.Stats(), time.Now(), cpuTime(b)
 			b.RunParallel(func(pb *testing.PB) {
 				id := fmt.Sprintf("a%d", next.Add(1)-1)
 				for n := 1; pb.Next(); n++ {
@@ -51,7 +52,7 @@ func BenchmarkSaveTurnParallel(b *testing.B) {
 					writes.Add(1)
 				}
 			})
-			reportWrites(b, s, before, int(writes.Load()), time.Since(start))
+			reportWrites(b, s, before, int(writes.Load()), time.Since(start), cpuTime(b)-cpu)
 		})
 	}
 }
@@ -62,8 +63,20 @@ func benchTurn(id string, n int) training.TurnWrite {
 	return w
 }
 
-func reportWrites(b *testing.B, s *Store, before Stats, writes int, elapsed time.Duration) {
+// reportWrites reports throughput, commits per write and the process's CPU
+// time per write (user + system: steadier than time on a shared machine).
+func reportWrites(b *testing.B, s *Store, before Stats, writes int, elapsed, cpu time.Duration) {
 	after := s.Stats()
+	b.ReportMetric(float64(cpu.Microseconds())/float64(max(writes, 1)), "cpu-µs/write")
 	b.ReportMetric(float64(writes)/elapsed.Seconds(), "writes/s")
 	b.ReportMetric(float64(after.Commits-before.Commits)/float64(max(writes, 1)), "commits/write")
+}
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -56,40 +56,52 @@ func TestGroupCommit(t *testing.T) {
 }
 
 // TestBatchIsolatesFailures runs one batch by hand: a conflicting write in the
-// middle must fail alone while the writes around it commit.
+// middle, and one that fails after saving a turn, must fail alone, keeping
+// nothing of theirs, while the writes around them commit.
 func TestBatchIsolatesFailures(t *testing.T) {
 	s, _, _ := openTest(t)
 	ctx := context.Background()
-	for _, id := range []string{"a1", "a2", "a3"} {
+	for _, id := range []string{"a1", "a2", "a3", "a4"} {
 		seedAttempt(t, s, id, "user-"+id)
 	}
 	// Drive commit directly. Nobody else is writing meanwhile, and the pool
 	// hands the one write connection to whoever asks.
 
-	writes := []training.TurnWrite{turnWrite("a1", 1), turnWrite("a2", 2), turnWrite("a3", 1)}
+	errLate := errors.New("failed after its changes")
+	writes := []training.TurnWrite{turnWrite("a1", 1), turnWrite("a2", 2), turnWrite("a3", 1), turnWrite("a4", 1)}
 	batch := make([]*writeRequest, len(writes))
 	for i, w := range writes {
 		batch[i] = &writeRequest{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *writeTx) error {
-			return saveTurn(ctx, tx, w, 0)
+			err := saveTurn(ctx, tx, w, 0)
+			if err == nil && w.AttemptID == "a4" {
+				return errLate
+			}
+			return err
 		}}
 	}
 	before := s.w.stats()
 	s.w.commit(batch)
 
-	wantErr := []error{nil, training.ErrConflict, nil}
+	wantErr := []error{nil, training.ErrConflict, nil, errLate}
 	for i, req := range batch {
 		if err := <-req.done; !errors.Is(err, wantErr[i]) || (err != nil) != (wantErr[i] != nil) {
 			t.Errorf("write %d: got %v, want %v", i, err, wantErr[i])
 		}
 	}
-	wantTurns := map[string]int{"a1": 1, "a2": 0, "a3": 1}
+	wantTurns := map[string]int{"a1": 1, "a2": 0, "a3": 1, "a4": 0}
 	for id, want := range wantTurns {
 		if a, err := s.Attempt(ctx, id); err != nil || a.Turns != want {
 			t.Errorf("attempt %s: %d turns, %v; want %d", id, a.Turns, err, want)
 		}
+		if turns, err := s.Turns(ctx, id); err != nil || len(turns) != want {
+			t.Errorf("attempt %s: %d turn rows, %v; want %d", id, len(turns), err, want)
+		}
 	}
-	if got := s.w.stats(); got.Commits-before.Commits != 1 || got.Writes-before.Writes != 2 {
-		t.Errorf("stats moved by %+v, want 1 commit and 2 writes", Stats{Commits: got.Commits - before.Commits, Writes: got.Writes - before.Writes})
+	// The batch ran bare first, failed, and ran again with savepoints.
+	got := s.w.stats()
+	if moved := (Stats{Commits: got.Commits - before.Commits, Writes: got.Writes - before.Writes,
+		Retries: got.Retries - before.Retries}); moved != (Stats{Commits: 1, Writes: 2, Retries: 1}) {
+		t.Errorf("stats moved by %+v, want 1 commit, 2 writes and 1 retry", moved)
 	}
 }
 

@@ -48,7 +48,7 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}
 	state := EncodeSession(sess)
-	p := Attempt{ID: NewID(), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
+	p := Attempt{ID: newAttemptID(s.cfg.Now()), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
 	if err := s.st.CreatePractice(ctx, p); err != nil {
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}

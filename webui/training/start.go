@@ -42,7 +42,7 @@ func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario
 	seed := s.cfg.Seeds()
 	sess := sc.Start(seed)
 	now := time.UnixMilli(s.cfg.Now().UnixMilli()).UTC() // as stored
-	a := Attempt{ID: NewID(), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed),
+	a := Attempt{ID: newAttemptID(now), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed),
 		Status: StatusActive, State: EncodeSession(sess), StartedAt: now, UpdatedAt: now}
 	err := s.st.CreateAttempt(ctx, a)
 	if errors.Is(err, ErrConflict) {

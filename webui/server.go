@@ -101,8 +101,9 @@ type Config struct {
 	// AnnounceEvery is how often, with a Broadcast, this instance tells the
 	// others who watches what here. Zero means DefaultAnnounceEvery.
 	AnnounceEvery time.Duration
-	// Seeds gives each new attempt its seed. Nil means crypto/rand; tests
-	// pin it so that a conversation, and so the wire, is the same each run.
+	// Seeds gives each new attempt its seed, from many goroutines at once.
+	// Nil means crypto/rand; tests pin it so that a conversation, and so the
+	// wire, is the same each run.
 	Seeds func() uint64
 }
 

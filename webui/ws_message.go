@@ -29,7 +29,9 @@ var messageFields = map[string][]string{
 // it could read, so that the error frame can answer it.
 //
 // The frame is decoded once, into its fields' raw values; each field is
-// then decoded on its own (a frame is small, and every reply sends one).
+// then decoded on its own (a frame is small, and every reply sends one). A
+// key given twice counts once, its last value (JSON leaves duplicate keys to
+// the reader; before, a wrong-typed earlier copy was refused).
 func decodeMessage(data []byte) (message, error) {
 	// json.Unmarshal refuses anything after the object, and checkFields
 	// refuses unknown keys, so a Decoder (and its buffer) is not needed.

@@ -102,11 +102,17 @@ func endAttempt(ctx context.Context, tx *writeTx, id string, e training.Ending, 
 // AbandonIdle marks as abandoned every active attempt, scored or practice,
 // whose last update is before olderThan, and returns how many it marked.
 func (s *Store) AbandonIdle(ctx context.Context, olderThan time.Time) (int, error) {
-	now := s.now()
 	var n int64
-	err := s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
+	err := s.w.do(ctx, abandonIdle(s.now(), olderThan.UnixMilli(), &n))
+	return int(n), err
+}
+
+// abandonIdle is AbandonIdle's write; it counts the attempts it marks in *n.
+func abandonIdle(now, olderThan int64, n *int64) writeFunc {
+	return func(ctx context.Context, tx *writeTx) error {
+		*n = 0 // a write may run twice (committer.go)
 		for _, q := range abandonQueries {
-			res, err := tx.ExecContext(ctx, q, now, now, olderThan.UnixMilli())
+			res, err := tx.ExecContext(ctx, q, now, now, olderThan)
 			if err != nil {
 				return writeFailed("abandon idle attempts", err)
 			}
@@ -114,11 +120,10 @@ func (s *Store) AbandonIdle(ctx context.Context, olderThan time.Time) (int, erro
 			if err != nil {
 				return writeFailed("abandon idle attempts", err)
 			}
-			n += m
+			*n += m
 		}
 		return nil
-	})
-	return int(n), err
+	}
 }
 
 // abandonQueries close the idle active attempts: the scored ones, then the

@@ -12,8 +12,11 @@ import (
 )
 
 // writeFunc is one write. The committer runs it inside the shared batch
-// transaction under its own savepoint: if it returns an error, only its own
-// changes are rolled back.
+// transaction; if it returns an error, only its own changes are rolled
+// back. It may run twice: first without a savepoint, then, when a write of
+// its batch failed and the transaction was rolled back, again under a
+// savepoint of its own (committer.apply). So it changes nothing but the
+// transaction, and sets whatever it returns afresh on each run.
 type writeFunc func(ctx context.Context, tx *writeTx) error
 
 // writeRequest is a queued write and the channels its caller waits on.
@@ -197,11 +200,13 @@ func (c *committer) apply(batch []*writeRequest, results []error) error {
 }
 
 // applyWith runs each request of batch with run in one transaction and
-// commits it. When bare, the first request to fail rolls the transaction
-// back and applyWith returns done false: nothing was kept, and batch must
-// run again with savepoints.
+// commits it. A request whose context is done is answered without running.
+// When bare, the first request to fail rolls the transaction back and
+// applyWith returns done false: nothing was kept, and batch must run again
+// with savepoints.
 func (c *committer) applyWith(batch []*writeRequest, results []error,
 	run func(context.Context, *writeTx, *writeRequest) (error, error), bare bool) (done bool, err error) {
+	clear(results) // a run again starts afresh
 	ctx := context.Background()
 	tx := &writeTx{conn: c.conn, prepared: c.prepared}
 	if _, err := tx.ExecContext(ctx, sqlBegin); err != nil {
@@ -209,6 +214,10 @@ func (c *committer) applyWith(batch []*writeRequest, results []error,
 	}
 	applied := 0
 	for i, req := range batch {
+		if err := req.ctx.Err(); err != nil { // its caller gave up: nothing of it runs
+			results[i] = err
+			continue
+		}
 		var txErr error
 		results[i], txErr = run(ctx, tx, req)
 		if txErr != nil {
@@ -216,7 +225,9 @@ func (c *committer) applyWith(batch []*writeRequest, results []error,
 			return true, txErr
 		}
 		if results[i] != nil && bare {
-			c.rollback(tx)
+			if _, err := tx.ExecContext(ctx, sqlRollback); err != nil {
+				return true, writeFailed("roll back the batch to run it again with savepoints", err)
+			}
 			c.retries.Add(1)
 			return false, nil
 		}
@@ -247,9 +258,6 @@ func (c *committer) rollback(tx *writeTx) {
 // its changes were rolled back; txErr means the savepoint itself failed and
 // the transaction can no longer be trusted.
 func applyOne(ctx context.Context, tx *writeTx, req *writeRequest) (reqErr, txErr error) {
-	if err := req.ctx.Err(); err != nil {
-		return err, nil
-	}
 	if _, err := tx.ExecContext(ctx, sqlSavepoint); err != nil {
 		return nil, writeFailed("open savepoint", err)
 	}
@@ -268,9 +276,6 @@ func applyOne(ctx context.Context, tx *writeTx, req *writeRequest) (reqErr, txEr
 // applyAlone runs req, the only request of its transaction: on its error the
 // caller rolls the whole transaction back, which is what a savepoint would do.
 func applyAlone(_ context.Context, tx *writeTx, req *writeRequest) (reqErr, txErr error) {
-	if err := req.ctx.Err(); err != nil {
-		return err, nil
-	}
 	return req.fn(context.WithoutCancel(req.ctx), tx), nil
 }
 

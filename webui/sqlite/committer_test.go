@@ -105,6 +105,56 @@ func TestBatchIsolatesFailures(t *testing.T) {
 	}
 }
 
+// TestBatchRunAgain runs by hand a batch whose last write fails, so that
+// it runs again with savepoints: a write before it that counts what it
+// changed must count it once, and a write whose caller gave up before the
+// batch ran is answered without running and does not force the run again.
+func TestBatchRunAgain(t *testing.T) {
+	s, _, _ := openTest(t)
+	ctx := context.Background()
+	for _, id := range []string{"a1", "a2", "a3"} {
+		seedAttempt(t, s, id, "user-"+id)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	request := func(ctx context.Context, fn writeFunc) *writeRequest {
+		return &writeRequest{ctx: ctx, done: make(chan error, 1), fn: fn}
+	}
+	save := func(w training.TurnWrite) writeFunc {
+		return func(ctx context.Context, tx *writeTx) error { return saveTurn(ctx, tx, w, 0) }
+	}
+	var abandoned int64
+	for _, tt := range []struct {
+		name        string
+		batch       []*writeRequest
+		want        []error
+		wantRetries int64
+	}{
+		{"a caller gave up", []*writeRequest{request(ctx, save(turnWrite("a1", 1))), request(gone, save(turnWrite("a2", 1)))},
+			[]error{nil, context.Canceled}, 0},
+		{"a write fails after a counting one", []*writeRequest{request(ctx, abandonIdle(100, 1<<60, &abandoned)),
+			request(ctx, save(turnWrite("a3", 1)))}, []error{nil, training.ErrConflict}, 1},
+	} {
+		before := s.w.stats()
+		s.w.commit(tt.batch)
+		for i, req := range tt.batch {
+			if err := <-req.done; !errors.Is(err, tt.want[i]) || (err != nil) != (tt.want[i] != nil) {
+				t.Errorf("%s: write %d: got %v, want %v", tt.name, i, err, tt.want[i])
+			}
+		}
+		if got := s.w.stats().Retries - before.Retries; got != tt.wantRetries {
+			t.Errorf("%s: the batch ran again %d times, want %d", tt.name, got, tt.wantRetries)
+		}
+	}
+	// a1 has a turn and a2 none; all three were then abandoned, once each.
+	if abandoned != 3 {
+		t.Errorf("abandonIdle counted %d attempts, want 3", abandoned)
+	}
+	if a, err := s.Attempt(ctx, "a2"); err != nil || a.Turns != 0 {
+		t.Errorf("the given-up write ran: attempt a2 has %d turns, %v", a.Turns, err)
+	}
+}
+
 // TestCloseDrainsQueue closes the store while writers are busy: every write
 // that was acknowledged must be on disk, and every other one must say it was
 // refused because the store closed.

@@ -302,7 +302,7 @@ func (s *Store) RedeemLink(ctx context.Context, tokenHash string, now time.Time,
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := s.w.do(ctx, func(ctx context.Context, tx *writeTx) error {
-		n = 0
+		n = 0 // a write may run twice (committer.go)
 		for _, q := range []string{"DELETE FROM sessions WHERE expires_at <= ?", "DELETE FROM links WHERE expires_at <= ?"} {
 			res, err := tx.ExecContext(ctx, q, now.UnixMilli())
 			if err != nil {

@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// NewID is a random 128-bit identifier in hex, for users and attempts.
+// NewID is a random 128-bit identifier in hex, for accounts, cohorts and
+// comments (attempts have newAttemptID).
 func NewID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)

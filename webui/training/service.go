@@ -54,8 +54,9 @@ type ServiceConfig struct {
 	// does. Every instance drops its own idle sessions from memory.
 	Leader Leader
 	// Seeds gives each new attempt its seed, which picks its line variants
-	// and the order of its replies. Nil means crypto/rand; tests pin it to
-	// replay a conversation word for word.
+	// and the order of its replies; it is called from many goroutines at
+	// once. Nil means crypto/rand; tests pin it to replay a conversation
+	// word for word.
 	Seeds func() uint64
 }
 

@@ -24,11 +24,11 @@ type Store interface {
 	SaveScenarioVersion(ctx context.Context, scenarioID, version string, source []byte) error
 	// ScenarioSource returns exactly the bytes saved.
 	ScenarioSource(ctx context.Context, version string) ([]byte, error)
-	// CreateAttempt stores a new active scored attempt. A.StartedAt, when
-	// set, is recorded as its start and its first update, to the
-	// millisecond: the Service stamps it, so that the attempt it keeps in
-	// memory is the stored one without reading it back; else the store's
-	// clock gives both. An unknown user or version is ErrNotFound; a taken
+	// CreateAttempt stores a new active scored attempt exactly as given
+	// (id, seed, state): the Service keeps in memory what it passed, without
+	// reading it back. Its StartedAt, when set, is recorded as its start and
+	// its first update, to the millisecond (the Service stamps it); else the
+	// store's clock gives both. An unknown user or version is ErrNotFound; a taken
 	// id, or a second active scored attempt of the same user on the same
 	// scenario, is ErrConflict.
 	CreateAttempt(ctx context.Context, a Attempt) error

@@ -22,6 +22,8 @@ const (
 	DefaultSweepEvery     = time.Minute
 	DefaultIdleEvict      = 10 * time.Minute
 	DefaultShutdownWait   = 10 * time.Second
+	DefaultPingAfter      = 30 * time.Second
+	DefaultPongWait       = 60 * time.Second
 	DefaultRequestTimeout = 30 * time.Second
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	IdleEvict time.Duration
 	// ShutdownWait bounds a graceful shutdown. Zero means DefaultShutdownWait.
 	ShutdownWait time.Duration
+	// PingAfter is how long a browser may be silent on its websocket before
+	// it is pinged, and PongWait how long before it is dropped; anything it
+	// sends counts. Zero means DefaultPingAfter and DefaultPongWait.
+	PingAfter, PongWait time.Duration
 	// Now is the clock. Nil means time.Now. The sweep compares it with the
 	// store's own timestamps, so tests move it forward rather than back.
 	Now func() time.Time
@@ -112,6 +118,8 @@ func (cfg *Config) setDefaults() {
 	cfg.SweepEvery = positiveOr(cfg.SweepEvery, DefaultSweepEvery)
 	cfg.IdleEvict = positiveOr(cfg.IdleEvict, DefaultIdleEvict)
 	cfg.ShutdownWait = positiveOr(cfg.ShutdownWait, DefaultShutdownWait)
+	cfg.PingAfter = positiveOr(cfg.PingAfter, DefaultPingAfter)
+	cfg.PongWait = positiveOr(cfg.PongWait, DefaultPongWait)
 	cfg.RequestTimeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -17,10 +17,8 @@ import (
 const (
 	maxFrame       = 16 << 10         // largest frame read; bigger gets too_large, then close
 	writeWait      = 10 * time.Second // per write
-	pongWait       = 60 * time.Second // drop a browser silent this long
-	pingPeriod     = 30 * time.Second
-	closeGrace     = 2 * time.Second // how long to wait for the browser to answer a close
-	sendQueue      = 32              // frames waiting for the writer; a full queue drops the client
+	closeGrace     = 2 * time.Second  // how long to wait for the browser to answer a close
+	sendQueue      = 32               // frames waiting for the writer; a full queue drops the client
 	messageTimeout = 15 * time.Second
 )
 
@@ -55,6 +53,8 @@ type client struct {
 
 	release     func() // gives back its open-websocket slot; nil when it holds none
 	releaseOnce sync.Once
+
+	heard atomic.Int64 // when the browser last sent anything (Unix nanoseconds)
 }
 
 // finishRelease gives back the client's open-websocket slot, once.
@@ -73,7 +73,8 @@ type outbound struct {
 
 func newClient(s *Server, ws *websocket.Conn, conn *corkConn, u User) *client {
 	c := &client{srv: s, ws: ws, conn: conn, user: u, done: make(chan struct{})}
-	c.ping = time.AfterFunc(pingPeriod, c.sendPing)
+	c.heard.Store(time.Now().UnixNano())
+	c.ping = time.AfterFunc(s.cfg.PingAfter, c.sendPing)
 	return c
 }
 
@@ -83,11 +84,9 @@ func newClient(s *Server, ws *websocket.Conn, conn *corkConn, u User) *client {
 func (c *client) readLoop() {
 	defer c.srv.hub.wg.Done()
 	defer c.finish()
-	_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.srv.cfg.PongWait))
 	c.ws.SetPongHandler(func(string) error {
-		if !c.closing.Load() {
-			_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
-		}
+		c.hear()
 		return nil
 	})
 	for {
@@ -100,6 +99,7 @@ func (c *client) readLoop() {
 			c.srv.log.Debug("websocket closed", "user", c.user.ID, "err", err)
 			return
 		case !c.closing.Load():
+			c.hear()
 			c.handle(typ, data)
 		}
 	}
@@ -290,13 +290,31 @@ func (c *client) flush() {
 	}
 }
 
-// sendPing pings the browser, which must answer within pongWait, and
-// schedules the next ping.
+// hear notes that the browser sent something (a message or a pong): it has
+// PongWait again before it is dropped.
+func (c *client) hear() {
+	if c.closing.Load() {
+		return // the close's own, shorter deadline stands
+	}
+	now := time.Now()
+	c.heard.Store(now.UnixNano())
+	_ = c.ws.SetReadDeadline(now.Add(c.srv.cfg.PongWait))
+}
+
+// sendPing pings the browser, which must answer within PongWait, and
+// schedules the next ping. A browser heard from within PingAfter is
+// evidently there: the ping waits until PingAfter after that, so a trainee
+// in a call costs no pings at all.
 func (c *client) sendPing() {
 	select {
 	case <-c.done:
 		return
 	default:
+	}
+	after := c.srv.cfg.PingAfter
+	if quiet := time.Since(time.Unix(0, c.heard.Load())); quiet < after {
+		c.ping.Reset(after - quiet)
+		return
 	}
 	c.wmu.Lock()
 	err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
@@ -305,7 +323,7 @@ func (c *client) sendPing() {
 		_ = c.ws.Close()
 		return
 	}
-	c.ping.Reset(pingPeriod)
+	c.ping.Reset(after)
 }
 
 // sendFrame queues v for the writer.

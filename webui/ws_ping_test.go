@@ -1,0 +1,43 @@
+package webui_test
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"parley/webui"
+)
+
+// TestPingOnlyWhenSilent: a browser that sends messages is never pinged and
+// stays connected even if it never answers a ping, and one that goes silent
+// is pinged and, not answering, dropped after the pong wait.
+func TestPingOnlyWhenSilent(t *testing.T) {
+	const ping, pong = 100 * time.Millisecond, 300 * time.Millisecond
+	h := start(t, func(cfg *webui.Config) { cfg.PingAfter, cfg.PongWait = ping, pong })
+	c := h.trainee("Sam").dial()
+	var pings atomic.Int32
+	c.WS.SetPingHandler(func(string) error { pings.Add(1); return nil }) // never answers
+	g := c.startGame("short-call")
+
+	for seq := int64(2); seq <= 25; seq++ { // 1.2 s of a message every 50 ms: four pong waits
+		time.Sleep(ping / 2)
+		if _, err := c.Resume(seq, g.ID); err != nil {
+			t.Fatalf("after %v of messages every %v: %v", time.Duration(seq-1)*ping/2, ping/2, err)
+		}
+	}
+	if n := pings.Load(); n != 0 {
+		t.Errorf("pinged %d times while sending a message every %v", n, ping/2)
+	}
+
+	silent := time.Now()
+	c.Timeout = 5 * time.Second
+	if _, err := c.RecvRaw(); err == nil {
+		t.Fatal("a silent browser that answers no ping got a frame, want the connection dropped")
+	}
+	if waited := time.Since(silent); waited > ping+pong+time.Second {
+		t.Errorf("dropped %v after going silent, want within %v", waited, ping+pong)
+	}
+	if pings.Load() == 0 {
+		t.Error("a silent browser was dropped without being pinged")
+	}
+}

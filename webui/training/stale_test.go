@@ -116,9 +116,10 @@ func TestRaceLoserAnswersAsRepeatedSeq(t *testing.T) {
 	}
 }
 
-// loadsFirst is a store on which, the first time an attempt is read after
-// it was created, another message (a second tab's snapshot) loads it first:
-// the race between Start and the trainee's other tab.
+// loadsFirst is a store on which, the first time an attempt is created,
+// another message (a second tab's snapshot) loads it as soon as it is
+// stored, before Start adopts it: the race between Start and the trainee's
+// other tab.
 type loadsFirst struct {
 	training.Store
 	svc     *training.Service
@@ -129,16 +130,15 @@ type loadsFirst struct {
 
 func (s *loadsFirst) CreateAttempt(ctx context.Context, a training.Attempt) error {
 	s.created = a.ID
-	return s.Store.CreateAttempt(ctx, a)
-}
-
-func (s *loadsFirst) Attempt(ctx context.Context, id string) (training.Attempt, error) {
-	if id == s.created && s.loaded.CompareAndSwap(false, true) {
-		if _, err := s.svc.Snapshot(ctx, s.me, id); err != nil {
-			return training.Attempt{}, err
+	if err := s.Store.CreateAttempt(ctx, a); err != nil {
+		return err
+	}
+	if s.loaded.CompareAndSwap(false, true) {
+		if _, err := s.svc.Snapshot(ctx, s.me, a.ID); err != nil {
+			return err
 		}
 	}
-	return s.Store.Attempt(ctx, id)
+	return nil
 }
 
 // TestStartWhenAnotherMessageLoadedTheAttemptFirst: Start finds its attempt

@@ -117,9 +117,9 @@ func TestRaceLoserAnswersAsRepeatedSeq(t *testing.T) {
 }
 
 // loadsFirst is a store on which, the first time an attempt is created,
-// another message (a second tab's snapshot) loads it as soon as it is
-// stored, before Start adopts it: the race between Start and the trainee's
-// other tab.
+// another message (the trainee's second tab) loads it as soon as it is
+// stored, before Start adopts it, and plays a reply on it: the race between
+// Start and the trainee's other tab.
 type loadsFirst struct {
 	training.Store
 	svc     *training.Service
@@ -134,7 +134,7 @@ func (s *loadsFirst) CreateAttempt(ctx context.Context, a training.Attempt) erro
 		return err
 	}
 	if s.loaded.CompareAndSwap(false, true) {
-		if _, err := s.svc.Snapshot(ctx, s.me, a.ID); err != nil {
+		if _, err := s.svc.Choose(ctx, s.me, a.ID, 1, "ask"); err != nil {
 			return err
 		}
 	}
@@ -142,8 +142,10 @@ func (s *loadsFirst) CreateAttempt(ctx context.Context, a training.Attempt) erro
 }
 
 // TestStartWhenAnotherMessageLoadedTheAttemptFirst: Start finds its attempt
-// already in memory, loaded and released by another message (so holding
-// its stored state, not a session), and answers from it as a snapshot would.
+// already in memory, loaded by another message that played a reply on it,
+// and answers from it as a snapshot would: at turn 1, not with the new
+// session it created at turn 0 (which would overwrite the reply in memory
+// and refuse the trainee's next one).
 func TestStartWhenAnotherMessageLoadedTheAttemptFirst(t *testing.T) {
 	ctx := context.Background()
 	f := newCatalogFixture(t, nil)
@@ -157,12 +159,14 @@ func TestStartWhenAnotherMessageLoadedTheAttemptFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if snap.Attempt.ID != st.created || snap.Turn != 0 || len(snap.Replies) == 0 {
-		t.Fatalf("start: attempt %s (created %s), turn %d, %d replies; want the created attempt at turn 0 with replies",
-			snap.Attempt.ID, st.created, snap.Turn, len(snap.Replies))
+	if snap.Attempt.ID != st.created || snap.Turn != 1 || snap.Attempt.LastSeq != 1 || len(snap.Replies) == 0 {
+		t.Fatalf("start: attempt %s (created %s), turn %d, last seq %d, %d replies; "+
+			"want the created attempt at turn 1 (the other tab's reply), last seq 1, with replies",
+			snap.Attempt.ID, st.created, snap.Turn, snap.Attempt.LastSeq, len(snap.Replies))
 	}
-	if res, err := st.svc.Choose(ctx, me, snap.Attempt.ID, 1, "ask"); err != nil || res.Outcome.Turn != 1 {
-		t.Fatalf("first reply: %+v, %v", res, err)
+	res, err := st.svc.Choose(ctx, me, snap.Attempt.ID, 2, snap.Replies[0].ID)
+	if err != nil || res.Again || res.Outcome.Turn != 2 {
+		t.Fatalf("next reply: %+v, %v; want turn 2 applied", res, err)
 	}
 }
 

@@ -67,3 +67,32 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestInstancesStartTogether: instances started at once on one database each
+// save the scenarios they serve, the same versions at the same moment. Every
+// save succeeds (a version already there is not an error), and a version
+// saved under another scenario id is still refused.
+func TestInstancesStartTogether(t *testing.T) {
+	const rounds = 40
+	db := freshDB(t)
+	stores := []*Store{mustOpen(t, db.URL), mustOpen(t, db.URL), mustOpen(t, db.URL)}
+	ctx := context.Background()
+	for i := range rounds {
+		version := fmt.Sprintf("v%d", i)
+		errs := make([]error, len(stores))
+		var wg sync.WaitGroup
+		for j, s := range stores {
+			wg.Go(func() { errs[j] = s.SaveScenarioVersion(ctx, "late-shipment", version, []byte("source")) })
+		}
+		wg.Wait()
+		for j, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: instance %d saving version %s: %v; want nil", i, j, version, err)
+			}
+		}
+	}
+	err := stores[1].SaveScenarioVersion(ctx, "defective-part", "v0", []byte("source"))
+	if !errors.Is(err, training.ErrConflict) {
+		t.Errorf("version v0 saved again under another scenario: %v; want ErrConflict", err)
+	}
+}

@@ -19,8 +19,11 @@ func (s *Store) SaveScenarioVersion(ctx context.Context, scenarioID, version str
 	}
 	now := s.Now()
 	return s.w.do(ctx, func(ctx context.Context, tx tx) error {
+		// ON CONFLICT without a target: the table has two unique indexes,
+		// and a conflict on one not named would be an error when instances
+		// started together save the same version at the same moment.
 		tag, err := tx.Exec(ctx, `INSERT INTO scenario_versions (version, scenario_id, source, created_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (version) DO NOTHING`, version, scenarioID, source, now)
+			VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, version, scenarioID, source, now)
 		if err != nil {
 			return writeFailed(fmt.Sprintf("save scenario version %q", version), err)
 		}

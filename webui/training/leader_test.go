@@ -1,0 +1,87 @@
+package training_test
+
+import (
+	"context"
+	"parley/webui/training"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// leader is a training.Leader the test switches.
+type leader struct {
+	leads atomic.Bool
+	asked atomic.Int32
+}
+
+func (l *leader) Leads(context.Context) bool {
+	l.asked.Add(1)
+	return l.leads.Load()
+}
+
+// sweepCounter counts the sweeps' writes that reach the store.
+type sweepCounter struct {
+	training.Store
+	abandons, deletes atomic.Int32
+}
+
+func (s *sweepCounter) AbandonIdle(ctx context.Context, olderThan time.Time) (int, error) {
+	s.abandons.Add(1)
+	return s.Store.AbandonIdle(ctx, olderThan)
+}
+
+func (s *sweepCounter) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	s.deletes.Add(1)
+	return s.Store.DeleteExpired(ctx, now)
+}
+
+// TestSweepsOnlyWhenLeading: with several instances on one database only the
+// one that leads marks idle attempts abandoned and removes expired sessions
+// and links; the others leave the store alone.
+func TestSweepsOnlyWhenLeading(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	me := training.User{ID: "u1", Name: "Me"}
+	if err := f.st.CreateAccount(ctx, training.Account{ID: me.ID, Username: me.ID, DisplayName: me.Name}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Truncate(time.Millisecond)
+	clock := func() time.Time { return now }
+	st := &sweepCounter{Store: f.st}
+	l := &leader{}
+	svc := training.NewService(st, f.cat, training.ServiceConfig{Now: clock, AbandonAfter: time.Hour, Leader: l})
+	acc := training.NewAccounts(st, training.AccountsConfig{Now: clock, Leader: l})
+	snap, err := svc.Start(ctx, me, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Hour)
+
+	if err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := acc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if l.asked.Load() != 2 || st.abandons.Load() != 0 || st.deletes.Load() != 0 {
+		t.Fatalf("not leading: asked %d times, AbandonIdle called %d times, DeleteExpired %d; want asked twice, neither called",
+			l.asked.Load(), st.abandons.Load(), st.deletes.Load())
+	}
+	if a, err := f.st.Attempt(ctx, snap.Attempt.ID); err != nil || a.Status != training.StatusActive {
+		t.Fatalf("idle attempt after a sweep that does not lead: %q, %v; want it still active", a.Status, err)
+	}
+
+	l.leads.Store(true)
+	if err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := acc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st.abandons.Load() != 1 || st.deletes.Load() != 1 {
+		t.Errorf("leading: AbandonIdle called %d times, DeleteExpired %d; want once each", st.abandons.Load(), st.deletes.Load())
+	}
+	if a, err := f.st.Attempt(ctx, snap.Attempt.ID); err != nil || a.Status != training.StatusAbandoned {
+		t.Errorf("idle attempt after the leader's sweep: %q, %v; want abandoned", a.Status, err)
+	}
+}

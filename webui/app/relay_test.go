@@ -3,19 +3,38 @@ package app
 import (
 	"context"
 	"log/slog"
-	"parley/webui/lrs"
-	"parley/webui/sqlite"
-	"parley/webui/training"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"parley/webui/lrs"
+	"parley/webui/sqlite"
+	"parley/webui/training"
 )
 
 // switchedLeader is a training.Leader the test switches.
-type switchedLeader struct{ leads atomic.Bool }
+type switchedLeader struct {
+	leads atomic.Bool
+	asked atomic.Int32
+}
 
-func (l *switchedLeader) Leads(context.Context) bool { return l.leads.Load() }
+func (l *switchedLeader) Leads(context.Context) bool {
+	l.asked.Add(1)
+	return l.leads.Load()
+}
+
+// waitFor polls cond until it holds, or fails t after 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // countedOutbox counts the relay's reads of the outbox.
 type countedOutbox struct {
@@ -50,16 +69,10 @@ func TestRelayOnlyWhenLeading(t *testing.T) {
 	}()
 	defer func() { cancel(); <-done }()
 
-	time.Sleep(100 * time.Millisecond) // about 20 periods
+	waitFor(t, "the relay to ask whether it leads three times", func() bool { return l.asked.Load() >= 3 })
 	if n := outbox.reads.Load(); n != 0 {
 		t.Fatalf("not leading: the relay read the outbox %d times; want never", n)
 	}
 	l.leads.Store(true)
-	deadline := time.Now().Add(10 * time.Second)
-	for outbox.reads.Load() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("leading: the relay never read the outbox")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, "the leading relay to read the outbox", func() bool { return outbox.reads.Load() > 0 })
 }

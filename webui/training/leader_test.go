@@ -2,10 +2,12 @@ package training_test
 
 import (
 	"context"
-	"parley/webui/training"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"parley/webui/training"
 )
 
 // leader is a training.Leader the test switches.
@@ -45,17 +47,20 @@ func TestSweepsOnlyWhenLeading(t *testing.T) {
 	if err := f.st.CreateAccount(ctx, training.Account{ID: me.ID, Username: me.ID, DisplayName: me.Name}); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().Truncate(time.Millisecond)
-	clock := func() time.Time { return now }
+	c := &clock{now: time.Now().Truncate(time.Millisecond)}
 	st := &sweepCounter{Store: f.st}
 	l := &leader{}
-	svc := training.NewService(st, f.cat, training.ServiceConfig{Now: clock, AbandonAfter: time.Hour, Leader: l})
-	acc := training.NewAccounts(st, training.AccountsConfig{Now: clock, Leader: l})
+	svc := training.NewService(st, f.cat, training.ServiceConfig{Now: c.Now, AbandonAfter: time.Hour, Leader: l})
+	acc := training.NewAccounts(st, training.AccountsConfig{Now: c.Now, Leader: l})
 	snap, err := svc.Start(ctx, me, "short-call")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(2 * time.Hour)
+	session := training.Session{TokenHash: "expired", UserID: me.ID, CreatedAt: c.Now(), ExpiresAt: c.Now().Add(time.Hour)}
+	if err := f.st.CreateSession(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	c.Add(2 * time.Hour)
 
 	if err := svc.Sweep(ctx); err != nil {
 		t.Fatal(err)
@@ -70,6 +75,9 @@ func TestSweepsOnlyWhenLeading(t *testing.T) {
 	if a, err := f.st.Attempt(ctx, snap.Attempt.ID); err != nil || a.Status != training.StatusActive {
 		t.Fatalf("idle attempt after a sweep that does not lead: %q, %v; want it still active", a.Status, err)
 	}
+	if _, err := f.st.Session(ctx, session.TokenHash); err != nil {
+		t.Fatalf("expired session after a sweep that does not lead: %v; want it kept", err)
+	}
 
 	l.leads.Store(true)
 	if err := svc.Sweep(ctx); err != nil {
@@ -83,5 +91,8 @@ func TestSweepsOnlyWhenLeading(t *testing.T) {
 	}
 	if a, err := f.st.Attempt(ctx, snap.Attempt.ID); err != nil || a.Status != training.StatusAbandoned {
 		t.Errorf("idle attempt after the leader's sweep: %q, %v; want abandoned", a.Status, err)
+	}
+	if _, err := f.st.Session(ctx, session.TokenHash); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("expired session after the leader's sweep: %v; want it removed (ErrNotFound)", err)
 	}
 }

@@ -221,13 +221,19 @@ func (a *App) Run(ctx context.Context) (err error) {
 
 // bootstrap makes sure someone can administer the server: on a new
 // database it creates the admin account and prints a one-time link to set
-// its password (again at each start until it is used).
+// its password (again at each start until it is used; with several
+// instances, the one that leads prints it).
 func (a *App) bootstrap(ctx context.Context) error {
 	username, token, err := a.srv.Accounts().Bootstrap(ctx)
 	if err != nil {
 		return fmt.Errorf("set up the first admin account: %w", err)
 	}
+	if username == "" {
+		return nil
+	}
 	if token == "" {
+		a.log.Info("no admin has a password yet: the instance that leads printed a one-time setup link on its console "+
+			"(or set the password with parley user passwd "+username+" --password-stdin --db and this database)", "username", username)
 		return nil
 	}
 	base := strings.TrimSuffix(a.opts.PublicURL, "/")

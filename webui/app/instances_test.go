@@ -216,3 +216,19 @@ func chooseRaw(conn *client.Conn, seq int64, attempt string) (turn bool, err err
 		}
 	}
 }
+
+// TestOneSetupLinkForSeveralInstances: on a new database only the instance
+// that leads prints the admin's setup link, so a second instance started
+// before the link is used prints none and leaves the first one's working.
+func TestOneSetupLinkForSeveralInstances(t *testing.T) {
+	db := pgtest.New(t).URL
+	a, _ := startApp(t, db)
+	b, _ := startApp(t, db)
+	if a.SetupLink() == "" || b.SetupLink() != "" {
+		t.Fatalf("setup links: first instance %q, second %q; want one from the first only", a.SetupLink(), b.SetupLink())
+	}
+	admin, err := client.New(b.URL(), nil).Redeem(context.Background(), client.LinkToken(a.SetupLink()), "a long admin password")
+	if err != nil || admin == nil {
+		t.Fatalf("the first instance's link, redeemed on the second after it started: %v; want it to work", err)
+	}
+}

@@ -401,7 +401,10 @@ func (a *Accounts) Logout(ctx context.Context, token string) error {
 // Bootstrap makes sure someone can administer a new installation. On a
 // database with no accounts it creates "admin" with every role; while an
 // admin account has never had a password, it issues a fresh one-time setup
-// link for it and returns the token. Otherwise it returns "".
+// link for it and returns the admin's username and the token. With a
+// Leader, only the instance that leads issues one, so that instances
+// started together print one working link between them; the others return
+// the username and no token. Otherwise it returns "", "".
 func (a *Accounts) Bootstrap(ctx context.Context) (username, token string, err error) {
 	n, err := a.st.CountAccounts(ctx)
 	if err != nil {
@@ -423,6 +426,9 @@ func (a *Accounts) Bootstrap(ctx context.Context) (username, token string, err e
 	}
 	for _, acc := range accs {
 		if acc.Roles.Has(RoleAdmin) && acc.PasswordHash == "" && !acc.Disabled {
+			if a.cfg.Leader != nil && !a.cfg.Leader.Leads(ctx) {
+				return acc.Username, "", nil // the instance that leads prints the link
+			}
 			token, _, err := a.IssueLink(ctx, LinkSetup, acc.ID, "")
 			return acc.Username, token, err
 		}

@@ -96,3 +96,26 @@ func TestSweepsOnlyWhenLeading(t *testing.T) {
 		t.Errorf("expired session after the leader's sweep: %v; want it removed (ErrNotFound)", err)
 	}
 }
+
+// TestBootstrapLinkOnlyWhenLeading: instances started together on a new
+// database all make sure the admin exists, but only the one that leads
+// issues a setup link, so no instance revokes another's.
+func TestBootstrapLinkOnlyWhenLeading(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	leads, follows := &leader{}, &leader{}
+	leads.leads.Store(true)
+	first := training.NewAccounts(f.st, training.AccountsConfig{Leader: leads})
+	second := training.NewAccounts(f.st, training.AccountsConfig{Leader: follows})
+	user, token, err := first.Bootstrap(ctx)
+	if err != nil || user != "admin" || token == "" {
+		t.Fatalf("Bootstrap on the instance that leads = %q, %q, %v; want admin and a link", user, token, err)
+	}
+	user, other, err := second.Bootstrap(ctx)
+	if err != nil || user != "admin" || other != "" {
+		t.Fatalf("Bootstrap on an instance that does not lead = %q, %q, %v; want admin and no link", user, other, err)
+	}
+	if _, acc, err := second.LinkInfo(ctx, token); err != nil || acc.Username != "admin" {
+		t.Errorf("the leader's link after the other instance started: %+v, %v; want it still valid", acc, err)
+	}
+}

@@ -200,8 +200,12 @@ func (c *cluster) run(postgres, data string, cred *syscall.Credential) error {
 			log, _ := os.ReadFile(logPath)
 			return fmt.Errorf("postgres on port %d stopped: %v\n%s", port, werr, log)
 		case <-ctx.Done():
+			// Stop it before the next try starts another on the same data.
+			_ = cmd.Process.Kill()
+			<-exit
+			c.cmd = nil
 			log, _ := os.ReadFile(logPath)
-			return fmt.Errorf("postgres on port %d did not answer within 30s: %v\n%s", port, err, log)
+			return fmt.Errorf("postgres on port %d did not answer within 30s (stopped it): %v\n%s", port, err, log)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

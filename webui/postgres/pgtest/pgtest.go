@@ -104,6 +104,46 @@ func get(t testing.TB) *cluster {
 	return nil
 }
 
+// folderPrefix starts the name of every cluster's temporary folder.
+const folderPrefix = "parley-pg-"
+
+// staleAfter is how long a cluster's folder with no server running in it is
+// left alone before another test binary removes it: long enough for the
+// binary that made it to be past initdb and running its server.
+const staleAfter = 10 * time.Minute
+
+// removeStale removes the cluster folders in base that a test binary left
+// behind when it was killed before it could remove its own (its server
+// died with it: Pdeathsig). A folder stays while its postmaster.pid names
+// a live process, or when it changed within staleAfter of now. Errors are
+// ignored: a folder that cannot be removed is only wasted space.
+func removeStale(base string, now time.Time) {
+	dirs, _ := filepath.Glob(filepath.Join(base, folderPrefix+"*"))
+	for _, dir := range dirs {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() || now.Sub(fi.ModTime()) < staleAfter || serverRunning(dir) {
+			continue
+		}
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// serverRunning reports whether the postmaster.pid in dir's data folder
+// names a process that is alive.
+func serverRunning(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return false
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 0 {
+		return true // unreadable: leave it to whoever wrote it
+	}
+	err = syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
 // cluster is the running throwaway server.
 type cluster struct {
 	dir  string // the temporary folder: data/, the socket, postgres.log
@@ -126,7 +166,8 @@ func start() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "parley-pg-")
+	removeStale(os.TempDir(), time.Now())
+	dir, err := os.MkdirTemp("", folderPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("make the cluster's folder: %w", err)
 	}
@@ -178,7 +219,8 @@ func (c *cluster) run(postgres, data string, cred *syscall.Credential) error {
 		"-c", "shared_buffers=32MB", "-c", "max_connections=200", "-c", "log_min_messages=warning")
 	cmd.Dir, cmd.Stdout, cmd.Stderr = c.dir, logFile, logFile
 	// Pdeathsig: if the test binary dies, so does the server (SIGQUIT: an
-	// immediate shutdown); the temporary folder is then left behind.
+	// immediate shutdown); the temporary folder is then left behind, for a
+	// later start to remove (removeStale).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", postgres, err)

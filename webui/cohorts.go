@@ -94,9 +94,10 @@ type memberAddRequest struct {
 }
 
 type memberAdded struct {
-	Member personView `json:"member"`
-	New    bool       `json:"new"`
-	Link   *linkView  `json:"link,omitempty"`
+	Member  personView `json:"member"`
+	New     bool       `json:"new"`
+	Already bool       `json:"already"` // was in the cohort before: only a new link, if any
+	Link    *linkView  `json:"link,omitempty"`
 }
 
 // cohortMemberAdd invites a trainee: a new account with a one-time link,
@@ -113,7 +114,7 @@ func (s *Server) cohortMemberAdd(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := memberAdded{Member: newPersonView(inv.Account), New: inv.New}
+	out := memberAdded{Member: newPersonView(inv.Account), New: inv.New, Already: inv.Already}
 	if inv.Token != "" {
 		l := s.newLinkView(r, string(training.LinkInvite), inv.Account.Username, inv.Account.DisplayName, inv.Token, inv.Expires)
 		out.Link = &l

@@ -32,8 +32,12 @@ func TestCohortJourney(t *testing.T) {
 	if err != nil || !added.New || added.Link == nil || added.Member.HasPassword {
 		t.Fatalf("invite a new hire: %+v %v", added, err)
 	}
-	if again, err := ann.s.Invite(ctx, nov.ID, kim.s.Who().Username, ""); err != nil || again.New || again.Link != nil {
-		t.Errorf("add an existing trainee: %+v %v; want no link", again, err)
+	if _, err := ann.s.Invite(ctx, nov.ID, kim.s.Who().Username, ""); statusCode(err) != training.CodeForbidden {
+		t.Errorf("a manager adds a trainee outside their cohorts: %v, want forbidden", err)
+	}
+	h.join(nov.ID, kim.s.Who().Username)
+	if again, err := ann.s.Invite(ctx, nov.ID, kim.s.Who().Username, ""); err != nil || again.New || !again.Already || again.Link != nil {
+		t.Errorf("invite a member again: %+v %v; want already, no link", again, err)
 	}
 	due := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
 	a, err := ann.s.Assign(ctx, nov.ID, "late-shipment", &due, map[string]int{"empathy": 90})

@@ -186,6 +186,16 @@ func (h *harness) login(username string) *trainee {
 
 // trainee creates a trainee's account with this display name, signs in,
 // and returns the browser holding the session cookie.
+// join adds the existing account username to a cohort as an admin does
+// over the API (a manager may not add an account outside their cohorts).
+func (h *harness) join(cohortID, username string) {
+	h.t.Helper()
+	admin := h.login(h.account("Admin", training.Roles(training.RoleAdmin)))
+	if _, err := admin.s.Invite(context.Background(), cohortID, username, ""); err != nil {
+		h.t.Fatalf("an admin adds %s to cohort %s: %v", username, cohortID, err)
+	}
+}
+
 func (h *harness) trainee(name string) *trainee {
 	h.t.Helper()
 	return h.login(h.account(name, training.Roles(training.RoleTrainee)))

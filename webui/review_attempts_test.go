@@ -19,9 +19,7 @@ func TestReviewNamesAttempts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ann.s.Invite(ctx, nov.ID, sam.s.Who().Username, ""); err != nil {
-		t.Fatal(err)
-	}
+	h.join(nov.ID, sam.s.Who().Username)
 	if _, err := ann.s.Assign(ctx, nov.ID, "short-call", nil, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,7 @@ func TestManagerWatchesLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ann.s.Invite(ctx, nov.ID, sam.s.Who().Username, ""); err != nil {
-		t.Fatal(err)
-	}
+	h.join(nov.ID, sam.s.Who().Username)
 	play := sam.dial()
 	g := play.startGame("short-call")
 

@@ -21,9 +21,7 @@ func TestWebsocketActionMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := owner.s.Invite(ctx, co.ID, sam.s.Who().Username, ""); err != nil {
-		t.Fatal(err)
-	}
+	h.join(co.ID, sam.s.Who().Username)
 	samsAttempt := sam.dial().startGame("short-call").ID
 	// Sam cannot watch his own call (checked before anyone watches it, since
 	// Sam's connections are then told so).

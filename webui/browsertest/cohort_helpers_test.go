@@ -27,7 +27,8 @@ func (s *server) session(u user) *client.Session {
 	return sess
 }
 
-// cohort makes a cohort as the manager m, with members (existing accounts)
+// cohort makes a cohort as the manager m, with members (existing accounts,
+// which a manager may not add: they join as an administrator adds them)
 // and assignments (scenario ids, with no due date), and returns its id.
 func (s *server) cohort(m *client.Session, name string, members []user, scenarios ...string) string {
 	s.t.Helper()
@@ -37,8 +38,12 @@ func (s *server) cohort(m *client.Session, name string, members []user, scenario
 		s.t.Fatalf("create cohort %s: %v", name, err)
 	}
 	for _, u := range members {
-		if _, err := m.Invite(ctx, c.ID, u.Username, ""); err != nil {
-			s.t.Fatalf("invite %s: %v", u.Username, err)
+		acc, err := s.app.Server().Accounts().Find(ctx, u.Username)
+		if err == nil {
+			err = s.app.Store().AddMember(ctx, c.ID, acc.ID, time.Now())
+		}
+		if err != nil {
+			s.t.Fatalf("add %s to cohort %s: %v", u.Username, name, err)
 		}
 	}
 	for _, sc := range scenarios {

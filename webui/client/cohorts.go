@@ -53,9 +53,10 @@ type CohortDetail struct {
 
 // MemberAdded answers POST /api/cohorts/{id}/members.
 type MemberAdded struct {
-	Member Person `json:"member"`
-	New    bool   `json:"new"`
-	Link   *Link  `json:"link,omitempty"`
+	Member  Person `json:"member"`
+	New     bool   `json:"new"`
+	Already bool   `json:"already"` // was in the cohort before
+	Link    *Link  `json:"link,omitempty"`
 }
 
 // Result is one competency of a trainee on an assignment.

@@ -451,7 +451,7 @@ class CohortPage {
         await this.refresh();
         const m = res.member;
         const title = h('h3', { id: 'invite-result-title', tabindex: '-1' }, icon('check'),
-          res.new ? `${m.name} is invited` : `${m.name} joined the cohort`);
+          res.new ? `${m.name} is invited` : res.already ? `${m.name} is already in the cohort` : `${m.name} joined the cohort`);
         result.hidden = false;
         result.dataset.new = String(!!res.new);
         if (res.link) {

@@ -223,6 +223,10 @@ func (a *Accounts) LinkInfo(ctx context.Context, token string) (Link, Account, e
 	return l, acc, nil
 }
 
+func errDisabled() *Error {
+	return Errorf(CodeDisabled, "this account is disabled: ask an administrator")
+}
+
 func errLinkInvalid() *Error {
 	return Errorf(CodeLinkInvalid, "this link has expired or has been used already: ask whoever sent it for a new one")
 }
@@ -233,8 +237,14 @@ func (a *Accounts) RedeemLink(ctx context.Context, token, pw string) (Account, s
 	if err := CheckPassword(pw); err != nil {
 		return Account{}, "", err
 	}
-	if _, _, err := a.LinkInfo(ctx, token); err != nil {
+	_, owner, err := a.LinkInfo(ctx, token)
+	if err != nil {
 		return Account{}, "", err // before paying for a hash
+	}
+	if owner.Disabled {
+		// Refused before the password is stored: a disabled account's link
+		// must not leave a password that works once it is enabled again.
+		return Account{}, "", errDisabled()
 	}
 	h, err := a.hash.Hash(ctx, pw)
 	if err != nil {
@@ -247,8 +257,8 @@ func (a *Accounts) RedeemLink(ctx context.Context, token, pw string) (Account, s
 	if err != nil {
 		return Account{}, "", err
 	}
-	if acc.Disabled {
-		return Account{}, "", Errorf(CodeDisabled, "this account is disabled: ask an administrator")
+	if acc.Disabled { // disabled between the check above and the redeem
+		return Account{}, "", errDisabled()
 	}
 	session, err := a.startSession(ctx, acc.ID)
 	if err != nil {

@@ -298,3 +298,34 @@ func TestBootstrapAndLinks(t *testing.T) {
 		t.Errorf("an expired link: %v, want %s", err, training.CodeLinkInvalid)
 	}
 }
+
+// TestLinkOfDisabledAccount: a disabled account's link is refused before
+// its password is stored, so enabling the account later does not let in
+// whoever held the link.
+func TestLinkOfDisabledAccount(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := newAccounts(t)
+	sam, err := a.Create(ctx, training.NewAccount{Username: "sam", Roles: training.Roles(training.RoleTrainee)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := a.IssueLink(ctx, training.LinkInvite, sam.ID, sam.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetDisabled(ctx, sam.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.RedeemLink(ctx, tok, goodPassword); code(err) != training.CodeDisabled {
+		t.Fatalf("redeem a disabled account's link: %v, want %s", err, training.CodeDisabled)
+	}
+	if err := a.SetDisabled(ctx, sam.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := a.Find(ctx, "sam"); err != nil || after.PasswordHash != "" {
+		t.Errorf("sam's password after the refused link: %q %v, want none", after.PasswordHash, err)
+	}
+	if _, _, err := a.Login(ctx, "sam", goodPassword, "127.0.0.1"); code(err) != training.CodeBadLogin {
+		t.Errorf("login with the password sent through the refused link: %v, want %s", err, training.CodeBadLogin)
+	}
+}

@@ -128,12 +128,17 @@ type Invitation struct {
 	Token   string
 	Expires time.Time
 	New     bool // the account was created by this invitation
+	Already bool // the account was in the cohort already: nothing changed but a new link
 }
 
-// Invite adds a trainee to one of u's cohorts by username (or email): an
-// existing account joins (and gains the trainee role); a new one is
-// created with the trainee role. Whoever has no password yet gets a fresh
-// one-time link.
+// Invite adds a trainee to one of u's cohorts by username (or email). A new
+// username gets an account with the trainee role. An existing account joins
+// (an admin's invitation also gives it the trainee role) only when u may
+// take responsibility for it: an admin always; a manager only for a
+// trainee-only account already in a cohort they manage, since joining lets
+// the cohort's managers read all of its work, and the link an account with
+// no password gets would let them choose that password. Whoever has no
+// password yet gets a fresh one-time link.
 func (c *Cohorts) Invite(ctx context.Context, u User, cohortID, username, name string) (Invitation, error) {
 	if _, err := c.managed(ctx, u, cohortID); err != nil {
 		return Invitation{}, err
@@ -142,6 +147,12 @@ func (c *Cohorts) Invite(ctx context.Context, u User, cohortID, username, name s
 	acc, err := c.acc.Find(ctx, username)
 	switch {
 	case err == nil:
+		if inv.Already, err = c.isMember(ctx, cohortID, acc.ID); err != nil {
+			return inv, err
+		}
+		if err := c.mayInvite(ctx, u, acc); err != nil {
+			return inv, err
+		}
 		if !acc.Roles.Has(RoleTrainee) {
 			acc.Roles |= Roles(RoleTrainee)
 			if err := c.acc.SetRoles(ctx, acc.ID, acc.Roles); err != nil {
@@ -157,15 +168,45 @@ func (c *Cohorts) Invite(ctx context.Context, u User, cohortID, username, name s
 		return inv, err
 	}
 	inv.Account = acc
-	if err := c.st.AddMember(ctx, cohortID, acc.ID, c.now()); err != nil {
-		return inv, err
+	if !inv.Already {
+		if err := c.st.AddMember(ctx, cohortID, acc.ID, c.now()); err != nil {
+			return inv, err
+		}
 	}
-	if acc.PasswordHash == "" {
+	if acc.PasswordHash == "" && !acc.Disabled {
 		if inv.Token, inv.Expires, err = c.acc.IssueLink(ctx, LinkInvite, acc.ID, u.ID); err != nil {
 			return inv, err
 		}
 	}
 	return inv, nil
+}
+
+// mayInvite says whether u may add the existing account acc to a cohort.
+func (c *Cohorts) mayInvite(ctx context.Context, u User, acc Account) error {
+	if u.Can(RoleAdmin) {
+		return nil
+	}
+	refusal := Errorf(CodeForbidden, "%s already has an account that is not in your cohorts: ask an administrator to add them", acc.Username)
+	if acc.Roles != Roles(RoleTrainee) {
+		return refusal
+	}
+	ok, err := c.st.Manages(ctx, u.ID, acc.ID)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return refusal
+	}
+	return nil
+}
+
+// isMember reports whether userID is in the cohort.
+func (c *Cohorts) isMember(ctx context.Context, cohortID, userID string) (bool, error) {
+	cohorts, err := c.st.CohortsOf(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(cohorts, func(co Cohort) bool { return co.ID == cohortID }), nil
 }
 
 // RemoveMember takes a trainee out of one of u's cohorts; their account

@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -146,7 +147,7 @@ func TestCohortPolicy(t *testing.T) {
 	if _, err := co.Invite(ctx, bob, nov.ID, "x@example.com", ""); code(err) != training.CodeNotFound {
 		t.Errorf("another manager invites: %v", err)
 	}
-	withRole, _ := co.Invite(ctx, ann, nov.ID, "bob", "")
+	withRole, _ := co.Invite(ctx, root, nov.ID, "bob", "")
 	if !withRole.Account.Roles.Has(training.RoleTrainee) || !withRole.Account.Roles.Has(training.RoleManager) {
 		t.Errorf("an invited manager keeps their roles and gains trainee: %s", withRole.Account.Roles)
 	}
@@ -199,6 +200,99 @@ func TestCohortPolicy(t *testing.T) {
 	}
 	if _, err := co.Get(ctx, bob, nov.ID); err != nil {
 		t.Errorf("the added manager reads the cohort: %v", err)
+	}
+}
+
+// TestInviteExistingAccount holds who may add an existing account to a
+// cohort: joining lets the cohort's managers read its work, and the link an
+// account with no password gets lets them choose its password.
+func TestInviteExistingAccount(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
+	co := training.NewCohorts(f.st, f.cat, acc, nil)
+	mk := func(username string, roles training.Roles) training.Account {
+		a, err := acc.Create(ctx, training.NewAccount{Username: username, Roles: roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	trainee, manager, admin := training.Roles(training.RoleTrainee), training.Roles(training.RoleManager), training.Roles(training.RoleAdmin)
+	ann := mk("ann", manager).User()
+	root := mk("root", admin).User()
+	mine, err := co.Create(ctx, ann, "November")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := co.Create(ctx, ann, "December")
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := co.Create(ctx, root, "Another team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	join := func(username string, cohortID string) {
+		if _, err := co.Invite(ctx, root, cohortID, username, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("boss", admin)           // an admin who has not chosen a password yet
+	mk("mia", manager)          // another manager
+	mk("stranger", trainee)     // a trainee in no cohort of ann's
+	mk("sam", trainee)          // in ann's December cohort
+	join("sam", other.ID)       //
+	mk("tess", trainee)         // in another team's cohort only
+	join("tess", elsewhere.ID)  //
+	mk("nina", trainee)         // already in November
+	join("nina", mine.ID)       //
+	dora := mk("dora", trainee) // disabled, in December
+	join("dora", other.ID)      //
+	if err := acc.SetDisabled(ctx, dora.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	mk("max", manager) // a manager an admin adds as a trainee
+
+	tests := []struct {
+		by       training.User
+		username string
+		code     string // "" for joined
+		already  bool
+		link     bool
+		roles    training.Roles // after
+	}{
+		{ann, "boss", training.CodeForbidden, false, false, admin},
+		{ann, "mia", training.CodeForbidden, false, false, manager},
+		{ann, "stranger", training.CodeForbidden, false, false, trainee},
+		{ann, "tess", training.CodeForbidden, false, false, trainee},
+		{ann, "sam", "", false, true, trainee},
+		{ann, "nina", "", true, true, trainee},
+		{ann, "dora", "", false, false, trainee},
+		{root, "max", "", false, true, manager | trainee},
+	}
+	for _, tt := range tests {
+		t.Run(tt.username, func(t *testing.T) {
+			inv, err := co.Invite(ctx, tt.by, mine.ID, tt.username, "")
+			if code(err) != tt.code {
+				t.Fatalf("invite: %v, want code %q", err, tt.code)
+			}
+			if inv.Already != tt.already || (inv.Token != "") != tt.link {
+				t.Errorf("already %v, link %v; want %v, %v", inv.Already, inv.Token != "", tt.already, tt.link)
+			}
+			after, err := acc.Find(ctx, tt.username)
+			if err != nil || after.Roles != tt.roles {
+				t.Errorf("roles after: %s %v, want %s", after.Roles, err, tt.roles)
+			}
+			in, err := f.st.CohortsOf(ctx, after.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			joined := slices.ContainsFunc(in, func(c training.Cohort) bool { return c.ID == mine.ID })
+			if joined != (tt.code == "") {
+				t.Errorf("in the cohort: %v, want %v", joined, tt.code == "")
+			}
+		})
 	}
 }
 

@@ -294,20 +294,23 @@ func errBadLogin() *Error {
 func (a *Accounts) Login(ctx context.Context, username, pw, from string) (Account, string, error) {
 	now := a.cfg.Now()
 	key, _ := CleanUsername(username)
-	if wait := a.limit.wait(key, from, now); wait > 0 {
+	// The login counts as a failure before the hash and is given back on
+	// success, so concurrent logins cannot pass the limit together.
+	att, wait := a.limit.begin(key, from, now)
+	if wait > 0 {
 		return Account{}, "", &Error{Code: CodeTooManyLogins, RetryAfter: wait,
 			Message: fmt.Sprintf("too many failed logins: wait %s and try again, or ask an administrator to reset your password", wait.Round(time.Second))}
 	}
 	acc, ok, err := a.check(ctx, key, pw)
 	if err != nil {
+		att.cancel()
 		return Account{}, "", err
 	}
 	if !ok {
-		a.limit.fail(key, from, now)
 		a.cfg.Log.Info("login refused", "username", key, "from", from)
 		return Account{}, "", errBadLogin()
 	}
-	a.limit.succeed(key)
+	att.succeed()
 	token, err := a.startSession(ctx, acc.ID)
 	if err != nil {
 		return Account{}, "", err

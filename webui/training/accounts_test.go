@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -204,6 +205,63 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.7.7.7"); err != nil {
 		t.Errorf("login from another address: %v", err)
+	}
+}
+
+// TestLoginRateLimitConcurrent: wrong passwords sent all at once get no
+// more password checks than the limit allows; the rest are refused as rate
+// limited. (Counting failures only after the hash let every login in a
+// burst through.)
+func TestLoginRateLimitConcurrent(t *testing.T) {
+	lim := training.DefaultLoginLimits
+	const n = 200
+	for _, c := range []struct {
+		name       string
+		user, addr func(i int) string
+		want       int // logins that reach the password check
+	}{
+		{"one username", func(int) string { return "sam" }, func(i int) string { return fmt.Sprintf("10.1.%d.%d", i/250, i%250) }, lim.PerAccount},
+		{"one address", func(i int) string { return fmt.Sprintf("user%d", i) }, func(int) string { return "10.6.6.6" }, lim.PerAddress},
+		{"both", func(int) string { return "sam" }, func(int) string { return "10.6.6.6" }, min(lim.PerAccount, lim.PerAddress)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			a, _, _ := newAccounts(t)
+			if _, err := a.Create(ctx, training.NewAccount{Username: "sam", Password: goodPassword}); err != nil {
+				t.Fatal(err)
+			}
+			var (
+				wg           sync.WaitGroup
+				start        = make(chan struct{})
+				mu           sync.Mutex
+				bad, limited int
+			)
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					_, _, err := a.Login(ctx, c.user(i), "wrong password!", c.addr(i))
+					mu.Lock()
+					defer mu.Unlock()
+					switch code(err) {
+					case training.CodeBadLogin:
+						bad++
+					case training.CodeTooManyLogins:
+						limited++
+					default:
+						t.Errorf("login %d: %v", i, err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			if bad != c.want || limited != n-c.want {
+				t.Errorf("%d concurrent wrong logins: %d password checks and %d refused as rate limited, want %d and %d", n, bad, limited, c.want, n-c.want)
+			}
+			// The limit still holds for the right password.
+			if _, _, err := a.Login(ctx, "sam", goodPassword, c.addr(0)); code(err) != training.CodeTooManyLogins {
+				t.Errorf("right password after the burst: %v, want %s", err, training.CodeTooManyLogins)
+			}
+		})
 	}
 }
 

@@ -41,11 +41,29 @@ func newLoginLimiter(l LoginLimits) *loginLimiter {
 	return &loginLimiter{lim: l, n: make(map[string]*failures)}
 }
 
-// wait is how long a login for username from addr must wait, or 0.
-func (l *loginLimiter) wait(username, addr string, now time.Time) time.Duration {
+// attempt is a login counted as a failure before its password is checked,
+// so a burst of concurrent logins cannot all pass the limit before any of
+// them fails. A wrong password leaves it counted; succeed and cancel undo it.
+type attempt struct {
+	l        *loginLimiter
+	username string
+	user     *failures
+	addr     *failures
+}
+
+// begin counts a login for username from addr as a failure and returns it,
+// or, counting nothing, how long the login must wait if either limit is
+// reached.
+func (l *loginLimiter) begin(username, addr string, now time.Time) (*attempt, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return max(l.waitKey("u:"+username, l.lim.PerAccount, now), l.waitKey("a:"+addr, l.lim.PerAddress, now))
+	if wait := max(l.waitKey("u:"+username, l.lim.PerAccount, now), l.waitKey("a:"+addr, l.lim.PerAddress, now)); wait > 0 {
+		return nil, wait
+	}
+	if len(l.n) >= maxLimiterKeys {
+		l.forgetLocked(now, true)
+	}
+	return &attempt{l: l, username: username, user: l.countLocked("u:"+username, now), addr: l.countLocked("a:"+addr, now)}, 0
 }
 
 func (l *loginLimiter) waitKey(key string, limit int, now time.Time) time.Duration {
@@ -59,28 +77,34 @@ func (l *loginLimiter) waitKey(key string, limit int, now time.Time) time.Durati
 	return 0
 }
 
-// fail counts a failed login.
-func (l *loginLimiter) fail(username, addr string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.n) >= maxLimiterKeys {
-		l.forgetLocked(now, true)
+// countLocked adds one failure to key's window, opening a new window if
+// the last one ended.
+func (l *loginLimiter) countLocked(key string, now time.Time) *failures {
+	f := l.n[key]
+	if f == nil || !now.Before(f.since.Add(l.lim.Window)) {
+		f = &failures{since: now}
+		l.n[key] = f
 	}
-	for _, key := range []string{"u:" + username, "a:" + addr} {
-		f := l.n[key]
-		if f == nil || !now.Before(f.since.Add(l.lim.Window)) {
-			f = &failures{since: now}
-			l.n[key] = f
-		}
-		f.count++
-	}
+	f.count++
+	return f
 }
 
-// succeed clears a username's failures.
-func (l *loginLimiter) succeed(username string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.n, "u:"+username)
+// succeed clears the username's failures and gives the address back the
+// failure counted for this login.
+func (t *attempt) succeed() {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	delete(t.l.n, "u:"+t.username)
+	t.addr.count--
+}
+
+// cancel gives back the failure counted for a login whose password could
+// not be checked (an error, not a wrong password).
+func (t *attempt) cancel() {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	t.user.count--
+	t.addr.count--
 }
 
 // forget drops windows that have ended.

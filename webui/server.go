@@ -24,6 +24,7 @@ const (
 	DefaultShutdownWait   = 10 * time.Second
 	DefaultPingAfter      = 30 * time.Second
 	DefaultPongWait       = 60 * time.Second
+	DefaultRecheckEvery   = 10 * time.Second
 	DefaultRequestTimeout = 30 * time.Second
 )
 
@@ -49,6 +50,10 @@ type Config struct {
 	// it is pinged, and PongWait how long before it is dropped; anything it
 	// sends counts. Zero means DefaultPingAfter and DefaultPongWait.
 	PingAfter, PongWait time.Duration
+	// RecheckEvery is how long a websocket trusts its last check of the
+	// session that opened it (disabled, signed out, roles changed; a
+	// watcher's right to watch). Zero means DefaultRecheckEvery.
+	RecheckEvery time.Duration
 	// Now is the clock. Nil means time.Now. The sweep compares it with the
 	// store's own timestamps, so tests move it forward rather than back.
 	Now func() time.Time
@@ -120,6 +125,7 @@ func (cfg *Config) setDefaults() {
 	cfg.ShutdownWait = positiveOr(cfg.ShutdownWait, DefaultShutdownWait)
 	cfg.PingAfter = positiveOr(cfg.PingAfter, DefaultPingAfter)
 	cfg.PongWait = positiveOr(cfg.PongWait, DefaultPongWait)
+	cfg.RecheckEvery = positiveOr(cfg.RecheckEvery, DefaultRecheckEvery)
 	cfg.RequestTimeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
 	if cfg.Now == nil {
 		cfg.Now = time.Now

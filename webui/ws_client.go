@@ -35,8 +35,18 @@ type client struct {
 	srv     *Server
 	ws      *websocket.Conn
 	conn    *corkConn
-	user    User
+	user    User   // who opened it: their id, and their name for whom they watch
 	session string // the hash of the session's token that opened it
+	token   string // that token, to check the session again (current)
+
+	// amu guards who the session signed in when it was last checked, for
+	// what they may do now (current).
+	amu     sync.Mutex
+	authed  User
+	checked time.Time
+	// watchCheck checks a watcher's right to watch again (hub.watch); set
+	// and read under the hub's lock.
+	watchCheck *time.Timer
 	// watching is the attempt this connection watches (a manager's), or "";
 	// set and read under the hub's lock.
 	watching string
@@ -72,7 +82,7 @@ type outbound struct {
 }
 
 func newClient(s *Server, ws *websocket.Conn, conn *corkConn, u User) *client {
-	c := &client{srv: s, ws: ws, conn: conn, user: u, done: make(chan struct{})}
+	c := &client{srv: s, ws: ws, conn: conn, user: u, authed: u, checked: time.Now(), done: make(chan struct{})}
 	c.heard.Store(time.Now().UnixNano())
 	c.ping = time.AfterFunc(s.cfg.PingAfter, c.sendPing)
 	return c
@@ -143,15 +153,20 @@ func (c *client) handle(typ int, data []byte) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
 	defer cancel()
-	if m.Type == "watch" {
-		c.watch(ctx, m)
+	u, err := c.current(ctx)
+	if err != nil {
+		c.refuse(m.Seq, err)
 		return
 	}
-	if !canPlay.allows(c.user) {
+	if m.Type == "watch" {
+		c.watch(ctx, u, m)
+		return
+	}
+	if !canPlay.allows(u) {
 		c.answer(c.errorFrame(m.Seq, canPlay.refusal()))
 		return
 	}
-	frames, err := c.srv.plays[m.Type](ctx, c.user, m)
+	frames, err := c.srv.plays[m.Type](ctx, u, m)
 	if err != nil {
 		c.answer(append(frames, c.errorFrame(m.Seq, err))...)
 		return
@@ -172,14 +187,56 @@ func (c *client) handle(typ int, data []byte) {
 
 // watch starts watching an attempt live: a snapshot now, then its turns as
 // the trainee plays them. The trainee's connections are told who watches.
-func (c *client) watch(ctx context.Context, m message) {
-	snap, err := c.srv.svc.Watch(ctx, c.user, m.Attempt)
+func (c *client) watch(ctx context.Context, u User, m message) {
+	snap, err := c.srv.svc.Watch(ctx, u, m.Attempt)
 	if err != nil {
 		c.answer(c.errorFrame(m.Seq, err))
 		return
 	}
 	c.answer(viewSnapshot(snap, m.Seq))
 	c.srv.hub.watch(c, snap.Attempt)
+}
+
+// current is who the connection's session signs in now, for what they may
+// do. The session is checked again when its last check is older than
+// Config.RecheckEvery, so that a user disabled, signed out or given other
+// roles since the websocket opened (by another instance, or by parley user
+// from the shell, which cannot reach this process) is treated as they now
+// are within that time. A session that no longer signs anyone in is
+// CodeLoginRequired.
+func (c *client) current(ctx context.Context) (User, error) {
+	c.amu.Lock()
+	u, at := c.authed, c.checked
+	c.amu.Unlock()
+	now := time.Now()
+	if now.Sub(at) < c.srv.cfg.RecheckEvery {
+		return u, nil
+	}
+	acc, err := c.srv.accounts.Authenticate(ctx, c.token)
+	if err != nil {
+		return User{}, err
+	}
+	u = acc.User()
+	c.amu.Lock()
+	c.authed, c.checked = u, now
+	c.amu.Unlock()
+	return u, nil
+}
+
+// refuse answers a message whose sender could not be checked: a session
+// that has ended closes the connection, as a sign-out does.
+func (c *client) refuse(seq int64, err error) {
+	if training.AsError(err).Code == training.CodeLoginRequired {
+		c.signedOut()
+		return
+	}
+	c.answer(c.errorFrame(seq, err))
+}
+
+// signedOut tells the browser its session has ended, and closes.
+func (c *client) signedOut() {
+	c.sendError(0, training.Errorf(training.CodeLoginRequired, "you were signed out: sign in again to carry on where you left off"))
+	c.close(websocket.ClosePolicyViolation, "signed out")
 }
 
 // answer sends the frames of the reader's answer to a message. When nothing

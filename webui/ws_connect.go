@@ -36,7 +36,8 @@ func (s *Server) wsConnect(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := newClient(s, ws, cw.conn, u)
-	c.session = training.HashToken(sessionToken(r))
+	c.token = sessionToken(r)
+	c.session = training.HashToken(c.token)
 	if uerr == nil && refused == nil {
 		c.release = func() { s.limits.release(u.ID, addr) }
 	}

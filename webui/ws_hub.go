@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // hub knows every open websocket, to say going_away to all of them, and
@@ -138,8 +136,7 @@ func (h *hub) signOut(match func(*client) bool) {
 	}
 	h.mu.Unlock()
 	for _, c := range out {
-		c.sendError(0, training.Errorf(training.CodeLoginRequired, "you were signed out: sign in again to carry on where you left off"))
-		c.close(websocket.ClosePolicyViolation, "signed out")
+		c.signedOut()
 	}
 }
 
@@ -162,6 +159,7 @@ func (h *hub) watch(c *client, a training.Attempt) {
 	h.watchers[a.ID][c] = &watchPos{turns: a.Turns, ended: a.Status != training.StatusActive}
 	h.owners[a.ID] = a.UserID
 	c.watching = a.ID
+	c.watchCheck = time.AfterFunc(c.srv.cfg.RecheckEvery, func() { h.checkWatch(c, a.ID) })
 	h.mu.Unlock()
 	h.watchersChanged(a.ID)
 }
@@ -175,9 +173,39 @@ func (h *hub) unwatch(c *client) {
 		return
 	}
 	c.watching = ""
+	c.watchCheck.Stop()
 	delete(h.watchers[attempt], c)
 	h.mu.Unlock()
 	h.watchersChanged(attempt)
+}
+
+// checkWatch checks, every RecheckEvery while c watches attempt, that c's
+// user may still watch it: a manager signed out, disabled, no longer a
+// manager, or whose trainee left their cohorts stops watching, and is told
+// why.
+func (h *hub) checkWatch(c *client, attempt string) {
+	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
+	defer cancel()
+	u, err := c.current(ctx)
+	if err == nil {
+		err = c.srv.svc.MayWatch(ctx, u, attempt)
+	}
+	if code := training.AsError(err).Code; err != nil && code != training.CodeInternal {
+		h.mu.Lock()
+		still := c.watching == attempt
+		h.mu.Unlock()
+		if still {
+			h.unwatch(c)
+			c.refuse(0, err)
+		}
+		return
+	}
+	// An internal error (the database) is not a refusal: check again later.
+	h.mu.Lock()
+	if c.watching == attempt {
+		c.watchCheck.Reset(c.srv.cfg.RecheckEvery)
+	}
+	h.mu.Unlock()
 }
 
 // watchersChanged tells the trainee, here and on the other instances, who

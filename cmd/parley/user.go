@@ -221,7 +221,7 @@ func (u *userTool) disable(ctx context.Context, username string, disabled bool) 
 		return err
 	}
 	if disabled {
-		fmt.Fprintf(u.stdout, "%s is disabled and signed out; its open conversations end at their next message\n", acc.Username)
+		fmt.Fprintf(u.stdout, "%s is disabled and signed out; its open conversations end at their next message once 10 s have passed\n", acc.Username)
 	} else {
 		fmt.Fprintf(u.stdout, "%s may sign in again\n", acc.Username)
 	}

@@ -137,21 +137,37 @@ func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string) ([]A
 // live: an admin, or a manager of a cohort the trainee is in. The watcher
 // reads; only the trainee plays.
 func (s *Service) Watch(ctx context.Context, u User, id string) (Snapshot, error) {
-	a, err := s.st.Attempt(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Snapshot{}, Errorf(CodeNotFound, "there is no attempt %q", id)
-	}
+	a, err := s.watchable(ctx, u, id)
 	if err != nil {
 		return Snapshot{}, err
+	}
+	return s.snapshotOf(ctx, a) // from the database: the trainee may play on another instance
+}
+
+// MayWatch says whether u may watch attempt id live now: as Watch, without
+// the snapshot. A watching connection asks again from time to time, since
+// roles and cohorts change.
+func (s *Service) MayWatch(ctx context.Context, u User, id string) error {
+	_, err := s.watchable(ctx, u, id)
+	return err
+}
+
+func (s *Service) watchable(ctx context.Context, u User, id string) (Attempt, error) {
+	a, err := s.st.Attempt(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Attempt{}, Errorf(CodeNotFound, "there is no attempt %q", id)
+	}
+	if err != nil {
+		return Attempt{}, err
 	}
 	ok := u.Can(RoleAdmin)
 	if !ok && u.Can(RoleManager) && a.UserID != u.ID {
 		if ok, err = s.st.Manages(ctx, u.ID, a.UserID); err != nil {
-			return Snapshot{}, err
+			return Attempt{}, err
 		}
 	}
 	if !ok || a.UserID == u.ID {
-		return Snapshot{}, Errorf(CodeNotYours, "you may watch only the calls of trainees in your cohorts")
+		return Attempt{}, Errorf(CodeNotYours, "you may watch only the calls of trainees in your cohorts")
 	}
-	return s.snapshotOf(ctx, a) // from the database: the trainee may play on another instance
+	return a, nil
 }

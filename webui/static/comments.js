@@ -79,14 +79,21 @@ export function commentThread(attemptId, turn, comments, { open = turn === 0 } =
     const body = area.value.trim();
     if (!body) return setError('Write the comment first.');
     if (chars(body) > MAX_COMMENT) return setError(`That’s ${chars(body)} characters: keep it to ${MAX_COMMENT}.`);
-    busy(submit, 'Adding…');
+    busy(submit, 'Adding…'); // the focus leaves the disabled button: it goes to the new comment below
     try {
       const c = await api(`/api/attempts/${encodeURIComponent(attemptId)}/comments`, { method: 'POST', body: { turn, body } });
-      list.append(commentItem(c));
+      const item = commentItem(c);
+      item.tabIndex = -1;
+      list.append(item);
       wrap.classList.add('comments--some');
       area.value = '';
       count.textContent = `Up to ${MAX_COMMENT} characters.`;
       said.replaceChildren(icon('check'), 'Comment added. The trainee sees it on their debrief.');
+      // Unless the reviewer has moved on meanwhile, the focus goes to the
+      // comment just added (read out with its author), and the status says
+      // it was added.
+      const at = document.activeElement;
+      if (!at || at === document.body || form.contains(at)) item.focus();
     } catch (err) {
       if (err.code !== 'login_required') setError(sentence(err.message));
     } finally {

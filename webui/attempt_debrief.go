@@ -6,6 +6,9 @@ type debriefResponse struct {
 	Attempt  attemptItem    `json:"attempt"`
 	Scenario scenarioDetail `json:"scenario"`
 	Debrief  debriefView    `json:"debrief"`
+	// Own says whether the caller played the attempt: false for a reviewer
+	// reading someone else's, whom the browser then shows the reviewer's page.
+	Own bool `json:"own"`
 }
 
 // attemptDebrief reviews an ended attempt turn by turn, on the scenario
@@ -23,5 +26,5 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title),
-		Scenario: detail(out.Scenario), Debrief: viewDebrief(out.Debrief)})
+		Scenario: detail(out.Scenario), Debrief: viewDebrief(out.Debrief), Own: out.Attempt.UserID == u.ID})
 }

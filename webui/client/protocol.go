@@ -262,6 +262,7 @@ type DebriefAnswer struct {
 	Attempt  AttemptItem    `json:"attempt"`
 	Scenario ScenarioDetail `json:"scenario"` // the version played
 	Debrief  Debrief        `json:"debrief"`
+	Own      bool           `json:"own"` // the caller played it (false: a reviewer reading someone else's)
 }
 
 // Debrief is the whole attempt reviewed, turn by turn.

@@ -17,7 +17,8 @@
 //   #/s/{scenarioId}     briefing             <main data-state="briefing">
 //   #/a/{attemptId}      conversation         <main data-state="conversation">
 //   #/a/{id}/debrief     debrief              <main data-state="debrief">
-//   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N
+//   #/a/{id}/debrief?turn=N   the debrief, with the focus on turn N; someone else's attempt
+//                                             (a reviewer following the trainee's address) goes to #/review/{id}
 //   #/cohorts            cohorts (managers, admins)  <main data-state="cohorts">: the list and a new one
 //   #/cohorts/{id}       a cohort             <main data-state="cohort">: review table, assignments, trainees
 //   #/review/{attemptId} attempt review       <main data-state="review">: the debrief read only, with

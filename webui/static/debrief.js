@@ -12,7 +12,7 @@ import { moodChart } from './chart.js';
 import { app, reducedMotion } from './state.js';
 import { api } from './api.js';
 import { notify } from './notices.js';
-import { go, main, mount, setLoading } from './router.js';
+import { go, main, mount, replace, setLoading } from './router.js';
 import { OUTCOMES, outcomeBadge, firstName, practiceOf, practiceBanner } from './shared.js';
 import { moodTone, fmtNum } from './mood.js';
 import { commentList, reviewerNotes, sharePanel } from './comments.js';
@@ -36,6 +36,14 @@ export async function renderDebrief(token, id, focusTurn) {
       return;
     }
     throw err;
+  }
+  // Someone else's attempt (a reviewer who followed the trainee's address):
+  // the reviewer's page, with its comment forms and without the trainee's
+  // Try again, Practise from here and Share.
+  if (data.own === false) {
+    if (token !== app.renderToken) return;
+    replace(`#/review/${encodeURIComponent(id)}${focusTurn ? `?turn=${focusTurn}` : ''}`);
+    return;
   }
   const comments = await commentsP;
   const byTurn = groupByTurn(comments);

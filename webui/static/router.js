@@ -88,6 +88,9 @@ export async function route(opts = {}) {
   }
   if (app.me && r.view === 'login') return replace(app.afterLogin && app.afterLogin !== '#/login' ? app.afterLogin : '#/');
   try {
+    // A debrief's address for someone who does not practise (a reviewer
+    // following the trainee's link): the reviewer's page of the attempt.
+    if (r.view === 'debrief' && !canPlay()) return replace(`#/review/${encodeURIComponent(r.id)}${r.turn ? `?turn=${r.turn}` : ''}`);
     if (PLAY.has(r.view) && !canPlay()) return renderForbidden(token, 'play');
     if (MANAGE.has(r.view) && !canManage()) return renderForbidden(token, 'manage');
     switch (r.view) {

@@ -2,6 +2,8 @@ package browsertest
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"parley/engine"
 	"parley/webui/training"
 )
 
@@ -86,4 +89,61 @@ func TestReviewerOnTraineeAddress(t *testing.T) {
 	if got := look(d); got.Hash != "#/a/"+f.reviewed+"/debrief" || got.Mode != "trainee" || got.Practise == 0 || got.Share != 1 || got.Comments != 0 {
 		t.Errorf("the trainee's own debrief: %+v; want theirs, with Practise, Try again and Share and no comment form", got)
 	}
+}
+
+// TestBlockedRepliesLinkTheirTurns: a competency failed outright by several
+// replies lists each with a link to its own turn, and a link moves the
+// focus to that turn.
+func TestBlockedRepliesLinkTheirTurns(t *testing.T) {
+	sc, plan := bundledPlan(t, "defective-part.worst")
+	want := map[string][]string{} // competency: the turns that failed it, in the engine's order
+	d := debriefOf(t, sc, plan)
+	for _, s := range d.Scores {
+		for _, ref := range s.BlockedBy {
+			node, reply, _ := strings.Cut(ref, "/")
+			i := slices.IndexFunc(d.Turns, func(tr engine.TurnReview) bool { return tr.Node == node && tr.Reply.ID == reply })
+			if i < 0 {
+				t.Fatalf("%s: no turn chose %s", sc.ID, ref)
+			}
+			want[s.Competency] = append(want[s.Competency], strconv.Itoa(d.Turns[i].Turn))
+		}
+	}
+	several := ""
+	for c, turns := range want {
+		if len(turns) > 1 {
+			several = c
+		}
+	}
+	if several == "" {
+		t.Fatalf("%s's worst path fails no competency by several replies: %v", sc.ID, want)
+	}
+
+	srv := startServer(t)
+	kim := srv.trainee("Kim Blocked")
+	id := play(t, srv.session(kim), sc.ID, plan, "")
+	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
+	p.signIn(kim)
+	p.open("#/a/" + id + "/debrief")
+	p.waitState("debrief")
+	for c, turns := range want {
+		type card struct {
+			Turns, Links []string
+			Quotes       int
+			Head         string
+		}
+		got := eval[card](p, fmt.Sprintf(`(() => {
+			const s = document.querySelector('[data-testid=score][data-competency=%q] .score__blocked');
+			return {Turns: [...s?.querySelectorAll('[data-testid=blocked]') || []].map((b) => b.dataset.turn),
+				Links: [...s?.querySelectorAll('[data-testid=blocked] a.turn-link') || []].map((a) => a.getAttribute('href').replace(/.*turn=/, '')),
+				Quotes: s?.querySelectorAll('blockquote').length || 0,
+				Head: s?.querySelector('p')?.textContent || ''};
+		})()`, c))
+		if !slices.Equal(got.Turns, turns) || !slices.Equal(got.Links, turns) || got.Quotes != len(turns) {
+			t.Errorf("%s's card lists the replies that failed it at turns %v, linked to %v (%d quotes), under %q; want each at its own turn %v", c, got.Turns, got.Links, got.Quotes, got.Head, turns)
+		}
+	}
+	last := want[several][len(want[several])-1]
+	p.click("follow the last reply's turn", fmt.Sprintf(`[data-testid=score][data-competency=%q] [data-testid=blocked][data-turn=%q] a`, several, last))
+	p.waitFor("the focus on that turn", 5*time.Second, fmt.Sprintf(`document.activeElement?.id === 'turn-%s-title' && location.hash.endsWith('?turn=%s')`, last, last))
+	p.axe(axeSource(t), "debrief with replies that failed a competency")
 }

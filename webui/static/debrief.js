@@ -169,9 +169,12 @@ export function debriefView(data, opts) {
       h('span', { class: ['status', verdict.cls] }, icon(verdict.icon), verdict.text),
       h('span', { class: 'score__pass' }, `pass mark ${s.pass}`)),
     s.best ? h('p', { class: 'score__points' }, `${fmtSigned(s.points)} of ${s.best} possible points`) : null,
+    // Each reply that failed it, with a link to its own turn.
     blocked.length ? h('div', { class: 'score__blocked' },
-      h('p', null, h('strong', null, 'Failed outright by a reply'), blocked[0].turn ? [' (', turnLink(blocked[0].turn, turnHref), ')'] : '', ':'),
-      blocked.map((b) => h('blockquote', null, `“${b.text}”`))) : null);
+      h('p', null, h('strong', null, blocked.length === 1 ? 'Failed outright by a reply' : `Failed outright by ${blocked.length} replies`), ':'),
+      h('ul', { class: 'score__blocked-list', role: 'list' }, blocked.map((b) => h('li', { dataset: { testid: 'blocked', turn: b.turn || '' } },
+        b.turn ? h('span', { class: 'score__blocked-turn' }, turnLink(b.turn, turnHref, `Turn ${b.turn}`), vh(':')) : null,
+        h('blockquote', null, `“${b.text}”`))))) : null);
   }));
 
   // Mood chart.
@@ -314,8 +317,8 @@ export function jumpTo(target) {
   el.scrollIntoView({ block: 'start', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
 }
 
-function turnLink(n, turnHref) {
-  return h('a', { class: 'turn-link', href: turnHref(n), dataset: { jump: `turn-${n}` } }, `turn ${n}`);
+function turnLink(n, turnHref, text = `turn ${n}`) {
+  return h('a', { class: 'turn-link', href: turnHref(n), dataset: { jump: `turn-${n}` } }, text);
 }
 
 function sectionLink(target, text, turnHref) {

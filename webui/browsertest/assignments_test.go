@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"parley/webui/training"
 )
@@ -125,10 +126,18 @@ func TestManageCohort(t *testing.T) {
 	p.waitFor("the dialog", 5*time.Second, `document.getElementById('edit-dialog')?.open && document.activeElement?.id === 'edit-due'`)
 	p.do("no due date, the scenario's mark", emptyInput("#edit-due"))
 	p.typeInto("#edit-mark-empathy", "60")
-	p.click("save", "#edit-save")
+	p.key(kb.Enter) // Enter in a field saves, as in the Assign form
 	p.waitFor("the change", 5*time.Second, `!document.getElementById('edit-dialog').open && document.querySelector('[data-testid=assigned] .due--none') && document.activeElement?.dataset.action === 'edit'`)
 	if got := eval[string](p, `document.querySelector('[data-testid=assigned] .assigned__marks').textContent`); !strings.Contains(got, "the scenario’s own") {
 		t.Errorf("after the change the marks read %q", got)
+	}
+	p.key(kb.Enter) // the focus is back on Change: open it again, and Enter in the due date saves too
+	p.waitFor("the dialog", 5*time.Second, `document.getElementById('edit-dialog')?.open && document.activeElement?.id === 'edit-due'`)
+	p.do("choose a due date", chromedp.SetValue(chromedp.CSS("#edit-due"), "2030-04-01"))
+	p.key(kb.Enter)
+	p.waitFor("the new due date", 5*time.Second, `!document.getElementById('edit-dialog').open && document.querySelector('[data-testid=assigned] .due time') && document.activeElement?.dataset.action === 'edit'`)
+	if got := eval[string](p, `document.querySelector('[data-testid=assigned] .due time').textContent`); got != "Mon, Apr 1" && got != "Mon, 1 Apr" {
+		t.Errorf("after Enter in the due date it reads %q, want the day chosen", got)
 	}
 
 	p.click("remove the assignment", `[data-testid=assigned] button[data-action=unassign]`)

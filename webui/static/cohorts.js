@@ -316,11 +316,17 @@ class CohortPage {
 
   buildEditDialog() {
     const d = modal('edit-dialog', 'Change');
-    const save = h('button', { type: 'button', id: 'edit-save', class: 'btn btn--primary' }, 'Save');
+    const save = h('button', { type: 'submit', id: 'edit-save', class: 'btn btn--primary' }, 'Save');
     const cancel = h('button', { type: 'button', id: 'edit-cancel', class: 'btn btn--secondary' }, 'Cancel');
     d.actions.append(cancel, save);
+    // The fields and the buttons are a form, so Enter in a field saves, as in the Assign form.
+    const form = h('form', { id: 'edit-form', class: 'dialog__form', novalidate: true });
+    d.body.before(form);
+    form.append(d.body, d.alert.el, d.actions);
     cancel.addEventListener('click', () => d.close());
-    save.addEventListener('click', async () => {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (save.disabled) return;
       const a = d.assignment;
       const marks = readMarks(d.body);
       if (marks.error) { marks.error.input.focus(); return; }

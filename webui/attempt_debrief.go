@@ -25,6 +25,10 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	d := viewDebrief(out.Debrief)
+	for i := range d.Scores {
+		d.Scores[i].PassFrom = out.MarksFrom[d.Scores[i].Competency]
+	}
 	writeJSON(w, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title),
-		Scenario: detail(out.Scenario), Debrief: viewDebrief(out.Debrief), Own: out.Attempt.UserID == u.ID})
+		Scenario: detail(out.Scenario), Debrief: d, Own: out.Attempt.UserID == u.ID})
 }

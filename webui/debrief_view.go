@@ -31,6 +31,7 @@ type scoreView struct {
 	Best        int      `json:"best"`
 	Score       int      `json:"score"`
 	Pass        int      `json:"pass"`
+	PassFrom    string   `json:"pass_from,omitempty"` // the cohort whose assignment set Pass, if one did
 	Passed      bool     `json:"passed"`
 	BlockedBy   []string `json:"blocked_by,omitempty"`
 }

@@ -167,7 +167,7 @@ export function debriefView(data, opts) {
     scoreBar(s),
     h('div', { class: 'score__verdict' },
       h('span', { class: ['status', verdict.cls] }, icon(verdict.icon), verdict.text),
-      h('span', { class: 'score__pass' }, `pass mark ${s.pass}`)),
+      h('span', { class: 'score__pass' }, s.pass_from ? `pass mark ${s.pass}, set by ${s.pass_from}` : `pass mark ${s.pass}`)),
     s.best ? h('p', { class: 'score__points' }, `${fmtSigned(s.points)} of ${s.best} possible points`) : null,
     // Each reply that failed it, with a link to its own turn.
     blocked.length ? h('div', { class: 'score__blocked' },

@@ -369,3 +369,70 @@ func TestHeatmap(t *testing.T) {
 		t.Errorf("stopped %v, want once at open and once at plan", stopped)
 	}
 }
+
+// TestDebriefHeldToCohortMarks: the debrief holds a trainee's scores to the
+// strictest pass mark their cohorts' assignments of the scenario set, as
+// the cohort's review does, and says which cohort set it.
+func TestDebriefHeldToCohortMarks(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
+	svc := training.NewService(f.st, f.cat, training.ServiceConfig{})
+	co := training.NewCohorts(f.st, f.cat, acc, nil)
+	mgr, _ := acc.Create(ctx, training.NewAccount{Username: "ann", Roles: training.Roles(training.RoleManager)})
+	nov, _ := co.Create(ctx, mgr.User(), "November")
+	dec, _ := co.Create(ctx, mgr.User(), "December")
+	inv, err := co.Invite(ctx, mgr.User(), nov.ID, "sam", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.Invite(ctx, mgr.User(), dec.ID, "sam", ""); err != nil {
+		t.Fatal(err)
+	}
+	sam := inv.Account.User()
+	snap, err := svc.Start(ctx, sam, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Choose(ctx, sam, snap.Attempt.ID, 1, "ask"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.GiveUp(ctx, sam, snap.Attempt.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	ownership := func() (engine.Score, string) {
+		t.Helper()
+		d, err := svc.Debrief(ctx, sam, snap.Attempt.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(d.Debrief.Scores, func(s engine.Score) bool { return s.Competency == "ownership" })
+		if i < 0 {
+			t.Fatalf("no ownership score: %+v", d.Debrief.Scores)
+		}
+		if len(d.MarksFrom) > 1 {
+			t.Errorf("marks from %v: only ownership's was set", d.MarksFrom)
+		}
+		return d.Debrief.Scores[i], d.MarksFrom["ownership"]
+	}
+	s, from := ownership()
+	if s.Pass != 50 || from != "" {
+		t.Fatalf("before any assignment: pass %d from %q, want the scenario's 50", s.Pass, from)
+	}
+	for cohort, mark := range map[string]int{nov.ID: 100, dec.ID: 80} {
+		if _, err := co.Assign(ctx, mgr.User(), cohort, "short-call", time.Time{}, map[string]int{"ownership": mark}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, from = ownership()
+	if s.Pass != 100 || from != "November" || s.Passed != (s.Score >= 100 && len(s.BlockedBy) == 0) {
+		t.Errorf("with the cohorts' marks: %+v from %q, want pass 100 from November", s, from)
+	}
+	if _, err := co.Assign(ctx, mgr.User(), nov.ID, "short-call", time.Time{}, map[string]int{"ownership": 1}); err != nil {
+		t.Fatal(err)
+	}
+	s, from = ownership()
+	if s.Pass != 80 || from != "December" {
+		t.Errorf("November lowered its mark: %+v from %q, want December's 80", s, from)
+	}
+}

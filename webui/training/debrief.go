@@ -13,6 +13,10 @@ type Debrief struct {
 	Attempt  Attempt
 	Scenario *engine.Scenario
 	Debrief  engine.Debrief
+	// MarksFrom names, per competency, the cohort whose assignment of the
+	// scenario set the pass mark the scores are held to instead of the
+	// scenario's own (cohortMarks).
+	MarksFrom map[string]string
 }
 
 // Debrief reviews the ended attempt id: u's own, or one u may review (a
@@ -33,5 +37,51 @@ func (s *Service) Debrief(ctx context.Context, u User, id string) (Debrief, erro
 	if err != nil {
 		return Debrief{}, fmt.Errorf("debrief attempt %s: %w", id, err)
 	}
-	return Debrief{Attempt: a, Scenario: sc, Debrief: d}, nil
+	from, err := s.cohortMarks(ctx, a, d.Scores)
+	if err != nil {
+		return Debrief{}, err
+	}
+	return Debrief{Attempt: a, Scenario: sc, Debrief: d, MarksFrom: from}, nil
+}
+
+// cohortMarks holds scores to the pass marks the attempt's trainee is held
+// to by their cohorts, as the cohort's review does: where a cohort's
+// assignment of the scenario sets a competency's mark, that mark (the
+// strictest, when several cohorts set one) replaces the scenario's, and
+// Passed follows it. It returns which cohort set each mark it changed.
+func (s *Service) cohortMarks(ctx context.Context, a Attempt, scores []engine.Score) (map[string]string, error) {
+	cohorts, err := s.st.CohortsOf(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	var from map[string]string
+	mark := map[string]int{}
+	for _, co := range cohorts {
+		assigned, err := s.st.Assignments(ctx, co.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, as := range assigned {
+			if as.ScenarioID != a.ScenarioID {
+				continue
+			}
+			for comp, m := range as.PassMarks {
+				if old, ok := mark[comp]; !ok || m > old {
+					mark[comp] = m
+					if from == nil {
+						from = map[string]string{}
+					}
+					from[comp] = co.Name
+				}
+			}
+		}
+	}
+	for i := range scores {
+		sc := &scores[i]
+		if m, ok := mark[sc.Competency]; ok {
+			sc.Pass = m
+			sc.Passed = sc.Score >= m && len(sc.BlockedBy) == 0
+		}
+	}
+	return from, nil
 }

@@ -61,6 +61,33 @@ func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([
 	return as, nil
 }
 
+// AttemptsPage returns at most limit of the user's attempts after the
+// cursor, most recently updated first, then by id. No index holds
+// updated_at (so a turn stays a HOT update): it reads the user's rows
+// through attempts_by_user and keeps the top limit of them.
+func (s *Store) AttemptsPage(ctx context.Context, userID string, after training.AttemptCursor, limit int) ([]training.Attempt, error) {
+	what := fmt.Sprintf("list a page of the attempts of user %q", userID)
+	if limit <= 0 {
+		return nil, fmt.Errorf("store: %s: limit %d: ask for at least one attempt", what, limit)
+	}
+	query, args := "SELECT "+attemptColumns+" FROM attempts WHERE user_id = $1", []any{userID}
+	if !after.IsZero() {
+		// (updated_at DESC, id ASC) is not one row comparison: spelt out.
+		query += " AND (updated_at < $2 OR (updated_at = $2 AND id > $3))"
+		args = append(args, after.UpdatedAt, after.ID)
+	}
+	args = append(args, limit)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf("%s ORDER BY updated_at DESC, id LIMIT $%d", query, len(args)), args...)
+	if err != nil {
+		return nil, readFailed(what, err)
+	}
+	as, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Attempt, error) { return scanAttempt(row) })
+	if err != nil {
+		return nil, readFailed(what, err)
+	}
+	return as, nil
+}
+
 // scanAttempt reads one row selected with attemptColumns.
 func scanAttempt(row pgx.Row) (training.Attempt, error) {
 	var a training.Attempt

@@ -67,6 +67,40 @@ func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([
 	return as, nil
 }
 
+// AttemptsPage returns at most limit of the user's attempts after the
+// cursor, most recently updated first, then by id. No index holds
+// updated_at (migration 0002), so it reads the user's rows through
+// attempts_by_user and keeps the top limit of them.
+func (s *Store) AttemptsPage(ctx context.Context, userID string, after training.AttemptCursor, limit int) ([]training.Attempt, error) {
+	what := fmt.Sprintf("list a page of the attempts of user %q", userID)
+	if limit <= 0 {
+		return nil, fmt.Errorf("store: %s: limit %d: ask for at least one attempt", what, limit)
+	}
+	query, args := "SELECT "+attemptColumns+" FROM attempts WHERE user_id = ?", []any{userID}
+	if !after.IsZero() {
+		ms := after.UpdatedAt.UnixMilli()
+		query += " AND (updated_at < ? OR (updated_at = ? AND id > ?))"
+		args = append(args, ms, ms, after.ID)
+	}
+	rows, err := s.read.QueryContext(ctx, query+" ORDER BY updated_at DESC, id LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, readFailed(what, err)
+	}
+	defer rows.Close()
+	var as []training.Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, readFailed(what, err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, readFailed(what, err)
+	}
+	return as, nil
+}
+
 // scanAttempt reads one row selected with attemptColumns.
 func scanAttempt(row interface{ Scan(...any) error }) (training.Attempt, error) {
 	var a training.Attempt

@@ -47,6 +47,12 @@ type Store interface {
 	// AttemptsByUser lists a user's attempts, most recently updated first;
 	// a limit of 0 or less means all.
 	AttemptsByUser(ctx context.Context, userID string, limit int) ([]Attempt, error)
+	// AttemptsPage lists at most limit (> 0) of a user's attempts in the
+	// order of AttemptsByUser (most recently updated first, then by id):
+	// those after the cursor in that order, or from the newest with a zero
+	// cursor. The cursor of its last attempt gives the next page. An
+	// unknown user has no attempts.
+	AttemptsPage(ctx context.Context, userID string, after AttemptCursor, limit int) ([]Attempt, error)
 	// SaveTurn commits a turn, the attempt's new state and last seq (and its
 	// ending, and its outbox statements) at once. A turn number other than Turns+1, or a turn on an
 	// attempt that is not active, is ErrConflict and changes nothing.
@@ -62,6 +68,20 @@ type Store interface {
 	// last updated before olderThan, and returns how many.
 	AbandonIdle(ctx context.Context, olderThan time.Time) (int, error)
 }
+
+// AttemptCursor is where a page of a user's attempts ends: the UpdatedAt
+// and ID of its last attempt (AttemptsPage lists those after it). The zero
+// cursor is the start, before the newest.
+type AttemptCursor struct {
+	UpdatedAt time.Time
+	ID        string
+}
+
+// IsZero reports whether c is the start of the list.
+func (c AttemptCursor) IsZero() bool { return c.ID == "" && c.UpdatedAt.IsZero() }
+
+// CursorOf is the cursor just after a in the list.
+func CursorOf(a Attempt) AttemptCursor { return AttemptCursor{UpdatedAt: a.UpdatedAt, ID: a.ID} }
 
 // UserStore holds accounts, their sessions and one-time links, and the
 // users from before accounts.

@@ -141,6 +141,69 @@ var checks = []check{
 			t.Errorf("AttemptsByUser(unknown) = %v, %v; want none", ids(as), err)
 		}
 	}},
+	{"AttemptsPageWalksNewestFirst", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		seed(t, s)
+		// Five attempts of user on five scenarios (one active attempt per
+		// scenario), two of them updated in the same millisecond and three
+		// in the next: ties go by id.
+		t0 := time.Now().Add(-time.Hour).Truncate(time.Millisecond).UTC()
+		for i, id := range []string{"p2", "p1", "p5", "p3", "p4"} {
+			sc, ver := fmt.Sprintf("s%d", i), fmt.Sprintf("sha256:%04d", i)
+			must(t, s.SaveScenarioVersion(ctx, sc, ver, []byte(source)))
+			a := attempt(id, user)
+			a.ScenarioID, a.Version = sc, ver
+			a.StartedAt = t0.Add(time.Duration(i/2) * time.Millisecond)
+			must(t, s.CreateAttempt(ctx, a))
+		}
+		b := attempt("p0", other) // another user's, in between
+		b.StartedAt = t0.Add(time.Millisecond)
+		must(t, s.CreateAttempt(ctx, b))
+		all, err := s.AttemptsByUser(ctx, user, 0)
+		if want := []string{"p4", "p3", "p5", "p1", "p2"}; err != nil || !slices.Equal(ids(all), want) {
+			t.Fatalf("AttemptsByUser = %v, %v; want %v", ids(all), err, want)
+		}
+		for _, c := range []struct {
+			name  string
+			after training.AttemptCursor
+			limit int
+			want  []string
+		}{
+			{"first page", training.AttemptCursor{}, 2, []string{"p4", "p3"}},
+			{"after a tie's first", training.CursorOf(all[1]), 2, []string{"p5", "p1"}},
+			{"across the millisecond", training.CursorOf(all[2]), 2, []string{"p1", "p2"}},
+			{"last page", training.CursorOf(all[3]), 2, []string{"p2"}},
+			{"past the end", training.CursorOf(all[4]), 2, nil},
+			{"all in one", training.AttemptCursor{}, 10, []string{"p4", "p3", "p5", "p1", "p2"}},
+			{"one", training.AttemptCursor{}, 1, []string{"p4"}},
+		} {
+			as, err := s.AttemptsPage(ctx, user, c.after, c.limit)
+			if got := ids(as); err != nil || !slices.Equal(got, c.want) && len(got)+len(c.want) > 0 {
+				t.Errorf("%s: AttemptsPage(after %v, limit %d) = %v, %v; want %v", c.name, c.after, c.limit, got, err, c.want)
+			}
+		}
+		// Walking page by page lists every attempt once, in order.
+		var walked []string
+		var after training.AttemptCursor
+		for range 10 {
+			as, err := s.AttemptsPage(ctx, user, after, 2)
+			must(t, err)
+			if len(as) == 0 {
+				break
+			}
+			walked = append(walked, ids(as)...)
+			after = training.CursorOf(as[len(as)-1])
+		}
+		if !slices.Equal(walked, ids(all)) {
+			t.Errorf("page by page = %v; want %v", walked, ids(all))
+		}
+		if as, err := s.AttemptsPage(ctx, "nobody", training.AttemptCursor{}, 5); err != nil || len(as) != 0 {
+			t.Errorf("AttemptsPage(unknown) = %v, %v; want none", ids(as), err)
+		}
+		if _, err := s.AttemptsPage(ctx, user, training.AttemptCursor{}, 0); err == nil {
+			t.Errorf("AttemptsPage(limit 0) = nil error; want an error (a page is bounded)")
+		}
+	}},
 	{"AttemptsByUserUpdatedOrder", func(t *testing.T, s training.Store) {
 		ctx := t.Context()
 		seed(t, s)

@@ -77,10 +77,16 @@ func (s *Server) attemptShare(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"shared_with": with.Username})
 }
 
-// traineeAttempts lists a trainee's attempts for their reviewer.
+// traineeAttempts lists a page of a trainee's attempts for their reviewer,
+// as attemptList does.
 func (s *Server) traineeAttempts(w http.ResponseWriter, r *http.Request) {
 	u, _ := s.user(r)
-	as, err := s.svc.AttemptsOf(r.Context(), u, r.PathValue("user"))
+	after, limit, err := attemptPage(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	as, next, err := s.svc.AttemptsOf(r.Context(), u, r.PathValue("user"), after, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -89,5 +95,5 @@ func (s *Server) traineeAttempts(w http.ResponseWriter, r *http.Request) {
 	for _, a := range as {
 		out = append(out, listItem(a, s.cat.Title(r.Context(), a)))
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeAttemptPage(w, r, out, next, limit)
 }

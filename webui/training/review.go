@@ -116,21 +116,21 @@ func (s *Service) Share(ctx context.Context, u User, id string, with Account) er
 	return s.st.ShareAttempt(ctx, id, with.ID, s.cfg.Now())
 }
 
-// AttemptsOf lists a trainee's attempts for a reviewer: a manager of a
-// cohort they are in, or an admin. Practice runs are included; the caller
-// shows them apart.
-func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string) ([]Attempt, error) {
+// AttemptsOf lists a page of a trainee's attempts for a reviewer (a
+// manager of a cohort they are in, or an admin), as Attempts does. Practice
+// runs are included; the caller shows them apart.
+func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string, after AttemptCursor, limit int) ([]Attempt, AttemptCursor, error) {
 	ok := u.Can(RoleAdmin)
 	if !ok && u.Can(RoleManager) {
 		var err error
 		if ok, err = s.st.Manages(ctx, u.ID, traineeID); err != nil {
-			return nil, err
+			return nil, AttemptCursor{}, err
 		}
 	}
 	if !ok {
-		return nil, Errorf(CodeNotFound, "there is no trainee %q in your cohorts", traineeID)
+		return nil, AttemptCursor{}, Errorf(CodeNotFound, "there is no trainee %q in your cohorts", traineeID)
 	}
-	return s.st.AttemptsByUser(ctx, traineeID, 0)
+	return s.attemptsPage(ctx, traineeID, after, limit)
 }
 
 // Watch is the snapshot of a trainee's attempt for a manager watching it

@@ -99,7 +99,7 @@ func TestServiceLifecycle(t *testing.T) {
 	if err != nil || !p.IsPractice() || p.PracticeOf != id || p.Title != "First" {
 		t.Fatalf("practise: %+v %v", p, err)
 	}
-	list, err := svc.Attempts(ctx, me)
+	list, _, err := svc.Attempts(ctx, me, training.AttemptCursor{}, 0)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("attempts: %d %v, want the attempt and its practice run", len(list), err)
 	}

@@ -26,6 +26,19 @@ export function onLoginRequired(fn) {
 // api(path, {method, body, quiet}): quiet leaves login_required to the caller
 // (the first GET /api/me, which expects it when nobody is signed in).
 export async function api(path, opts = {}) {
+  return (await request(path, opts)).data;
+}
+
+// apiPage(path) reads one page of a paged list (GET /api/attempts, a
+// trainee's attempts): {items, next}, next being the path of the older page
+// from the answer's Link header (rel="next"), or null on the last page.
+export async function apiPage(path, opts = {}) {
+  const { data, res } = await request(path, opts);
+  const m = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('Link') || '');
+  return { items: Array.isArray(data) ? data : [], next: m ? m[1] : null };
+}
+
+async function request(path, opts) {
   let res;
   try {
     res = await fetch(path, {
@@ -48,7 +61,7 @@ export async function api(path, opts = {}) {
     if (err.code === 'login_required' && !opts.quiet && loginRequired) loginRequired();
     throw err;
   }
-  return data;
+  return { data, res };
 }
 
 export async function scenarioDetail(id) {

@@ -4,14 +4,14 @@
 // hands over to the conversation route; this module never opens the socket.
 
 import { h, clear, vh, avatar, icon, richText, plural } from './dom.js';
-import { api, scenarioDetail } from './api.js';
+import { apiPage, scenarioDetail } from './api.js';
 import { route, mount, setLoading } from './router.js';
 import { difficultyBadge, minutesBadge, personaLine, firstName, practiceOf } from './shared.js';
 import { moodMeter } from './mood.js';
 
 export async function renderBriefing(token, id) {
   setLoading(token);
-  const [sc, attempts] = await Promise.all([scenarioDetail(id), api('/api/attempts').catch(() => [])]);
+  const [sc, attempts] = await Promise.all([scenarioDetail(id), apiPage('/api/attempts').then((p) => p.items).catch(() => [])]);
   const p = sc.persona || {};
   const who = firstName(p.name);
   const active = (Array.isArray(attempts) ? attempts : []).find((a) => a.scenario === sc.id && a.status === 'active' && !practiceOf(a));

@@ -1,13 +1,14 @@
 // The catalog view (#/): the trainee's assignments first (assignments.js),
 // then the scenario cards and the trainee's attempts,
-// newest first (eight, then a button for the rest), and the offer to claim
+// newest first (eight, then a button for the rest of the first page of
+// GET /api/attempts, then one for each older page), and the offer to claim
 // the practice from before accounts that this browser still holds
 // (app.me.legacy; POST /api/me/claim). It reads the lists over HTTP and links
 // onward with plain hash links; it never starts a call itself.
 
 import { h, vh, avatar, icon, plural, relativeTime } from './dom.js';
 import { app } from './state.js';
-import { api } from './api.js';
+import { api, apiPage } from './api.js';
 import { mount, setLoading, route } from './router.js';
 import { notify } from './notices.js';
 import { busy, sentence } from './forms.js';
@@ -16,11 +17,11 @@ import { difficultyBadge, minutesBadge, outcomeBadge, attemptOutcomeKey, persona
 
 export async function renderCatalog(token) {
   setLoading(token);
-  const [list, attempts, assigned] = await Promise.all([api('/api/scenarios'), api('/api/attempts'),
+  const [list, attempts, assigned] = await Promise.all([api('/api/scenarios'), apiPage('/api/attempts'),
     // The catalog works without its assignments (a server from before cohorts).
     api('/api/assignments').catch((err) => { if (err.code === 'login_required') throw err; return []; })]);
   const scenarios = Array.isArray(list) ? list : [];
-  const mine = Array.isArray(attempts) ? attempts : [];
+  const mine = attempts.items;
 
   const activeIds = new Set(mine.filter((a) => a.status === 'active' && !practiceOf(a)).map((a) => a.scenario));
   for (const a of mine) if (a.practice && a.practice.of) app.practice.set(a.id, a.practice);
@@ -47,8 +48,9 @@ export async function renderCatalog(token) {
   const attemptsSection = h('section', { class: 'section', 'aria-labelledby': 'attempts-heading', id: 'attempts' },
     h('div', { class: 'section__head' },
       h('h2', { id: 'attempts-heading' }, 'Your attempts'),
-      mine.length ? h('p', { class: 'section__sub' }, plural(mine.length, 'attempt', 'attempts') + ', newest first') : null),
-    mine.length ? attemptList(mine)
+      mine.length ? h('p', { class: 'section__sub' }, attempts.next ? `The newest ${mine.length} attempts`
+        : plural(mine.length, 'attempt', 'attempts') + ', newest first') : null),
+    mine.length ? attemptList(mine, attempts.next)
       : h('div', { class: 'empty' }, icon('chat'), h('p', null, 'No attempts yet. Pick a scenario above — your practice calls and their debriefs will be listed here.')));
 
   const active = mine.filter((a) => a.status === 'active');
@@ -73,20 +75,48 @@ export async function renderCatalog(token) {
 
 const ATTEMPTS_SHOWN = 8;
 
-// attemptList shows the newest attempts, with a button to show the rest.
-function attemptList(all) {
+// attemptList shows the newest attempts, with a button to show the rest
+// of the page, and then, when the server has more (next: the older page's
+// path), one to fetch older attempts a page at a time.
+function attemptList(all, next) {
   const list = h('ul', { class: 'attempt-list', role: 'list', id: 'attempt-list' }, all.slice(0, ATTEMPTS_SHOWN).map(attemptRow));
-  if (all.length <= ATTEMPTS_SHOWN) return list;
-  const more = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', id: 'show-all-attempts', 'aria-controls': 'attempt-list' },
-    `Show all ${all.length} attempts`);
-  more.addEventListener('click', () => {
-    const rows = all.slice(ATTEMPTS_SHOWN).map(attemptRow);
+  if (all.length <= ATTEMPTS_SHOWN && !next) return list;
+  const row = h('p', { class: 'more-row' });
+  const appendRows = (items) => {
+    const rows = items.map(attemptRow);
     list.append(...rows);
-    more.remove();
     const link = rows[0] && rows[0].querySelector('a');
     if (link) link.focus();
+  };
+  const older = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', id: 'show-older-attempts', 'aria-controls': 'attempt-list' },
+    'Show older attempts');
+  older.addEventListener('click', async () => {
+    busy(older, 'Loading…');
+    try {
+      const page = await apiPage(next);
+      for (const a of page.items) if (a.practice && a.practice.of) app.practice.set(a.id, a.practice);
+      next = page.next;
+      if (!next) older.remove();
+      appendRows(page.items);
+    } catch (err) {
+      if (err.code !== 'login_required') notify(sentence(err.message), 'error');
+    } finally {
+      busy(older);
+    }
   });
-  return h('div', null, list, h('p', { class: 'more-row' }, more));
+  if (all.length > ATTEMPTS_SHOWN) {
+    const more = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', id: 'show-all-attempts', 'aria-controls': 'attempt-list' },
+      next ? `Show all ${all.length} newest attempts` : `Show all ${all.length} attempts`);
+    more.addEventListener('click', () => {
+      more.remove();
+      if (next) row.append(older);
+      appendRows(all.slice(ATTEMPTS_SHOWN));
+    });
+    row.append(more);
+  } else {
+    row.append(older);
+  }
+  return h('div', null, list, row);
 }
 
 function attemptRow(a) {

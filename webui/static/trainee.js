@@ -1,6 +1,7 @@
 // The trainee view (#/trainees/{userId}, ?cohort= for the way back and the
 // assignment's pass marks; managers and admins): every attempt of one
-// trainee (GET /api/trainees/{user}/attempts) with its date, duration,
+// trainee (GET /api/trainees/{user}/attempts: the newest page, and a "Show
+// older attempts" button while the server has more) with its date, duration,
 // scenario, outcome and scores, linking to its review (or to watch it
 // live), practice runs apart, and a trend chart per competency over the
 // scored attempts (chart.js), with the pass marks. It draws what the server
@@ -8,20 +9,27 @@
 // scenario's, as each attempt's scores carry them.
 
 import { h, vh, icon, avatar, plural, clear } from './dom.js';
-import { api } from './api.js';
+import { api, apiPage } from './api.js';
 import { mount, setLoading, main } from './router.js';
 import { app } from './state.js';
-import { when } from './forms.js';
+import { when, busy, sentence } from './forms.js';
+import { notify } from './notices.js';
 import { outcomeBadge, attemptOutcomeKey, duration } from './shared.js';
 import { trendChart } from './chart.js';
 
 export async function renderTrainee(token, userId, cohortId) {
   setLoading(token);
-  const [attempts, found] = await Promise.all([
-    api(`/api/trainees/${encodeURIComponent(userId)}/attempts`),
+  const [page, found] = await Promise.all([
+    apiPage(`/api/trainees/${encodeURIComponent(userId)}/attempts`),
     findMember(userId, cohortId),
   ]);
-  const list = Array.isArray(attempts) ? attempts : [];
+  showTrainee(token, userId, found, page.items, page.next, false);
+}
+
+// showTrainee draws the view over the attempts loaded so far (list); next
+// is the path of the older page, null when all are loaded. again: drawn
+// over itself after loading an older page (focus stays put).
+function showTrainee(token, userId, found, list, next, again) {
   const { cohort, member } = found;
   const name = member ? member.name : 'Trainee';
   const q = new URLSearchParams();
@@ -63,6 +71,26 @@ export async function renderTrainee(token, userId, cohortId) {
       h('h3', { id: `trend-${cid}` }, c.label), box);
   });
 
+  let older = null;
+  if (next) {
+    older = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', id: 'show-older-attempts' }, 'Show older attempts');
+    older.addEventListener('click', async () => {
+      busy(older, 'Loading…');
+      try {
+        const more = await apiPage(next);
+        if (app.view && app.view.destroy) app.view.destroy();
+        showTrainee(token, userId, found, list.concat(more.items), more.next, true);
+        const again = document.getElementById('show-older-attempts') || document.getElementById('trainee-attempts-heading');
+        if (again) {
+          if (!again.matches('button')) again.setAttribute('tabindex', '-1');
+          again.focus({ preventScroll: true });
+        }
+      } catch (err) {
+        busy(older);
+        if (err.code !== 'login_required') notify(sentence(err.message), 'error');
+      }
+    });
+  }
   const ended = scored.filter((a) => a.status !== 'active');
   const time = ended.reduce((n, a) => n + seconds(a), 0);
   const view = h('div', { class: 'container trainee', id: 'trainee', dataset: { userId } },
@@ -89,16 +117,18 @@ export async function renderTrainee(token, userId, cohortId) {
     h('section', { class: 'section', 'aria-labelledby': 'trainee-attempts-heading' },
       h('div', { class: 'section__head' },
         h('h2', { id: 'trainee-attempts-heading' }, 'Attempts'),
-        h('p', { class: 'section__sub' }, `${plural(scored.length, 'attempt', 'attempts')}, newest first`)),
+        h('p', { class: 'section__sub' }, next ? `The newest ${plural(scored.length, 'attempt', 'attempts')}, newest first; the trends and totals count these only`
+          : `${plural(scored.length, 'attempt', 'attempts')}, newest first`)),
       scored.length ? attemptTable('trainee-attempts', [...scored].reverse(), { qs, name, number, passOf, passedOf })
-        : h('div', { class: 'empty' }, icon('chat'), h('p', null, `${name} hasn’t played a scored attempt yet.`))),
+        : h('div', { class: 'empty' }, icon('chat'), h('p', null, next ? 'No scored attempt among the newest: show older attempts.' : `${name} hasn’t played a scored attempt yet.`)),
+      older ? h('p', { class: 'more-row' }, older) : null),
     practice.length ? h('section', { class: 'section', 'aria-labelledby': 'trainee-practice-heading' },
       h('div', { class: 'section__head' },
         h('h2', { id: 'trainee-practice-heading' }, 'Practice runs'),
         h('p', { class: 'section__sub' }, 'From a turn of an earlier attempt: never scored, never counted.')),
       attemptTable('trainee-practice', practice, { qs, name, practice: true })) : null);
 
-  if (!mount(token, 'trainee', name, view)) return;
+  if (!mount(token, 'trainee', name, view, { focus: !again })) return;
   const draw = () => {
     for (const c of chartBoxes) clear(c.box).append(c.draw(c.box.clientWidth || Math.min(1100, main.clientWidth - 90)));
   };

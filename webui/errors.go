@@ -41,7 +41,7 @@ func httpStatus(code string) int {
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case codeTooMany, training.CodeTooManyLogins:
+	case codeTooMany, training.CodeTooManyLogins, training.CodeTooManyAttempts:
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError

@@ -373,7 +373,7 @@ func TestPracticeRunSurvivesRestart(t *testing.T) {
 // TestPracticeRunsAreCapped: a trainee may have MaxActivePracticeRuns
 // practice runs active at once; one more is refused until one ends.
 func TestPracticeRunsAreCapped(t *testing.T) {
-	h := start(t)
+	h := start(t, func(cfg *webui.Config) { cfg.StartBurst = -1 }) // the cap, not the rate
 	tr := h.trainee("Sam")
 	c := tr.dial()
 	src := playSource(t, c, "short-call", "ask", "rude").g.ID

@@ -96,6 +96,12 @@ type Config struct {
 	// defaults.
 	NewWebsocketsPerSec float64
 	NewWebsocketsBurst  int
+	// StartBurst and StartEvery limit how fast one user starts new attempts
+	// and practice runs (training.ServiceConfig): zero means
+	// training.DefaultStartBurst (10) and DefaultStartEvery (3 s); a
+	// negative StartBurst, no limit.
+	StartBurst int
+	StartEvery time.Duration
 	// RequestTimeout bounds reading a whole HTTP request and writing its
 	// answer: a client that trickles its body or never reads is cut off.
 	// Zero means DefaultRequestTimeout.
@@ -194,7 +200,8 @@ func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	svc := training.NewService(st, cat, training.ServiceConfig{Now: cfg.Now, AbandonAfter: cfg.AbandonAfter,
-		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI, Leader: cfg.Leader, Seeds: cfg.Seeds})
+		IdleEvict: cfg.IdleEvict, Log: log, XAPI: cfg.XAPI, Leader: cfg.Leader, Seeds: cfg.Seeds,
+		StartBurst: cfg.StartBurst, StartEvery: cfg.StartEvery})
 	s := &Server{cfg: cfg, st: st, log: log, cat: cat, svc: svc, hub: newHub(log), limits: newWSLimits(cfg), analysed: make(chan struct{}),
 		// Small read buffers and pooled write buffers keep an idle connected
 		// session small (docs/performance.md: ~25 KiB instead of ~38 KiB).

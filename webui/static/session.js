@@ -265,6 +265,11 @@ function onError(call, msg) {
       renderProblem(app.renderToken, msg.code === 'unknown_scenario' ? 'Scenario not found'
         : msg.code === 'not_yours' ? 'This attempt isn’t yours' : 'Attempt not found', text);
       return;
+    case 'too_many_attempts':
+      // Starting attempts faster than the server allows: its message says how long to wait.
+      call.socket.close();
+      renderProblem(app.renderToken, 'Too many new attempts', text);
+      return;
     case 'not_active':
     case 'reply_not_offered':
     case 'bad_seq':

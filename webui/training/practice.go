@@ -47,9 +47,13 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 	if err != nil {
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}
+	if wait, ok := s.lim.take(u.ID); !ok {
+		return ListedAttempt{}, tooManyAttempts(wait)
+	}
 	state := EncodeSession(sess)
 	p := Attempt{ID: newAttemptID(s.cfg.Now()), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
 	if err := s.st.CreatePractice(ctx, p); err != nil {
+		s.lim.refund(u.ID)
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}
 	a, err := s.st.Attempt(ctx, p.ID)

@@ -31,6 +31,7 @@ type Service struct {
 	cat  *Catalog
 	live *liveAttempts
 	cfg  ServiceConfig
+	lim  *startLimit
 }
 
 // ServiceConfig tunes a Service.
@@ -58,6 +59,14 @@ type ServiceConfig struct {
 	// once. Nil means crypto/rand; tests pin it to replay a conversation
 	// word for word.
 	Seeds func() uint64
+	// StartBurst and StartEvery limit how fast one user starts new
+	// attempts and practice runs (a token bucket per user, per instance):
+	// StartBurst at once, then one every StartEvery. Resuming an attempt
+	// still active is not a start. Zero StartBurst means
+	// DefaultStartBurst and a negative one no limit; zero StartEvery means
+	// DefaultStartEvery.
+	StartBurst int
+	StartEvery time.Duration
 }
 
 // NewService builds the lifecycle over st and the catalog cat.
@@ -71,7 +80,14 @@ func NewService(st Store, cat *Catalog, cfg ServiceConfig) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{st: st, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), cfg: cfg}
+	if cfg.StartBurst == 0 {
+		cfg.StartBurst = DefaultStartBurst
+	}
+	if cfg.StartEvery == 0 {
+		cfg.StartEvery = DefaultStartEvery
+	}
+	return &Service{st: st, cat: cat, live: newLiveAttempts(st, cat, cfg.Now), cfg: cfg,
+		lim: newStartLimit(cfg.StartBurst, cfg.StartEvery, cfg.Now)}
 }
 
 // Catalog is the catalog of scenario versions the service plays.

@@ -39,12 +39,26 @@ func (s *Service) Start(ctx context.Context, u User, scenarioID string) (Snapsho
 // createAttempt stores a new attempt with a fresh seed and returns it and
 // its session, or u's attempt on sc that is still active and no session.
 func (s *Service) createAttempt(ctx context.Context, u User, sc *engine.Scenario) (Attempt, *engine.Session, error) {
+	// Over the limit, start may still answer the attempt already active.
+	if wait, ok := s.lim.take(u.ID); !ok {
+		active, err := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
+		if err == nil {
+			return active, nil, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Attempt{}, nil, err
+		}
+		return Attempt{}, nil, tooManyAttempts(wait)
+	}
 	seed := s.cfg.Seeds()
 	sess := sc.Start(seed)
 	now := time.UnixMilli(s.cfg.Now().UnixMilli()).UTC() // as stored
 	a := Attempt{ID: newAttemptID(now), UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: int64(seed),
 		Status: StatusActive, State: EncodeSession(sess), StartedAt: now, UpdatedAt: now}
 	err := s.st.CreateAttempt(ctx, a)
+	if err != nil {
+		s.lim.refund(u.ID) // nothing new was created
+	}
 	if errors.Is(err, ErrConflict) {
 		active, aerr := s.st.ActiveAttempt(ctx, u.ID, sc.ID)
 		if aerr == nil {

@@ -201,7 +201,8 @@ func (s *Session) Share(ctx context.Context, attemptID, username string) error {
 		map[string]string{"username": username}, http.StatusOK, nil)
 }
 
-// TraineeAttempts lists a trainee's attempts for their reviewer.
+// TraineeAttempts lists the newest page (up to 100) of a trainee's
+// attempts for their reviewer.
 func (s *Session) TraineeAttempts(ctx context.Context, userID string) ([]AttemptItem, error) {
 	var list []AttemptItem
 	err := s.call(ctx, http.MethodGet, "/api/trainees/"+url.PathEscape(userID)+"/attempts", nil, http.StatusOK, &list)

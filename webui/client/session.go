@@ -161,8 +161,9 @@ func (s *Session) Me(ctx context.Context) (Me, error) {
 	return me, err
 }
 
-// Attempts lists the session's attempts, most recently played first
-// (GET /api/attempts).
+// Attempts lists the newest page (up to 100) of the session's attempts,
+// most recently played first (GET /api/attempts; older pages follow the
+// answer's Link header, docs/protocol.md "Paged lists").
 func (s *Session) Attempts(ctx context.Context) ([]AttemptItem, error) {
 	var list []AttemptItem
 	err := s.call(ctx, http.MethodGet, "/api/attempts", nil, http.StatusOK, &list)

@@ -193,7 +193,8 @@ func readStoredTurns(ctx context.Context, db string) (loadtest.TurnReader, func(
 // its scenarios: loadtest.Options.Start.
 func startInProcess(ctx context.Context, dir string, log *slog.Logger) (*loadtest.Server, error) {
 	dbPath := filepath.Join(dir, "parley.db")
-	o := app.Options{Addr: "127.0.0.1:0", DB: dbPath, AbandonAfter: webui.DefaultAbandonAfter}
+	o := app.Options{Addr: "127.0.0.1:0", DB: dbPath, AbandonAfter: webui.DefaultAbandonAfter,
+		StartBurst: -1} // simulated trainees may start attempts faster than a person can
 	a := app.New(o, slog.New(warningsOnly{log.Handler()}))
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

@@ -371,7 +371,7 @@ func TestLoadtestReconnectsToTheNextInstance(t *testing.T) {
 // db, until stop; it waits until it has analysed its scenarios.
 func startPostgresApp(t *testing.T, db string) (a *app.App, stop func()) {
 	t.Helper()
-	a = app.New(app.Options{Addr: "127.0.0.1:0", DB: db, AbandonAfter: webui.DefaultAbandonAfter}, slog.New(slog.DiscardHandler))
+	a = app.New(app.Options{Addr: "127.0.0.1:0", DB: db, AbandonAfter: webui.DefaultAbandonAfter, StartBurst: -1}, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()

@@ -15,6 +15,7 @@ import (
 
 	"parley/webui"
 	"parley/webui/app"
+	"parley/webui/training"
 )
 
 // serve runs the web app until ctx ends or SIGINT/SIGTERM arrives, then shuts
@@ -87,6 +88,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (o 
 	fs.IntVar(&o.MaxWebsockets, "max-websockets", 0, "open conversations (websockets) at once, overall (default: 10000, or fewer if the open-files limit is lower)")
 	fs.IntVar(&o.MaxWebsocketsPerUser, "max-websockets-per-user", 0, fmt.Sprintf("open websockets per trainee, that is browser tabs (default %d)", webui.DefaultMaxWebsocketsPerUser))
 	fs.IntVar(&o.MaxWebsocketsPerAddr, "max-websockets-per-addr", 0, fmt.Sprintf("open websockets per client address, not applied to connections from this machine (default %d)", webui.DefaultMaxWebsocketsPerAddr))
+	fs.IntVar(&o.StartBurst, "start-burst", 0, fmt.Sprintf("new attempts a trainee may start at once before they are paced to one every %s (default %d; -1: no limit, for load tests)", training.DefaultStartEvery, training.DefaultStartBurst))
 	proxies := fs.String("trusted-proxy", getenv("PARLEY_TRUSTED_PROXIES"), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env PARLEY_TRUSTED_PROXIES)")
 	origins := fs.String("allowed-origin", getenv("PARLEY_ALLOWED_ORIGINS"), "comma-separated origins (https://host[:port]) besides the server's own that may send requests, when a proxy changes the Host header (env PARLEY_ALLOWED_ORIGINS)")
 	fs.StringVar(&o.LRS.Endpoint, "lrs-endpoint", getenv("PARLEY_LRS_ENDPOINT"), "send xAPI statements to this learning record store's xAPI endpoint (env PARLEY_LRS_ENDPOINT; its key in PARLEY_LRS_USERNAME, its secret in PARLEY_LRS_PASSWORD)")

@@ -35,7 +35,11 @@ type Options struct {
 	// MaxWebsockets caps open websockets overall; 0: from the open-files
 	// limit. The per-user and per-address caps are webui's defaults when 0.
 	MaxWebsockets, MaxWebsocketsPerUser, MaxWebsocketsPerAddr int
-	WatchEvery                                                time.Duration // how often to look for changed trainer files; 0: never
+	// StartBurst is how many new attempts a trainee may start at once
+	// before they are paced (webui.Config.StartBurst): 0 is the default,
+	// negative no limit (the load tool's servers).
+	StartBurst int
+	WatchEvery time.Duration // how often to look for changed trainer files; 0: never
 	// TrustedProxies and AllowedOrigins: see webui.Config.
 	TrustedProxies []netip.Prefix
 	AllowedOrigins []string

@@ -29,7 +29,7 @@ func serverConfig(o Options, log *slog.Logger) (webui.Config, []scenarios.File, 
 		}
 	}
 	cfg := webui.Config{Scenarios: list, Compile: compileScenario, AbandonAfter: o.AbandonAfter, Analyse: analyseScenario,
-		MaxWebsocketsPerUser: o.MaxWebsocketsPerUser, MaxWebsocketsPerAddr: o.MaxWebsocketsPerAddr,
+		MaxWebsocketsPerUser: o.MaxWebsocketsPerUser, MaxWebsocketsPerAddr: o.MaxWebsocketsPerAddr, StartBurst: o.StartBurst,
 		TrustedProxies: o.TrustedProxies, AllowedOrigins: o.AllowedOrigins}
 	cfg.MaxWebsockets, cfg.MaxConnections = connectionLimits(o.MaxWebsockets, openFilesLimit())
 	if o.Static != "" {

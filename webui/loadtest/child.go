@@ -81,7 +81,8 @@ func (tg *target) startChildren(ctx context.Context, o Options, log *slog.Logger
 // childArgs are serve's flags for a child: any free port on loopback, the
 // database, a debug address for profiles, and room for every websocket.
 func childArgs(o Options, db string) []string {
-	args := []string{"--addr", "127.0.0.1:0", "--db", db, "--debug-addr", "127.0.0.1:0"}
+	// Simulated trainees may start attempts faster than a person can.
+	args := []string{"--addr", "127.0.0.1:0", "--db", db, "--debug-addr", "127.0.0.1:0", "--start-burst", "-1"}
 	if need := o.maxTrainees() + o.Idle + 64; need > defaultMaxWebsockets {
 		args = append(args, "--max-websockets", strconv.Itoa(need))
 	}

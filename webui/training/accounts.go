@@ -294,12 +294,16 @@ func errBadLogin() *Error {
 func (a *Accounts) Login(ctx context.Context, username, pw, from string) (Account, string, error) {
 	now := a.cfg.Now()
 	key, _ := CleanUsername(username)
-	// The login counts as a failure before the hash and is given back on
-	// success, so concurrent logins cannot pass the limit together.
+	// The login is pending while its password is checked, and pending
+	// logins count towards the limit, so concurrent logins cannot pass it
+	// together.
 	att, wait := a.limit.begin(key, from, now)
 	if wait > 0 {
-		return Account{}, "", &Error{Code: CodeTooManyLogins, RetryAfter: wait,
-			Message: fmt.Sprintf("too many failed logins: wait %s and try again, or ask an administrator to reset your password", wait.Round(time.Second))}
+		msg := fmt.Sprintf("too many failed logins: wait %s and try again, or ask an administrator to reset your password", wait.Round(time.Second))
+		if wait <= busyWait {
+			msg = "many sign-ins are being checked at once: try again in a second"
+		}
+		return Account{}, "", &Error{Code: CodeTooManyLogins, RetryAfter: wait, Message: msg}
 	}
 	acc, ok, err := a.check(ctx, key, pw)
 	if err != nil {
@@ -307,6 +311,7 @@ func (a *Accounts) Login(ctx context.Context, username, pw, from string) (Accoun
 		return Account{}, "", err
 	}
 	if !ok {
+		att.fail(a.cfg.Now())
 		a.cfg.Log.Info("login refused", "username", key, "from", from)
 		return Account{}, "", errBadLogin()
 	}

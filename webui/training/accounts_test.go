@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -262,6 +263,37 @@ func TestLoginRateLimitConcurrent(t *testing.T) {
 				t.Errorf("right password after the burst: %v, want %s", err, training.CodeTooManyLogins)
 			}
 		})
+	}
+}
+
+// TestRightLoginsAtOnceAreNotLockedOut: a class signing in at once from one
+// address (behind one NAT) is never locked out for the window: logins still
+// being checked are not failures, and at most wait a second for them.
+func TestRightLoginsAtOnceAreNotLockedOut(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := newAccounts(t)
+	const n = 3 * 20 // three times the address's limit
+	for i := range n {
+		if _, err := a.Create(ctx, training.NewAccount{Username: fmt.Sprintf("user%d", i), Password: goodPassword}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, _, err := a.Login(ctx, fmt.Sprintf("user%d", i), goodPassword, "10.0.0.1")
+			var e *training.Error
+			if err != nil && (!errors.As(err, &e) || e.Code != training.CodeTooManyLogins || e.RetryAfter > time.Second) {
+				t.Errorf("user%d signing in with the class: %v (retry after %v), want success or a wait of a second at most", i, err, e.RetryAfter)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if _, _, err := a.Login(ctx, "user0", goodPassword, "10.0.0.1"); err != nil {
+		t.Errorf("a right password once the class is in: %v", err)
 	}
 }
 

@@ -33,39 +33,54 @@ type loginLimiter struct {
 }
 
 type failures struct {
-	count int
-	since time.Time // when the window opened
+	count   int       // failed logins in the window
+	pending int       // logins of this key whose password is being checked
+	since   time.Time // when the window opened
 }
 
 func newLoginLimiter(l LoginLimits) *loginLimiter {
 	return &loginLimiter{lim: l, n: make(map[string]*failures)}
 }
 
-// attempt is a login counted as a failure before its password is checked,
-// so a burst of concurrent logins cannot all pass the limit before any of
-// them fails. A wrong password leaves it counted; succeed and cancel undo it.
+// busyWait is how long a login waits when enough logins of its username or
+// address are still being checked that, should they fail, the limit would
+// be reached: long enough for those checks to end.
+const busyWait = time.Second
+
+// attempt is a login whose password is being checked. It counts as
+// pending from begin until fail, succeed or cancel, so a burst of
+// concurrent logins cannot all pass the limit before any of them fails;
+// only a wrong password (fail) counts as a failure.
 type attempt struct {
-	l        *loginLimiter
-	username string
-	user     *failures
-	addr     *failures
+	l              *loginLimiter
+	username, addr string
+	u, a           *failures
 }
 
-// begin counts a login for username from addr as a failure and returns it,
-// or, counting nothing, how long the login must wait if either limit is
-// reached.
+// begin starts a login for username from addr, or returns how long it must
+// wait: the rest of the window when either key has reached its limit of
+// failures, and busyWait when its failures and the logins still being
+// checked together would.
 func (l *loginLimiter) begin(username, addr string, now time.Time) (*attempt, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if wait := max(l.waitKey("u:"+username, l.lim.PerAccount, now), l.waitKey("a:"+addr, l.lim.PerAddress, now)); wait > 0 {
+	uKey, aKey := "u:"+username, "a:"+addr
+	if wait := max(l.waitKey(uKey, l.lim.PerAccount, now), l.waitKey(aKey, l.lim.PerAddress, now)); wait > 0 {
 		return nil, wait
 	}
 	if len(l.n) >= maxLimiterKeys {
 		l.forgetLocked(now, true)
 	}
-	return &attempt{l: l, username: username, user: l.countLocked("u:"+username, now), addr: l.countLocked("a:"+addr, now)}, 0
+	u, a := l.windowLocked(uKey, now), l.windowLocked(aKey, now)
+	if u.count+u.pending >= l.lim.PerAccount || a.count+a.pending >= l.lim.PerAddress {
+		return nil, busyWait
+	}
+	u.pending++
+	a.pending++
+	return &attempt{l: l, username: uKey, addr: aKey, u: u, a: a}, 0
 }
 
+// waitKey is the rest of key's window once its failures reached limit, or 0.
 func (l *loginLimiter) waitKey(key string, limit int, now time.Time) time.Duration {
 	f := l.n[key]
 	if f == nil || f.count < limit {
@@ -77,34 +92,50 @@ func (l *loginLimiter) waitKey(key string, limit int, now time.Time) time.Durati
 	return 0
 }
 
-// countLocked adds one failure to key's window, opening a new window if
-// the last one ended.
-func (l *loginLimiter) countLocked(key string, now time.Time) *failures {
+// windowLocked is key's current window, opened now if the last one ended.
+func (l *loginLimiter) windowLocked(key string, now time.Time) *failures {
 	f := l.n[key]
 	if f == nil || !now.Before(f.since.Add(l.lim.Window)) {
 		f = &failures{since: now}
 		l.n[key] = f
 	}
-	f.count++
 	return f
 }
 
-// succeed clears the username's failures and gives the address back the
-// failure counted for this login.
+// done ends the login's pending count; the caller holds the lock. A window
+// forgotten or replaced meanwhile is no longer in the map, and changing it
+// is harmless.
+func (t *attempt) done() {
+	t.u.pending--
+	t.a.pending--
+}
+
+// fail counts the login, whose password was wrong, as a failure for its
+// username and its address.
+func (t *attempt) fail(now time.Time) {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	t.done()
+	t.l.windowLocked(t.username, now).count++
+	t.l.windowLocked(t.addr, now).count++
+}
+
+// succeed clears the username's failures.
 func (t *attempt) succeed() {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()
-	delete(t.l.n, "u:"+t.username)
-	t.addr.count--
+	t.done()
+	if f := t.l.n[t.username]; f != nil {
+		f.count = 0
+	}
 }
 
-// cancel gives back the failure counted for a login whose password could
-// not be checked (an error, not a wrong password).
+// cancel ends a login whose password could not be checked (an error, not a
+// wrong password): it counts as nothing.
 func (t *attempt) cancel() {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()
-	t.user.count--
-	t.addr.count--
+	t.done()
 }
 
 // forget drops windows that have ended.

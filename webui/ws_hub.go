@@ -165,18 +165,23 @@ func (h *hub) watch(c *client, a training.Attempt) {
 }
 
 // unwatch stops c watching, and tells the trainee.
-func (h *hub) unwatch(c *client) {
+func (h *hub) unwatch(c *client) { h.unwatchIf(c, "") }
+
+// unwatchIf stops c watching attempt (any, when ""), and tells the
+// trainee; it reports whether c was watching it.
+func (h *hub) unwatchIf(c *client, attempt string) bool {
 	h.mu.Lock()
-	attempt := c.watching
-	if attempt == "" {
+	if c.watching == "" || (attempt != "" && c.watching != attempt) {
 		h.mu.Unlock()
-		return
+		return false
 	}
+	attempt = c.watching
 	c.watching = ""
 	c.watchCheck.Stop()
 	delete(h.watchers[attempt], c)
 	h.mu.Unlock()
 	h.watchersChanged(attempt)
+	return true
 }
 
 // checkWatch checks, every RecheckEvery while c watches attempt, that c's
@@ -191,18 +196,20 @@ func (h *hub) checkWatch(c *client, attempt string) {
 		err = c.srv.svc.MayWatch(ctx, u, attempt)
 	}
 	if code := training.AsError(err).Code; err != nil && code != training.CodeInternal {
-		h.mu.Lock()
-		still := c.watching == attempt
-		h.mu.Unlock()
-		if still {
-			h.unwatch(c)
-			c.refuse(0, err)
+		if !h.unwatchIf(c, attempt) {
+			return // it watches another call now, checked when it began
+		}
+		if code == training.CodeLoginRequired {
+			c.signedOut()
+		} else {
+			c.sendError(0, err) // queued: this timer never waits on the browser
 		}
 		return
 	}
-	// An internal error (the database) is not a refusal: check again later.
+	// An internal error (the database) is not a refusal: check again later,
+	// until the watcher has seen the call end (nothing more is sent then).
 	h.mu.Lock()
-	if c.watching == attempt {
+	if pos := h.watchers[attempt][c]; c.watching == attempt && pos != nil && !pos.ended {
 		c.watchCheck.Reset(c.srv.cfg.RecheckEvery)
 	}
 	h.mu.Unlock()

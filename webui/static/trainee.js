@@ -78,6 +78,7 @@ function showTrainee(token, userId, found, list, next, again) {
       busy(older, 'Loading…');
       try {
         const more = await apiPage(next);
+        if (token !== app.renderToken) return; // the trainee went elsewhere meanwhile
         if (app.view && app.view.destroy) app.view.destroy();
         showTrainee(token, userId, found, list.concat(more.items), more.next, true);
         const again = document.getElementById('show-older-attempts') || document.getElementById('trainee-attempts-heading');

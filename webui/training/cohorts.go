@@ -153,7 +153,7 @@ func (c *Cohorts) Invite(ctx context.Context, u User, cohortID, username, name s
 		if err := c.mayInvite(ctx, u, acc); err != nil {
 			return inv, err
 		}
-		if !acc.Roles.Has(RoleTrainee) {
+		if !inv.Already && !acc.Roles.Has(RoleTrainee) {
 			acc.Roles |= Roles(RoleTrainee)
 			if err := c.acc.SetRoles(ctx, acc.ID, acc.Roles); err != nil {
 				return inv, err
@@ -186,7 +186,7 @@ func (c *Cohorts) mayInvite(ctx context.Context, u User, acc Account) error {
 	if u.Can(RoleAdmin) {
 		return nil
 	}
-	refusal := Errorf(CodeForbidden, "%s already has an account that is not in your cohorts: ask an administrator to add them", acc.Username)
+	refusal := Errorf(CodeForbidden, "%s already has an account, and a manager may add only a trainee who is already in one of their cohorts: ask an administrator to add them", acc.Username)
 	if acc.Roles != Roles(RoleTrainee) {
 		return refusal
 	}

@@ -435,4 +435,15 @@ func TestDebriefHeldToCohortMarks(t *testing.T) {
 	if s.Pass != 80 || from != "December" {
 		t.Errorf("November lowered its mark: %+v from %q, want December's 80", s, from)
 	}
+	// An assignment that keeps the scenario's mark holds to it too.
+	if _, err := co.Assign(ctx, mgr.User(), nov.ID, "short-call", time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.Assign(ctx, mgr.User(), dec.ID, "short-call", time.Time{}, map[string]int{"ownership": 10}); err != nil {
+		t.Fatal(err)
+	}
+	s, from = ownership()
+	if s.Pass != 50 || from != "" {
+		t.Errorf("November at the scenario's mark, December lower: %+v from %q, want the scenario's 50", s, from)
+	}
 }

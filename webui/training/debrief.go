@@ -45,17 +45,18 @@ func (s *Service) Debrief(ctx context.Context, u User, id string) (Debrief, erro
 }
 
 // cohortMarks holds scores to the pass marks the attempt's trainee is held
-// to by their cohorts, as the cohort's review does: where a cohort's
-// assignment of the scenario sets a competency's mark, that mark (the
-// strictest, when several cohorts set one) replaces the scenario's, and
-// Passed follows it. It returns which cohort set each mark it changed.
+// to by their cohorts, as each cohort's review does: an assignment of the
+// scenario holds a competency to its own mark where it sets one, else to
+// the scenario's; with several assignments, the strictest holds. Passed
+// follows the mark. It returns which cohort set each mark that is not the
+// scenario's.
 func (s *Service) cohortMarks(ctx context.Context, a Attempt, scores []engine.Score) (map[string]string, error) {
 	cohorts, err := s.st.CohortsOf(ctx, a.UserID)
 	if err != nil {
 		return nil, err
 	}
 	var from map[string]string
-	mark := map[string]int{}
+	mark := map[string]int{} // competency → the strictest mark so far
 	for _, co := range cohorts {
 		assigned, err := s.st.Assignments(ctx, co.ID)
 		if err != nil {
@@ -65,13 +66,22 @@ func (s *Service) cohortMarks(ctx context.Context, a Attempt, scores []engine.Sc
 			if as.ScenarioID != a.ScenarioID {
 				continue
 			}
-			for comp, m := range as.PassMarks {
-				if old, ok := mark[comp]; !ok || m > old {
-					mark[comp] = m
-					if from == nil {
-						from = map[string]string{}
-					}
-					from[comp] = co.Name
+			for _, sc := range scores {
+				m, set := as.PassMarks[sc.Competency]
+				if !set {
+					m = sc.Pass // the scenario's
+				}
+				if old, seen := mark[sc.Competency]; seen && m <= old {
+					continue
+				}
+				mark[sc.Competency] = m
+				if from == nil {
+					from = map[string]string{}
+				}
+				if set {
+					from[sc.Competency] = co.Name
+				} else {
+					delete(from, sc.Competency)
 				}
 			}
 		}
@@ -82,6 +92,9 @@ func (s *Service) cohortMarks(ctx context.Context, a Attempt, scores []engine.Sc
 			sc.Pass = m
 			sc.Passed = sc.Score >= m && len(sc.BlockedBy) == 0
 		}
+	}
+	if len(from) == 0 {
+		from = nil
 	}
 	return from, nil
 }

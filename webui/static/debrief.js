@@ -167,7 +167,8 @@ export function debriefView(data, opts) {
     scoreBar(s),
     h('div', { class: 'score__verdict' },
       h('span', { class: ['status', verdict.cls] }, icon(verdict.icon), verdict.text),
-      h('span', { class: 'score__pass' }, s.pass_from ? `pass mark ${s.pass}, set by ${s.pass_from}` : `pass mark ${s.pass}`)),
+      h('span', { class: 'score__pass' }, `pass mark ${s.pass}`,
+        s.pass_from ? [h('span', { 'aria-hidden': 'true' }, '*'), h('span', { class: 'vh' }, `, set by ${s.pass_from}`)] : null)),
     s.best ? h('p', { class: 'score__points' }, `${fmtSigned(s.points)} of ${s.best} possible points`) : null,
     // Each reply that failed it, with a link to its own turn.
     blocked.length ? h('div', { class: 'score__blocked' },
@@ -265,7 +266,8 @@ export function debriefView(data, opts) {
     h('div', { class: 'section__head' }, h('h2', { id: 'scores-heading' }, practice ? 'How this practice run went' : own ? 'How you did' : 'How they did'),
       h('p', { class: 'section__sub' }, practice ? (own ? 'Not scored: these numbers are for your own review and don’t count.' : 'Not scored: practice runs never count.')
         : own ? 'Scores are your points as a share of the best this scenario allows.' : 'Scores are their points as a share of the best this scenario allows.')),
-    scoreCards),
+    scoreCards,
+    cohortMarksNote(scores)),
   h('section', { class: 'section panel', 'aria-labelledby': 'chart-heading' },
     h('h2', { id: 'chart-heading' }, `${who}’s mood, turn by turn`),
     misleads,
@@ -420,4 +422,13 @@ function moodAfterLine(readings, who) {
   if (!readings.length) return null;
   return h('p', { class: 'coach__mood' }, h('span', { class: 'coach__mood-label' }, `${who} after this:`), ' ',
     readings.map((r) => h('span', { class: ['mood-tag', `mood-tag--${moodTone(r)}`] }, `${r.label || r.name}: ${r.band || fmtNum(r.value)}`)));
+}
+
+// cohortMarksNote explains the marks a cohort's assignment set (starred on
+// their cards, where a screen reader hears who set them), or is null.
+function cohortMarksNote(scores) {
+  const cohorts = [...new Set(scores.map((s) => s.pass_from).filter(Boolean))];
+  if (!cohorts.length) return null;
+  return h('p', { class: 'score-note muted', 'aria-hidden': 'true', dataset: { testid: 'cohort-marks' } },
+    `* Pass mark set by ${cohorts.join(' and ')}, instead of the scenario’s own.`);
 }

@@ -48,17 +48,8 @@ func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([
 	if limit > 0 {
 		lim = &limit
 	}
-	what := fmt.Sprintf("list attempts of user %q", userID)
-	rows, err := s.pool.Query(ctx, "SELECT "+attemptColumns+
+	return s.queryAttempts(ctx, fmt.Sprintf("list attempts of user %q", userID), "SELECT "+attemptColumns+
 		" FROM attempts WHERE user_id = $1 ORDER BY updated_at DESC, id LIMIT $2", userID, lim)
-	if err != nil {
-		return nil, readFailed(what, err)
-	}
-	as, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Attempt, error) { return scanAttempt(row) })
-	if err != nil {
-		return nil, readFailed(what, err)
-	}
-	return as, nil
 }
 
 // AttemptsPage returns at most limit of the user's attempts after the
@@ -77,7 +68,13 @@ func (s *Store) AttemptsPage(ctx context.Context, userID string, after training.
 		args = append(args, after.UpdatedAt, after.ID)
 	}
 	args = append(args, limit)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf("%s ORDER BY updated_at DESC, id LIMIT $%d", query, len(args)), args...)
+	return s.queryAttempts(ctx, what, fmt.Sprintf("%s ORDER BY updated_at DESC, id LIMIT $%d", query, len(args)), args...)
+}
+
+// queryAttempts runs a query selecting attemptColumns and reads every row;
+// what says what it lists, for errors.
+func (s *Store) queryAttempts(ctx context.Context, what, query string, args ...any) ([]training.Attempt, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, readFailed(what, err)
 	}

@@ -47,24 +47,8 @@ func (s *Store) AttemptsByUser(ctx context.Context, userID string, limit int) ([
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT "+attemptColumns+
+	return s.queryAttempts(ctx, fmt.Sprintf("list attempts of user %q", userID), "SELECT "+attemptColumns+
 		" FROM attempts WHERE user_id = ? ORDER BY updated_at DESC, id LIMIT ?", userID, limit)
-	if err != nil {
-		return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
-	}
-	defer rows.Close()
-	var as []training.Attempt
-	for rows.Next() {
-		a, err := scanAttempt(rows)
-		if err != nil {
-			return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
-		}
-		as = append(as, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, readFailed(fmt.Sprintf("list attempts of user %q", userID), err)
-	}
-	return as, nil
 }
 
 // AttemptsPage returns at most limit of the user's attempts after the
@@ -82,23 +66,7 @@ func (s *Store) AttemptsPage(ctx context.Context, userID string, after training.
 		query += " AND (updated_at < ? OR (updated_at = ? AND id > ?))"
 		args = append(args, ms, ms, after.ID)
 	}
-	rows, err := s.read.QueryContext(ctx, query+" ORDER BY updated_at DESC, id LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, readFailed(what, err)
-	}
-	defer rows.Close()
-	var as []training.Attempt
-	for rows.Next() {
-		a, err := scanAttempt(rows)
-		if err != nil {
-			return nil, readFailed(what, err)
-		}
-		as = append(as, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, readFailed(what, err)
-	}
-	return as, nil
+	return s.queryAttempts(ctx, what, query+" ORDER BY updated_at DESC, id LIMIT ?", append(args, limit)...)
 }
 
 // scanAttempt reads one row selected with attemptColumns.
@@ -116,4 +84,26 @@ func scanAttempt(row interface{ Scan(...any) error }) (training.Attempt, error) 
 		a.EndedAt = fromMillis(ended.Int64)
 	}
 	return a, nil
+}
+
+// queryAttempts runs a query selecting attemptColumns on the read pool and
+// reads every row; what says what it lists, for errors.
+func (s *Store) queryAttempts(ctx context.Context, what, query string, args ...any) ([]training.Attempt, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, readFailed(what, err)
+	}
+	defer rows.Close()
+	var as []training.Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, readFailed(what, err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, readFailed(what, err)
+	}
+	return as, nil
 }

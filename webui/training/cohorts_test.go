@@ -95,11 +95,18 @@ func TestProgressOf(t *testing.T) {
 
 // TestCohortPolicy: managers act on the cohorts they manage, admins on all;
 // trainees on none; another manager's cohort is "not found", as a missing one is.
-func TestCohortPolicy(t *testing.T) {
-	ctx := context.Background()
+// newCohortsFixture is the catalog fixture with accounts (cheap hashes)
+// and the cohorts service over its store.
+func newCohortsFixture(t *testing.T) (*catalogFixture, *training.Accounts, *training.Cohorts) {
+	t.Helper()
 	f := newCatalogFixture(t, nil)
 	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
-	co := training.NewCohorts(f.st, f.cat, acc, nil)
+	return f, acc, training.NewCohorts(f.st, f.cat, acc, nil)
+}
+
+func TestCohortPolicy(t *testing.T) {
+	ctx := context.Background()
+	_, acc, co := newCohortsFixture(t)
 	mk := func(username string, roles training.Roles) training.User {
 		a, err := acc.Create(ctx, training.NewAccount{Username: username, Roles: roles})
 		if err != nil {
@@ -208,9 +215,7 @@ func TestCohortPolicy(t *testing.T) {
 // account with no password gets lets them choose its password.
 func TestInviteExistingAccount(t *testing.T) {
 	ctx := context.Background()
-	f := newCatalogFixture(t, nil)
-	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
-	co := training.NewCohorts(f.st, f.cat, acc, nil)
+	f, acc, co := newCohortsFixture(t)
 	mk := func(username string, roles training.Roles) training.Account {
 		a, err := acc.Create(ctx, training.NewAccount{Username: username, Roles: roles})
 		if err != nil {
@@ -300,10 +305,8 @@ func TestInviteExistingAccount(t *testing.T) {
 // where they stopped, from attempts played through the lifecycle.
 func TestHeatmap(t *testing.T) {
 	ctx := context.Background()
-	f := newCatalogFixture(t, nil)
-	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
+	f, acc, co := newCohortsFixture(t)
 	svc := training.NewService(f.st, f.cat, training.ServiceConfig{})
-	co := training.NewCohorts(f.st, f.cat, acc, nil)
 	mgr, _ := acc.Create(ctx, training.NewAccount{Username: "ann", Roles: training.Roles(training.RoleManager)})
 	nov, err := co.Create(ctx, mgr.User(), "Nov")
 	if err != nil {
@@ -375,10 +378,8 @@ func TestHeatmap(t *testing.T) {
 // the cohort's review does, and says which cohort set it.
 func TestDebriefHeldToCohortMarks(t *testing.T) {
 	ctx := context.Background()
-	f := newCatalogFixture(t, nil)
-	acc := training.NewAccounts(f.st, training.AccountsConfig{Password: cheap})
+	f, acc, co := newCohortsFixture(t)
 	svc := training.NewService(f.st, f.cat, training.ServiceConfig{})
-	co := training.NewCohorts(f.st, f.cat, acc, nil)
 	mgr, _ := acc.Create(ctx, training.NewAccount{Username: "ann", Roles: training.Roles(training.RoleManager)})
 	nov, _ := co.Create(ctx, mgr.User(), "November")
 	dec, _ := co.Create(ctx, mgr.User(), "December")

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"parley/webui/training"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -167,23 +168,24 @@ func positiveOr(d, def time.Duration) time.Duration {
 
 // Server is Parley's web server.
 type Server struct {
-	cfg      Config
-	st       training.Store
-	log      *slog.Logger
-	cat      *training.Catalog
-	svc      *training.Service
-	accounts *training.Accounts
-	cohorts  *training.Cohorts
-	hub      *hub
-	limits   *wsLimits
-	upgrader websocket.Upgrader
-	handler  http.Handler
-	plays    map[string]playHandler
-	wrote    writeCheck // the health check's last passed write
-	analysed chan struct{}
+	cfg       Config
+	st        training.Store
+	log       *slog.Logger
+	cat       *training.Catalog
+	svc       *training.Service
+	accounts  *training.Accounts
+	cohorts   *training.Cohorts
+	hub       *hub
+	limits    *wsLimits
+	upgrader  websocket.Upgrader
+	handler   http.Handler
+	plays     map[string]playHandler
+	wrote     writeCheck // the health check's last passed write
+	analysed  chan struct{}
+	published atomic.Bool // Publish has saved the scenarios' sources
 }
 
-// New checks cfg and builds the server. It does no I/O: Run does.
+// New checks cfg and builds the server. It does no I/O: Publish and Run do.
 func New(cfg Config, st training.Store, log *slog.Logger) (*Server, error) {
 	if st == nil || log == nil || cfg.Compile == nil {
 		return nil, errors.New("webui: New needs a store, a logger and Config.Compile")
@@ -231,14 +233,29 @@ func (s *Server) Accounts() *training.Accounts { return s.accounts }
 // for an analysis.
 func (s *Server) Analysed() <-chan struct{} { return s.analysed }
 
-// Run saves the scenarios' sources, serves on ln until ctx is done, then
-// shuts down gracefully: it stops accepting, tells every websocket
-// going_away, waits for messages being handled to commit, and returns. The
-// caller closes the store afterwards.
-func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+// Publish saves the sources of the scenarios the server was given, so that
+// attempts on them can start. Call it before telling anyone where the server
+// listens: a trainee who starts a call before it has run is refused. Run
+// calls it if the caller has not.
+func (s *Server) Publish(ctx context.Context) error {
+	if s.published.Load() {
+		return nil
+	}
 	if err := s.cat.Publish(ctx); err != nil {
-		_ = ln.Close()
 		return fmt.Errorf("webui: %w", err)
+	}
+	s.published.Store(true)
+	return nil
+}
+
+// Run saves the scenarios' sources (Publish), serves on ln until ctx is
+// done, then shuts down gracefully: it stops accepting, tells every
+// websocket going_away, waits for messages being handled to commit, and
+// returns. The caller closes the store afterwards.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if err := s.Publish(ctx); err != nil {
+		_ = ln.Close()
+		return err
 	}
 	// Bodies are small and answers quick: a client that trickles its request
 	// or never reads the answer loses its connection (a websocket, once

@@ -88,8 +88,9 @@ func New(o Options, log *slog.Logger) *App {
 	return &App{opts: o, log: log, ready: make(chan struct{})}
 }
 
-// Ready is closed once the server listens (URL and Store are then set), or
-// Run has returned without listening.
+// Ready is closed once the server listens, with its scenarios' sources
+// saved (URL and Store are then set), or Run has returned without
+// listening.
 func (a *App) Ready() <-chan struct{} { return a.ready }
 
 // URL is where the server listens, as a browser would open it; valid after
@@ -202,6 +203,11 @@ func (a *App) Run(ctx context.Context) (err error) {
 		defer stop()
 		go runRelay(rctx, relay, cfg.Leader, o.LRS.Every, log)
 		log.Info("xAPI statements go to the learning record store", "endpoint", o.LRS.Endpoint)
+	}
+	// Before anyone is told where to go: a call cannot start on a scenario
+	// whose source is not saved yet.
+	if err := srv.Publish(ctx); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {

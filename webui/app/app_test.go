@@ -133,3 +133,42 @@ func writeFile(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadyWithSourcesSaved: once an App says where it listens, a call can
+// start on any scenario it offers, because their sources are saved. Before,
+// they were saved after Ready, and a call started at once was refused now
+// and then.
+func TestReadyWithSourcesSaved(t *testing.T) {
+	src, err := os.ReadFile("../testdata/short-call.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, problems := compileScenario("short-call.toml", src)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	offer := []webui.Scenario{{Compiled: sc, Source: src, Name: "short-call.toml", Trusted: true}}
+	a := New(Options{Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "p.db"), Offer: offer,
+		Configure: []func(*webui.Config){func(c *webui.Config) { c.Analyse = nil }}},
+		slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	<-a.Ready()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	if a.URL() == "" {
+		t.Fatal("the App did not listen")
+	}
+	got, err := a.Store().ScenarioSource(ctx, sc.Version)
+	if err != nil {
+		t.Fatalf("the source of the offered scenario, read as soon as the App is ready: %v", err)
+	}
+	if !bytes.Equal(got, src) {
+		t.Errorf("the saved source differs from the file")
+	}
+}

@@ -27,7 +27,7 @@ func (s *Server) attemptList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]attemptItem, 0, len(as))
 	for _, a := range as {
-		out = append(out, listItem(a.Attempt, a.Title))
+		out = append(out, listItem(a.Attempt, a.Title, a.Held))
 	}
 	writeAttemptPage(w, r, out, next, limit)
 }

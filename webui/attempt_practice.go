@@ -32,7 +32,7 @@ func (s *Server) attemptPractice(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	item := listItem(p.Attempt, p.Title)
+	item := listItem(p.Attempt, p.Title, training.HeldMarks{}) // a practice run has no scores
 	w.Header().Set("Location", "/api/attempts/"+item.ID)
 	writeJSON(w, http.StatusCreated, item)
 }

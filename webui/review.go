@@ -93,7 +93,7 @@ func (s *Server) traineeAttempts(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]attemptItem, 0, len(as))
 	for _, a := range as {
-		out = append(out, listItem(a, s.cat.Title(r.Context(), a)))
+		out = append(out, listItem(a.Attempt, a.Title, a.Held))
 	}
 	writeAttemptPage(w, r, out, next, limit)
 }

@@ -42,7 +42,12 @@ type competencyView struct {
 	ID          string `json:"id"`
 	Label       string `json:"label"`
 	Description string `json:"description,omitempty"`
-	Pass        int    `json:"pass"`
+	Pass        int    `json:"pass"` // the scenario's own
+	// HeldPass is the mark the caller is held to instead, and HeldFrom the
+	// cohort whose assignment set it: present only when one did
+	// (training.HeldMarks).
+	HeldPass *int   `json:"held_pass,omitempty"`
+	HeldFrom string `json:"held_from,omitempty"`
 }
 
 // choiceView is a reply as offered: never its points, note or principle.
@@ -140,7 +145,8 @@ type attemptItem struct {
 	EndedAt   *time.Time    `json:"ended_at,omitempty"`
 	Practice  *practiceView `json:"practice,omitempty"`
 	// Scores are an ended scored attempt's results per competency, at the
-	// scenario's pass marks (absent while active, and on practice runs).
+	// pass marks its trainee is held to (training.HeldMarks; absent while
+	// active, and on practice runs).
 	Scores []itemScore `json:"scores,omitempty"`
 }
 
@@ -150,7 +156,11 @@ type itemScore struct {
 	Label      string `json:"label"`
 	Score      int    `json:"score"`
 	Pass       int    `json:"pass"`
+	PassFrom   string `json:"pass_from,omitempty"` // the cohort whose assignment set Pass, if one did
 	Passed     bool   `json:"passed"`
+	// Blocked says a reply broke the competency outright: it fails at any
+	// mark.
+	Blocked bool `json:"blocked,omitempty"`
 }
 
 // practiceView marks a practice run: the attempt it was started from and
@@ -168,7 +178,7 @@ func practiceOf(a training.Attempt) *practiceView {
 	return &practiceView{Of: a.PracticeOf, FromTurn: a.PracticeFrom}
 }
 
-func listItem(a training.Attempt, title string) attemptItem {
+func listItem(a training.Attempt, title string, held training.HeldMarks) attemptItem {
 	it := attemptItem{ID: a.ID, Scenario: a.ScenarioID, Title: title, Version: a.Version, Status: string(a.Status), Turns: a.Turns,
 		Ending: a.Ending, Outcome: a.Outcome, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt, Practice: practiceOf(a)}
 	if !a.EndedAt.IsZero() {
@@ -176,9 +186,10 @@ func listItem(a training.Attempt, title string) attemptItem {
 	}
 	if a.Status != training.StatusActive && !a.IsPractice() && len(a.Summary) > 0 {
 		if scores, err := training.DecodeScores(a.Summary); err == nil {
+			from := held.Apply(scores)
 			for _, sc := range scores {
 				it.Scores = append(it.Scores, itemScore{Competency: sc.Competency, Label: sc.Label, Score: sc.Score, Pass: sc.Pass,
-					Passed: sc.Passed && len(sc.BlockedBy) == 0})
+					PassFrom: from[sc.Competency], Passed: sc.Passed && len(sc.BlockedBy) == 0, Blocked: len(sc.BlockedBy) > 0})
 			}
 		}
 	}

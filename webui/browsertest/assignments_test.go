@@ -150,3 +150,43 @@ func TestManageCohort(t *testing.T) {
 	p.click("confirm", "#remove-member-confirm")
 	p.waitFor("Kim gone", 5*time.Second, `!document.querySelector('#members-table') && document.getElementById('cohort-status').textContent.includes('no longer in the cohort') && document.activeElement?.id === 'members-heading'`)
 }
+
+// TestBriefingTellsTheHeldMark: an assignment that raises a pass mark shows
+// in the briefing (the mark, which cohort set it and the scenario's own)
+// and in the briefing panel kept at hand during the call.
+func TestBriefingTellsTheHeldMark(t *testing.T) {
+	srv := startServer(t)
+	m := srv.session(srv.account("mia", "Mia Manager", manager))
+	kim := srv.trainee("Kim Held")
+	cid := srv.cohort(m, "Spring support", []user{kim})
+	if _, err := m.Assign(context.Background(), cid, "late-shipment", nil, map[string]int{"empathy": 95}); err != nil {
+		t.Fatal(err)
+	}
+	p := newBrowser(t).tab(srv.url(), tabOptions{reducedMotion: true})
+	p.signIn(kim)
+	p.waitState("catalog")
+	p.open("#/s/late-shipment")
+	p.waitState("briefing")
+	type comp struct{ ID, Pass, Held string }
+	comps := eval[[]comp](p, `[...document.querySelectorAll('[data-testid=competency]')].map((c) => ({
+		ID: c.dataset.competency, Pass: c.querySelector('.competency__pass strong').textContent,
+		Held: c.querySelector('[data-testid=held-from]')?.textContent || ''}))`)
+	if len(comps) == 0 {
+		t.Fatal("the briefing lists no competencies")
+	}
+	for _, c := range comps {
+		if c.ID == "empathy" {
+			if c.Pass != "95" || !strings.Contains(c.Held, "“Spring support”") || !strings.Contains(c.Held, "the scenario’s own is 60") {
+				t.Errorf("empathy in the briefing: %+v; want pass mark 95, set by Spring support, the scenario's own 60", c)
+			}
+		} else if c.Held != "" {
+			t.Errorf("%s says %q, though the assignment leaves its mark alone", c.ID, c.Held)
+		}
+	}
+	p.begin("late-shipment")
+	p.toggleBriefing()
+	p.waitFor("the briefing panel", 5*time.Second, `document.querySelector('[data-testid=brief-competency][data-competency=empathy]')`)
+	if got := eval[string](p, `document.querySelector('[data-testid=brief-competency][data-competency=empathy] .brief-comps__pass').textContent`); got != " · pass mark 95 (set by Spring support)" {
+		t.Errorf("the call's briefing panel says %q for empathy", got)
+	}
+}

@@ -86,7 +86,11 @@ type Competency struct {
 	ID          string `json:"id"`
 	Label       string `json:"label"`
 	Description string `json:"description,omitempty"`
-	Pass        int    `json:"pass"`
+	Pass        int    `json:"pass"` // the scenario's own
+	// HeldPass is the mark the caller is held to instead, and HeldFrom the
+	// cohort whose assignment set it; both absent when none did.
+	HeldPass *int   `json:"held_pass,omitempty"`
+	HeldFrom string `json:"held_from,omitempty"`
 }
 
 // AttemptItem is one item of GET /api/attempts, the answer of POST
@@ -108,13 +112,15 @@ type AttemptItem struct {
 }
 
 // ItemScore is one competency's result of an ended scored attempt in a
-// list, at the scenario's pass mark.
+// list, at the pass mark the trainee is held to.
 type ItemScore struct {
 	Competency string `json:"competency"`
 	Label      string `json:"label"`
 	Score      int    `json:"score"`
 	Pass       int    `json:"pass"`
+	PassFrom   string `json:"pass_from,omitempty"` // the cohort whose assignment set Pass, if one did
 	Passed     bool   `json:"passed"`
+	Blocked    bool   `json:"blocked,omitempty"` // a reply failed it outright
 }
 
 // Practice marks a practice run: the attempt it was started from and the
@@ -290,6 +296,7 @@ type Score struct {
 	Best        int      `json:"best"`
 	Score       int      `json:"score"` // 0–100
 	Pass        int      `json:"pass"`
+	PassFrom    string   `json:"pass_from,omitempty"` // the cohort whose assignment set Pass, if one did
 	Passed      bool     `json:"passed"`
 	BlockedBy   []string `json:"blocked_by,omitempty"` // node/reply ids that failed it outright
 }

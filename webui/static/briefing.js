@@ -23,11 +23,13 @@ export async function renderBriefing(token, id) {
   });
 
   const competencies = h('ul', { class: 'competency-list', role: 'list' }, (sc.competencies || []).map((c) =>
-    h('li', { class: 'competency', dataset: { testid: 'competency', competency: c.id, pass: c.pass } },
+    h('li', { class: 'competency', dataset: { testid: 'competency', competency: c.id, pass: passOf(c) } },
       h('div', { class: 'competency__text' },
         h('p', { class: 'competency__label' }, c.label),
-        c.description ? h('p', { class: 'competency__desc' }, c.description) : null),
-      h('p', { class: 'competency__pass' }, h('span', { class: 'competency__pass-label' }, 'Pass mark'), ' ', h('strong', null, String(c.pass)), vh(' out of 100')))));
+        c.description ? h('p', { class: 'competency__desc' }, c.description) : null,
+        c.held_from ? h('p', { class: 'competency__held', dataset: { testid: 'held-from' } }, icon('users'),
+          `Your cohort “${c.held_from}” set this mark; the scenario’s own is ${c.pass}.`) : null),
+      h('p', { class: 'competency__pass' }, h('span', { class: 'competency__pass-label' }, 'Pass mark'), ' ', h('strong', null, String(passOf(c))), vh(' out of 100')))));
 
   const mood = h('div', { class: 'mood-list', id: 'mood' }, (sc.mood || []).map((r) => moodMeter(r).el));
 
@@ -96,7 +98,8 @@ export function briefPanel() {
         sc.briefing ? h('div', { class: 'prose prose--small' }, richText(sc.briefing)) : h('p', { class: 'muted' }, 'This scenario has no briefing.'),
         comps.length ? h('h3', { class: 'brief-panel__sub' }, 'Scored on') : null,
         comps.length ? h('ul', { class: 'brief-comps', role: 'list' }, comps.map((c) => h('li', { dataset: { testid: 'brief-competency', competency: c.id } },
-          h('p', { class: 'brief-comps__label' }, c.label, h('span', { class: 'brief-comps__pass' }, ` · pass mark ${c.pass}`)),
+          h('p', { class: 'brief-comps__label' }, c.label, h('span', { class: 'brief-comps__pass' }, ` · pass mark ${passOf(c)}`,
+            c.held_from ? ` (set by ${c.held_from})` : '')),
           c.description ? h('p', { class: 'brief-comps__desc' }, c.description) : null))) : null));
   };
 
@@ -105,3 +108,7 @@ export function briefPanel() {
     body);
   return { el, fill };
 }
+
+// passOf is the pass mark the trainee is held to in a competency: the one
+// their cohort's assignment set (held_pass), else the scenario's.
+function passOf(c) { return c.held_from ? c.held_pass : c.pass; }

@@ -5,8 +5,8 @@
 // scenario, outcome and scores, linking to its review (or to watch it
 // live), practice runs apart, and a trend chart per competency over the
 // scored attempts (chart.js), with the pass marks. It draws what the server
-// sent; the marks are the cohort's assignment's when known, else the
-// scenario's, as each attempt's scores carry them.
+// sent; the marks are the cohort's assignment's when known, else the ones
+// the trainee is held to, as each attempt's scores carry them.
 
 import { h, vh, icon, avatar, plural, clear } from './dom.js';
 import { api, apiPage } from './api.js';
@@ -50,7 +50,7 @@ function showTrainee(token, userId, found, list, next, again) {
   };
   const passedOf = (a, s) => {
     const pass = passOf(a, s);
-    return pass === s.pass ? !!s.passed : s.score >= pass && (s.passed || s.score < s.pass);
+    return pass === s.pass ? !!s.passed : s.score >= pass && !s.blocked;
   };
 
   // The trends: one chart per competency, one line per scenario.

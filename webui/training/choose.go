@@ -139,7 +139,7 @@ func (s *Service) commitTurn(ctx context.Context, u User, la *liveAttempt, seq i
 		w.End = &Ending{Status: StatusFinished, Ending: o.Ending.ID, Outcome: o.Ending.Outcome, Summary: summary}
 	}
 	if s.cfg.XAPI != nil {
-		if w.Outbox, err = s.statements(u, la, o); err != nil {
+		if w.Outbox, err = s.statements(ctx, u, la, o); err != nil {
 			return err
 		}
 	}
@@ -154,8 +154,9 @@ func (s *Service) commitTurn(ctx context.Context, u User, la *liveAttempt, seq i
 }
 
 // statements are the xAPI statements about a turn: the reply, and when it
-// ended the attempt, completed and passed or failed.
-func (s *Service) statements(u User, la *liveAttempt, o engine.Outcome) ([]OutboxItem, error) {
+// ended the attempt, completed and passed or failed, at the marks the
+// trainee is held to (HeldMarks), as their debrief says.
+func (s *Service) statements(ctx context.Context, u User, la *liveAttempt, o engine.Outcome) ([]OutboxItem, error) {
 	now := s.cfg.Now()
 	x := xapiBuilder{home: strings.TrimSuffix(s.cfg.XAPI.HomePage, "/"), u: u, a: la.rec, sc: la.sc}
 	reply, err := x.replyStatement(o, now)
@@ -164,7 +165,13 @@ func (s *Service) statements(u User, la *liveAttempt, o engine.Outcome) ([]Outbo
 	}
 	out := []OutboxItem{reply}
 	if o.Ending != nil {
-		end, err := x.endStatements(o.Ending, la.sess.Scores(), now.Sub(la.rec.StartedAt), now)
+		held, err := s.Held(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		scores := la.sess.Scores()
+		held.Of(la.rec.ScenarioID).Apply(scores)
+		end, err := x.endStatements(o.Ending, scores, now.Sub(la.rec.StartedAt), now)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,9 @@ package training_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -446,5 +448,70 @@ func TestDebriefHeldToCohortMarks(t *testing.T) {
 	s, from = ownership()
 	if s.Pass != 50 || from != "" {
 		t.Errorf("November at the scenario's mark, December lower: %+v from %q, want the scenario's 50", s, from)
+	}
+}
+
+// TestStatementsHeldToCohortMarks: the xAPI statements of a finished
+// attempt carry each competency's pass mark and verdict at the marks the
+// trainee is held to, as their debrief does, so that a learning record
+// store never says passed where Parley says not passed.
+func TestStatementsHeldToCohortMarks(t *testing.T) {
+	ctx := context.Background()
+	f, acc, co := newCohortsFixture(t)
+	svc := training.NewService(f.st, f.cat, training.ServiceConfig{XAPI: &training.XAPIConfig{HomePage: "https://parley.example.com"}})
+	mgr, _ := acc.Create(ctx, training.NewAccount{Username: "ann", Roles: training.Roles(training.RoleManager)})
+	nov, _ := co.Create(ctx, mgr.User(), "November")
+	inv, err := co.Invite(ctx, mgr.User(), nov.ID, "sam", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.Assign(ctx, mgr.User(), nov.ID, "short-call", time.Time{}, map[string]int{"ownership": 90}); err != nil {
+		t.Fatal(err)
+	}
+	sam := inv.Account.User()
+	snap, err := svc.Start(ctx, sam, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "own" then "promise": ownership 2 of 3, which passes the scenario's
+	// 50 and not November's 90.
+	for i, reply := range []string{"own", "promise"} {
+		if _, err := svc.Choose(ctx, sam, snap.Attempt.ID, int64(i+1), reply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := f.st.DueStatements(ctx, time.Now().Add(time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range items {
+		var s struct {
+			Verb   struct{ ID string }
+			Result struct {
+				Extensions map[string]json.RawMessage
+			}
+		}
+		if err := json.Unmarshal(it.Body, &s); err != nil {
+			t.Fatal(err)
+		}
+		comps, ok := s.Result.Extensions["https://parley.example.com/xapi/extensions/competencies"]
+		if !ok || !strings.HasSuffix(s.Verb.ID, "/failed") && !strings.HasSuffix(s.Verb.ID, "/passed") {
+			continue
+		}
+		found = true
+		var per map[string]struct {
+			Score, Pass int
+			Passed      bool
+		}
+		if err := json.Unmarshal(comps, &per); err != nil {
+			t.Fatal(err)
+		}
+		if o := per["ownership"]; o.Pass != 90 || o.Passed || o.Score >= 90 {
+			t.Errorf("the statement's ownership: %+v; want held to November's 90, not passed", o)
+		}
+	}
+	if !found {
+		t.Fatalf("no passed or failed statement with competencies among %d statements", len(items))
 	}
 }

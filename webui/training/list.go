@@ -13,23 +13,34 @@ import (
 const AttemptPageSize = 100
 
 // ListedAttempt is an attempt with the title of the scenario version it is
-// played on (its scenario id when that version cannot be compiled).
+// played on (its scenario id when that version cannot be compiled), and the
+// marks its trainee is held to on that scenario, for showing its scores.
 type ListedAttempt struct {
 	Attempt
 	Title string
+	Held  HeldMarks
 }
 
 // Attempts lists a page of u's attempts, most recently played first: at
 // most limit (AttemptPageSize when limit is 0 or more than it) after the
 // cursor. next is where the following page starts, zero when there is none.
-func (s *Service) Attempts(ctx context.Context, u User, after AttemptCursor, limit int) (out []ListedAttempt, next AttemptCursor, err error) {
-	as, next, err := s.attemptsPage(ctx, u.ID, after, limit)
+func (s *Service) Attempts(ctx context.Context, u User, after AttemptCursor, limit int) ([]ListedAttempt, AttemptCursor, error) {
+	return s.listPage(ctx, u.ID, after, limit)
+}
+
+// listPage is a page of the user's attempts, listed.
+func (s *Service) listPage(ctx context.Context, userID string, after AttemptCursor, limit int) ([]ListedAttempt, AttemptCursor, error) {
+	as, next, err := s.attemptsPage(ctx, userID, after, limit)
 	if err != nil {
 		return nil, AttemptCursor{}, err
 	}
-	out = make([]ListedAttempt, 0, len(as))
+	held, err := s.Held(ctx, userID)
+	if err != nil {
+		return nil, AttemptCursor{}, err
+	}
+	out := make([]ListedAttempt, 0, len(as))
 	for _, a := range as {
-		out = append(out, ListedAttempt{Attempt: a, Title: s.cat.Title(ctx, a)})
+		out = append(out, ListedAttempt{Attempt: a, Title: s.cat.Title(ctx, a), Held: held.Of(a.ScenarioID)})
 	}
 	return out, next, nil
 }

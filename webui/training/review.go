@@ -119,7 +119,7 @@ func (s *Service) Share(ctx context.Context, u User, id string, with Account) er
 // AttemptsOf lists a page of a trainee's attempts for a reviewer (a
 // manager of a cohort they are in, or an admin), as Attempts does. Practice
 // runs are included; the caller shows them apart.
-func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string, after AttemptCursor, limit int) ([]Attempt, AttemptCursor, error) {
+func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string, after AttemptCursor, limit int) ([]ListedAttempt, AttemptCursor, error) {
 	ok := u.Can(RoleAdmin)
 	if !ok && u.Can(RoleManager) {
 		var err error
@@ -130,7 +130,7 @@ func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string, afte
 	if !ok {
 		return nil, AttemptCursor{}, Errorf(CodeNotFound, "there is no trainee %q in your cohorts", traineeID)
 	}
-	return s.attemptsPage(ctx, traineeID, after, limit)
+	return s.listPage(ctx, traineeID, after, limit)
 }
 
 // Watch is the snapshot of a trainee's attempt for a manager watching it

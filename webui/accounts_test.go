@@ -103,8 +103,11 @@ func TestSessionCookie(t *testing.T) {
 		}
 		resp.Body.Close()
 		cs := resp.Cookies()
-		if resp.StatusCode != http.StatusOK || len(cs) != 1 || cs[0].Name != "parley_session" {
-			t.Fatalf("login: %s, cookies %v", resp.Status, cs)
+		if resp.StatusCode != http.StatusOK || len(cs) != 2 || cs[0].Name != "parley_session" || cs[1].Name != "parley_device" {
+			t.Fatalf("login: %s, cookies %v; want the session's and the device's", resp.Status, cs)
+		}
+		if cs[1].Secure != cs[0].Secure {
+			t.Errorf("the session cookie is Secure=%v, the device cookie Secure=%v", cs[0].Secure, cs[1].Secure)
 		}
 		return cs[0]
 	}
@@ -385,6 +388,43 @@ func TestLoginRateLimit(t *testing.T) {
 	status, code, retry := try(testPassword)
 	if status != http.StatusTooManyRequests || code != training.CodeTooManyLogins || retry == "" || retry == "0" {
 		t.Errorf("the right password after 5 failures: %d %q Retry-After %q, want 429 too_many_logins with a wait", status, code, retry)
+	}
+}
+
+// TestKnownDeviceCookie: a login sets a cookie, sent only to the login,
+// that marks the browser as a known device of the account; with it, its
+// owner signs in though others' wrong passwords locked the username.
+func TestKnownDeviceCookie(t *testing.T) {
+	h := start(t)
+	username := h.account("Sam", training.Roles(training.RoleTrainee))
+	sam := h.login(username)
+	resp, err := sam.s.HTTP().Post(h.url("/api/login"), "application/json",
+		strings.NewReader(`{"username":"`+username+`","password":"`+testPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var device *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "parley_device" {
+			device = c
+		}
+	}
+	if device == nil || device.Value == "" || device.Path != "/api/login" || !device.HttpOnly ||
+		device.SameSite != http.SameSiteStrictMode || device.MaxAge < 30*24*3600 {
+		t.Fatalf("the device cookie: %+v; want one for /api/login only, HttpOnly, SameSite=Strict, kept for months", device)
+	}
+	stranger := h.anonymous()
+	body := map[string]string{"username": username, "password": "not the password"}
+	for range training.DefaultLoginLimits.PerAccount {
+		stranger.post("/api/login", body, nil)
+	}
+	body["password"] = testPassword
+	if status := stranger.post("/api/login", body, nil); status != http.StatusTooManyRequests {
+		t.Fatalf("the right password from a new browser after 5 failures: %d, want 429", status)
+	}
+	if status := sam.post("/api/login", body, nil); status != http.StatusOK {
+		t.Errorf("the owner's browser, a known device: %d, want 200", status)
 	}
 }
 

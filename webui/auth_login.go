@@ -1,6 +1,10 @@
 package webui
 
-import "net/http"
+import (
+	"net/http"
+
+	"parley/webui/training"
+)
 
 type loginRequest struct {
 	Username string `json:"username"`
@@ -8,21 +12,25 @@ type loginRequest struct {
 }
 
 // authLogin checks a username and password, starts a session and sets its
-// cookie. A wrong username and a wrong password get the same answer; too
-// many failures for the username or from the address get 429.
+// cookie, and the cookie that marks the browser as a known device of the
+// account. A wrong username and a wrong password get the same answer; too
+// many failures for the username or from the address get 429, except on a
+// known device, which has its own count.
 func (s *Server) authLogin(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := readJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	acc, token, err := s.accounts.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
+	in, err := s.accounts.Login(r.Context(), training.Credentials{Username: req.Username, Password: req.Password,
+		From: s.clientAddr(r), Device: deviceToken(r)})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.setSession(w, r, token)
-	writeJSON(w, http.StatusOK, newMeView(acc.User()))
+	s.setSession(w, r, in.Session)
+	s.setDevice(w, r, in.Device)
+	writeJSON(w, http.StatusOK, newMeView(in.Account.User()))
 }
 
 // authLogout ends the session on the server, closes the websockets it

@@ -16,7 +16,15 @@ type User = training.User
 const (
 	sessionCookie = "parley_session" // the session's token; the server keeps only its hash
 	legacyCookie  = "parley_user"    // the display-name identity of earlier versions: read only to offer a claim
+	// deviceCookie marks a browser that signed in to an account before
+	// (training.SignedIn.Device): its logins are not locked out by others'
+	// failures. Sent only to the login.
+	deviceCookie = "parley_device"
 )
+
+// deviceCookieAge is how long a browser stays a known device without
+// signing in again.
+const deviceCookieAge = 180 * 24 * time.Hour
 
 // userKey is the request context key of the signed-in user.
 type userKey struct{}
@@ -113,6 +121,22 @@ func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/",
 		MaxAge: int(s.accounts.Config().SessionMax / time.Second), HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.isHTTPS(r)})
+}
+
+// deviceToken is the device cookie's token, or "".
+func deviceToken(r *http.Request) string {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// setDevice sets the cookie that marks the browser as a known device.
+func (s *Server) setDevice(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: token, Path: "/api/login",
+		MaxAge: int(deviceCookieAge / time.Second), HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.isHTTPS(r)})
 }
 
 // clearCookie tells the browser to forget a cookie.

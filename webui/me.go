@@ -84,7 +84,8 @@ func (s *Server) mePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if _, _, err := s.accounts.Login(r.Context(), u.Username, req.Current, s.clientAddr(r)); err != nil {
+	if _, err := s.accounts.Login(r.Context(), training.Credentials{Username: u.Username, Password: req.Current,
+		From: s.clientAddr(r)}); err != nil {
 		if training.AsError(err).Code == training.CodeBadLogin {
 			err = fail(training.CodeBadLogin, "the current password is wrong")
 		}
@@ -96,12 +97,13 @@ func (s *Server) mePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.hub.endUser(u.ID)
-	_, token, err := s.accounts.Login(r.Context(), u.Username, req.New, s.clientAddr(r))
+	in, err := s.accounts.Login(r.Context(), training.Credentials{Username: u.Username, Password: req.New, From: s.clientAddr(r)})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.setSession(w, r, token)
+	s.setSession(w, r, in.Session)
+	s.setDevice(w, r, in.Device) // the new password revoked the old token
 	writeJSON(w, http.StatusOK, newMeView(u))
 }
 

@@ -87,10 +87,10 @@ func testUserCommands(t *testing.T, db string) {
 	}
 	defer st.Close()
 	acc := training.NewAccounts(st, training.AccountsConfig{})
-	if _, _, err := acc.Login(context.Background(), "ci-bot", "the new password is long", "test"); err != nil {
+	if _, err := acc.Login(context.Background(), training.Credentials{Username: "ci-bot", Password: "the new password is long", From: "test"}); err != nil {
 		t.Errorf("the password set with passwd --password-stdin: %v", err)
 	}
-	if _, _, err := acc.Login(context.Background(), "ci-bot", "a long enough password", "test"); err == nil {
+	if _, err := acc.Login(context.Background(), training.Credentials{Username: "ci-bot", Password: "a long enough password", From: "test"}); err == nil {
 		t.Error("the old password still works")
 	}
 	if err := st.CreateAccount(context.Background(), training.Account{ID: "legacy-1", DisplayName: "Old Sam"}); err != nil {

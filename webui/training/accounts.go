@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -287,40 +288,90 @@ func errBadLogin() *Error {
 	return Errorf(CodeBadLogin, "the username or the password is wrong")
 }
 
-// Login checks a username and password and starts a session; it returns
-// the account and the session's token. from is the client's address (for
-// the rate limit). Too many failures for the username or from the address
-// are CodeTooManyLogins, with the wait in the message.
-func (a *Accounts) Login(ctx context.Context, username, pw, from string) (Account, string, error) {
+// Credentials are what a login presents.
+type Credentials struct {
+	Username, Password string
+	// From is the client's address, for the limit per address.
+	From string
+	// Device is the token a successful login gave this browser before
+	// (SignedIn.Device), if it kept one.
+	Device string
+}
+
+// SignedIn is a successful login: the account, the new session's token,
+// and a token that marks the browser as a known device of the account for
+// later logins (see Login).
+type SignedIn struct {
+	Account Account
+	Session string
+	Device  string
+}
+
+// Login checks a username and password and starts a session. Too many
+// failures for the username or from the address are CodeTooManyLogins, with
+// the wait in the message. A login that presents the account's device token
+// is held only to its own count of failures, so that someone who types
+// another person's username with wrong passwords cannot lock its owner out
+// of a browser they signed in on before.
+func (a *Accounts) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	now := a.cfg.Now()
-	key, _ := CleanUsername(username)
+	key, _ := CleanUsername(c.Username)
+	known, err := a.knownDevice(ctx, key, c.Device)
+	if err != nil {
+		return SignedIn{}, err
+	}
 	// The login is pending while its password is checked, and pending
 	// logins count towards the limit, so concurrent logins cannot pass it
 	// together.
-	att, wait := a.limit.begin(key, from, now)
+	att, wait := a.limit.begin(a.limit.keysFor(key, c.From, known), now)
 	if wait > 0 {
 		msg := fmt.Sprintf("too many failed logins: wait %s and try again, or ask an administrator to reset your password", wait.Round(time.Second))
 		if wait <= busyWait {
 			msg = "many sign-ins are being checked at once: try again in a second"
 		}
-		return Account{}, "", &Error{Code: CodeTooManyLogins, RetryAfter: wait, Message: msg}
+		return SignedIn{}, &Error{Code: CodeTooManyLogins, RetryAfter: wait, Message: msg}
 	}
-	acc, ok, err := a.check(ctx, key, pw)
+	acc, ok, err := a.check(ctx, key, c.Password)
 	if err != nil {
 		att.cancel()
-		return Account{}, "", err
+		return SignedIn{}, err
 	}
 	if !ok {
 		att.fail(a.cfg.Now())
-		a.cfg.Log.Info("login refused", "username", key, "from", from)
-		return Account{}, "", errBadLogin()
+		a.cfg.Log.Info("login refused", "username", key, "from", c.From, "known_device", known)
+		return SignedIn{}, errBadLogin()
 	}
 	att.succeed()
 	token, err := a.startSession(ctx, acc.ID)
 	if err != nil {
-		return Account{}, "", err
+		return SignedIn{}, err
 	}
-	return acc, token, nil
+	return SignedIn{Account: acc, Session: token, Device: deviceToken(acc)}, nil
+}
+
+// knownDevice says whether token is the device token of the account
+// username names.
+func (a *Accounts) knownDevice(ctx context.Context, username, token string) (bool, error) {
+	if token == "" || username == "" || len(token) > 100 {
+		return false, nil
+	}
+	acc, err := a.st.AccountByUsername(ctx, username)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return acc.PasswordHash != "" && !acc.Disabled && hmac.Equal([]byte(token), []byte(deviceToken(acc))), nil
+}
+
+// deviceToken marks a browser that signed in to acc: an HMAC of the
+// account's id keyed by its password hash. Any instance can check it, it
+// reveals nothing of the password, and a new password revokes every one.
+func deviceToken(acc Account) string {
+	m := hmac.New(sha256.New, []byte(acc.PasswordHash))
+	m.Write([]byte("parley known device\x00" + acc.ID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // check verifies a password, paying for one hash whether or not the

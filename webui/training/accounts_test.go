@@ -70,7 +70,7 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 	if stored.PasswordHash == stored2.PasswordHash {
 		t.Error("two accounts with the same password have the same hash: the salt is not random")
 	}
-	if _, _, err := a.Login(ctx, "SAM@example.com", goodPassword, "10.0.0.1"); err != nil {
+	if _, _, err := login(ctx, a, "SAM@example.com", goodPassword, "10.0.0.1"); err != nil {
 		t.Errorf("login with the right password, the username in capitals: %v", err)
 	}
 }
@@ -151,7 +151,7 @@ func TestLoginOneAnswer(t *testing.T) {
 	}
 	var msgs []string
 	for _, c := range []struct{ user, pw string }{{"nobody", goodPassword}, {"sam", "wrong password!"}, {"new", ""}, {"new", goodPassword}, {"gone", goodPassword}, {"", ""}} {
-		_, _, err := a.Login(ctx, c.user, c.pw, "10.0.0.1")
+		_, _, err := login(ctx, a, c.user, c.pw, "10.0.0.1")
 		if code(err) != training.CodeBadLogin {
 			t.Errorf("login %s/%q: %v, want %s", c.user, c.pw, err, training.CodeBadLogin)
 			continue
@@ -163,7 +163,7 @@ func TestLoginOneAnswer(t *testing.T) {
 			t.Errorf("login answers differ: %q and %q", m, msgs[0])
 		}
 	}
-	acc, token, err := a.Login(ctx, "sam", goodPassword, "10.0.0.1")
+	acc, token, err := login(ctx, a, "sam", goodPassword, "10.0.0.1")
 	if err != nil || acc.ID != sam.ID || len(token) < 40 {
 		t.Fatalf("login: %+v %q %v", acc, token, err)
 	}
@@ -180,32 +180,121 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	lim := training.DefaultLoginLimits
 	for i := range lim.PerAccount {
-		if _, _, err := a.Login(ctx, "sam", "wrong password!", "10.0.0."+string(rune('1'+i))); code(err) != training.CodeBadLogin {
+		if _, _, err := login(ctx, a, "sam", "wrong password!", "10.0.0."+string(rune('1'+i))); code(err) != training.CodeBadLogin {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
 	// The account is locked, even with the right password and from a new address.
-	_, _, err := a.Login(ctx, "sam", goodPassword, "10.9.9.9")
+	_, _, err := login(ctx, a, "sam", goodPassword, "10.9.9.9")
 	if code(err) != training.CodeTooManyLogins || training.AsError(err).RetryAfter <= 0 {
 		t.Fatalf("login past the account's limit: %v, want %s with a wait", err, training.CodeTooManyLogins)
 	}
 	// Past the window it works again, and success clears the count.
 	c.Add(lim.Window)
-	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.9.9.9"); err != nil {
+	if _, _, err := login(ctx, a, "sam", goodPassword, "10.9.9.9"); err != nil {
 		t.Fatalf("login after the window: %v", err)
 	}
 	// One address trying many usernames is limited too.
 	for i := range lim.PerAddress {
-		_, _, err := a.Login(ctx, "user"+string(rune('a'+i)), "whatever password", "10.6.6.6")
+		_, _, err := login(ctx, a, "user"+string(rune('a'+i)), "whatever password", "10.6.6.6")
 		if code(err) != training.CodeBadLogin {
 			t.Fatalf("failure %d from one address: %v", i, err)
 		}
 	}
-	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.6.6.6"); code(err) != training.CodeTooManyLogins {
+	if _, _, err := login(ctx, a, "sam", goodPassword, "10.6.6.6"); code(err) != training.CodeTooManyLogins {
 		t.Errorf("login from an address past its limit: %v, want %s", err, training.CodeTooManyLogins)
 	}
-	if _, _, err := a.Login(ctx, "sam", goodPassword, "10.7.7.7"); err != nil {
+	if _, _, err := login(ctx, a, "sam", goodPassword, "10.7.7.7"); err != nil {
 		t.Errorf("login from another address: %v", err)
+	}
+}
+
+// TestKnownDeviceNotLockedOut: someone who types another person's username
+// with wrong passwords, from anywhere (here from the owner's own address,
+// as behind an office's NAT), locks out new browsers only: the owner's
+// browser, which signed in before and kept its device token, still signs
+// in, and has a count of its own. A token of another account, a made-up
+// one, or one from before a password change counts for nothing.
+func TestKnownDeviceNotLockedOut(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := newAccounts(t)
+	sam, err := a.Create(ctx, training.NewAccount{Username: "sam", Password: goodPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Create(ctx, training.NewAccount{Username: "kim", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	in := func(user, pw, device string) (training.SignedIn, error) {
+		return a.Login(ctx, training.Credentials{Username: user, Password: pw, From: "10.0.0.1", Device: device})
+	}
+	first, err := in("sam", goodPassword, "")
+	if err != nil || first.Device == "" || first.Account.ID != sam.ID {
+		t.Fatalf("the first login: %+v %v; want a device token", first, err)
+	}
+	kims, err := in("kim", goodPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := training.DefaultLoginLimits
+	// Sam's username, then others, until both the username and the address
+	// are locked.
+	for i := range lim.PerAddress {
+		user := "sam"
+		if i >= lim.PerAccount {
+			user = fmt.Sprintf("nobody%d", i)
+		}
+		if _, err := in(user, "wrong password!", ""); code(err) != training.CodeBadLogin {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	tests := []struct {
+		name   string
+		device string
+		want   string
+	}{
+		{"a new browser", "", training.CodeTooManyLogins},
+		{"a made-up token", "bm90IGEgdG9rZW4", training.CodeTooManyLogins},
+		{"another account's token", kims.Device, training.CodeTooManyLogins},
+		{"the owner's browser", first.Device, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := in("sam", goodPassword, tt.device)
+			if code(err) != tt.want {
+				t.Fatalf("login: %v, want %q", err, tt.want)
+			}
+			if err == nil && got.Device != first.Device {
+				t.Errorf("the device token changed without a new password")
+			}
+		})
+	}
+	// The known device has a count of its own.
+	for i := range lim.PerAccount {
+		if _, err := in("sam", "wrong password!", first.Device); code(err) != training.CodeBadLogin {
+			t.Fatalf("failure %d on the known device: %v", i, err)
+		}
+	}
+	if _, err := in("sam", goodPassword, first.Device); code(err) != training.CodeTooManyLogins {
+		t.Errorf("the known device past its own limit: %v, want %s", err, training.CodeTooManyLogins)
+	}
+	// A new password revokes the token.
+	b, _, _ := newAccounts(t)
+	if _, err := b.Create(ctx, training.NewAccount{Username: "lee", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	lee, err := b.Login(ctx, training.Credentials{Username: "lee", Password: goodPassword, From: "10.0.0.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetPassword(ctx, lee.Account.ID, "another long password"); err != nil {
+		t.Fatal(err)
+	}
+	for range lim.PerAccount {
+		_, _ = b.Login(ctx, training.Credentials{Username: "lee", Password: "wrong password!", From: "10.0.0.3"})
+	}
+	if _, err := b.Login(ctx, training.Credentials{Username: "lee", Password: "another long password", From: "10.0.0.2", Device: lee.Device}); code(err) != training.CodeTooManyLogins {
+		t.Errorf("a token from before the password changed: %v, want %s", err, training.CodeTooManyLogins)
 	}
 }
 
@@ -240,7 +329,7 @@ func TestLoginRateLimitConcurrent(t *testing.T) {
 			for i := range n {
 				wg.Go(func() {
 					<-start
-					_, _, err := a.Login(ctx, c.user(i), "wrong password!", c.addr(i))
+					_, _, err := login(ctx, a, c.user(i), "wrong password!", c.addr(i))
 					mu.Lock()
 					defer mu.Unlock()
 					switch code(err) {
@@ -259,7 +348,7 @@ func TestLoginRateLimitConcurrent(t *testing.T) {
 				t.Errorf("%d concurrent wrong logins: %d password checks and %d refused as rate limited, want %d and %d", n, bad, limited, c.want, n-c.want)
 			}
 			// The limit still holds for the right password.
-			if _, _, err := a.Login(ctx, "sam", goodPassword, c.addr(0)); code(err) != training.CodeTooManyLogins {
+			if _, _, err := login(ctx, a, "sam", goodPassword, c.addr(0)); code(err) != training.CodeTooManyLogins {
 				t.Errorf("right password after the burst: %v, want %s", err, training.CodeTooManyLogins)
 			}
 		})
@@ -283,7 +372,7 @@ func TestRightLoginsAtOnceAreNotLockedOut(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, _, err := a.Login(ctx, fmt.Sprintf("user%d", i), goodPassword, "10.0.0.1")
+			_, _, err := login(ctx, a, fmt.Sprintf("user%d", i), goodPassword, "10.0.0.1")
 			var e *training.Error
 			if err != nil && (!errors.As(err, &e) || e.Code != training.CodeTooManyLogins || e.RetryAfter > time.Second) {
 				t.Errorf("user%d signing in with the class: %v (retry after %v), want success or a wait of a second at most", i, err, e.RetryAfter)
@@ -292,7 +381,7 @@ func TestRightLoginsAtOnceAreNotLockedOut(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	if _, _, err := a.Login(ctx, "user0", goodPassword, "10.0.0.1"); err != nil {
+	if _, _, err := login(ctx, a, "user0", goodPassword, "10.0.0.1"); err != nil {
 		t.Errorf("a right password once the class is in: %v", err)
 	}
 }
@@ -303,7 +392,7 @@ func TestSessionsExpire(t *testing.T) {
 	if _, err := a.Create(ctx, training.NewAccount{Username: "sam", Password: goodPassword}); err != nil {
 		t.Fatal(err)
 	}
-	_, token, err := a.Login(ctx, "sam", goodPassword, "x")
+	_, token, err := login(ctx, a, "sam", goodPassword, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +409,7 @@ func TestSessionsExpire(t *testing.T) {
 		t.Errorf("past SessionMax: %v, want %s", err, training.CodeLoginRequired)
 	}
 	// Unused, it ends after SessionIdle.
-	_, token, _ = a.Login(ctx, "sam", goodPassword, "x")
+	_, token, _ = login(ctx, a, "sam", goodPassword, "x")
 	c.Add(cfg.SessionIdle - time.Minute)
 	if _, err := a.Authenticate(ctx, token); err != nil {
 		t.Fatalf("just before SessionIdle: %v", err)
@@ -330,7 +419,7 @@ func TestSessionsExpire(t *testing.T) {
 		t.Errorf("idle past SessionIdle: %v, want %s", err, training.CodeLoginRequired)
 	}
 	// Logout ends it on the server.
-	_, token, _ = a.Login(ctx, "sam", goodPassword, "x")
+	_, token, _ = login(ctx, a, "sam", goodPassword, "x")
 	if err := a.Logout(ctx, token); err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +504,14 @@ func TestLinkOfDisabledAccount(t *testing.T) {
 	if after, err := a.Find(ctx, "sam"); err != nil || after.PasswordHash != "" {
 		t.Errorf("sam's password after the refused link: %q %v, want none", after.PasswordHash, err)
 	}
-	if _, _, err := a.Login(ctx, "sam", goodPassword, "127.0.0.1"); code(err) != training.CodeBadLogin {
+	if _, _, err := login(ctx, a, "sam", goodPassword, "127.0.0.1"); code(err) != training.CodeBadLogin {
 		t.Errorf("login with the password sent through the refused link: %v, want %s", err, training.CodeBadLogin)
 	}
+}
+
+// login signs in with a username and password from an address, as a
+// browser with no device token does.
+func login(ctx context.Context, a *training.Accounts, username, password, from string) (training.Account, string, error) {
+	in, err := a.Login(ctx, training.Credentials{Username: username, Password: password, From: from})
+	return in.Account, in.Session, err
 }

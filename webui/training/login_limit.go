@@ -9,6 +9,8 @@ import (
 // username and PerAddress from one address within Window; past either,
 // logins for that username or from that address wait until the window
 // that counted them ends. A successful login clears its username's count.
+// Logins from a browser that signed in to the account before (a known
+// device) have their own count of PerAccount instead of both.
 type LoginLimits struct {
 	PerAccount int
 	PerAddress int
@@ -52,32 +54,59 @@ const busyWait = time.Second
 // concurrent logins cannot all pass the limit before any of them fails;
 // only a wrong password (fail) counts as a failure.
 type attempt struct {
-	l              *loginLimiter
-	username, addr string
-	u, a           *failures
+	l    *loginLimiter
+	keys []limitKey
+	f    []*failures // keys' windows, as begin found them
 }
 
-// begin starts a login for username from addr, or returns how long it must
-// wait: the rest of the window when either key has reached its limit of
-// failures, and busyWait when its failures and the logins still being
-// checked together would.
-func (l *loginLimiter) begin(username, addr string, now time.Time) (*attempt, time.Duration) {
+// limitKey is one count a login is held to: its account's, its address's,
+// or its known device's.
+type limitKey struct {
+	name  string
+	limit int
+}
+
+// keysFor are the counts a login for username from addr is held to: the
+// username's and the address's; from a known device (one that signed in to
+// the account before, see deviceToken) only that device's own, so that
+// nobody else's failures lock its owner out. The account's key comes
+// first: a success clears it.
+func (l *loginLimiter) keysFor(username, addr string, known bool) []limitKey {
+	if known {
+		return []limitKey{{"d:" + username, l.lim.PerAccount}}
+	}
+	return []limitKey{{"u:" + username, l.lim.PerAccount}, {"a:" + addr, l.lim.PerAddress}}
+}
+
+// begin starts a login held to keys, or returns how long it must wait: the
+// rest of the window when a key has reached its limit of failures, and
+// busyWait when a key's failures and the logins still being checked
+// together would.
+func (l *loginLimiter) begin(keys []limitKey, now time.Time) (*attempt, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	uKey, aKey := "u:"+username, "a:"+addr
-	if wait := max(l.waitKey(uKey, l.lim.PerAccount, now), l.waitKey(aKey, l.lim.PerAddress, now)); wait > 0 {
+	var wait time.Duration
+	for _, k := range keys {
+		wait = max(wait, l.waitKey(k.name, k.limit, now))
+	}
+	if wait > 0 {
 		return nil, wait
 	}
 	if len(l.n) >= maxLimiterKeys {
 		l.forgetLocked(now, true)
 	}
-	u, a := l.windowLocked(uKey, now), l.windowLocked(aKey, now)
-	if u.count+u.pending >= l.lim.PerAccount || a.count+a.pending >= l.lim.PerAddress {
-		return nil, busyWait
+	t := &attempt{l: l, keys: keys}
+	for _, k := range keys {
+		f := l.windowLocked(k.name, now)
+		if f.count+f.pending >= k.limit {
+			return nil, busyWait
+		}
+		t.f = append(t.f, f)
 	}
-	u.pending++
-	a.pending++
-	return &attempt{l: l, username: uKey, addr: aKey, u: u, a: a}, 0
+	for _, f := range t.f {
+		f.pending++
+	}
+	return t, 0
 }
 
 // waitKey is the rest of key's window once its failures reached limit, or 0.
@@ -106,26 +135,28 @@ func (l *loginLimiter) windowLocked(key string, now time.Time) *failures {
 // forgotten or replaced meanwhile is no longer in the map, and changing it
 // is harmless.
 func (t *attempt) done() {
-	t.u.pending--
-	t.a.pending--
+	for _, f := range t.f {
+		f.pending--
+	}
 }
 
-// fail counts the login, whose password was wrong, as a failure for its
-// username and its address.
+// fail counts the login, whose password was wrong, as a failure for each
+// of its keys.
 func (t *attempt) fail(now time.Time) {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()
 	t.done()
-	t.l.windowLocked(t.username, now).count++
-	t.l.windowLocked(t.addr, now).count++
+	for _, k := range t.keys {
+		t.l.windowLocked(k.name, now).count++
+	}
 }
 
-// succeed clears the username's failures.
+// succeed clears the account's failures (its first key's).
 func (t *attempt) succeed() {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()
 	t.done()
-	if f := t.l.n[t.username]; f != nil {
+	if f := t.l.n[t.keys[0].name]; f != nil {
 		f.count = 0
 	}
 }

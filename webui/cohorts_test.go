@@ -114,8 +114,13 @@ func TestCohortJourney(t *testing.T) {
 	if _, err := kim.s.Comments(ctx, g.ID); statusCode(err) != training.CodeNotYours {
 		t.Errorf("another trainee reads the comments: %v, want not_yours", err)
 	}
-	if err := hire.Share(ctx, g.ID, kim.s.Who().Username); statusCode(err) != training.CodeBadRequest {
-		t.Errorf("sharing with a trainee: %v, want bad_request", err)
+	// Sharing with a trainee and with a username that is no one's get one
+	// answer: a trainee cannot learn who has an account, or its roles.
+	errTrainee := hire.Share(ctx, g.ID, kim.s.Who().Username)
+	errNobody := hire.Share(ctx, g.ID, "nobody")
+	if statusCode(errTrainee) != training.CodeBadRequest || statusCode(errNobody) != training.CodeBadRequest ||
+		strings.ReplaceAll(errTrainee.Error(), kim.s.Who().Username, "nobody") != errNobody.Error() {
+		t.Errorf("sharing with a trainee: %v; with no one: %v; want one bad_request for both", errTrainee, errNobody)
 	}
 	if err := hire.Share(ctx, g.ID, bob.s.Who().Username); err != nil {
 		t.Fatal(err)

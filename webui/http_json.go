@@ -57,7 +57,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return fail(codeBadRequest, "could not read the body: %v", err)
 	}
 	if err := strictUnmarshal(data, v); err != nil {
-		return fail(codeBadRequest, "the body is not the JSON expected: %v", err)
+		return fail(codeBadRequest, "%s", jsonProblem(err, v))
 	}
 	return nil
 }
@@ -70,7 +70,7 @@ func strictUnmarshal(data []byte, v any) error {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("the frame holds more than one JSON value")
+		return errMoreValues
 	}
 	return nil
 }

@@ -65,12 +65,8 @@ func (s *Server) attemptShare(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	with, err := s.accounts.Find(r.Context(), req.Username)
+	with, err := s.svc.Share(r.Context(), u, r.PathValue("id"), req.Username)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.svc.Share(r.Context(), u, r.PathValue("id"), with); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -2,6 +2,7 @@ package webui
 
 import (
 	"encoding/json"
+	"errors"
 	"parley/webui/training"
 	"slices"
 )
@@ -37,7 +38,7 @@ func decodeMessage(data []byte) (message, error) {
 	// refuses unknown keys, so a Decoder (and its buffer) is not needed.
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
-		return message{}, fail(codeBadMessage, "a message is one JSON object with a \"type\": %v", errOr(err, "got null"))
+		return message{}, fail(codeBadMessage, "a message is one JSON object with a \"type\": %s", frameProblem(err))
 	}
 	rawSeq, hasSeq := raw["seq"]
 	var m message
@@ -57,7 +58,7 @@ func decodeMessage(data []byte) (message, error) {
 		return message{Seq: seq}, err
 	}
 	if hasSeq && seqErr != nil {
-		return message{Seq: seq}, fail(codeBadMessage, "%s: \"seq\" has the wrong type: %v", m.Type, seqErr)
+		return message{Seq: seq}, fail(codeBadMessage, "%s: \"seq\" must be a whole number, not %s", m.Type, seqValue(seqErr))
 	}
 	if !hasSeq || m.Seq <= 0 {
 		return m, fail(training.CodeBadSeq, "%s: \"seq\" must be a positive integer", m.Type)
@@ -90,9 +91,10 @@ func checkFields(raw map[string]json.RawMessage, required []string, m *message) 
 	return nil
 }
 
-func errOr(err error, alt string) string {
-	if err != nil {
-		return err.Error()
+// seqValue is what a "seq" that is not a whole number is instead.
+func seqValue(err error) string {
+	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return gotValue(e.Value)
 	}
-	return alt
+	return "that"
 }

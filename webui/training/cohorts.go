@@ -223,19 +223,23 @@ func (c *Cohorts) RemoveMember(ctx context.Context, u User, cohortID, userID str
 }
 
 // AddManager makes another manager (or admin) a manager of one of u's
-// cohorts.
+// cohorts. A username that is no one's and the account of someone who is
+// neither get the same answer: a manager learns no more about accounts
+// than adding one tells.
 func (c *Cohorts) AddManager(ctx context.Context, u User, cohortID, username string) (Account, error) {
 	if _, err := c.managed(ctx, u, cohortID); err != nil {
 		return Account{}, err
 	}
 	acc, err := c.acc.Find(ctx, username)
-	if err != nil {
+	switch {
+	case err == nil && (acc.Roles.Has(RoleManager) || acc.Roles.Has(RoleAdmin)):
+		return acc, c.st.AddCohortManager(ctx, cohortID, acc.ID)
+	case err != nil && AsError(err).Code != CodeNotFound:
 		return Account{}, err
 	}
-	if !acc.Roles.Has(RoleManager) && !acc.Roles.Has(RoleAdmin) {
-		return Account{}, Errorf(CodeBadRequest, "%s is not a manager: an administrator can give them the manager role first", acc.Username)
-	}
-	return acc, c.st.AddCohortManager(ctx, cohortID, acc.ID)
+	clean, _ := CleanUsername(username) // Find checked it
+	return Account{}, Errorf(CodeBadRequest,
+		"there is no manager %q: check the username they sign in with, or ask an administrator to give them the manager role", clean)
 }
 
 // Assign assigns a scenario on offer to one of u's cohorts, or changes the

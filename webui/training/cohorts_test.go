@@ -201,8 +201,12 @@ func TestCohortPolicy(t *testing.T) {
 	if err := co.Unassign(ctx, ann, nov.ID, "short-call"); err != nil {
 		t.Errorf("unassign: %v", err)
 	}
-	if _, err := co.AddManager(ctx, ann, nov.ID, "sam"); code(err) != training.CodeBadRequest {
-		t.Errorf("a trainee as manager: %v, want bad_request", err)
+	// A trainee and a username that is no one's get one answer.
+	_, errTrainee := co.AddManager(ctx, ann, nov.ID, "sam")
+	_, errNobody := co.AddManager(ctx, ann, nov.ID, "nobody")
+	if code(errTrainee) != training.CodeBadRequest || code(errNobody) != training.CodeBadRequest ||
+		strings.ReplaceAll(training.AsError(errTrainee).Message, "sam", "nobody") != training.AsError(errNobody).Message {
+		t.Errorf("a trainee as manager: %v; a username that is no one's: %v; want one bad_request for both", errTrainee, errNobody)
 	}
 	if _, err := co.AddManager(ctx, ann, nov.ID, "bob"); err != nil {
 		t.Errorf("add a manager: %v", err)

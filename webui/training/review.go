@@ -100,20 +100,43 @@ func (s *Service) Comments(ctx context.Context, u User, id string) ([]Comment, e
 	return s.st.Comments(ctx, id)
 }
 
-// Share lets a manager or trainer read one of u's ended attempts (and
-// comment on it).
-func (s *Service) Share(ctx context.Context, u User, id string, with Account) error {
+// Share lets a manager or trainer, named by username, read one of u's
+// ended attempts (and comment on it), and returns their account. A
+// username that is no one's, a disabled account's, or the account of
+// someone who does not review all get the same answer, so that a trainee
+// cannot learn who has an account or which roles it has.
+func (s *Service) Share(ctx context.Context, u User, id, username string) (Account, error) {
 	a, err := s.ownAttempt(ctx, u, id)
 	if err != nil {
-		return err
+		return Account{}, err
 	}
 	if a.Status == StatusActive {
-		return Errorf(CodeStillActive, "attempt %q is still being played: share it once it has ended", id)
+		return Account{}, Errorf(CodeStillActive, "attempt %q is still being played: share it once it has ended", id)
 	}
-	if !with.Roles.Has(RoleManager) && !with.Roles.Has(RoleTrainer) {
-		return Errorf(CodeBadRequest, "%s is not a manager or trainer: share your debrief with someone who reviews", with.Username)
+	with, err := s.reviewer(ctx, username)
+	if err != nil {
+		return Account{}, err
 	}
-	return s.st.ShareAttempt(ctx, id, with.ID, s.cfg.Now())
+	return with, s.st.ShareAttempt(ctx, id, with.ID, s.cfg.Now())
+}
+
+// reviewer is the enabled manager or trainer who signs in as username, or
+// one refusal whatever the reason there is none.
+func (s *Service) reviewer(ctx context.Context, username string) (Account, error) {
+	clean, err := CleanUsername(username)
+	if err != nil {
+		return Account{}, err
+	}
+	acc, err := s.st.AccountByUsername(ctx, clean)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return Account{}, err
+	case !acc.Disabled && (acc.Roles.Has(RoleManager) || acc.Roles.Has(RoleTrainer)):
+		return acc, nil
+	}
+	return Account{}, Errorf(CodeBadRequest,
+		"there is no manager or trainer %q to share with: check the username they sign in with, or ask your manager who reviews your calls", clean)
 }
 
 // AttemptsOf lists a page of a trainee's attempts for a reviewer (a

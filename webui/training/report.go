@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"parley/engine"
 )
@@ -201,12 +203,33 @@ func reportCompetencies(rows []ReportRow) []string {
 }
 
 // neutralise keeps a cell from being run as a formula by a spreadsheet
-// (OWASP's CSV injection advice): a cell starting with = + - @, a tab or a
-// carriage return gets a leading apostrophe. Numbers stay numbers: they
-// never start with those, as scores and durations are never negative.
+// (OWASP's CSV injection advice): a cell gets a leading apostrophe when its
+// first visible character is = + - or @ (or their full-width forms), or
+// when it starts with a tab, a carriage return, a line feed or a NUL.
+// Spreadsheets pass over leading spaces and invisible characters (a
+// zero-width space, a byte-order mark, a word joiner) before they decide a
+// cell is a formula, so the check passes over them too. Numbers stay
+// numbers: they never start with those, as scores and durations are never
+// negative.
 func neutralise(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+	if cell == "" {
+		return cell
+	}
+	if strings.ContainsRune("\t\r\n\x00", rune(cell[0])) {
+		return "'" + cell
+	}
+	first, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(cell, invisible))
+	if strings.ContainsRune("=+-@\uff1d\uff0b\uff0d\uff20", first) {
 		return "'" + cell
 	}
 	return cell
+}
+
+// invisible reports whether r shows as nothing, or as blank space: a space
+// or a control character, a format character (Unicode category Cf: the
+// zero-width space and joiners, the byte-order mark, bidirectional marks),
+// a variation selector, or another code point meant to be ignored.
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) ||
+		unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }

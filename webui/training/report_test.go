@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +76,61 @@ func TestWriteReportCSV(t *testing.T) {
 		if evil[i] != want {
 			t.Errorf("%s = %q, want %q", head[i], evil[i], want)
 		}
+	}
+}
+
+// TestReportCSVNeutralisesHiddenFormulas: a formula behind leading spaces
+// or invisible characters is still a formula to a spreadsheet, so its cell
+// gets the apostrophe too; other text, however it starts, stays as written.
+func TestReportCSVNeutralisesHiddenFormulas(t *testing.T) {
+	tests := []struct {
+		name, cell, want string
+	}{
+		{"a formula", "=1+1", "'=1+1"},
+		{"plus, minus, at", "@SUM(A1)", "'@SUM(A1)"},
+		{"a leading tab", "\tx", "'\tx"},
+		{"a leading carriage return", "\rx", "'\rx"},
+		{"a leading line feed", "\nx", "'\nx"},
+		{"a leading NUL", "\x00x", "'\x00x"},
+		{"spaces first", "   =1+1", "'   =1+1"},
+		{"a no-break space first", "\u00a0-2+3", "'\u00a0-2+3"},
+		{"an ideographic space first", "\u3000+1", "'\u3000+1"},
+		{"a zero-width space first", "\u200b=HYPERLINK(\"http://evil.example\")", "'\u200b=HYPERLINK(\"http://evil.example\")"},
+		{"a byte-order mark first", "\ufeff=1+1", "'\ufeff=1+1"},
+		{"a word joiner and a space first", "\u2060 @x", "'\u2060 @x"},
+		{"a right-to-left mark first", "\u200f=1", "'\u200f=1"},
+		{"a soft hyphen first", "\u00ad=1", "'\u00ad=1"},
+		{"a variation selector first", "\ufe0f+1", "'\ufe0f+1"},
+		{"a Hangul filler first", "\u3164=1", "'\u3164=1"},
+		{"a vertical tab first", "\v=1", "'\v=1"},
+		{"a full-width equals sign", "\uff1d1+1", "'\uff1d1+1"},
+		{"plain text", "Sam Patel", "Sam Patel"},
+		{"a space before plain text", " Sam", " Sam"},
+		{"a zero-width space before plain text", "\u200bSam", "\u200bSam"},
+		{"a formula sign later on", "Sam = Sam", "Sam = Sam"},
+		{"a number", "450", "450"},
+		{"only invisible characters", "\u200b\u00a0", "\u200b\u00a0"},
+		{"not UTF-8", "\xff=1", "\xff=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			row := training.ReportRow{Trainee: training.Account{Username: "sam", DisplayName: tt.cell},
+				Attempt: training.Attempt{ScenarioID: "late-shipment", Status: training.StatusActive}}
+			var buf bytes.Buffer
+			if err := training.WriteReportCSV(&buf, []training.ReportRow{row}); err != nil {
+				t.Fatal(err)
+			}
+			r := csv.NewReader(&buf)
+			r.LazyQuotes = true // the cell that is not UTF-8
+			recs, err := r.ReadAll()
+			if err != nil || len(recs) != 2 {
+				t.Fatalf("encoding/csv reads back %q, %v", recs, err)
+			}
+			// encoding/csv drops a carriage return when it reads one back
+			want := strings.ReplaceAll(tt.want, "\r", "")
+			if got := recs[1][1]; got != want {
+				t.Errorf("the cell %q is written as %q, want %q", tt.cell, got, tt.want)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"parley/engine"
@@ -367,6 +368,40 @@ func TestPracticeRunSurvivesRestart(t *testing.T) {
 	if status := tr2.get("/api/attempts/"+item.ID+"/debrief", &d); status != http.StatusOK || len(d.Debrief.Turns) != 4 ||
 		!reflect.DeepEqual(d.Attempt.Practice, want) {
 		t.Fatalf("debrief after restart: %d, %d turns, practice %+v", status, len(d.Debrief.Turns), d.Attempt.Practice)
+	}
+}
+
+// TestPracticeCapHoldsUnderConcurrency: many practice requests of one
+// trainee at once make exactly MaxActivePracticeRuns practice runs; every
+// other one is refused with 409 too_many_practice_runs. The start limit is
+// off, so it cannot be what holds.
+func TestPracticeCapHoldsUnderConcurrency(t *testing.T) {
+	h := start(t, func(cfg *webui.Config) { cfg.StartBurst = -1 })
+	tr := h.trainee("Sam")
+	src := playSource(t, tr.dial(), "short-call", "ask", "rude").g.ID
+	const requests = 3 * webui.MaxActivePracticeRuns
+	errs := make([]error, requests)
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			<-gate
+			_, errs[i] = tr.s.Practise(context.Background(), src, 1+i%2)
+		})
+	}
+	close(gate)
+	wg.Wait()
+	made := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			made++
+		case statusCode(err) != training.CodeTooManyPractice:
+			t.Errorf("request %d: %v, want 201 or 409 too_many_practice_runs", i, err)
+		}
+	}
+	if made != webui.MaxActivePracticeRuns {
+		t.Errorf("%d practice requests at once made %d practice runs, want %d", requests, made, webui.MaxActivePracticeRuns)
 	}
 }
 

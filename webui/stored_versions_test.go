@@ -147,11 +147,11 @@ func (s version0) CreateAttempt(ctx context.Context, a training.Attempt) error {
 	return s.Store.CreateAttempt(ctx, a)
 }
 
-func (s version0) CreatePractice(ctx context.Context, a training.Attempt) error {
+func (s version0) CreatePractice(ctx context.Context, a training.Attempt, maxActive int) error {
 	if !s.off.Load() {
 		a.State = oldState(s.t, a.State, s.v1)
 	}
-	return s.Store.CreatePractice(ctx, a)
+	return s.Store.CreatePractice(ctx, a, maxActive)
 }
 
 func (s version0) SaveTurn(ctx context.Context, w training.TurnWrite) error {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"sync"
@@ -21,18 +22,19 @@ type twoInstances struct {
 	ann, sam *client.Session // signed in; use On to reach an instance
 }
 
-func startTwoInstances(t *testing.T) *twoInstances {
+func startTwoInstances(t *testing.T, configure ...func(*webui.Config)) *twoInstances {
 	t.Helper()
 	db := pgtest.New(t).URL
 	fast := func(c *webui.Config) { c.AnnounceEvery = 300 * time.Millisecond }
-	a, _ := startApp(t, db, fast)
+	configure = append([]func(*webui.Config){fast}, configure...)
+	a, _ := startApp(t, db, configure...)
 	ctx := context.Background()
 	ca := client.New(a.URL(), nil)
 	admin, err := ca.Redeem(ctx, client.LinkToken(a.SetupLink()), "a long admin password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := startApp(t, db, fast)
+	b, _ := startApp(t, db, configure...)
 	made, err := admin.CreateUser(ctx, "ann", "Ann", "manager")
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +194,52 @@ func TestRaceAcrossInstancesAnswersAsRepeatedSeq(t *testing.T) {
 	g, err = onA.Resume(2, g.ID)
 	if err != nil || g.LastSeq != rounds || len(g.Snapshot.Transcript) != rounds {
 		t.Fatalf("after %d rounds: last seq %d, %d turns, %v", rounds, g.LastSeq, len(g.Snapshot.Transcript), err)
+	}
+}
+
+// TestPracticeCapAcrossInstances: a trainee asks both instances for many
+// practice runs at once. The database holds the cap: exactly
+// MaxActivePracticeRuns are made, and every other request is refused with
+// too_many_practice_runs. The start limit is off, so it cannot be what
+// holds.
+func TestPracticeCapAcrossInstances(t *testing.T) {
+	in := startTwoInstances(t, func(c *webui.Config) { c.StartBurst = -1 })
+	g, err := dial(t, in.sam, in.a).Start(1, "short-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Choose("ask"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.GiveUp(); err != nil {
+		t.Fatal(err)
+	}
+	const requests = 3 * webui.MaxActivePracticeRuns
+	on := []*client.Session{in.sam.On(client.New(in.a.URL(), nil)), in.sam.On(client.New(in.b.URL(), nil))}
+	errs := make([]error, requests)
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			<-gate
+			_, errs[i] = on[i%2].Practise(context.Background(), g.ID, 1)
+		})
+	}
+	close(gate)
+	wg.Wait()
+	made := 0
+	for i, err := range errs {
+		se, refused := errors.AsType[*client.StatusError](err)
+		switch {
+		case err == nil:
+			made++
+		case !refused || se.Code != "too_many_practice_runs":
+			t.Errorf("request %d: %v, want 201 or 409 too_many_practice_runs", i, err)
+		}
+	}
+	if made != webui.MaxActivePracticeRuns {
+		t.Errorf("%d practice requests at once on two instances made %d practice runs, want %d",
+			requests, made, webui.MaxActivePracticeRuns)
 	}
 }
 

@@ -17,3 +17,12 @@ func TestConformance(t *testing.T) {
 		return openFresh(t)
 	})
 }
+
+// TestConformanceInstances runs the checks that need several Stores on one
+// database (several Parley instances), three here, on a fresh database.
+func TestConformanceInstances(t *testing.T) {
+	storetest.RunInstances(t, func(t *testing.T) []training.Store {
+		db := freshDB(t)
+		return []training.Store{mustOpen(t, db.URL), mustOpen(t, db.URL), mustOpen(t, db.URL)}
+	})
+}

@@ -24,20 +24,28 @@ import (
 // An unknown source is ErrNotFound. A source of another user, a source still
 // active, a PracticeFrom beyond its turns, or a taken id is ErrConflict.
 // Practice runs never count as the user's active attempt on the scenario
-// (ActiveAttempt), so they can be active beside it; the store sets no cap on
-// how many (the server does, with ActivePracticeRuns).
-func (s *Store) CreatePractice(ctx context.Context, a training.Attempt) error {
+// (ActiveAttempt), so they can be active beside it.
+// A user with maxActive active practice runs already gets
+// ErrTooManyPractice. The count is taken in the transaction after locking
+// the user's row, so that the calls of one user, on this instance or on
+// any other on the same database, take turns, and never make more.
+func (s *Store) CreatePractice(ctx context.Context, a training.Attempt, maxActive int) error {
 	switch {
 	case a.ID == "" || a.UserID == "" || a.PracticeOf == "":
 		return errors.New("store: create practice run: ID, UserID and PracticeOf are all required")
 	case a.PracticeFrom < 1:
 		return fmt.Errorf("store: create practice run %q: PracticeFrom is %d: turns are numbered from 1", a.ID, a.PracticeFrom)
+	case maxActive < 1:
+		return fmt.Errorf("store: create practice run %q: maxActive is %d: pass the cap, 1 or more", a.ID, maxActive)
 	case len(a.State) == 0:
 		return fmt.Errorf("store: create practice run %q: State is empty: pass the engine's state before turn %d",
 			a.ID, a.PracticeFrom)
 	}
 	now := s.Now()
 	return s.w.do(ctx, func(ctx context.Context, tx tx) error {
+		if err := practiceCap(ctx, tx, a, maxActive); err != nil {
+			return err
+		}
 		return insertPractice(ctx, tx, a, now)
 	})
 }
@@ -52,6 +60,29 @@ func (s *Store) ActivePracticeRuns(ctx context.Context, userID string) (int, err
 		return 0, readFailed(fmt.Sprintf("count active practice runs of user %q", userID), err)
 	}
 	return n, nil
+}
+
+// practiceCap refuses a's practice run if its user has maxActive active
+// ones already. It first locks the user's row until the transaction ends,
+// so that a second call for the same user, from any instance, waits here
+// and then counts the first one's run. FOR NO KEY UPDATE rather than FOR
+// UPDATE: inserting a row that refers to the user (an attempt, a session)
+// takes a key-share lock on it, which this lock does not block.
+func practiceCap(ctx context.Context, tx tx, a training.Attempt, maxActive int) error {
+	if _, err := tx.Exec(ctx, "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", a.UserID); err != nil {
+		return writeFailed(fmt.Sprintf("lock user %q to create practice run %q", a.UserID, a.ID), err)
+	}
+	var n int
+	err := tx.QueryRow(ctx,
+		"SELECT count(*) FROM attempts WHERE user_id = $1 AND status = 'active' AND practice_of <> ''", a.UserID).Scan(&n)
+	if err != nil {
+		return readFailed(fmt.Sprintf("count active practice runs of user %q", a.UserID), err)
+	}
+	if n >= maxActive {
+		return fmt.Errorf("store: create practice run %q: user %q has %d active practice runs: %w; finish or give up one first",
+			a.ID, a.UserID, n, training.ErrTooManyPractice)
+	}
+	return nil
 }
 
 func insertPractice(ctx context.Context, tx tx, a training.Attempt, now time.Time) error {

@@ -169,7 +169,7 @@ func TestAbandonIdle(t *testing.T) {
 	must(t, s.EndAttempt(ctx, "done", 0, training.StatusGivenUp, nil))
 	seedFinished(t, s, clk, "src", "u4", 1)
 	practice := func(id string) {
-		must(t, s.CreatePractice(ctx, training.Attempt{ID: id, UserID: "u4", PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
+		must(t, s.CreatePractice(ctx, training.Attempt{ID: id, UserID: "u4", PracticeOf: "src", PracticeFrom: 1, State: state(0)}, training.MaxActivePracticeRuns))
 	}
 	practice("idle-practice")
 	clk.Advance(2 * time.Hour)

@@ -14,3 +14,12 @@ func TestConformance(t *testing.T) {
 		return mustOpen(t, filepath.Join(t.TempDir(), "parley.db"))
 	})
 }
+
+// TestConformanceInstances runs the checks that need several Stores on one
+// database file, as several processes would open it: three here.
+func TestConformanceInstances(t *testing.T) {
+	storetest.RunInstances(t, func(t *testing.T) []training.Store {
+		path := filepath.Join(t.TempDir(), "parley.db")
+		return []training.Store{mustOpen(t, path), mustOpen(t, path), mustOpen(t, path)}
+	})
+}

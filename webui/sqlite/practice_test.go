@@ -34,7 +34,7 @@ func TestCreatePractice(t *testing.T) {
 		clk.Advance(time.Minute)
 		id := "p" + string(rune('0'+from))
 		must(t, s.CreatePractice(ctx, training.Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: from,
-			State: state(from - 1), ScenarioID: "ignored", Seed: 7}))
+			State: state(from - 1), ScenarioID: "ignored", Seed: 7}, training.MaxActivePracticeRuns))
 		got, err := s.Attempt(ctx, id)
 		must(t, err)
 		want := training.Attempt{ID: id, UserID: testUser, ScenarioID: testScenario, Version: testVersion, Seed: 42,
@@ -74,14 +74,14 @@ func TestPracticeIsNeverTheActiveAttempt(t *testing.T) {
 	practice := func(id string) training.Attempt {
 		return training.Attempt{ID: id, UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}
 	}
-	must(t, s.CreatePractice(ctx, practice("p1")))
+	must(t, s.CreatePractice(ctx, practice("p1"), training.MaxActivePracticeRuns))
 	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); !errors.Is(err, training.ErrNotFound) {
 		t.Errorf("ActiveAttempt with only a practice run active: %+v, %v; want training.ErrNotFound", a.ID, err)
 	}
 	// A scored attempt and more practice runs, all active at once.
 	must(t, s.CreateAttempt(ctx, training.Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
 		State: state(0)}))
-	must(t, s.CreatePractice(ctx, practice("p2")))
+	must(t, s.CreatePractice(ctx, practice("p2"), training.MaxActivePracticeRuns))
 	if a, err := s.ActiveAttempt(ctx, testUser, testScenario); err != nil || a.ID != "a2" || a.IsPractice() {
 		t.Errorf("ActiveAttempt = %q, %v; want the scored attempt a2", a.ID, err)
 	}
@@ -96,7 +96,7 @@ func TestCreatePracticeRefusals(t *testing.T) {
 	ctx := context.Background()
 	seedFinished(t, s, clk, "src", testUser, 2)
 	seedAttempt(t, s, "active", "u2")
-	must(t, s.CreatePractice(ctx, training.Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}))
+	must(t, s.CreatePractice(ctx, training.Attempt{ID: "taken", UserID: testUser, PracticeOf: "src", PracticeFrom: 1, State: state(0)}, training.MaxActivePracticeRuns))
 	before, err := s.AttemptsByUser(ctx, testUser, 0)
 	must(t, err)
 
@@ -119,7 +119,7 @@ func TestCreatePracticeRefusals(t *testing.T) {
 			if tt.a.State == nil {
 				tt.a.State = state(0)
 			}
-			err := s.CreatePractice(ctx, tt.a)
+			err := s.CreatePractice(ctx, tt.a, training.MaxActivePracticeRuns)
 			if err == nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) ||
 				tt.wantErr == nil && (errors.Is(err, training.ErrConflict) || errors.Is(err, training.ErrNotFound)) {
 				t.Fatalf("CreatePractice: got %v, want %v", err, tt.wantErr)
@@ -161,14 +161,16 @@ func TestActivePracticeRuns(t *testing.T) {
 	}{
 		{"none yet", func() {}, 0, 0},
 		{"two of mine", func() {
-			must(t, s.CreatePractice(ctx, practice("p1", testUser, "src")))
-			must(t, s.CreatePractice(ctx, practice("p2", testUser, "src")))
+			must(t, s.CreatePractice(ctx, practice("p1", testUser, "src"), training.MaxActivePracticeRuns))
+			must(t, s.CreatePractice(ctx, practice("p2", testUser, "src"), training.MaxActivePracticeRuns))
 		}, 2, 0},
 		{"a scored attempt", func() {
 			must(t, s.CreateAttempt(ctx, training.Attempt{ID: "a2", UserID: testUser, ScenarioID: testScenario, Version: testVersion,
 				State: state(0)}))
 		}, 2, 0},
-		{"one of another user's", func() { must(t, s.CreatePractice(ctx, practice("q1", "other", "other-src"))) }, 2, 1},
+		{"one of another user's", func() {
+			must(t, s.CreatePractice(ctx, practice("q1", "other", "other-src"), training.MaxActivePracticeRuns))
+		}, 2, 1},
 		{"one of mine given up", func() {
 			must(t, s.EndAttempt(ctx, "p1", 0, training.StatusGivenUp, []byte(`{}`)))
 		}, 1, 1},

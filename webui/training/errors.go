@@ -14,6 +14,9 @@ var (
 	// ErrConflict means the write contradicts what is stored: the turn was
 	// already saved, the attempt is no longer active, or the record exists.
 	ErrConflict = errors.New("conflict")
+	// ErrTooManyPractice means a new practice run would pass the cap on a
+	// user's active ones (CreatePractice). It is an ErrConflict.
+	ErrTooManyPractice = fmt.Errorf("too many active practice runs: %w", ErrConflict)
 )
 
 // Error codes the core returns (docs/protocol.md). The transports map a

@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -30,14 +31,14 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 		return ListedAttempt{}, Errorf(CodeBadRequest, "attempt %q has turns 1 to %d: send a turn in that range, not %d",
 			id, src.Turns, turn)
 	}
-	// Two requests at once may both pass this count: the cap can be
-	// exceeded by as many requests as one trainee has in flight.
+	// A trainee at the cap is told before the replay costs anything. Two
+	// requests at once may both pass this count: the store holds the cap,
+	// counting again inside the transaction that creates the run.
 	switch n, err := s.st.ActivePracticeRuns(ctx, u.ID); {
 	case err != nil:
 		return ListedAttempt{}, err
 	case n >= MaxActivePracticeRuns:
-		return ListedAttempt{}, Errorf(CodeTooManyPractice,
-			"you have %d practice runs under way, the most there can be: finish or give up one of your practice runs first", n)
+		return ListedAttempt{}, tooManyPractice()
 	}
 	sc, st, err := s.playedOn(ctx, src)
 	if err != nil {
@@ -52,8 +53,11 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 	}
 	state := EncodeSession(sess)
 	p := Attempt{ID: newAttemptID(s.cfg.Now()), UserID: u.ID, PracticeOf: src.ID, PracticeFrom: turn, State: state}
-	if err := s.st.CreatePractice(ctx, p); err != nil {
+	if err := s.st.CreatePractice(ctx, p, MaxActivePracticeRuns); err != nil {
 		s.lim.refund(u.ID)
+		if errors.Is(err, ErrTooManyPractice) {
+			return ListedAttempt{}, tooManyPractice()
+		}
 		return ListedAttempt{}, fmt.Errorf("practise from turn %d of attempt %s: %w", turn, id, err)
 	}
 	a, err := s.st.Attempt(ctx, p.ID)
@@ -62,4 +66,10 @@ func (s *Service) Practise(ctx context.Context, u User, id string, turn int) (Li
 	}
 	s.cfg.Log.Debug("practice run started", "attempt", a.ID, "of", id, "from_turn", turn, "user", u.ID)
 	return ListedAttempt{Attempt: a, Title: sc.Title}, nil
+}
+
+// tooManyPractice refuses a practice run to a trainee at the cap.
+func tooManyPractice() *Error {
+	return Errorf(CodeTooManyPractice, "you have %d practice runs under way, the most there can be: "+
+		"finish or give up one of your practice runs first", MaxActivePracticeRuns)
 }

@@ -36,8 +36,12 @@ type Store interface {
 	// of the same user) from turn a.PracticeFrom, with copies of the
 	// source's turns before it, in one transaction. An unknown source is
 	// ErrNotFound; an active source, another user's, a turn past its last,
-	// or a taken id is ErrConflict.
-	CreatePractice(ctx context.Context, a Attempt) error
+	// or a taken id is ErrConflict. A user who has maxActive (> 0) active
+	// practice runs already gets ErrTooManyPractice (an ErrConflict): the
+	// count is taken inside the transaction, so that concurrent calls, in
+	// this process or in other instances on the same database, never make
+	// more than maxActive.
+	CreatePractice(ctx context.Context, a Attempt, maxActive int) error
 	// ActivePracticeRuns counts a user's active practice runs.
 	ActivePracticeRuns(ctx context.Context, userID string) (int, error)
 	Attempt(ctx context.Context, id string) (Attempt, error)

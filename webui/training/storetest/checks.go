@@ -352,7 +352,7 @@ var checks = []check{
 		// a1: an idle scored attempt; b1: another user's, updated after the cut-off.
 		create(t, s, "src")
 		play(t, s, "src", 2, finished)
-		must(t, s.CreatePractice(ctx, practice("p1", "src", 2)))
+		must(t, s.CreatePractice(ctx, practice("p1", "src", 2), training.MaxActivePracticeRuns))
 		must(t, s.CreateAttempt(ctx, attempt("a1", user)))
 		time.Sleep(tick)
 		must(t, s.CreateAttempt(ctx, attempt("b1", other)))
@@ -388,7 +388,7 @@ var checks = []check{
 		ctx := t.Context()
 		create(t, s, "src")
 		play(t, s, "src", 3, finished)
-		must(t, s.CreatePractice(ctx, practice("p1", "src", 3)))
+		must(t, s.CreatePractice(ctx, practice("p1", "src", 3), training.MaxActivePracticeRuns))
 		got := get(t, s, "p1")
 		want := training.Attempt{ID: "p1", UserID: user, ScenarioID: scenario, Version: version, Seed: 42,
 			Status: training.StatusActive, State: state(2), LastSeq: turn("src", 2).LastSeq, Turns: 2,
@@ -411,7 +411,7 @@ var checks = []check{
 	{"PracticeFromFirstTurnCopiesNone", func(t *testing.T, s training.Store) {
 		create(t, s, "src")
 		play(t, s, "src", 1, finished)
-		must(t, s.CreatePractice(t.Context(), practice("p1", "src", 1)))
+		must(t, s.CreatePractice(t.Context(), practice("p1", "src", 1), training.MaxActivePracticeRuns))
 		if got := get(t, s, "p1"); got.Turns != 0 || got.LastSeq != 0 {
 			t.Errorf("practice run from turn 1: Turns %d, LastSeq %d; want 0, 0", got.Turns, got.LastSeq)
 		}
@@ -422,8 +422,8 @@ var checks = []check{
 		create(t, s, "src")
 		play(t, s, "src", 2, finished)
 		must(t, s.CreateAttempt(ctx, attempt("a1", user)))
-		must(t, s.CreatePractice(ctx, practice("p1", "src", 2)))
-		must(t, s.CreatePractice(ctx, practice("p2", "src", 1)))
+		must(t, s.CreatePractice(ctx, practice("p1", "src", 2), training.MaxActivePracticeRuns))
+		must(t, s.CreatePractice(ctx, practice("p2", "src", 1), training.MaxActivePracticeRuns))
 		active, err := s.ActiveAttempt(ctx, user, scenario)
 		if err != nil || active.ID != "a1" {
 			t.Errorf("ActiveAttempt = %q, %v; want a1, never a practice run", active.ID, err)
@@ -443,10 +443,37 @@ var checks = []check{
 		ctx := t.Context()
 		create(t, s, "src")
 		play(t, s, "src", 1, finished)
-		must(t, s.CreatePractice(ctx, practice("p1", "src", 1)))
+		must(t, s.CreatePractice(ctx, practice("p1", "src", 1), training.MaxActivePracticeRuns))
 		_, err := s.ActiveAttempt(ctx, user, scenario)
 		wantErr(t, "ActiveAttempt with only a practice run active", err, training.ErrNotFound)
 		must(t, s.CreateAttempt(ctx, attempt("a1", user))) // no collision with the practice run
+	}},
+	{"PracticeCapHoldsUnderConcurrency", func(t *testing.T, s training.Store) {
+		ctx := t.Context()
+		create(t, s, "src")
+		play(t, s, "src", 2, finished)
+		const limit = training.MaxActivePracticeRuns
+		made := practiseAtOnce(t, []training.Store{s}, "src", 3*limit, limit)
+		if len(made) != limit {
+			t.Errorf("%d concurrent CreatePractice calls made %d practice runs, want the cap, %d", 3*limit, len(made), limit)
+		}
+		if n, err := s.ActivePracticeRuns(ctx, user); err != nil || n != limit {
+			t.Errorf("ActivePracticeRuns = %d, %v; want %d", n, err, limit)
+		}
+		wantErr(t, "CreatePractice at the cap", s.CreatePractice(ctx, practice("over", "src", 1), limit), training.ErrTooManyPractice)
+		if _, err := s.Attempt(ctx, "over"); !errors.Is(err, training.ErrNotFound) {
+			t.Errorf("CreatePractice at the cap stored it: Attempt = %v", err)
+		}
+		// The cap is each user's; ending a run frees its place.
+		must(t, s.CreateAttempt(ctx, attempt("theirs", other)))
+		play(t, s, "theirs", 1, finished)
+		theirs := practice("their-run", "theirs", 1)
+		theirs.UserID = other
+		must(t, s.CreatePractice(ctx, theirs, limit))
+		if len(made) > 0 {
+			must(t, s.EndAttempt(ctx, made[0], get(t, s, made[0]).Turns, training.StatusGivenUp, nil))
+		}
+		must(t, s.CreatePractice(ctx, practice("freed", "src", 2), limit))
 	}},
 	{"PracticeRefused", func(t *testing.T, s training.Store) {
 		ctx := t.Context()
@@ -455,7 +482,7 @@ var checks = []check{
 		must(t, s.CreateAttempt(ctx, attempt("live", user)))
 		must(t, s.CreateAttempt(ctx, attempt("theirs", other)))
 		must(t, s.EndAttempt(ctx, "theirs", 0, training.StatusGivenUp, nil))
-		must(t, s.CreatePractice(ctx, practice("p1", "src", 1)))
+		must(t, s.CreatePractice(ctx, practice("p1", "src", 1), training.MaxActivePracticeRuns))
 		for _, c := range []struct {
 			what string
 			a    training.Attempt
@@ -467,7 +494,7 @@ var checks = []check{
 			{"a turn beyond the source's", practice("x4", "src", 3), training.ErrConflict},
 			{"a taken id", practice("p1", "src", 2), training.ErrConflict},
 		} {
-			wantErr(t, "CreatePractice from "+c.what, s.CreatePractice(ctx, c.a), c.want)
+			wantErr(t, "CreatePractice from "+c.what, s.CreatePractice(ctx, c.a, training.MaxActivePracticeRuns), c.want)
 			if c.a.ID != "p1" {
 				if _, err := s.Attempt(ctx, c.a.ID); !errors.Is(err, training.ErrNotFound) {
 					t.Errorf("CreatePractice from %s stored %s: Attempt = %v", c.what, c.a.ID, err)

@@ -33,7 +33,7 @@ func (s *Server) linkRedeem(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.hub.endUser(acc.ID)
+	s.hub.endUser(acc.ID, token)
 	s.setSession(w, r, token)
 	writeJSON(w, http.StatusOK, newMeView(acc.User()))
 }

@@ -96,12 +96,13 @@ func (s *Server) mePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.hub.endUser(u.ID)
 	in, err := s.accounts.Login(r.Context(), training.Credentials{Username: u.Username, Password: req.New, From: s.clientAddr(r)})
 	if err != nil {
+		s.hub.endUser(u.ID, "")
 		s.writeError(w, r, err)
 		return
 	}
+	s.hub.endUser(u.ID, in.Session)
 	s.setSession(w, r, in.Session)
 	s.setDevice(w, r, in.Device) // the new password revoked the old token
 	writeJSON(w, http.StatusOK, newMeView(u))

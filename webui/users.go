@@ -127,7 +127,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if *req.Disabled {
-			s.hub.endUser(acc.ID)
+			s.hub.endUser(acc.ID, "")
 		}
 	}
 	if acc, err = s.accounts.Find(ctx, acc.Username); err != nil {

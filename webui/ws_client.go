@@ -223,6 +223,18 @@ func (c *client) current(ctx context.Context) (User, error) {
 	return u, nil
 }
 
+// recheck checks the connection's session now, however recent the last
+// check, and closes the connection when the session no longer signs anyone
+// in. Another failure leaves it to the next check.
+func (c *client) recheck(ctx context.Context) {
+	c.amu.Lock()
+	c.checked = time.Time{}
+	c.amu.Unlock()
+	if _, err := c.current(ctx); err != nil && training.AsError(err).Code == training.CodeLoginRequired {
+		c.signedOut()
+	}
+}
+
 // refuse answers a message whose sender could not be checked: a session
 // that has ended closes the connection, as a sign-out does.
 func (c *client) refuse(seq int64, err error) {

@@ -115,15 +115,43 @@ func (h *hub) endSessionHash(hash string) {
 	h.signOut(func(c *client) bool { return c.session == hash })
 }
 
-// endUser closes, with a login_required frame, every websocket of the user
-// (disabled, or their password changed), on every instance.
-func (h *hub) endUser(userID string) {
-	h.endUserHere(userID)
+// endUser closes, with a login_required frame, the websockets of the user
+// (disabled, or their password changed): here every one but those of the
+// session keep (a token; "" keeps none), the one that replaced the others;
+// on the other instances those whose session has ended (recheckUser).
+func (h *hub) endUser(userID, keep string) {
+	if keep != "" {
+		keep = training.HashToken(keep)
+	}
+	h.signOut(func(c *client) bool { return c.user.ID == userID && c.session != keep })
 	h.remote.publish(training.LiveEvent{Kind: training.LiveEndUser, User: userID})
 }
 
-func (h *hub) endUserHere(userID string) {
-	h.signOut(func(c *client) bool { return c.user.ID == userID })
+// recheckUser checks the session of each of the user's websockets here
+// again, in the background, and closes those whose session has ended:
+// another instance disabled the user or changed their password. A
+// websocket opened since by a new session stays open, however late the
+// news came.
+func (h *hub) recheckUser(userID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.bgStopped {
+		return
+	}
+	var theirs []*client
+	for c := range h.clients {
+		if c.user.ID == userID {
+			theirs = append(theirs, c)
+		}
+	}
+	if len(theirs) == 0 {
+		return
+	}
+	h.bg.Go(func() {
+		for _, c := range theirs {
+			c.recheck(h.bgCtx)
+		}
+	})
 }
 
 func (h *hub) signOut(match func(*client) bool) {

@@ -146,7 +146,7 @@ func (r *remoteHub) handle(e training.LiveEvent) {
 		r.announce()
 		r.catchUpAll()
 	case training.LiveEndUser:
-		r.h.endUserHere(e.User)
+		r.h.recheckUser(e.User)
 	case training.LiveEndSession:
 		r.h.endSessionHash(e.Session)
 	}

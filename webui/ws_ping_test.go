@@ -12,21 +12,32 @@ import (
 // stays connected even if it never answers a ping, and one that goes silent
 // is pinged and, not answering, dropped after the pong wait.
 func TestPingOnlyWhenSilent(t *testing.T) {
-	const ping, pong = 100 * time.Millisecond, 300 * time.Millisecond
+	const ping, pong = 250 * time.Millisecond, 300 * time.Millisecond
+	const every = 50 * time.Millisecond
 	h := start(t, func(cfg *webui.Config) { cfg.PingAfter, cfg.PongWait = ping, pong })
 	c := h.trainee("Sam").dial()
 	var pings atomic.Int32
 	c.WS.SetPingHandler(func(string) error { pings.Add(1); return nil }) // never answers
 	g := c.startGame("short-call")
 
-	for seq := int64(2); seq <= 25; seq++ { // 1.2 s of a message every 50 ms: four pong waits
-		time.Sleep(ping / 2)
+	// 1.5 s of a message every 50 ms: five pong waits. On a busy machine a
+	// sleep can last longer than asked; a gap as long as PingAfter would
+	// rightly be pinged, so the test measures the gaps it left.
+	var longest time.Duration
+	last := time.Now()
+	for seq := int64(2); seq <= 31; seq++ {
+		time.Sleep(every)
+		longest = max(longest, time.Since(last))
 		if _, err := c.Resume(seq, g.ID); err != nil {
-			t.Fatalf("after %v of messages every %v: %v", time.Duration(seq-1)*ping/2, ping/2, err)
+			t.Fatalf("after %v of messages every %v: %v", time.Duration(seq-1)*every, every, err)
 		}
+		last = time.Now()
 	}
-	if n := pings.Load(); n != 0 {
-		t.Errorf("pinged %d times while sending a message every %v", n, ping/2)
+	switch n := pings.Load(); {
+	case n != 0 && longest < ping*4/5:
+		t.Errorf("pinged %d times while sending a message every %v (the longest gap %v)", n, every, longest)
+	case n != 0:
+		t.Logf("pinged %d times: the machine left a gap of %v between messages, near PingAfter (%v)", n, longest, ping)
 	}
 
 	silent := time.Now()

@@ -181,6 +181,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if leader != nil {
 		defer leader.Close()
 	}
+	for _, f := range o.Configure {
+		f(&cfg)
+	}
 	if o.LRS.Endpoint != "" {
 		home := o.PublicURL
 		if home == "" {

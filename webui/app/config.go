@@ -18,7 +18,8 @@ import (
 // take well under a second.
 const DefaultExploreTimeout = 20 * time.Second
 
-// serverConfig loads the scenarios and builds the server's Config; it also
+// serverConfig loads the scenarios and builds the server's Config (Run
+// then adds what the database brings, and Options.Configure); it also
 // returns the files read from the trainer's folder, for the watcher.
 func serverConfig(o Options, log *slog.Logger) (webui.Config, []scenarios.File, error) {
 	list, trainerFiles := o.Offer, []scenarios.File(nil)
@@ -37,9 +38,6 @@ func serverConfig(o Options, log *slog.Logger) (webui.Config, []scenarios.File, 
 			return webui.Config{}, nil, fmt.Errorf("--static %s: not a folder; pass the folder holding index.html", o.Static)
 		}
 		cfg.Static = os.DirFS(o.Static)
-	}
-	for _, f := range o.Configure {
-		f(&cfg)
 	}
 	return cfg, trainerFiles, nil
 }

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"errors"
+	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"parley/webui"
 	"parley/webui/client"
 	"parley/webui/postgres/pgtest"
+	"parley/webui/training"
 )
 
 // twoInstances starts two Apps on one new PostgreSQL database and signs
@@ -279,4 +282,60 @@ func TestOneSetupLinkForSeveralInstances(t *testing.T) {
 	if err != nil || admin == nil {
 		t.Fatalf("the first instance's link, redeemed on the second after it started: %v; want it to work", err)
 	}
+}
+
+// TestNewPasswordKeepsItsOwnWebsockets: a trainee changes their password
+// on one instance and at once opens a websocket on another with the new
+// session, before that instance hears (here a second late) that the
+// trainee's websockets must end. It closes the old session's websocket,
+// never the new one's.
+func TestNewPasswordKeepsItsOwnWebsockets(t *testing.T) {
+	const late = time.Second
+	in := startTwoInstances(t, func(c *webui.Config) {
+		if c.Broadcast != nil && c.AnnounceEvery != 0 {
+			c.Broadcast = lateBroadcast{c.Broadcast, late}
+		}
+	})
+	ctx := context.Background()
+	old := dial(t, in.sam, in.b)
+	onA := in.sam.On(client.New(in.a.URL(), nil))
+	status, err := onA.Post(ctx, "/api/me/password", map[string]string{"current": "a long trainee password", "new": "another long trainee password"}, nil)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("change the password: %d %v", status, err)
+	}
+	changed := time.Now()
+	fresh := dial(t, in.sam, in.b) // the new session's cookie, shared by host
+	if time.Since(changed) >= late {
+		t.Fatalf("the new websocket took %v to open, longer than the notice's delay", time.Since(changed))
+	}
+	signedOut := false
+	for {
+		data, err := old.RecvRaw()
+		if err != nil {
+			break
+		}
+		signedOut = signedOut || strings.Contains(string(data), training.CodeLoginRequired)
+	}
+	if !signedOut {
+		t.Fatal("the old session's websocket on the other instance closed without saying login_required")
+	}
+	if _, err := fresh.Start(1, "short-call"); err != nil {
+		t.Errorf("the new session's websocket, once the notice came: %v", err)
+	}
+}
+
+// lateBroadcast hands what other instances publish to its listener late,
+// as a slow network would.
+type lateBroadcast struct {
+	training.Broadcast
+	late time.Duration
+}
+
+func (b lateBroadcast) Listen(ctx context.Context, f func(training.LiveEvent)) {
+	b.Broadcast.Listen(ctx, func(e training.LiveEvent) {
+		if e.Kind == training.LiveEndUser {
+			time.Sleep(b.late)
+		}
+		f(e)
+	})
 }

@@ -29,9 +29,11 @@ const (
 	// its listening connection was (re)established, so events may have
 	// been missed; receivers read again what they show from the database.
 	LiveResync LiveKind = "resync"
-	// LiveEndUser: close every websocket of User (disabled, or their
-	// password changed). LiveEndSession: close those opened by the session
-	// whose token hashes to Session (it signed out).
+	// LiveEndUser: User was disabled or their password changed: check the
+	// session of each of their websockets again, and close those whose
+	// session has ended (not those of a session started since, which may
+	// open before the event arrives). LiveEndSession: close those opened by
+	// the session whose token hashes to Session (it signed out).
 	LiveEndUser    LiveKind = "end_user"
 	LiveEndSession LiveKind = "end_session"
 )

@@ -128,9 +128,10 @@ let trendCount = 0;
 // label is the competency's; n is how many attempts the x axis spans (every
 // scored attempt of the trainee, oldest first, numbered from 1); series is
 // one per scenario: [{label, pass, points: [{x, score, passed, when}]}]
-// where x is the attempt's number. A dashed line marks each series' pass
-// mark (one line when they agree); a hollow marker is a score that did not
-// pass. width as moodChart's.
+// where x is the attempt's number. A dashed line marks each distinct pass
+// mark, labelled with it (labels of close marks never overlap); the legend
+// gives each series' mark; a hollow marker is a score that did not pass. width as
+// moodChart's.
 export function trendChart({ label, n, series, width = 720 }) {
   const id = `trend-chart-${++trendCount}`;
   const W = Math.round(Math.max(300, Math.min(1100, width)));
@@ -141,7 +142,6 @@ export function trendChart({ label, n, series, width = 720 }) {
   const x = (i) => pad.left + (n <= 1 ? plotW / 2 : ((i - 1) / (n - 1)) * plotW);
   const y = (v) => pad.top + plotH - (Math.max(0, Math.min(100, v)) / 100) * plotH;
 
-  const marks = [...new Set(series.map((m) => m.pass))];
   const title = `${label}: scores over the attempts`;
   const desc = series.map((m) => {
     const first = m.points[0];
@@ -172,14 +172,28 @@ export function trendChart({ label, n, series, width = 720 }) {
   grid.append(s('line', { class: 'chart__axis', x1: pad.left, x2: W - pad.right, y1: y(0), y2: y(0) }));
   svg.append(grid);
 
-  // Pass marks: one dashed line each, labelled at the right.
+  // Pass marks: one dashed line per distinct mark (in its series' colour
+  // when one series has it), labelled with the mark at the right (the
+  // legend and the description say whose mark it is: scenario titles are
+  // too long for a phone's chart); labels of marks close together are
+  // nudged apart so that they never overlap.
   const passes = s('g', { class: 'chart__passes', 'aria-hidden': 'true' });
-  series.forEach((m, si) => {
-    if (marks.length === 1 && si > 0) return;
-    const cls = marks.length === 1 ? 'chart__pass' : `chart__pass series-${si % 4}`;
-    passes.append(s('line', { class: cls, x1: pad.left, x2: W - pad.right, y1: y(m.pass), y2: y(m.pass) }));
-    passes.append(s('text', { class: 'chart__pass-label', x: W - pad.right, y: y(m.pass) - 5, 'text-anchor': 'end' },
-      marks.length === 1 ? `pass mark ${m.pass}` : `${m.label}: pass ${m.pass}`));
+  const groups = passGroups(series);
+  // Each label sits just above its line; the lowest goes just under its
+  // line when the next mark up is close, so that the two lines run between
+  // their labels.
+  const wanted = groups.map((g, gi) => {
+    const under = gi > 0 && gi === groups.length - 1 && y(g.pass) - y(groups[gi - 1].pass) < PASS_LABEL_GAP;
+    return under ? y(g.pass) + 14 : y(g.pass) - 5;
+  });
+  const labelYs = spreadLabels(wanted, { gap: PASS_LABEL_GAP, min: pad.top + 10, max: y(0) - 4 });
+  groups.forEach((g) => {
+    const cls = g.series.length === 1 && groups.length > 1 ? `chart__pass series-${g.series[0] % 4}` : 'chart__pass';
+    passes.append(s('line', { class: cls, x1: pad.left, x2: W - pad.right, y1: y(g.pass), y2: y(g.pass), dataset: { pass: g.pass } }));
+  });
+  groups.forEach((g, gi) => {
+    passes.append(s('text', { class: 'chart__pass-label', x: W - pad.right, y: labelYs[gi], 'text-anchor': 'end', dataset: { pass: g.pass } },
+      `pass mark ${g.pass}`));
   });
   svg.append(passes);
 
@@ -215,4 +229,49 @@ export function trendChart({ label, n, series, width = 720 }) {
     h('div', { class: 'chart-wrap' }, svg),
     table,
     h('figcaption', { class: 'chart-caption' }, vh('Chart summary: '), desc));
+}
+
+// The height of a pass mark's label (12px text) with room between two.
+const PASS_LABEL_GAP = 15;
+
+// passGroups gathers the series by pass mark, highest mark first:
+// [{pass, series: [index, …]}].
+function passGroups(series) {
+  const byMark = new Map();
+  series.forEach((m, si) => {
+    if (!byMark.has(m.pass)) byMark.set(m.pass, []);
+    byMark.get(m.pass).push(si);
+  });
+  return [...byMark.entries()].sort((a, b) => b[0] - a[0]).map(([pass, list]) => ({ pass, series: list }));
+}
+
+// spreadLabels places labels as near their wanted y (each a text baseline)
+// as it can with at least gap between neighbours: labels that would crowd
+// are spread evenly about the middle of where they want to be (so that
+// each stays beside its line), then kept between min and max. It returns
+// the ys in the same order as wanted.
+export function spreadLabels(wanted, { gap, min, max }) {
+  const order = wanted.map((w, i) => i).sort((a, b) => wanted[a] - wanted[b]);
+  const clusters = []; // runs of labels, each {sum, n}: centred on sum / n, gap apart
+  const first = (c) => c.sum / c.n - ((c.n - 1) * gap) / 2;
+  for (const i of order) {
+    clusters.push({ sum: wanted[i], n: 1 });
+    while (clusters.length > 1) {
+      const b = clusters[clusters.length - 1];
+      const a = clusters[clusters.length - 2];
+      if (first(b) - (first(a) + (a.n - 1) * gap) >= gap) break;
+      a.sum += b.sum;
+      a.n += b.n;
+      clusters.pop();
+    }
+  }
+  const ys = clusters.flatMap((c) => Array.from({ length: c.n }, (_, k) => first(c) + k * gap));
+  for (let k = 0; k < ys.length; k++) ys[k] = Math.max(ys[k], k ? ys[k - 1] + gap : min);
+  if (ys.length && ys[ys.length - 1] > max) {
+    ys[ys.length - 1] = max;
+    for (let k = ys.length - 2; k >= 0; k--) ys[k] = Math.min(ys[k], ys[k + 1] - gap);
+  }
+  const out = new Array(wanted.length);
+  order.forEach((i, k) => { out[i] = ys[k]; });
+  return out;
 }

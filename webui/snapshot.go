@@ -17,5 +17,8 @@ func viewSnapshot(snap training.Snapshot, seq int64) snapshotFrame {
 	if a.Status == training.StatusActive {
 		f.Replies = convert(snap.Replies, viewChoice)
 	}
+	if snap.Trainee.ID != "" {
+		f.Trainee = &traineeRef{ID: snap.Trainee.ID, Name: snap.Trainee.DisplayName}
+	}
 	return f
 }

@@ -10,9 +10,10 @@ import (
 )
 
 // TestManagerWatchesLive: a manager of the trainee's cohort watches a call
-// as it happens (a snapshot, then each turn and the ending, never the
-// trainee's acks) and the trainee is told who watches, and when they stop;
-// a trainee, and a manager of another cohort, may not watch.
+// as it happens (a snapshot naming the trainee, then each turn and the
+// ending, never the trainee's acks) and the trainee is told who watches,
+// and when they stop; a trainee, and a manager of another cohort, may not
+// watch.
 func TestManagerWatchesLive(t *testing.T) {
 	h := start(t)
 	ctx := context.Background()
@@ -38,6 +39,10 @@ func TestManagerWatchesLive(t *testing.T) {
 	snap := expect[client.Snapshot](watcher)
 	if snap.Attempt.ID != g.ID || len(snap.Replies) == 0 {
 		t.Fatalf("the watcher's snapshot: %+v", snap)
+	}
+	// It names the trainee (a link to the call says only the attempt).
+	if want := (client.Trainee{ID: sam.s.Who().ID, Name: "Sam"}); snap.Trainee == nil || *snap.Trainee != want {
+		t.Errorf("the watcher's snapshot names the trainee as %+v, want %+v", snap.Trainee, want)
 	}
 	told := expect[client.Watched](play)
 	if told.Attempt != g.ID || !slices.Equal(told.Watchers, []string{"Ann"}) {

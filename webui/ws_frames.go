@@ -14,6 +14,13 @@ type snapshotFrame struct {
 	Replies    []choiceView `json:"replies"`
 	Mood       []moodView   `json:"mood"`
 	Ending     *endingView  `json:"ending,omitempty"`
+	Trainee    *traineeRef  `json:"trainee,omitempty"` // a watcher's: whose call it is
+}
+
+// traineeRef names the trainee whose call a watcher's snapshot shows.
+type traineeRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 type turnFrame struct {

@@ -192,6 +192,13 @@ type Snapshot struct {
 	Replies    []Reply     `json:"replies"` // on offer now
 	Mood       []Mood      `json:"mood"`
 	Ending     *Ending     `json:"ending,omitempty"`
+	Trainee    *Trainee    `json:"trainee,omitempty"` // a watcher's: whose call it is
+}
+
+// Trainee is whose call a watcher's snapshot shows.
+type Trainee struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // AttemptHead is the attempt a snapshot shows.

@@ -1,7 +1,8 @@
 // Watching a call live (#/watch/{attemptId}, ?cohort=&trainee= for the way
-// back and whose call it is; managers and admins): the websocket
-// (socket.js) with {"type":"watch"}, then the snapshot and each turn and
-// ended frame drawn read only with the conversation's transcript
+// back; managers and admins): the websocket (socket.js) with
+// {"type":"watch"}, then the snapshot (which names the trainee, so a link
+// without the query, or a reload, still says whose call it is) and each
+// turn and ended frame drawn read only with the conversation's transcript
 // (transcript.js) and mood meters (mood.js): no replies, nothing sent but
 // the watch. The server decides who may watch (not_yours otherwise); the
 // trainee is told who watches.
@@ -33,6 +34,7 @@ class Watch {
     this.attemptId = attemptId;
     this.cohort = cohort;
     this.trainee = trainee || 'The trainee';
+    this.named = !!trainee; // else the snapshot names them
     this.traineeId = traineeId;
     this.scenario = null;
     this.mood = [];
@@ -54,12 +56,40 @@ class Watch {
 
   get who() { return this.scenario ? (this.scenario.persona || {}).name || 'Client' : 'Client'; }
 
-  build(cohortName) {
+  // query is the cohort and the trainee for the review's link.
+  query() {
     const q = new URLSearchParams();
     if (this.cohort) q.set('cohort', this.cohort);
     if (this.traineeId) q.set('trainee', this.traineeId);
     this.qs = q.toString() ? `?${q}` : '';
-    this.avatarSlot = h('div', { class: 'call-head__avatar' }, avatar(this.trainee, 'md'));
+  }
+
+  // drawName writes the trainee's name wherever the page says it.
+  drawName() {
+    clear(this.avatarSlot).append(avatar(this.trainee, 'md'));
+    this.titleEl.textContent = `${this.trainee}’s call`;
+    this.noteText.textContent = `Read only: you see each reply as ${firstName(this.trainee)} makes it. ${firstName(this.trainee)} sees that you’re watching.`;
+  }
+
+  // nameFrom takes the trainee's name from a snapshot, when the page did
+  // not know it.
+  nameFrom(t) {
+    if (this.named || !t || !t.name) return;
+    this.named = true;
+    this.trainee = t.name;
+    if (!this.traineeId && t.id) {
+      this.traineeId = t.id;
+      this.query();
+    }
+    this.drawName();
+    if (app.view === this) document.title = `Watching ${t.name} · Parley`;
+  }
+
+  build(cohortName) {
+    this.query();
+    this.avatarSlot = h('div', { class: 'call-head__avatar' });
+    this.titleEl = h('h1', { class: 'call-head__name', id: 'watch-title' });
+    this.noteText = h('span');
     this.withEl = h('p', { class: 'call-head__role' }, 'Connecting…');
     this.scenarioEl = h('p', { class: 'call-head__scenario' });
     this.stateEl = h('span', { class: 'call-head__status' }, 'Watching live');
@@ -75,9 +105,9 @@ class Watch {
           this.avatarSlot,
           h('div', { class: 'call-head__text' },
             h('p', { class: 'call-head__eyebrow' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), this.stateEl),
-            h('h1', { class: 'call-head__name', id: 'watch-title' }, `${this.trainee}’s call`),
+            this.titleEl,
             this.withEl, this.scenarioEl)),
-        h('p', { class: 'watch__note' }, icon('eye'), `Read only: you see each reply as ${firstName(this.trainee)} makes it. ${firstName(this.trainee)} sees that you’re watching.`),
+        h('p', { class: 'watch__note' }, icon('eye'), this.noteText),
         h('section', { class: 'chat', 'aria-labelledby': 'chat-heading' },
           h('h2', { id: 'chat-heading', class: 'vh' }, 'Conversation'),
           h('p', { class: 'chat__start' }, h('span', null, icon('chat'), 'Start of the call')),
@@ -86,6 +116,7 @@ class Watch {
       h('div', { class: 'call__side' },
         h('aside', { class: 'call__aside', 'aria-labelledby': 'mood-heading' },
           h('div', { class: 'panel mood-panel' }, this.moodHeading, this.moodBox))));
+    this.drawName();
     this.drawStatus();
   }
 
@@ -133,12 +164,12 @@ class Watch {
   async onSnapshot(snap) {
     const a = snap.attempt || {};
     if (a.id && a.id !== this.attemptId) return;
+    this.nameFrom(snap.trainee);
     if (!this.scenario) {
       // Someone who does not practise cannot read the scenario: its title will do.
       this.scenario = canPlay() ? await scenarioDetail(a.scenario).catch(() => null) : null;
       if (!this.scenario) this.scenario = { id: a.scenario, title: a.title || a.scenario, persona: {} };
       const p = this.scenario.persona || {};
-      clear(this.avatarSlot).append(avatar(this.trainee, 'md'));
       this.withEl.textContent = p.name ? `with ${p.name}${personaLine(p) ? `, ${personaLine(p)}` : ''}` : 'with the client';
       this.scenarioEl.textContent = this.scenario.title || a.title || '';
       this.moodHeading.textContent = p.name ? `How ${firstName(p.name)} is feeling` : 'How the client is feeling';

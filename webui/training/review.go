@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -157,14 +158,22 @@ func (s *Service) AttemptsOf(ctx context.Context, u User, traineeID string, afte
 }
 
 // Watch is the snapshot of a trainee's attempt for a manager watching it
-// live: an admin, or a manager of a cohort the trainee is in. The watcher
-// reads; only the trainee plays.
+// live, with the trainee's account (whose call it is): an admin, or a
+// manager of a cohort the trainee is in. The watcher reads; only the
+// trainee plays.
 func (s *Service) Watch(ctx context.Context, u User, id string) (Snapshot, error) {
 	a, err := s.watchable(ctx, u, id)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	return s.snapshotOf(ctx, a) // from the database: the trainee may play on another instance
+	snap, err := s.snapshotOf(ctx, a) // from the database: the trainee may play on another instance
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if snap.Trainee, err = s.st.Account(ctx, a.UserID); err != nil {
+		return Snapshot{}, fmt.Errorf("the trainee of attempt %s: %w", a.ID, err)
+	}
+	return snap, nil
 }
 
 // MayWatch says whether u may watch attempt id live now: as Watch, without

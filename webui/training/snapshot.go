@@ -20,6 +20,9 @@ type Snapshot struct {
 	Replies    []engine.Choice  // on offer now; set only while active
 	Mood       []engine.MoodReading
 	Ending     *engine.EndingInfo
+	// Trainee is whose attempt it is, for someone watching it (Watch):
+	// their header names them. The zero Account otherwise.
+	Trainee Account
 }
 
 // Snapshot is one of u's attempts as it stands.

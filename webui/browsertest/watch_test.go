@@ -10,17 +10,39 @@ import (
 // link (#/watch/{attempt}, no ?cohort= or ?trainee=, as a shared link or a
 // reload from history) still sees whose call it is: the name in the
 // heading, the avatar, the note and the tab's title, from the server's
-// snapshot.
-// The header fits a phone: nothing wider than the screen, the live status,
-// the name and the scenario on it. On a desktop and a phone, light and
-// dark, with axe.
+// snapshot. The header fits a phone, for a long name too, with the way
+// back to the cohort: nothing wider than the header or the screen, and
+// the live status and the scenario shown. On a desktop and a phone, light
+// and dark, with axe.
 func TestWatchNamesTheTrainee(t *testing.T) {
 	src := axeSource(t)
 	srv := startServer(t)
-	f := srv.reviewFixture()
+	long := srv.trainee("Maximiliana Oyelaran-Featherstonehaugh")
+	f := srv.reviewFixture(long)
+	ls := srv.session(long)
+	_, path := bundledPlan(t, "late-shipment.mediocre")
+	longCall := play(t, ls, "late-shipment", path[:1], "open")
 	type head struct {
-		Title, Doc, Note, Avatar string
-		Overflow                 float64
+		Title, Doc, Note, Avatar, Status, Scenario string
+		Overflow                                   float64
+	}
+	read := func(m *page) head {
+		t.Helper()
+		return eval[head](m, `(() => {
+			const head = document.querySelector('#watch .call-head');
+			const r = head.getBoundingClientRect();
+			let overflow = Math.max(0, r.right - document.documentElement.clientWidth, -r.left);
+			for (const el of head.querySelectorAll('*')) {
+				const e = el.getBoundingClientRect();
+				if (e.width) overflow = Math.max(overflow, e.right - r.right, r.left - e.left, e.bottom - r.bottom);
+			}
+			const shown = (el) => el && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden' ? el.textContent : '';
+			return {Title: document.getElementById('watch-title').textContent, Doc: document.title,
+				Note: document.querySelector('.watch__note').textContent,
+				Avatar: document.querySelector('#watch .call-head__avatar').textContent.trim(),
+				Status: shown(head.querySelector('.call-head__status')), Scenario: shown(head.querySelector('.call-head__scenario')),
+				Overflow: overflow};
+		})()`)
 	}
 	forEachLook(t, func(t *testing.T, b *browser, l look) {
 		m := b.tab(srv.url(), l.opts)
@@ -29,26 +51,24 @@ func TestWatchNamesTheTrainee(t *testing.T) {
 		m.waitState("watch")
 		m.waitFor("the snapshot", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'active'`)
 		m.waitFor("the trainee's name", 5*time.Second, `document.getElementById('watch-title')?.textContent === 'Tia Trainee’s call'`)
-		h := eval[head](m, `(() => {
-			const head = document.querySelector('#watch .call-head');
-			const r = head.getBoundingClientRect();
-			let overflow = Math.max(0, r.right - document.documentElement.clientWidth, -r.left);
-			for (const el of head.querySelectorAll('*')) {
-				const e = el.getBoundingClientRect();
-				if (e.width) overflow = Math.max(overflow, e.right - r.right, r.left - e.left);
-			}
-			return {Title: document.getElementById('watch-title').textContent, Doc: document.title,
-				Note: document.querySelector('.watch__note').textContent,
-				Avatar: document.querySelector('#watch .call-head__avatar').textContent.trim(),
-				Overflow: overflow};
-		})()`)
+		h := read(m)
 		if h.Doc != "Watching Tia Trainee · Parley" || !strings.Contains(h.Note, "as Tia makes it") || h.Avatar != "TT" {
 			t.Errorf("the watch page of a bare link: %+v; want Tia Trainee named in the tab's title, the note and the avatar", h)
+		}
+		m.shot("watch-bare-link", l)
+		m.axe(src, "watching a call from a bare link, "+l.name)
+
+		m.open("#/watch/" + longCall + "?cohort=" + f.cohort + "&trainee=" + ls.Who().ID)
+		m.waitState("watch")
+		m.waitFor("the snapshot", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'active' && document.getElementById('back-to-cohort')`)
+		h = read(m)
+		if h.Title != "Maximiliana Oyelaran-Featherstonehaugh’s call" || h.Status != "Watching live" || h.Scenario == "" {
+			t.Errorf("the watch header at %s: %+v; want the long name, the live status and the scenario shown", l.name, h)
 		}
 		if h.Overflow > 0.5 {
 			t.Errorf("the watch header at %s spills %.1fpx out of its box or the screen", l.name, h.Overflow)
 		}
-		m.shot("watch-bare-link", l)
-		m.axe(src, "watching a call from a bare link, "+l.name)
+		m.shot("watch-long-name", l)
+		m.axe(src, "watching a call with a long name, "+l.name)
 	})
 }

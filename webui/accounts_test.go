@@ -207,6 +207,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"GET /api/cohorts/{id}/scenarios/{scenario}/heatmap", call{"GET", "/api/cohorts/nope/scenarios/short-call/heatmap", nil}, manager},
 		{"POST /api/cohorts/{id}/members", call{"POST", "/api/cohorts/nope/members", map[string]string{"username": "x"}}, manager},
 		{"DELETE /api/cohorts/{id}/members/{user}", call{"DELETE", "/api/cohorts/nope/members/x", nil}, manager},
+		{"POST /api/cohorts/{id}/members/{user}/link", call{"POST", "/api/cohorts/nope/members/x/link", nil}, manager},
 		{"POST /api/cohorts/{id}/managers", call{"POST", "/api/cohorts/nope/managers", map[string]string{"username": "x"}}, manager},
 		{"PUT /api/cohorts/{id}/assignments/{scenario}", call{"PUT", "/api/cohorts/nope/assignments/short-call", map[string]any{}}, manager},
 		{"DELETE /api/cohorts/{id}/assignments/{scenario}", call{"DELETE", "/api/cohorts/nope/assignments/short-call", nil}, manager},

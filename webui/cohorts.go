@@ -80,6 +80,7 @@ func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) {
 		p := newPersonView(m.Account)
 		t := m.JoinedAt.UTC()
 		p.JoinedAt = &t
+		p.NewLink = training.MayRelink(u, m.Account)
 		v.Members = append(v.Members, p)
 	}
 	for _, a := range d.Assignments {
@@ -120,6 +121,18 @@ func (s *Server) cohortMemberAdd(w http.ResponseWriter, r *http.Request) {
 		out.Link = &l
 	}
 	writeJSON(w, http.StatusCreated, out)
+}
+
+// cohortMemberLink makes a new invitation link for a member who has not
+// chosen a password yet; the link they had stops working.
+func (s *Server) cohortMemberLink(w http.ResponseWriter, r *http.Request) {
+	u, _ := s.user(r)
+	inv, err := s.cohorts.NewInviteLink(r.Context(), u, r.PathValue("id"), r.PathValue("user"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.newLinkView(r, string(training.LinkInvite), inv.Account.Username, inv.Account.DisplayName, inv.Token, inv.Expires))
 }
 
 func (s *Server) cohortMemberRemove(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/cohorts/{id}/scenarios/{scenario}/heatmap", managers, s.cohortHeatmap},
 		{"POST /api/cohorts/{id}/members", managers, s.cohortMemberAdd},
 		{"DELETE /api/cohorts/{id}/members/{user}", managers, s.cohortMemberRemove},
+		{"POST /api/cohorts/{id}/members/{user}/link", managers, s.cohortMemberLink},
 		{"POST /api/cohorts/{id}/managers", managers, s.cohortManagerAdd},
 		{"PUT /api/cohorts/{id}/assignments/{scenario}", managers, s.cohortAssign},
 		{"DELETE /api/cohorts/{id}/assignments/{scenario}", managers, s.cohortUnassign},

@@ -24,6 +24,7 @@ type personView struct {
 	HasPassword bool       `json:"has_password"`
 	Disabled    bool       `json:"disabled,omitempty"`
 	JoinedAt    *time.Time `json:"joined_at,omitempty"`
+	NewLink     bool       `json:"new_link,omitempty"` // a member the caller may make a new invitation link for
 }
 
 func newPersonView(a training.Account) personView {

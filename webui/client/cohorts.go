@@ -22,6 +22,7 @@ type Person struct {
 	HasPassword bool       `json:"has_password"`
 	Disabled    bool       `json:"disabled,omitempty"`
 	JoinedAt    *time.Time `json:"joined_at,omitempty"`
+	NewLink     bool       `json:"new_link,omitempty"` // a member the caller may make a new invitation link for
 }
 
 // Mark is a competency of an assigned scenario and its pass mark in the
@@ -145,6 +146,15 @@ func (s *Session) Invite(ctx context.Context, cohortID, username, name string) (
 	err := s.call(ctx, http.MethodPost, "/api/cohorts/"+url.PathEscape(cohortID)+"/members",
 		map[string]string{"username": username, "name": name}, http.StatusCreated, &m)
 	return m, err
+}
+
+// NewInviteLink makes a new invitation link for a member of a cohort who
+// has not chosen a password yet; their earlier link stops working.
+func (s *Session) NewInviteLink(ctx context.Context, cohortID, userID string) (Link, error) {
+	var l Link
+	err := s.call(ctx, http.MethodPost, "/api/cohorts/"+url.PathEscape(cohortID)+"/members/"+url.PathEscape(userID)+"/link",
+		nil, http.StatusCreated, &l)
+	return l, err
 }
 
 // Assign assigns a scenario to a cohort, with an optional due date and

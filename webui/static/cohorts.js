@@ -3,7 +3,8 @@
 // table (review.js) with the CSV export, the assignments (add a scenario
 // with a due date and pass marks, change or remove one, its heat-map) and
 // the trainees (invite one, with the one-time link to send when they are
-// new; remove one). It speaks the cohort routes of docs/protocol.md and
+// new; a new invitation link for one who has not chosen a password yet,
+// when the server says the caller may make it; remove one). It speaks the cohort routes of docs/protocol.md and
 // shows the server's refusals as it words them. Names, usernames and
 // titles go in as text, never as markup.
 
@@ -115,6 +116,7 @@ class CohortPage {
     this.memberBox = h('div', { id: 'members' });
     this.membersCount = h('p', { class: 'section__sub', id: 'members-count' });
     this.removeMemberDialog = this.buildRemoveMemberDialog();
+    this.memberLinkDialog = this.buildMemberLinkDialog();
     this.unassignDialog = this.buildUnassignDialog();
     this.editDialog = this.buildEditDialog();
     this.draw();
@@ -409,6 +411,10 @@ class CohortPage {
         h('tbody', null, members.map((m) => {
           const remove = h('button', { type: 'button', class: 'btn btn--quiet btn--sm btn--danger-text', dataset: { action: 'remove' } }, 'Remove', vh(` ${m.name} from the cohort`));
           remove.addEventListener('click', () => this.openRemoveMember(m, remove));
+          // Only for someone still waiting for their invitation, whom the caller may vouch for: the server says (new_link).
+          const link = m.new_link ? h('button', { type: 'button', class: 'btn btn--secondary btn--sm', dataset: { action: 'link' } },
+            icon('link'), 'New invite link', vh(` for ${m.name}`)) : null;
+          if (link) link.addEventListener('click', () => this.openMemberLink(m, link));
           const st = m.disabled ? { tone: 'bad', icon: 'cross', label: 'Disabled' }
             : m.has_password ? { tone: 'good', icon: 'check', label: 'Active' } : { tone: 'warn', icon: 'clock', label: 'Invited, no password yet' };
           return h('tr', { dataset: { testid: 'member', userId: m.id, username: m.username } },
@@ -418,7 +424,7 @@ class CohortPage {
                 h('span', { class: 'person__username username' }, m.username)))),
             h('td', { dataset: { label: 'Status' } }, h('span', { class: ['status', `status--${st.tone}`] }, icon(st.icon), st.label)),
             h('td', { dataset: { label: 'Joined' } }, m.joined_at ? h('time', { datetime: m.joined_at }, relativeTime(m.joined_at)) : '–'),
-            h('td', { class: 'actions-cell' }, h('div', { class: 'row-actions' }, remove)));
+            h('td', { class: 'actions-cell' }, h('div', { class: 'row-actions' }, link, remove)));
         })))));
   }
 
@@ -489,6 +495,53 @@ class CohortPage {
     return h('div', { class: 'panel add-panel invite-panel' },
       h('h3', { id: 'invite-heading' }, 'Invite a trainee'),
       form, result);
+  }
+
+  // A new invitation link for a member who has not chosen a password yet:
+  // the dialog says what it does, makes it, and shows it to copy.
+  buildMemberLinkDialog() {
+    const d = modal('member-link-dialog', 'New invitation link');
+    const make = h('button', { type: 'button', id: 'member-link-make', class: 'btn btn--primary' }, icon('link'), 'Make the link');
+    const cancel = h('button', { type: 'button', id: 'member-link-cancel', class: 'btn btn--secondary' }, 'Cancel');
+    const done = h('button', { type: 'button', id: 'member-link-done', class: 'btn btn--primary', hidden: true }, 'Done');
+    d.actions.append(cancel, make, done);
+    cancel.addEventListener('click', () => d.close());
+    done.addEventListener('click', () => d.close());
+    make.addEventListener('click', async () => {
+      const m = d.member;
+      busy(make, 'Making…');
+      d.alert.clear();
+      try {
+        const link = await api(`${this.path}/members/${encodeURIComponent(m.id)}/link`, { method: 'POST' });
+        d.body.replaceChildren(
+          h('p', null, 'Send it to ', h('strong', null, m.name), ' yourself, by chat or email, and to them alone: whoever has the link can choose the password. The link they had before no longer works.'),
+          h('div', { class: 'link-result', dataset: { purpose: link.purpose } },
+            copyField({ id: 'member-link', label: `Invitation link for ${m.name}`, value: link.url }),
+            h('p', { class: 'link-result__expires muted' }, icon('clock'), `Works once, until ${when(link.expires)}.`)));
+        make.hidden = true;
+        cancel.hidden = true;
+        done.hidden = false;
+        d.body.querySelector('input').focus();
+      } catch (err) {
+        if (err.code !== 'login_required') d.alert.set(sentence(err.message));
+      } finally {
+        busy(make);
+      }
+    });
+    d.reset = () => { make.hidden = false; cancel.hidden = false; done.hidden = true; };
+    return d;
+  }
+
+  openMemberLink(m, from) {
+    const d = this.memberLinkDialog;
+    d.member = m;
+    d.reset();
+    d.heading.textContent = `New invitation link for ${m.name}`;
+    d.body.replaceChildren(
+      h('p', null, h('strong', null, m.username), ' hasn’t chosen a password yet. A new link lets them, if they lost the first one or it expired.'),
+      h('p', null, 'It works once, for 72 hours, and the link they had stops working at once.'));
+    d.open(from);
+    d.actions.querySelector('#member-link-make').focus();
   }
 
   buildRemoveMemberDialog() {

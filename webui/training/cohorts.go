@@ -173,7 +173,7 @@ func (c *Cohorts) Invite(ctx context.Context, u User, cohortID, username, name s
 			return inv, err
 		}
 	}
-	if acc.PasswordHash == "" && !acc.Disabled {
+	if pendingInvite(acc) {
 		if inv.Token, inv.Expires, err = c.acc.IssueLink(ctx, LinkInvite, acc.ID, u.ID); err != nil {
 			return inv, err
 		}
@@ -181,13 +181,27 @@ func (c *Cohorts) Invite(ctx context.Context, u User, cohortID, username, name s
 	return inv, nil
 }
 
-// mayInvite says whether u may add the existing account acc to a cohort.
+// pendingInvite reports whether acc still waits for its invitation: no
+// password chosen yet, and not disabled. Only such an account is given an
+// invitation link through a cohort.
+func pendingInvite(acc Account) bool { return acc.PasswordHash == "" && !acc.Disabled }
+
+// vouches reports whether u may take responsibility for acc, an account
+// in one of u's cohorts: an admin for anyone; a manager only for a
+// trainee-only account, since the link an account with no password gets
+// would let them choose the password of whatever else it may do.
+func vouches(u User, acc Account) bool {
+	return u.Can(RoleAdmin) || acc.Roles == Roles(RoleTrainee)
+}
+
+// mayInvite says whether u may add the existing account acc to a cohort
+// (see vouches; a manager, only when acc is already in a cohort of theirs).
 func (c *Cohorts) mayInvite(ctx context.Context, u User, acc Account) error {
 	if u.Can(RoleAdmin) {
 		return nil
 	}
 	refusal := Errorf(CodeForbidden, "%s already has an account, and a manager may add only a trainee who is already in one of their cohorts: ask an administrator to add them", acc.Username)
-	if acc.Roles != Roles(RoleTrainee) {
+	if !vouches(u, acc) {
 		return refusal
 	}
 	ok, err := c.st.Manages(ctx, u.ID, acc.ID)
@@ -198,6 +212,51 @@ func (c *Cohorts) mayInvite(ctx context.Context, u User, acc Account) error {
 		return refusal
 	}
 	return nil
+}
+
+// MayRelink reports whether u, who manages the cohort m is in, may get a
+// new invitation link for m (NewInviteLink): the cohort page offers it
+// then.
+func MayRelink(u User, m Account) bool { return pendingInvite(m) && vouches(u, m) }
+
+// NewInviteLink makes a new invitation link for userID, a member of one of
+// u's cohorts who has not chosen a password yet, as inviting them again
+// would, without the risk of a typo inviting someone else: the link they
+// had stops working. A manager may do it only for a trainee-only account;
+// no one may for an account that has a password or is disabled (all
+// CodeForbidden: an administrator makes links from the Accounts page).
+// Anyone not in the cohort is CodeNotFound.
+func (c *Cohorts) NewInviteLink(ctx context.Context, u User, cohortID, userID string) (Invitation, error) {
+	if _, err := c.managed(ctx, u, cohortID); err != nil {
+		return Invitation{}, err
+	}
+	notHere := Errorf(CodeNotFound, "%q is not in this cohort", userID)
+	acc, err := c.st.Account(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return Invitation{}, notHere
+	}
+	if err != nil {
+		return Invitation{}, err
+	}
+	if member, err := c.isMember(ctx, cohortID, acc.ID); err != nil || !member {
+		if err == nil {
+			err = notHere
+		}
+		return Invitation{}, err
+	}
+	switch {
+	case !vouches(u, acc):
+		return Invitation{}, Errorf(CodeForbidden, "%s can do more than train, so only an administrator can make their link, from the Accounts page", acc.Username)
+	case acc.Disabled:
+		return Invitation{}, Errorf(CodeForbidden, "%s's account is disabled: ask an administrator", acc.Username)
+	case acc.PasswordHash != "":
+		return Invitation{}, Errorf(CodeForbidden, "%s has chosen a password already: if they have forgotten it, an administrator can make them a reset link", acc.Username)
+	}
+	inv := Invitation{Account: acc, Already: true}
+	if inv.Token, inv.Expires, err = c.acc.IssueLink(ctx, LinkInvite, acc.ID, u.ID); err != nil {
+		return Invitation{}, err
+	}
+	return inv, nil
 }
 
 // isMember reports whether userID is in the cohort.

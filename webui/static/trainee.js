@@ -81,10 +81,15 @@ function showTrainee(token, userId, found, list, next, again) {
         if (token !== app.renderToken) return; // the trainee went elsewhere meanwhile
         if (app.view && app.view.destroy) app.view.destroy();
         showTrainee(token, userId, found, list.concat(more.items), more.next, true);
-        const again = document.getElementById('show-older-attempts') || document.getElementById('trainee-attempts-heading');
+        // The focus goes to the first attempt just loaded (newest first, at
+        // the end of the table), as on the home page; else to the button,
+        // or the list's heading once there is nothing more to show.
+        const first = more.items.find((a) => !a.practice);
+        const again = (first && document.querySelector(`#trainee-attempts tr[data-attempt-id="${CSS.escape(first.id)}"] a`))
+          || document.getElementById('show-older-attempts') || document.getElementById('trainee-attempts-heading');
         if (again) {
-          if (!again.matches('button')) again.setAttribute('tabindex', '-1');
-          again.focus({ preventScroll: true });
+          if (!again.matches('a, button')) again.setAttribute('tabindex', '-1');
+          again.focus({ preventScroll: !first });
         }
       } catch (err) {
         busy(older);

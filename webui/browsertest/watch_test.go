@@ -55,6 +55,10 @@ func TestWatchNamesTheTrainee(t *testing.T) {
 		if h.Doc != "Watching Tia Trainee · Parley" || !strings.Contains(h.Note, "as Tia makes it") || h.Avatar != "TT" {
 			t.Errorf("the watch page of a bare link: %+v; want Tia Trainee named in the tab's title, the note and the avatar", h)
 		}
+		// A manager who does not practise still reads whom the call is with.
+		if with := eval[string](m, `document.querySelector('#watch .call-head__role').textContent`); !strings.HasPrefix(with, "with Marcus Bell, ") {
+			t.Errorf("the watch page says the call is %q, want with the scenario's client, Marcus Bell", with)
+		}
 		m.shot("watch-bare-link", l)
 		m.axe(src, "watching a call from a bare link, "+l.name)
 

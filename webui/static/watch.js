@@ -11,7 +11,7 @@ import { h, clear, icon, avatar, plural } from './dom.js';
 import { app } from './state.js';
 import { api, scenarioDetail } from './api.js';
 import { mount, setLoading, renderProblem, signedOut } from './router.js';
-import { firstName, personaLine, outcomeBadge, canPlay } from './shared.js';
+import { firstName, personaLine, outcomeBadge } from './shared.js';
 import { newTranscript, bubble, itemsForTurn, snapshotItems, scrollToEnd } from './transcript.js';
 import { moodMeter, readingsOf, changesOf } from './mood.js';
 import { CallSocket } from './socket.js';
@@ -166,8 +166,8 @@ class Watch {
     if (a.id && a.id !== this.attemptId) return;
     this.nameFrom(snap.trainee);
     if (!this.scenario) {
-      // Someone who does not practise cannot read the scenario: its title will do.
-      this.scenario = canPlay() ? await scenarioDetail(a.scenario).catch(() => null) : null;
+      // A scenario since withdrawn cannot be read: its title will do.
+      this.scenario = await scenarioDetail(a.scenario).catch(() => null);
       if (!this.scenario) this.scenario = { id: a.scenario, title: a.title || a.scenario, persona: {} };
       const p = this.scenario.persona || {};
       this.withEl.textContent = p.name ? `with ${p.name}${personaLine(p) ? `, ${personaLine(p)}` : ''}` : 'with the client';

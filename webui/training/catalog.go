@@ -38,8 +38,15 @@ type Analyser func(ctx context.Context, s Scenario) error
 // server uses it for versions that are only in the database.
 type Compiler func(name string, src []byte) (*engine.Scenario, engine.Problems)
 
-// Catalog holds the scenarios on offer now and every version compiled so
-// far, by content hash.
+// keepVersions is how many compiled versions a Catalog keeps besides those
+// it was given (on offer, or waiting for their analysis): older versions of
+// a trainer's file, compiled again from the database for an attempt played
+// on them. Each may hold an analysis of up to the explorer's memory budget;
+// one pushed out is compiled again when next needed.
+const keepVersions = 8
+
+// Catalog holds the scenarios it was given and the versions compiled since,
+// a few at a time (keepVersions), by content hash.
 type Catalog struct {
 	st      Store
 	compile Compiler
@@ -49,7 +56,12 @@ type Catalog struct {
 	offered atomic.Pointer[offer]
 
 	mu       sync.Mutex
-	versions map[string]*engine.Scenario
+	versions map[string]*engine.Scenario // the entries' versions
+	recent   []*engine.Scenario          // others, least recently used first
+	titles   map[string]string           // every version's title seen so far, by version
+	// analysing lets one background analysis of a stored version run at a
+	// time: listing many old attempts must not explore them all at once.
+	analysing chan struct{}
 }
 
 // entry is one scenario the server was given, and whether it is offered.
@@ -67,7 +79,8 @@ type offer struct {
 // NewCatalog offers every scenario when analyse is nil, and otherwise only
 // the trusted ones until CheckAll passes the others.
 func NewCatalog(list []Scenario, st Store, compile Compiler, analyse Analyser) (*Catalog, error) {
-	c := &Catalog{st: st, compile: compile, versions: map[string]*engine.Scenario{}}
+	c := &Catalog{st: st, compile: compile, versions: map[string]*engine.Scenario{}, titles: map[string]string{},
+		analysing: make(chan struct{}, 1)}
 	ids := map[string]bool{}
 	for _, s := range list {
 		if err := checkScenario(s); err != nil {
@@ -202,8 +215,10 @@ func (c *Catalog) Update(ctx context.Context, s Scenario, analyse Analyser) erro
 	}
 	c.mu.Lock()
 	c.versions[s.Compiled.Version] = s.Compiled
+	c.titles[s.Compiled.Version] = s.Compiled.Title
 	c.mu.Unlock()
 	if i := c.find(s.Name); i >= 0 {
+		c.retire(c.entries[i].Compiled, s.Compiled)
 		c.entries[i] = entry{Scenario: s, ready: true}
 	} else {
 		c.entries = append(c.entries, entry{Scenario: s, ready: true})
@@ -237,9 +252,52 @@ func (c *Catalog) Withdraw(name string) bool {
 	if i < 0 || c.entries[i].Trusted {
 		return false
 	}
+	c.retire(c.entries[i].Compiled, nil)
 	c.entries = slices.Delete(c.entries, i, i+1)
 	c.publishOffer()
 	return true
+}
+
+// retire moves old, an entry's version replaced by next (nil: withdrawn),
+// from those kept for good to the recent ones, which are forgotten in
+// turn: a trainer's editor saving a file often must not keep every save's
+// analysis. The caller holds offerMu.
+func (c *Catalog) retire(old, next *engine.Scenario) {
+	if next != nil && old.Version == next.Version {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.versions[old.Version] == old {
+		delete(c.versions, old.Version)
+		c.remember(old)
+	}
+}
+
+// remember keeps sc among the recent versions, forgetting the least
+// recently used past keepVersions. The caller holds mu.
+func (c *Catalog) remember(sc *engine.Scenario) {
+	c.titles[sc.Version] = sc.Title
+	c.recent = slices.DeleteFunc(c.recent, func(r *engine.Scenario) bool { return r.Version == sc.Version })
+	c.recent = append(c.recent, sc)
+	if n := len(c.recent) - keepVersions; n > 0 {
+		clear(c.recent[:n])
+		c.recent = slices.Delete(c.recent, 0, n)
+	}
+}
+
+// cached is version compiled, if kept; a recent one becomes the most
+// recently used. The caller holds mu.
+func (c *Catalog) cached(version string) (*engine.Scenario, bool) {
+	if sc, ok := c.versions[version]; ok {
+		return sc, true
+	}
+	if i := slices.IndexFunc(c.recent, func(r *engine.Scenario) bool { return r.Version == version }); i >= 0 {
+		sc := c.recent[i]
+		c.remember(sc)
+		return sc, true
+	}
+	return nil, false
 }
 
 // drop forgets e, a scenario that failed its analysis, if it is still the
@@ -282,14 +340,41 @@ func (c *Catalog) Publish(ctx context.Context) error {
 }
 
 // Version returns the scenario compiled from the stored source of version,
-// compiling it on first use.
+// compiling it when it is not kept (see keepVersions), and analysing it in
+// the background, one version at a time, so that its first ending does not
+// wait for the analysis.
 func (c *Catalog) Version(ctx context.Context, version string) (*engine.Scenario, error) {
 	c.mu.Lock()
-	sc, ok := c.versions[version]
+	sc, ok := c.cached(version)
 	c.mu.Unlock()
 	if ok {
 		return sc, nil
 	}
+	sc, err := c.compileStored(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.cached(version); ok {
+		return prev, nil
+	}
+	c.remember(sc)
+	go func() {
+		c.analysing <- struct{}{}
+		defer func() { <-c.analysing }()
+		c.mu.Lock()
+		_, kept := c.cached(version)
+		c.mu.Unlock()
+		if kept {
+			sc.Analysis()
+		}
+	}()
+	return sc, nil
+}
+
+// compileStored compiles the stored source of version.
+func (c *Catalog) compileStored(ctx context.Context, version string) (*engine.Scenario, error) {
 	src, err := c.st.ScenarioSource(ctx, version)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario version %.12s: %w", version, err)
@@ -301,21 +386,31 @@ func (c *Catalog) Version(ctx context.Context, version string) (*engine.Scenario
 	if sc.Version != version {
 		return nil, fmt.Errorf("stored scenario version %.12s compiles as version %.12s: the version hash changed; attempts on it cannot resume", version, sc.Version)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if prev, ok := c.versions[version]; ok {
-		return prev, nil
-	}
-	c.versions[version] = sc
-	go sc.Analysis() // explore it now, not inside the first ending's lock
 	return sc, nil
 }
 
 // Title is the title of a version, or its scenario id when it cannot be
-// compiled (the list of attempts should not fail for one old record).
+// compiled (the list of attempts should not fail for one old record). A
+// version not seen yet is compiled for its title alone, never analysed or
+// kept: a list of old attempts costs no exploration.
 func (c *Catalog) Title(ctx context.Context, a Attempt) string {
-	if sc, err := c.Version(ctx, a.Version); err == nil {
-		return sc.Title
+	c.mu.Lock()
+	title, ok := c.titles[a.Version]
+	if !ok {
+		if sc, kept := c.versions[a.Version]; kept {
+			title, ok = sc.Title, true
+		}
 	}
-	return a.ScenarioID
+	c.mu.Unlock()
+	if ok {
+		return title
+	}
+	sc, err := c.compileStored(ctx, a.Version)
+	if err != nil {
+		return a.ScenarioID
+	}
+	c.mu.Lock()
+	c.titles[a.Version] = sc.Title
+	c.mu.Unlock()
+	return sc.Title
 }

@@ -3,6 +3,7 @@ package training_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -190,5 +191,49 @@ func TestCatalogDropsWhatFailsItsAnalysis(t *testing.T) {
 	}
 	if _, ok := f.cat.Current("bundled-call"); !ok {
 		t.Error("the bundled scenario is not offered")
+	}
+}
+
+// TestCatalogKeepsFewVersions: a trainer's file saved again and again
+// leaves only the newest version and a few recent ones compiled in memory
+// (each may hold a large analysis). Every version still works: an old one
+// is compiled again from the database, and its title is known without
+// keeping it.
+func TestCatalogKeepsFewVersions(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	before := f.cat.KeptVersions()
+	var versions []string
+	const saves = 3 * training.KeepVersions
+	for i := range saves {
+		s := f.scenario(t, "short-call.toml", "", fmt.Sprintf("Save %d", i))
+		if err := f.cat.Update(ctx, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, s.Compiled.Version)
+	}
+	if got, most := f.cat.KeptVersions(), before+training.KeepVersions; got > most {
+		t.Errorf("after %d saves the catalog keeps %d versions compiled, want at most %d", saves, got, most)
+	}
+	if !f.cat.HasVersion(versions[saves-1]) {
+		t.Error("the version on offer is not kept")
+	}
+	if f.cat.HasVersion(versions[0]) {
+		t.Error("the first save is still kept")
+	}
+	for i, v := range versions {
+		if got := f.cat.Title(ctx, training.Attempt{ScenarioID: "short-call", Version: v}); got != fmt.Sprintf("Save %d", i) {
+			t.Errorf("the title of save %d is %q", i, got)
+		}
+	}
+	if f.cat.HasVersion(versions[0]) {
+		t.Error("reading a title kept the version compiled")
+	}
+	sc, err := f.cat.Version(ctx, versions[0])
+	if err != nil || sc.Title != "Save 0" {
+		t.Fatalf("the first save, compiled again: %v %v", sc, err)
+	}
+	if !f.cat.HasVersion(versions[0]) || f.cat.KeptVersions() > before+training.KeepVersions {
+		t.Errorf("the first save, compiled again, is kept %v with %d versions kept", f.cat.HasVersion(versions[0]), f.cat.KeptVersions())
 	}
 }

@@ -37,7 +37,7 @@ func httpStatus(code string) int {
 		return http.StatusConflict
 	case training.CodeNotFound, training.CodeUnknownScenario:
 		return http.StatusNotFound
-	case training.CodeNotActive, training.CodeStillActive, training.CodeTooManyPractice:
+	case training.CodeNotActive, training.CodeStillActive, training.CodeTooManyPractice, training.CodeTooManyTurns:
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge

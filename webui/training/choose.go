@@ -26,6 +26,12 @@ type Ended struct {
 	Ending *engine.EndingInfo // nil unless the scenario reached an ending
 }
 
+// MaxTurns bounds one attempt's replies. A scenario may loop (a question
+// asked again and again), but no call is this long: the bound keeps an
+// attempt's state, transcript and debrief, rewritten or sent whole, from
+// growing without end under a scripted client.
+const MaxTurns = 500
+
 // Choose applies reply to u's attempt id as message seq: the engine moves,
 // the turn is committed, and only then is the result returned. A seq
 // already applied is answered Again; one that skips ahead is CodeBadSeq. If
@@ -48,6 +54,10 @@ func (s *Service) choose(ctx context.Context, u User, id string, seq int64, repl
 	}
 	if err := checkActive(la); err != nil {
 		return TurnResult{}, err
+	}
+	if la.rec.Turns >= MaxTurns {
+		return TurnResult{}, Errorf(CodeTooManyTurns,
+			"this call has gone on for %d replies, the most one attempt may have: end it to read your debrief, then start again", MaxTurns)
 	}
 	o, err := la.sess.Choose(reply)
 	if err != nil {

@@ -32,6 +32,7 @@ const (
 	CodeReplyNotOffered = "reply_not_offered"
 	CodeUnknownScenario = "unknown_scenario"
 	CodeTooManyPractice = "too_many_practice_runs"
+	CodeTooManyTurns    = "too_many_turns" // the attempt reached MaxTurns
 	CodeInternal        = "internal"
 
 	CodeLoginRequired = "login_required"   // no session, or it ended

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"parley/webui/training"
@@ -119,5 +120,45 @@ func TestAsError(t *testing.T) {
 	plain := errors.New("disk full")
 	if got := training.AsError(plain); got.Code != training.CodeInternal || got.Message == plain.Error() || !errors.Is(got, plain) {
 		t.Errorf("AsError(%v) = %+v, want it hidden behind %s", plain, got, training.CodeInternal)
+	}
+}
+
+// TestTurnsPerAttemptBounded: a scenario may loop for ever, but an attempt
+// takes at most MaxTurns replies; the next is refused with too_many_turns,
+// and giving up still ends it with a debrief.
+func TestTurnsPerAttemptBounded(t *testing.T) {
+	ctx := context.Background()
+	f := newCatalogFixture(t, nil)
+	src := strings.Replace(string(f.src), "  when = \"questions < 40\"\n", "", 1)
+	src = strings.Replace(src, `id = "short-call"`, `id = "endless-call"`, 1)
+	sc, problems := compileForTest("endless.toml", []byte(src))
+	if sc == nil || problems.HasErrors() {
+		t.Fatalf("compile: %v", problems)
+	}
+	if err := f.cat.Update(ctx, training.Scenario{Compiled: sc, Source: []byte(src), Name: "endless.toml"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	svc := training.NewService(f.st, f.cat, training.ServiceConfig{})
+	me := training.User{ID: "u1", Name: "Me"}
+	if err := f.st.CreateAccount(ctx, training.Account{ID: me.ID, Username: me.ID, DisplayName: me.Name}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := svc.Start(ctx, me, "endless-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq := int64(1); seq <= training.MaxTurns; seq++ {
+		if _, err := svc.Choose(ctx, me, snap.Attempt.ID, seq, "ask"); err != nil {
+			t.Fatalf("reply %d: %v", seq, err)
+		}
+	}
+	if _, err := svc.Choose(ctx, me, snap.Attempt.ID, training.MaxTurns+1, "ask"); code(err) != training.CodeTooManyTurns {
+		t.Fatalf("reply %d: %v, want %s", training.MaxTurns+1, err, training.CodeTooManyTurns)
+	}
+	if _, err := svc.GiveUp(ctx, me, snap.Attempt.ID, training.MaxTurns+1); err != nil {
+		t.Fatalf("give up after the last reply allowed: %v", err)
+	}
+	if d, err := svc.Debrief(ctx, me, snap.Attempt.ID); err != nil || len(d.Debrief.Turns) != training.MaxTurns {
+		t.Errorf("the debrief: %d turns, %v", len(d.Debrief.Turns), err)
 	}
 }

@@ -8,6 +8,7 @@ package lrs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,9 +40,13 @@ type Config struct {
 	Batch      int
 	Every      time.Duration
 	MaxBackoff time.Duration
-	HTTP       *http.Client // default: 30 s timeout
-	Now        func() time.Time
-	Log        *slog.Logger
+	// HTTP sends the requests (default: a 30 s timeout). The relay uses a
+	// copy that never follows a redirect: a redirected POST is not a
+	// statement stored, and a 307 or 308 would send the statements and the
+	// credentials somewhere else.
+	HTTP *http.Client
+	Now  func() time.Time
+	Log  *slog.Logger
 }
 
 // Relay moves statements from the outbox to the LRS.
@@ -49,7 +55,7 @@ type Relay struct {
 	cfg Config
 	url string
 	// While the LRS is down (it cannot be reached, or answers 5xx, 401,
-	// 403 or 429), the relay sends one batch per backoff, not the queue:
+	// 403, 429, a redirect, or a 200 without the batch's ids), the relay sends one batch per backoff, not the queue:
 	// failures counts the outage's failed tries, pauseUntil when to probe.
 	failures   int
 	pauseUntil time.Time
@@ -77,9 +83,12 @@ func New(st training.OutboxStore, cfg Config) (*Relay, error) {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 10 * time.Minute
 	}
-	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 30 * time.Second}
+	hc := http.Client{Timeout: 30 * time.Second}
+	if cfg.HTTP != nil {
+		hc = *cfg.HTTP
 	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cfg.HTTP = &hc
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -194,8 +203,9 @@ func (r *Relay) backoff(tries int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-// post sends a batch as a JSON array; a status other than 200 or 204 is
-// an error that says what the LRS answered.
+// post sends a batch as a JSON array. The LRS has taken it when it answers
+// 204, or 200 with the statements' ids (xAPI 1.0.3, POST /statements);
+// anything else is an error that says what the LRS answered.
 func (r *Relay) post(ctx context.Context, batch []training.OutboxItem) (int, error) {
 	var body bytes.Buffer
 	body.WriteByte('[')
@@ -222,10 +232,36 @@ func (r *Relay) post(ctx context.Context, batch []training.OutboxItem) (int, err
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer)) // let the connection be reused, within bounds
-	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNoContent {
+	switch {
+	case resp.StatusCode == http.StatusNoContent:
 		return resp.StatusCode, nil
+	case resp.StatusCode == http.StatusOK:
+		if err := holdsAll(answer, batch); err != nil {
+			return resp.StatusCode, fmt.Errorf("send %d xAPI statements to %s: the LRS answered %s %w; "+
+				"check that --lrs-endpoint is the LRS's xAPI endpoint", len(batch), r.url, resp.Status, err)
+		}
+		return resp.StatusCode, nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return resp.StatusCode, fmt.Errorf("send %d xAPI statements to %s: the LRS answered %s to %.300q, "+
+			"which Parley does not follow, so nothing was stored: set --lrs-endpoint to the LRS's own xAPI endpoint",
+			len(batch), r.url, resp.Status, resp.Header.Get("Location"))
 	}
 	return resp.StatusCode, fmt.Errorf("send %d xAPI statements to %s: the LRS answered %s: %.300q", len(batch), r.url, resp.Status, answer)
+}
+
+// holdsAll checks that an LRS's 200 answer is a JSON array of strings
+// holding the id of every statement in batch.
+func holdsAll(answer []byte, batch []training.OutboxItem) error {
+	var got []string
+	if err := json.Unmarshal(answer, &got); err != nil {
+		return fmt.Errorf("with %.300q, not the JSON array of statement ids xAPI answers", answer)
+	}
+	for _, it := range batch {
+		if !slices.ContainsFunc(got, func(id string) bool { return strings.EqualFold(id, it.ID) }) {
+			return fmt.Errorf("with ids %.300q, without statement %s", answer, it.ID)
+		}
+	}
+	return nil
 }
 
 func ids(items []training.OutboxItem) []string {

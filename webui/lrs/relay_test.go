@@ -259,3 +259,87 @@ func TestNewRefusesABadEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRelayTrustsOnlyAStoredAnswer: a statement counts as sent only when
+// the LRS answers 204, or 200 with its id. A redirect is never followed
+// (a 307 or 308 would post the statements and the credentials elsewhere)
+// and, like a 200 that does not name the statements, leaves them in the
+// outbox with the backoff of an LRS that is down.
+func TestRelayTrustsOnlyAStoredAnswer(t *testing.T) {
+	idsJSON := func(ids []string) string { b, _ := json.Marshal(ids); return string(b) }
+	tests := []struct {
+		name   string
+		status int
+		body   func(ids []string) string
+		sent   bool
+		says   string // in the error, when not sent
+	}{
+		{"301", http.StatusMovedPermanently, nil, false, `"/other/statements"`},
+		{"302", http.StatusFound, nil, false, `"/other/statements"`},
+		{"307", http.StatusTemporaryRedirect, nil, false, `"/other/statements"`},
+		{"308", http.StatusPermanentRedirect, nil, false, `set --lrs-endpoint`},
+		{"200 with HTML", http.StatusOK, func([]string) string { return "<html><body>Welcome</body></html>" }, false, "not the JSON array"},
+		{"200 with no ids", http.StatusOK, func([]string) string { return "[]" }, false, "without statement"},
+		{"200 with an object", http.StatusOK, func([]string) string { return `{"stored": true}` }, false, "not the JSON array"},
+		{"200 with numbers", http.StatusOK, func([]string) string { return "[1, 2, 3]" }, false, "not the JSON array"},
+		{"200 with other ids", http.StatusOK, func([]string) string { return `["x", "y", "z"]` }, false, "without statement"},
+		{"200 without one id", http.StatusOK, func(ids []string) string { return idsJSON(ids[1:]) }, false, "without statement"},
+		{"200 with the ids", http.StatusOK, idsJSON, true, ""},
+		{"200 with the ids in capitals", http.StatusOK, func(ids []string) string { return strings.ToUpper(idsJSON(ids)) }, true, ""},
+		{"204", http.StatusNoContent, nil, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, ids := outbox(t, 3)
+			var posts, elsewhere atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/xapi/statements" {
+					elsewhere.Add(1)
+					w.WriteHeader(http.StatusOK)
+					return
+				}
+				posts.Add(1)
+				if tt.status >= 300 && tt.status < 400 {
+					http.Redirect(w, r, "/other/statements", tt.status)
+					return
+				}
+				w.WriteHeader(tt.status)
+				if tt.body != nil {
+					_, _ = io.WriteString(w, tt.body(ids))
+				}
+			}))
+			t.Cleanup(srv.Close)
+			c := &clock{now: time.Now()}
+			r := relay(t, st, srv, c, 3)
+			n, err := r.SendDue(ctx)
+			if n := elsewhere.Load(); n != 0 {
+				t.Errorf("the relay followed the redirect: %d requests elsewhere", n)
+			}
+			waiting, sent, cerr := st.OutboxCounts(ctx)
+			if cerr != nil {
+				t.Fatal(cerr)
+			}
+			if tt.sent {
+				if n != 3 || err != nil || waiting != 0 || sent != 3 {
+					t.Errorf("sent %d, %v; %d waiting, %d sent; want all 3 sent", n, err, waiting, sent)
+				}
+				return
+			}
+			if n != 0 || err == nil || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("sent %d, %v; want nothing sent and an error saying %s", n, err, tt.says)
+			}
+			if waiting != 3 || sent != 0 {
+				t.Errorf("%d waiting, %d sent; want all 3 kept in the outbox", waiting, sent)
+			}
+			// As for an LRS that is down: no new try before the backoff, the
+			// statements due again within seconds, each with one failed try.
+			if n, _ := r.SendDue(ctx); n != 0 || posts.Load() != 1 {
+				t.Errorf("tried again before the backoff: %d posts", posts.Load())
+			}
+			if due, _ := st.DueStatements(ctx, c.Now().Add(2*time.Second), 10); len(due) != 3 || due[0].Tries != 1 {
+				t.Errorf("2 s later: %+v, want all 3 due again, with one failed try", due)
+			}
+		})
+	}
+}

@@ -29,6 +29,6 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 	for i := range d.Scores {
 		d.Scores[i].PassFrom = out.MarksFrom[d.Scores[i].Competency]
 	}
-	writeJSON(w, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title, out.Held),
+	s.writeJSON(w, r, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title, out.Held),
 		Scenario: detail(out.Scenario), Debrief: d, Own: out.Attempt.UserID == u.ID})
 }

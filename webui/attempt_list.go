@@ -29,7 +29,7 @@ func (s *Server) attemptList(w http.ResponseWriter, r *http.Request) {
 	for _, a := range as {
 		out = append(out, listItem(a.Attempt, a.Title, a.Held))
 	}
-	writeAttemptPage(w, r, out, next, limit)
+	s.writeAttemptPage(w, r, out, next, limit)
 }
 
 // attemptPage reads a list's page: ?before= (the cursor from the previous
@@ -57,7 +57,7 @@ func attemptPage(r *http.Request) (training.AttemptCursor, int, error) {
 // writeAttemptPage answers a page of a list of attempts: the items as a
 // JSON array and, when older attempts follow, a Link header (RFC 8288) to
 // the next page: `<path?before=…>; rel="next"`.
-func writeAttemptPage(w http.ResponseWriter, r *http.Request, items []attemptItem, next training.AttemptCursor, limit int) {
+func (s *Server) writeAttemptPage(w http.ResponseWriter, r *http.Request, items []attemptItem, next training.AttemptCursor, limit int) {
 	if !next.IsZero() {
 		q := url.Values{"before": {next.String()}}
 		if limit != training.AttemptPageSize {
@@ -65,5 +65,5 @@ func writeAttemptPage(w http.ResponseWriter, r *http.Request, items []attemptIte
 		}
 		w.Header().Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
 	}
-	writeJSON(w, http.StatusOK, items)
+	s.writeJSON(w, r, http.StatusOK, items)
 }

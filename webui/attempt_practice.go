@@ -34,5 +34,5 @@ func (s *Server) attemptPractice(w http.ResponseWriter, r *http.Request) {
 	}
 	item := listItem(p.Attempt, p.Title, training.HeldMarks{}) // a practice run has no scores
 	w.Header().Set("Location", "/api/attempts/"+item.ID)
-	writeJSON(w, http.StatusCreated, item)
+	s.writeJSON(w, r, http.StatusCreated, item)
 }

@@ -15,5 +15,5 @@ func (s *Server) attemptShow(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewSnapshot(snap, 0))
+	s.writeJSON(w, r, http.StatusOK, viewSnapshot(snap, 0))
 }

@@ -30,7 +30,7 @@ func (s *Server) authLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSession(w, r, in.Session)
 	s.setDevice(w, r, in.Device)
-	writeJSON(w, http.StatusOK, newMeView(in.Account.User()))
+	s.writeJSON(w, r, http.StatusOK, newMeView(in.Account.User()))
 }
 
 // authLogout ends the session on the server, closes the websockets it

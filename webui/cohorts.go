@@ -42,7 +42,7 @@ func (s *Server) cohortList(w http.ResponseWriter, r *http.Request) {
 	for _, c := range list {
 		out = append(out, newCohortView(c))
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, r, http.StatusOK, out)
 }
 
 type cohortCreateRequest struct {
@@ -62,7 +62,7 @@ func (s *Server) cohortCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/cohorts/"+c.ID)
-	writeJSON(w, http.StatusCreated, newCohortView(c))
+	s.writeJSON(w, r, http.StatusCreated, newCohortView(c))
 }
 
 func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +86,7 @@ func (s *Server) cohortShow(w http.ResponseWriter, r *http.Request) {
 	for _, a := range d.Assignments {
 		v.Assignments = append(v.Assignments, s.assignmentViewOf(a))
 	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeJSON(w, r, http.StatusOK, v)
 }
 
 type memberAddRequest struct {
@@ -120,7 +120,7 @@ func (s *Server) cohortMemberAdd(w http.ResponseWriter, r *http.Request) {
 		l := s.newLinkView(r, string(training.LinkInvite), inv.Account.Username, inv.Account.DisplayName, inv.Token, inv.Expires)
 		out.Link = &l
 	}
-	writeJSON(w, http.StatusCreated, out)
+	s.writeJSON(w, r, http.StatusCreated, out)
 }
 
 // cohortMemberLink makes a new invitation link for a member who has not
@@ -132,7 +132,7 @@ func (s *Server) cohortMemberLink(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.newLinkView(r, string(training.LinkInvite), inv.Account.Username, inv.Account.DisplayName, inv.Token, inv.Expires))
+	s.writeJSON(w, r, http.StatusCreated, s.newLinkView(r, string(training.LinkInvite), inv.Account.Username, inv.Account.DisplayName, inv.Token, inv.Expires))
 }
 
 func (s *Server) cohortMemberRemove(w http.ResponseWriter, r *http.Request) {
@@ -160,7 +160,7 @@ func (s *Server) cohortManagerAdd(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPersonView(acc))
+	s.writeJSON(w, r, http.StatusOK, newPersonView(acc))
 }
 
 type assignRequest struct {
@@ -186,7 +186,7 @@ func (s *Server) cohortAssign(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.assignmentViewOf(a))
+	s.writeJSON(w, r, http.StatusOK, s.assignmentViewOf(a))
 }
 
 func (s *Server) cohortUnassign(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +226,7 @@ func (s *Server) cohortReview(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Averages = append(v.Averages, av)
 	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeJSON(w, r, http.StatusOK, v)
 }
 
 // assignmentList answers the caller's assignments, earliest due first.
@@ -242,7 +242,7 @@ func (s *Server) assignmentList(w http.ResponseWriter, r *http.Request) {
 		out = append(out, myAssignmentView{Cohort: newCohortView(m.Cohort), Assignment: s.assignmentViewOf(m.Progress.Assignment),
 			Progress: newProgressView(m.Progress)})
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, r, http.StatusOK, out)
 }
 
 // cohortHeatmap answers what the cohort chose at each node of a scenario.
@@ -253,5 +253,5 @@ func (s *Server) cohortHeatmap(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newHeatmapView(h))
+	s.writeJSON(w, r, http.StatusOK, newHeatmapView(h))
 }

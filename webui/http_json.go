@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -23,12 +24,20 @@ type errorDetail struct {
 	Message string `json:"message"`
 }
 
-// writeJSON sends v with status. API answers are never cached.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON sends v with status. API answers are never cached. v is
+// encoded before anything is sent: one that cannot be (a NaN or an
+// infinity among its numbers) is logged and answered 500 internal, never
+// an empty answer with status.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var body bytes.Buffer
+	if err := json.NewEncoder(&body).Encode(v); err != nil {
+		s.writeError(w, r, fmt.Errorf("encode the answer as JSON (a bug: find what put this value in it): %w", err))
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(body.Bytes())
 }
 
 // writeError sends err as {"error": {"code", "message"}}, logging what the
@@ -41,7 +50,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
 	}
-	writeJSON(w, httpStatus(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}})
+	s.writeJSON(w, r, httpStatus(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}})
 }
 
 // readJSON decodes a small JSON body strictly into v.

@@ -1,6 +1,11 @@
 package webui
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"net/http"
 	"net/http/httptest"
 	"parley/webui/training"
 	"regexp"
@@ -95,5 +100,45 @@ func TestFrameErrorsSayNoGo(t *testing.T) {
 		if w := goWords.FindString(e.Message); w != "" {
 			t.Errorf("the message %q says %q", e.Message, w)
 		}
+	}
+}
+
+// TestWriteJSONNeverSendsAnEmptyAnswer: an answer that cannot be encoded
+// (an infinite score in a debrief) is logged and answered 500 internal,
+// never an empty 200; one that can is sent whole with its status.
+func TestWriteJSONNeverSendsAnEmptyAnswer(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		v      any
+		want   int    // the status sent
+		body   string // what the answer holds
+	}{
+		{"a debrief", http.StatusOK, map[string]float64{"empathy": 0.75}, http.StatusOK, `{"empathy":0.75}`},
+		{"a created comment", http.StatusCreated, commentView{ID: "c", Turn: 2, Body: "well done"}, http.StatusCreated, `"body":"well done"`},
+		{"an infinite score", http.StatusOK, map[string]float64{"empathy": math.Inf(1)}, http.StatusInternalServerError, `"code":"internal"`},
+		{"a score that is not a number", http.StatusCreated, []float64{math.NaN()}, http.StatusInternalServerError, `"code":"internal"`},
+		{"a value JSON has no form for", http.StatusOK, map[string]any{"c": make(chan int)}, http.StatusInternalServerError, `"code":"internal"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logged bytes.Buffer
+			s := &Server{log: slog.New(slog.NewTextHandler(&logged, nil))}
+			w := httptest.NewRecorder()
+			s.writeJSON(w, httptest.NewRequest("GET", "/api/attempts/a/debrief", nil), tt.status, tt.v)
+			if w.Code != tt.want || !strings.Contains(w.Body.String(), tt.body) {
+				t.Errorf("answered %d %q, want %d with %s", w.Code, w.Body, tt.want, tt.body)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/json; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if !json.Valid(w.Body.Bytes()) {
+				t.Errorf("the answer %q is not JSON", w.Body)
+			}
+			failed := tt.want == http.StatusInternalServerError
+			if says := strings.Contains(logged.String(), "encode the answer"); says != failed {
+				t.Errorf("the log says %q", logged.String())
+			}
+		})
 	}
 }

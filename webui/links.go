@@ -13,7 +13,7 @@ func (s *Server) linkShow(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, linkView{Purpose: string(l.Purpose), Username: acc.Username, Name: acc.DisplayName, Expires: l.ExpiresAt.UTC()})
+	s.writeJSON(w, r, http.StatusOK, linkView{Purpose: string(l.Purpose), Username: acc.Username, Name: acc.DisplayName, Expires: l.ExpiresAt.UTC()})
 }
 
 type linkRedeemRequest struct {
@@ -35,7 +35,7 @@ func (s *Server) linkRedeem(w http.ResponseWriter, r *http.Request) {
 	}
 	s.hub.endUser(acc.ID, token)
 	s.setSession(w, r, token)
-	writeJSON(w, http.StatusOK, newMeView(acc.User()))
+	s.writeJSON(w, r, http.StatusOK, newMeView(acc.User()))
 }
 
 // linkURL is where a one-time link's token is used: the browser UI's

@@ -17,7 +17,7 @@ func (s *Server) meShow(w http.ResponseWriter, r *http.Request) {
 	if l, ok := s.legacyOf(r); ok {
 		v.Legacy = &l
 	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeJSON(w, r, http.StatusOK, v)
 }
 
 // legacyOf is the unclaimed user from before accounts that the request's
@@ -59,7 +59,7 @@ func (s *Server) meUpdate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newMeView(u))
+	s.writeJSON(w, r, http.StatusOK, newMeView(u))
 }
 
 type passwordRequest struct {
@@ -105,7 +105,7 @@ func (s *Server) mePassword(w http.ResponseWriter, r *http.Request) {
 	s.hub.endUser(u.ID, in.Session)
 	s.setSession(w, r, in.Session)
 	s.setDevice(w, r, in.Device) // the new password revoked the old token
-	writeJSON(w, http.StatusOK, newMeView(u))
+	s.writeJSON(w, r, http.StatusOK, newMeView(u))
 }
 
 // meClaim gives the caller the attempts of the user from before accounts
@@ -132,5 +132,5 @@ func (s *Server) meClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.clearCookie(w, r, legacyCookie)
-	writeJSON(w, http.StatusOK, map[string]int{"attempts": n})
+	s.writeJSON(w, r, http.StatusOK, map[string]int{"attempts": n})
 }

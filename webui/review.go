@@ -29,7 +29,7 @@ func (s *Server) commentList(w http.ResponseWriter, r *http.Request) {
 	for _, c := range list {
 		out = append(out, commentView{ID: c.ID, Turn: c.Turn, Author: c.AuthorName, Body: c.Body, CreatedAt: c.CreatedAt.UTC()})
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, r, http.StatusOK, out)
 }
 
 type commentRequest struct {
@@ -49,7 +49,7 @@ func (s *Server) commentAdd(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, commentView{ID: c.ID, Turn: c.Turn, Author: c.AuthorName, Body: c.Body, CreatedAt: c.CreatedAt.UTC()})
+	s.writeJSON(w, r, http.StatusCreated, commentView{ID: c.ID, Turn: c.Turn, Author: c.AuthorName, Body: c.Body, CreatedAt: c.CreatedAt.UTC()})
 }
 
 type shareRequest struct {
@@ -70,7 +70,7 @@ func (s *Server) attemptShare(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"shared_with": with.Username})
+	s.writeJSON(w, r, http.StatusOK, map[string]string{"shared_with": with.Username})
 }
 
 // traineeAttempts lists a page of a trainee's attempts for their reviewer,
@@ -91,5 +91,5 @@ func (s *Server) traineeAttempts(w http.ResponseWriter, r *http.Request) {
 	for _, a := range as {
 		out = append(out, listItem(a.Attempt, a.Title, a.Held))
 	}
-	writeAttemptPage(w, r, out, next, limit)
+	s.writeAttemptPage(w, r, out, next, limit)
 }

@@ -9,5 +9,5 @@ func (s *Server) scenarioList(w http.ResponseWriter, r *http.Request) {
 	for _, sc := range list {
 		out = append(out, summarize(sc.Compiled))
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, r, http.StatusOK, out)
 }

@@ -30,5 +30,5 @@ func (s *Server) scenarioShow(w http.ResponseWriter, r *http.Request) {
 			c.HeldPass, c.HeldFrom = &pass, from
 		}
 	}
-	writeJSON(w, http.StatusOK, d)
+	s.writeJSON(w, r, http.StatusOK, d)
 }

@@ -18,7 +18,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 	for _, a := range accs {
 		out = append(out, newAccountView(a))
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, r, http.StatusOK, out)
 }
 
 type userCreateRequest struct {
@@ -60,7 +60,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, userCreated{Account: newAccountView(acc),
+	s.writeJSON(w, r, http.StatusCreated, userCreated{Account: newAccountView(acc),
 		Link: s.newLinkView(r, string(training.LinkInvite), acc.Username, acc.DisplayName, token, expires)})
 }
 
@@ -134,7 +134,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newAccountView(acc))
+	s.writeJSON(w, r, http.StatusOK, newAccountView(acc))
 }
 
 // userLink makes a new one-time link for an account: an invitation again
@@ -159,7 +159,7 @@ func (s *Server) userLink(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.newLinkView(r, string(purpose), acc.Username, acc.DisplayName, token, expires))
+	s.writeJSON(w, r, http.StatusCreated, s.newLinkView(r, string(purpose), acc.Username, acc.DisplayName, token, expires))
 }
 
 // legacyList lists the users from before accounts no one has claimed.
@@ -173,7 +173,7 @@ func (s *Server) legacyList(w http.ResponseWriter, r *http.Request) {
 	for _, l := range list {
 		out = append(out, newLegacyView(l))
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, r, http.StatusOK, out)
 }
 
 type legacyAssignRequest struct {
@@ -197,5 +197,5 @@ func (s *Server) legacyAssign(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"attempts": n})
+	s.writeJSON(w, r, http.StatusOK, map[string]int{"attempts": n})
 }

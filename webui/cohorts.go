@@ -173,7 +173,7 @@ type assignRequest struct {
 func (s *Server) cohortAssign(w http.ResponseWriter, r *http.Request) {
 	u, _ := s.user(r)
 	var req assignRequest
-	if err := readJSON(w, r, &req); err != nil {
+	if err := readJSONUpTo(w, r, &req, maxLongBody); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

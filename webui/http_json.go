@@ -12,8 +12,16 @@ import (
 	"strconv"
 )
 
-// maxBody is the largest JSON body the API reads.
+// maxBody is the largest JSON body most of the API reads: their fields are
+// short (a name of 60 characters, a username of 64, a password of 256
+// bytes), so 4 KiB holds any of them even written wholly in \u escapes.
 const maxBody = 4 << 10
+
+// maxLongBody is the largest JSON body of the requests with a long field:
+// a comment of training.MaxCommentLength characters, each up to 12 bytes
+// as JSON (a \uXXXX\uXXXX surrogate pair), and an assignment's pass
+// marks, one for each of however many competencies a scenario declares.
+const maxLongBody = 32 << 10
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -53,14 +61,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	s.writeJSON(w, r, httpStatus(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}})
 }
 
-// readJSON decodes a small JSON body strictly into v.
+// readJSON decodes a small JSON body (up to maxBody) strictly into v.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return readJSONUpTo(w, r, v, maxBody)
+}
+
+// readJSONUpTo decodes a JSON body of up to limit bytes strictly into v.
+func readJSONUpTo(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return fail(codeBadRequest, "send the body as JSON with Content-Type: application/json")
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-		return fail(codeBadRequest, "the body is over %d bytes", maxBody)
+		return fail(codeBadRequest, "the body is over %d bytes", limit)
 	}
 	if err != nil {
 		return fail(codeBadRequest, "could not read the body: %v", err)

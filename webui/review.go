@@ -40,7 +40,7 @@ type commentRequest struct {
 func (s *Server) commentAdd(w http.ResponseWriter, r *http.Request) {
 	u, _ := s.user(r)
 	var req commentRequest
-	if err := readJSON(w, r, &req); err != nil {
+	if err := readJSONUpTo(w, r, &req, maxLongBody); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -106,9 +106,10 @@ func loadScenarios(dir string, log *slog.Logger) ([]webui.Scenario, []scenarios.
 		seen[sc.ID] = f.Name
 		s := webui.Scenario{Compiled: sc, Source: f.Src, Name: f.Name}
 		if i < bundled {
-			// A name no file in the trainer's folder can have, so that the
-			// watcher never takes a trainer's file (late-shipment.toml with
-			// --scenarios .) for a bundled scenario.
+			// Named apart from late-shipment.toml in the trainer's folder
+			// (--scenarios .) in the log. The catalog never takes a trainer's
+			// file for a bundled scenario, even one literally named
+			// bundled:late-shipment.toml: it matches files on trust too.
 			s.Name, s.Trusted = bundledPrefix+f.Name, true
 		}
 		out = append(out, s)

@@ -17,7 +17,8 @@ import (
 type Scenario struct {
 	Compiled *engine.Scenario
 	Source   []byte
-	// Name names it in the log: its file.
+	// Name names it in the log: its file. A trusted scenario and another
+	// are never taken for each other, whatever their names.
 	Name string
 	// Trusted scenarios (the bundled ones) are offered from the start;
 	// others only once their Analyser has passed them.
@@ -150,20 +151,26 @@ func (c *Catalog) CheckAll(ctx context.Context, analyse Analyser, log *slog.Logg
 			c.drop(e)
 		case !e.ready:
 			c.offerMu.Lock()
-			if i := c.find(e.Name); i >= 0 && c.entries[i].Compiled == e.Compiled {
+			i := c.find(e.Name, e.Trusted)
+			offered := i >= 0 && c.entries[i].Compiled == e.Compiled
+			if offered {
 				c.entries[i].ready = true
 				c.publishOffer()
 			}
 			c.offerMu.Unlock()
-			log.Info("scenario analysed and offered", "file", e.Name, "scenario", e.Compiled.ID)
+			if offered {
+				log.Info("scenario analysed and offered", "file", e.Name, "scenario", e.Compiled.ID)
+			}
 		}
 	}
 }
 
-// find is the index of the entry from file name, or -1. The caller holds
+// find is the index of the entry from file name that is trusted or not,
+// or -1: a trainer's file named like a bundled scenario (a file called
+// "bundled:late-shipment.toml") is never taken for it. The caller holds
 // offerMu.
-func (c *Catalog) find(name string) int {
-	return slices.IndexFunc(c.entries, func(e entry) bool { return e.Name == name })
+func (c *Catalog) find(name string, trusted bool) int {
+	return slices.IndexFunc(c.entries, func(e entry) bool { return e.Name == name && e.Trusted == trusted })
 }
 
 // ErrRejected marks an Update refused for the scenario itself (its id is
@@ -217,7 +224,7 @@ func (c *Catalog) Update(ctx context.Context, s Scenario, analyse Analyser) erro
 	c.versions[s.Compiled.Version] = s.Compiled
 	c.titles[s.Compiled.Version] = s.Compiled.Title
 	c.mu.Unlock()
-	if i := c.find(s.Name); i >= 0 {
+	if i := c.find(s.Name, s.Trusted); i >= 0 {
 		c.retire(c.entries[i].Compiled, s.Compiled)
 		c.entries[i] = entry{Scenario: s, ready: true}
 	} else {
@@ -233,9 +240,9 @@ func (c *Catalog) Update(ctx context.Context, s Scenario, analyse Analyser) erro
 func (c *Catalog) refuse(s Scenario) error {
 	for _, e := range c.entries {
 		switch {
-		case e.Name == s.Name && e.Trusted:
+		case e.Name == s.Name && e.Trusted && s.Trusted:
 			return rejected{fmt.Errorf("%s is a bundled scenario, which is never replaced", s.Name)}
-		case e.Compiled.ID == s.Compiled.ID && e.Name != s.Name:
+		case e.Compiled.ID == s.Compiled.ID && (e.Name != s.Name || e.Trusted != s.Trusted):
 			return rejected{fmt.Errorf("its id %q is already used by %s; give it its own id", s.Compiled.ID, e.Name)}
 		}
 	}
@@ -248,8 +255,8 @@ func (c *Catalog) refuse(s Scenario) error {
 func (c *Catalog) Withdraw(name string) bool {
 	c.offerMu.Lock()
 	defer c.offerMu.Unlock()
-	i := c.find(name)
-	if i < 0 || c.entries[i].Trusted {
+	i := c.find(name, false)
+	if i < 0 {
 		return false
 	}
 	c.retire(c.entries[i].Compiled, nil)
@@ -306,7 +313,7 @@ func (c *Catalog) cached(version string) (*engine.Scenario, bool) {
 // compiles it again from the store.
 func (c *Catalog) drop(e entry) {
 	c.offerMu.Lock()
-	if i := c.find(e.Name); i >= 0 && c.entries[i].Compiled == e.Compiled {
+	if i := c.find(e.Name, e.Trusted); i >= 0 && c.entries[i].Compiled == e.Compiled {
 		c.entries = slices.Delete(c.entries, i, i+1)
 		c.publishOffer()
 	}

@@ -81,18 +81,22 @@ func TestCatalogUpdateRefused(t *testing.T) {
 		file    string
 		idLine  string
 		analyse training.Analyser
+		trusted bool
 		want    string
 	}{
-		{"failed analysis", "short-call.toml", "", fails, "ran out of time"},
-		{"id of another file", "other.toml", "", nil, `id "short-call" is already used by short-call.toml`},
-		{"id of a bundled scenario", "other.toml", `id = "bundled-call"`, nil, "already used by bundled:short-call.toml"},
-		{"file of a bundled scenario", "bundled:short-call.toml", `id = "bundled-call"`, nil, "bundled scenario"},
+		{"failed analysis", "short-call.toml", "", fails, false, "ran out of time"},
+		{"id of another file", "other.toml", "", nil, false, `id "short-call" is already used by short-call.toml`},
+		{"id of a bundled scenario", "other.toml", `id = "bundled-call"`, nil, false, "already used by bundled:short-call.toml"},
+		{"a trainer's file named like a bundled one, with its id", "bundled:short-call.toml", `id = "bundled-call"`, nil, false,
+			"already used by bundled:short-call.toml"},
+		{"a bundled scenario again", "bundled:short-call.toml", `id = "bundled-call"`, nil, true, "bundled scenario"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			f := newCatalogFixture(t, nil)
 			s := f.scenario(t, tt.file, tt.idLine, "Edited")
+			s.Trusted = tt.trusted
 			err := f.cat.Update(ctx, s, tt.analyse)
 			if !errors.Is(err, training.ErrRejected) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("update: %v, want training.ErrRejected saying %q", err, tt.want)
@@ -235,5 +239,81 @@ func TestCatalogKeepsFewVersions(t *testing.T) {
 	}
 	if !f.cat.HasVersion(versions[0]) || f.cat.KeptVersions() > before+training.KeepVersions {
 		t.Errorf("the first save, compiled again, is kept %v with %d versions kept", f.cat.HasVersion(versions[0]), f.cat.KeptVersions())
+	}
+}
+
+// TestCatalogKeepsTrainerFilesApart: a trainer's file named like a bundled
+// scenario (with --scenarios ., a file called "bundled:short-call.toml")
+// is its own scenario: offered once its analysis passes, whether it was
+// there at start-up or arrived later, replaced by its own changes and
+// withdrawn when deleted, while the bundled scenario stays as it was.
+func TestCatalogKeepsTrainerFilesApart(t *testing.T) {
+	ctx := context.Background()
+	passes := func(context.Context, training.Scenario) error { return nil }
+	offered := func(cat *training.Catalog) map[string]string {
+		out := map[string]string{}
+		for _, s := range cat.List() {
+			out[s.Compiled.ID] = s.Compiled.Title
+		}
+		return out
+	}
+	bundledStays := func(t *testing.T, cat *training.Catalog) {
+		t.Helper()
+		if got, ok := cat.Current("bundled-call"); !ok || got.Title != "Bundled" {
+			t.Errorf("the bundled scenario on offer is %v", got)
+		}
+	}
+	const name = "bundled:short-call.toml"
+	tests := []struct {
+		name  string
+		offer func(t *testing.T, f *catalogFixture, s training.Scenario) *training.Catalog
+	}{
+		{"at start-up", func(t *testing.T, f *catalogFixture, s training.Scenario) *training.Catalog {
+			bundled := f.scenario(t, name, `id = "bundled-call"`, "Bundled")
+			bundled.Trusted = true
+			cat, err := training.NewCatalog([]training.Scenario{bundled, s}, f.st, compileForTest, passes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cat.Publish(ctx); err != nil {
+				t.Fatal(err)
+			}
+			cat.CheckAll(ctx, passes, slog.New(slog.DiscardHandler))
+			return cat
+		}},
+		{"while running", func(t *testing.T, f *catalogFixture, s training.Scenario) *training.Catalog {
+			if err := f.cat.Update(ctx, s, passes); err != nil {
+				t.Fatalf("update: %v", err)
+			}
+			return f.cat
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newCatalogFixture(t, nil)
+			cat := tt.offer(t, f, f.scenario(t, name, `id = "trainer-call"`, "Trainer's"))
+			if got := offered(cat); got["trainer-call"] != "Trainer's" {
+				t.Errorf("on offer: %v; want the trainer's file among them", got)
+			}
+			bundledStays(t, cat)
+			if err := cat.Update(ctx, f.scenario(t, name, `id = "trainer-call"`, "Trainer's, edited"), passes); err != nil {
+				t.Fatalf("the trainer's file changed: %v", err)
+			}
+			if got := offered(cat); got["trainer-call"] != "Trainer's, edited" {
+				t.Errorf("after its change, on offer: %v; want the trainer's new version", got)
+			}
+			bundledStays(t, cat)
+			if !cat.Withdraw(name) {
+				t.Error("deleting the trainer's file withdrew nothing")
+			}
+			if got := offered(cat); got["trainer-call"] != "" {
+				t.Errorf("after its deletion, on offer: %v; want the trainer's file gone", got)
+			}
+			bundledStays(t, cat)
+			if cat.Withdraw(name) {
+				t.Error("a second Withdraw withdrew the bundled scenario")
+			}
+			bundledStays(t, cat)
+		})
 	}
 }

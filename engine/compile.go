@@ -106,6 +106,9 @@ func (c *compiler) variables() {
 	}
 	for i, v := range c.spec.State {
 		c.declare(v.Name, v.Pos, varRef{i: i})
+		if what := badValue(v.Default); what != "" {
+			c.errorf(v.Pos, "bad-value", "state %q starts %s; shorten its default", v.Name, what)
+		}
 		label := v.Label
 		if label == "" {
 			label = capitalise(strings.ReplaceAll(v.Name, "_", " "))

@@ -126,6 +126,9 @@ func (ev *evaluator) set(m *machine, ref varRef, v any) error {
 	if f, ok := v.(float64); ok && math.IsNaN(f) {
 		return fmt.Errorf("state %q would become NaN", ev.sc.Vars[ref.i].Name)
 	}
+	if err := badEffect(ev.sc.Vars[ref.i].Name, v); err != nil {
+		return err
+	}
 	m.vars[ref.i] = v
 	ev.env[ev.sc.Vars[ref.i].Name] = v
 	return nil

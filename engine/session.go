@@ -205,6 +205,9 @@ func (s *Session) setByName(name string, v any) error {
 			if kindOf(v) != kindOf(vr.Default) {
 				return &VarError{Name: name, Reason: fmt.Sprintf("%s is %s, not %s", name, kindWords(vr.Default), kindWords(v))}
 			}
+			if what := badValue(v); what != "" {
+				return &VarError{Name: name, Reason: "it is " + what}
+			}
 			s.m.vars[i] = v
 			return nil
 		}

@@ -136,7 +136,10 @@ func (d *stateReader) variable(name string, v *any) {
 			*v = f
 		}
 	case tag == tagString && want == kindString:
-		if b := d.str(name); string(b) != (*v).(string) {
+		b := d.str(name)
+		if len(b) > MaxTextLen {
+			d.fail("state %s is %d bytes long, over the %d a text may hold", name, len(b), MaxTextLen)
+		} else if string(b) != (*v).(string) {
 			*v = string(b)
 		}
 	default:

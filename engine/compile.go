@@ -107,7 +107,11 @@ func (c *compiler) variables() {
 	for i, v := range c.spec.State {
 		c.declare(v.Name, v.Pos, varRef{i: i})
 		if what := badValue(v.Default); what != "" {
-			c.errorf(v.Pos, "bad-value", "state %q starts %s; shorten its default", v.Name, what)
+			fix := "shorten its default"
+			if _, ok := v.Default.(float64); ok {
+				fix = "give it a default such as 0"
+			}
+			c.errorf(v.Pos, "bad-value", "state %q starts %s; %s", v.Name, what, fix)
 		}
 		label := v.Label
 		if label == "" {
@@ -144,6 +148,15 @@ func compileMood(m MoodSpec) Mood {
 }
 
 func (c *compiler) checkMood(m MoodSpec) {
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"start", m.Start}, {"min", m.Min}, {"max", m.Max}, {"drift", m.Drift}, {"baseline", m.Baseline}} {
+		if !finite(f.v) {
+			c.errorf(m.at(f.key), "mood-bounds", "mood %q has %s %s; write an ordinary number", m.Name, f.key, strings.ToLower(strings.TrimPrefix(fmt.Sprint(f.v), "+")))
+			return
+		}
+	}
 	inRange := func(v float64) bool { return v >= m.Min && v <= m.Max }
 	switch {
 	case m.Min >= m.Max:

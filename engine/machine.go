@@ -123,9 +123,6 @@ func (ev *evaluator) set(m *machine, ref varRef, v any) error {
 		ev.setMood(m, ref.i, f)
 		return nil
 	}
-	if f, ok := v.(float64); ok && math.IsNaN(f) {
-		return fmt.Errorf("state %q would become NaN", ev.sc.Vars[ref.i].Name)
-	}
 	if err := badEffect(ev.sc.Vars[ref.i].Name, v); err != nil {
 		return err
 	}

@@ -193,6 +193,9 @@ func (s *Session) setByName(name string, v any) error {
 			if !ok {
 				return &VarError{Name: name, Reason: fmt.Sprintf("%s is a number, not %s", name, kindWords(v))}
 			}
+			if what := badValue(f); what != "" {
+				return &VarError{Name: name, Reason: "it is " + what}
+			}
 			if f < md.Min || f > md.Max {
 				return &VarError{Name: name, Reason: fmt.Sprintf("%g is outside its range %g..%g", f, md.Min, md.Max)}
 			}

@@ -130,8 +130,8 @@ func (d *stateReader) variable(name string, v *any) {
 		*v = tag == tagTrue
 	case tag == tagNumber && want == kindNumber:
 		f := math.Float64frombits(d.u64(name))
-		if math.IsNaN(f) {
-			d.fail("state %s is NaN", name)
+		if what := badValue(f); what != "" {
+			d.fail("state %s is %s", name, what)
 		} else if old, _ := (*v).(float64); f != old {
 			*v = f
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -36,6 +37,14 @@ func TestEffectsMayNotMakeBadValues(t *testing.T) {
 			`reply "again": state "s" would become 8192 characters long, over the 4096 a text may hold; set it to a short word or phrase instead of adding to it`},
 		{"text that grows ninety-fold", Effect{Var: "s", Expr: Expr{Src: sTimes(90)}}, 1,
 			`state "s" would become 129600 characters long, over the 4096 a text may hold`},
+		{"a number too large", Effect{Var: "x", Expr: Expr{Src: "x * 1e308 * 10"}}, 0,
+			`reply "again": state "x" would become infinite, too large for a number; keep it within bounds, as in min(x * 10, 1000), and never divide by what can be 0`},
+		{"a number too far below zero", Effect{Var: "x", Expr: Expr{Src: "x - 1e308 * 10"}}, 0,
+			`state "x" would become minus infinite, too large for a number`},
+		{"a division by zero", Effect{Var: "x", Expr: Expr{Src: "x / (x - 1)"}}, 0,
+			`state "x" would become infinite, too large for a number`},
+		{"not a number", Effect{Var: "x", Expr: Expr{Src: "(x - 1) / (x - 1)"}}, 0,
+			`state "x" would become NaN (not a number); keep it within bounds`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +77,9 @@ func TestStoredStateMayNotHoldBadValues(t *testing.T) {
 	s := sc.Start(1)
 	s.m.vars[0] = long // as a state from an older build, or a damaged one, might hold
 	data, _ := json.Marshal(s)
+	moodySpec := valueSpec(Effect{Var: "x", Expr: Expr{Src: "x + 1"}})
+	moodySpec.Mood = []MoodSpec{{Name: "frustration", Start: 50, Min: 0, Max: 100}}
+	moody := mustCompile(t, moodySpec)
 	tests := []struct {
 		name   string
 		resume func() error
@@ -79,6 +91,16 @@ func TestStoredStateMayNotHoldBadValues(t *testing.T) {
 			"set s: it is 4097 characters long, over the 4096 a text may hold"},
 		{"StartAt", func() error { _, err := sc.StartAt(1, "", map[string]any{"s": long}); return err },
 			"set s: it is 4097 characters long, over the 4096 a text may hold"},
+		{"an infinite number, binary", func() error {
+			s := sc.Start(1)
+			s.m.vars[1] = math.Inf(1)
+			_, err := sc.ResumeBinary(s.AppendState(nil))
+			return err
+		}, "state x is infinite, too large for a number"},
+		{"an infinite number, StartAt", func() error { _, err := sc.StartAt(1, "", map[string]any{"x": math.Inf(-1)}); return err },
+			"set x: it is minus infinite, too large for a number"},
+		{"NaN mood, StartAt", func() error { _, err := moody.StartAt(1, "", map[string]any{"frustration": math.NaN()}); return err },
+			"set frustration: it is NaN (not a number)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,13 +112,33 @@ func TestStoredStateMayNotHoldBadValues(t *testing.T) {
 	}
 }
 
-func TestDefaultMayNotBeTooLong(t *testing.T) {
-	spec := valueSpec(Effect{Var: "x", Expr: Expr{Src: "x + 1"}})
-	spec.State[0].Default, spec.State[0].Pos = strings.Repeat("x", MaxTextLen+1), Pos{12, 1}
-	sc, problems := Compile(spec)
-	want := `12:1: error: bad-value: state "s" starts 4097 characters long, over the 4096 a text may hold; shorten its default`
-	if sc != nil || len(problems) != 1 || problems[0].String() != want {
-		t.Errorf("compiled: %v, problems %v\nwant %s", sc != nil, problems, want)
+func TestCompileRefusesBadValues(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Spec)
+		want   string
+	}{
+		{"text default too long", func(s *Spec) { s.State[0].Default, s.State[0].Pos = strings.Repeat("x", MaxTextLen+1), Pos{12, 1} },
+			`12:1: error: bad-value: state "s" starts 4097 characters long, over the 4096 a text may hold; shorten its default`},
+		{"infinite default", func(s *Spec) { s.State[1].Default, s.State[1].Pos = math.Inf(1), Pos{13, 1} },
+			`13:1: error: bad-value: state "x" starts infinite, too large for a number; give it a default such as 0`},
+		{"NaN default", func(s *Spec) { s.State[1].Default, s.State[1].Pos = math.NaN(), Pos{13, 1} },
+			`13:1: error: bad-value: state "x" starts NaN (not a number); give it a default such as 0`},
+		{"infinite mood bound", func(s *Spec) { s.Mood[0].Max, s.Mood[0].Pos = math.Inf(1), Pos{20, 1} },
+			`20:1: error: mood-bounds: mood "frustration" has max inf; write an ordinary number`},
+		{"NaN drift", func(s *Spec) { s.Mood[0].Drift, s.Mood[0].HasBaseline, s.Mood[0].Pos = math.NaN(), true, Pos{20, 1} },
+			`20:1: error: mood-bounds: mood "frustration" has drift nan; write an ordinary number`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := valueSpec(Effect{Var: "x", Expr: Expr{Src: "x + 1"}})
+			spec.Mood = []MoodSpec{{Name: "frustration", Start: 50, Min: 0, Max: 100}}
+			tt.change(spec)
+			sc, problems := Compile(spec)
+			if sc != nil || len(problems) != 1 || problems[0].String() != tt.want {
+				t.Errorf("compiled: %v, problems %v\nwant %s", sc != nil, problems, tt.want)
+			}
+		})
 	}
 }
 

@@ -27,7 +27,7 @@ func badValue(v any) string {
 		}
 	case string:
 		if len(v) > MaxTextLen {
-			return fmt.Sprintf("%d characters long, over the %d a text may hold", len(v), MaxTextLen)
+			return fmt.Sprintf("%d bytes long, over the %d a text may hold", len(v), MaxTextLen)
 		}
 	}
 	return ""

@@ -34,9 +34,9 @@ func TestEffectsMayNotMakeBadValues(t *testing.T) {
 		want  string // the error of the failing one
 	}{
 		{"text that doubles", Effect{Var: "s", Expr: Expr{Src: "s + s"}}, 8,
-			`reply "again": state "s" would become 8192 characters long, over the 4096 a text may hold; set it to a short word or phrase instead of adding to it`},
+			`reply "again": state "s" would become 8192 bytes long, over the 4096 a text may hold; set it to a short word or phrase instead of adding to it`},
 		{"text that grows ninety-fold", Effect{Var: "s", Expr: Expr{Src: sTimes(90)}}, 1,
-			`state "s" would become 129600 characters long, over the 4096 a text may hold`},
+			`state "s" would become 129600 bytes long, over the 4096 a text may hold`},
 		{"a number too large", Effect{Var: "x", Expr: Expr{Src: "x * 1e308 * 10"}}, 0,
 			`reply "again": state "x" would become infinite, too large for a number; keep it within bounds, as in min(x * 10, 1000), and never divide by what can be 0`},
 		{"a number too far below zero", Effect{Var: "x", Expr: Expr{Src: "x - 1e308 * 10"}}, 0,
@@ -88,9 +88,9 @@ func TestStoredStateMayNotHoldBadValues(t *testing.T) {
 		{"binary", func() error { _, err := sc.ResumeBinary(s.AppendState(nil)); return err },
 			"state s is 4097 bytes long, over the 4096 a text may hold"},
 		{"JSON", func() error { _, err := sc.Resume(data); return err },
-			"set s: it is 4097 characters long, over the 4096 a text may hold"},
+			"set s: it is 4097 bytes long, over the 4096 a text may hold"},
 		{"StartAt", func() error { _, err := sc.StartAt(1, "", map[string]any{"s": long}); return err },
-			"set s: it is 4097 characters long, over the 4096 a text may hold"},
+			"set s: it is 4097 bytes long, over the 4096 a text may hold"},
 		{"an infinite number, binary", func() error {
 			s := sc.Start(1)
 			s.m.vars[1] = math.Inf(1)
@@ -119,7 +119,7 @@ func TestCompileRefusesBadValues(t *testing.T) {
 		want   string
 	}{
 		{"text default too long", func(s *Spec) { s.State[0].Default, s.State[0].Pos = strings.Repeat("x", MaxTextLen+1), Pos{12, 1} },
-			`12:1: error: bad-value: state "s" starts 4097 characters long, over the 4096 a text may hold; shorten its default`},
+			`12:1: error: bad-value: state "s" starts 4097 bytes long, over the 4096 a text may hold; shorten its default`},
 		{"infinite default", func(s *Spec) { s.State[1].Default, s.State[1].Pos = math.Inf(1), Pos{13, 1} },
 			`13:1: error: bad-value: state "x" starts infinite, too large for a number; give it a default such as 0`},
 		{"NaN default", func(s *Spec) { s.State[1].Default, s.State[1].Pos = math.NaN(), Pos{13, 1} },
@@ -156,7 +156,7 @@ func TestWorstEffectAllocatesLittle(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err := s.Choose("again")
 	runtime.ReadMemStats(&after)
-	if err == nil || !strings.Contains(err.Error(), "405504 characters long") {
+	if err == nil || !strings.Contains(err.Error(), "405504 bytes long") {
 		t.Fatalf("err = %v, want the text refused", err)
 	}
 	t.Logf("allocated %d KiB", (after.TotalAlloc-before.TotalAlloc)>>10)

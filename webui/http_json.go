@@ -39,6 +39,8 @@ type errorDetail struct {
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	var body bytes.Buffer
 	if err := json.NewEncoder(&body).Encode(v); err != nil {
+		w.Header().Del("Location") // set for the answer that failed, not for the error
+		w.Header().Del("Link")
 		s.writeError(w, r, fmt.Errorf("encode the answer as JSON (a bug: find what put this value in it): %w", err))
 		return
 	}

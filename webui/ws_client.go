@@ -225,13 +225,31 @@ func (c *client) current(ctx context.Context) (User, error) {
 
 // recheck checks the connection's session now, however recent the last
 // check, and closes the connection when the session no longer signs anyone
-// in. Another failure leaves it to the next check.
+// in. When the check itself fails (the database did not answer), it tries
+// again, a second, then two, then four later, and so on, until it has an
+// answer, the connection is gone or ctx ends: an idle websocket of a
+// disabled user must not stay open for want of one answer.
 func (c *client) recheck(ctx context.Context) {
-	c.amu.Lock()
-	c.checked = time.Time{}
-	c.amu.Unlock()
-	if _, err := c.current(ctx); err != nil && training.AsError(err).Code == training.CodeLoginRequired {
-		c.signedOut()
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		c.amu.Lock()
+		c.checked = time.Time{}
+		c.amu.Unlock()
+		_, err := c.current(ctx)
+		if err == nil {
+			return
+		}
+		if training.AsError(err).Code == training.CodeLoginRequired {
+			c.signedOut()
+			return
+		}
+		c.srv.log.Warn("check a websocket's session again: will retry", "user", c.user.ID, "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.done:
+			return
+		case <-time.After(wait):
+		}
 	}
 }
 

@@ -147,11 +147,9 @@ func (h *hub) recheckUser(userID string) {
 	if len(theirs) == 0 {
 		return
 	}
-	h.bg.Go(func() {
-		for _, c := range theirs {
-			c.recheck(h.bgCtx)
-		}
-	})
+	for _, c := range theirs {
+		h.bg.Go(func() { c.recheck(h.bgCtx) })
+	}
 }
 
 func (h *hub) signOut(match func(*client) bool) {

@@ -286,11 +286,11 @@ func TestOneSetupLinkForSeveralInstances(t *testing.T) {
 
 // TestNewPasswordKeepsItsOwnWebsockets: a trainee changes their password
 // on one instance and at once opens a websocket on another with the new
-// session, before that instance hears (here a second late) that the
+// session, before that instance hears (here three seconds late) that the
 // trainee's websockets must end. It closes the old session's websocket,
 // never the new one's.
 func TestNewPasswordKeepsItsOwnWebsockets(t *testing.T) {
-	const late = time.Second
+	const late = 3 * time.Second
 	in := startTwoInstances(t, func(c *webui.Config) {
 		if c.Broadcast != nil && c.AnnounceEvery != 0 {
 			c.Broadcast = lateBroadcast{c.Broadcast, late}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -316,14 +317,14 @@ type SignedIn struct {
 func (a *Accounts) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	now := a.cfg.Now()
 	key, _ := CleanUsername(c.Username)
-	known, err := a.knownDevice(ctx, key, c.Device)
+	device, err := a.knownDevice(ctx, key, c.Device)
 	if err != nil {
 		return SignedIn{}, err
 	}
 	// The login is pending while its password is checked, and pending
 	// logins count towards the limit, so concurrent logins cannot pass it
 	// together.
-	att, wait := a.limit.begin(a.limit.keysFor(key, c.From, known), now)
+	att, wait := a.limit.begin(key, a.limit.keysFor(key, c.From, device), now)
 	if wait > 0 {
 		msg := fmt.Sprintf("too many failed logins: wait %s and try again, or ask an administrator to reset your password", wait.Round(time.Second))
 		if wait <= busyWait {
@@ -338,7 +339,7 @@ func (a *Accounts) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	}
 	if !ok {
 		att.fail(a.cfg.Now())
-		a.cfg.Log.Info("login refused", "username", key, "from", c.From, "known_device", known)
+		a.cfg.Log.Info("login refused", "username", key, "from", c.From, "known_device", device != "")
 		return SignedIn{}, errBadLogin()
 	}
 	att.succeed()
@@ -346,32 +347,54 @@ func (a *Accounts) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	if err != nil {
 		return SignedIn{}, err
 	}
-	return SignedIn{Account: acc, Session: token, Device: deviceToken(acc)}, nil
+	if device == "" {
+		if device, err = newDeviceID(); err != nil {
+			return SignedIn{}, err
+		}
+	}
+	return SignedIn{Account: acc, Session: token, Device: deviceToken(acc, device)}, nil
 }
 
-// knownDevice says whether token is the device token of the account
-// username names.
-func (a *Accounts) knownDevice(ctx context.Context, username, token string) (bool, error) {
-	if token == "" || username == "" || len(token) > 100 {
-		return false, nil
+// knownDevice is the id of the device whose token this is, when it is a
+// device token of the account username names, or "".
+func (a *Accounts) knownDevice(ctx context.Context, username, token string) (string, error) {
+	id, _, ok := strings.Cut(token, ".")
+	if !ok || id == "" || username == "" || len(token) > 100 {
+		return "", nil
 	}
 	acc, err := a.st.AccountByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		return false, nil
+		return "", nil
 	}
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	return acc.PasswordHash != "" && !acc.Disabled && hmac.Equal([]byte(token), []byte(deviceToken(acc))), nil
+	if acc.PasswordHash == "" || acc.Disabled || !hmac.Equal([]byte(token), []byte(deviceToken(acc, id))) {
+		return "", nil
+	}
+	return id, nil
 }
 
-// deviceToken marks a browser that signed in to acc: an HMAC of the
-// account's id keyed by its password hash. Any instance can check it, it
+// newDeviceID names a browser that signed in for the first time.
+func newDeviceID() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make a device id: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// deviceToken marks the browser device as one that signed in to acc: the
+// device's id, a dot, and an HMAC of the account's and the device's ids
+// keyed by the account's password hash. Any instance can check it, it
 // reveals nothing of the password, and a new password revokes every one.
-func deviceToken(acc Account) string {
+// Each browser has its own id, so each has its own count of failures: a
+// shared computer that still holds someone's token cannot lock out their
+// other browsers.
+func deviceToken(acc Account, device string) string {
 	m := hmac.New(sha256.New, []byte(acc.PasswordHash))
-	m.Write([]byte("parley known device\x00" + acc.ID))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	m.Write([]byte("parley known device\x00" + acc.ID + "\x00" + device))
+	return device + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // check verifies a password, paying for one hash whether or not the

@@ -232,6 +232,10 @@ func TestKnownDeviceNotLockedOut(t *testing.T) {
 	if err != nil || first.Device == "" || first.Account.ID != sam.ID {
 		t.Fatalf("the first login: %+v %v; want a device token", first, err)
 	}
+	laptop, err := in("sam", goodPassword, "")
+	if err != nil || laptop.Device == first.Device {
+		t.Fatalf("a second browser's login: %+v %v; want a device token of its own", laptop, err)
+	}
 	kims, err := in("kim", goodPassword, "")
 	if err != nil {
 		t.Fatal(err)
@@ -277,6 +281,11 @@ func TestKnownDeviceNotLockedOut(t *testing.T) {
 	}
 	if _, err := in("sam", goodPassword, first.Device); code(err) != training.CodeTooManyLogins {
 		t.Errorf("the known device past its own limit: %v, want %s", err, training.CodeTooManyLogins)
+	}
+	// Each device counts its own: a shared computer that still holds Sam's
+	// token locks out only itself, not Sam's laptop.
+	if _, err := in("sam", goodPassword, laptop.Device); err != nil {
+		t.Errorf("Sam's laptop once another device of theirs is locked: %v", err)
 	}
 	// A new password revokes the token.
 	b, _, _ := newAccounts(t)

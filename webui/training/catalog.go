@@ -371,9 +371,9 @@ func (c *Catalog) Version(ctx context.Context, version string) (*engine.Scenario
 		c.analysing <- struct{}{}
 		defer func() { <-c.analysing }()
 		c.mu.Lock()
-		_, kept := c.cached(version)
+		kept := c.versions[version] == sc || slices.Contains(c.recent, sc)
 		c.mu.Unlock()
-		if kept {
+		if kept { // not pushed out meanwhile
 			sc.Analysis()
 		}
 	}()
@@ -412,12 +412,14 @@ func (c *Catalog) Title(ctx context.Context, a Attempt) string {
 	if ok {
 		return title
 	}
-	sc, err := c.compileStored(ctx, a.Version)
-	if err != nil {
-		return a.ScenarioID
+	title = a.ScenarioID // a version that cannot be compiled is named by its scenario, once
+	if sc, err := c.compileStored(ctx, a.Version); err == nil {
+		title = sc.Title
+	} else if ctx.Err() != nil {
+		return title
 	}
 	c.mu.Lock()
-	c.titles[a.Version] = sc.Title
+	c.titles[a.Version] = title
 	c.mu.Unlock()
-	return sc.Title
+	return title
 }

@@ -54,9 +54,10 @@ const busyWait = time.Second
 // concurrent logins cannot all pass the limit before any of them fails;
 // only a wrong password (fail) counts as a failure.
 type attempt struct {
-	l    *loginLimiter
-	keys []limitKey
-	f    []*failures // keys' windows, as begin found them
+	l        *loginLimiter
+	username string // its key: a success clears it
+	keys     []limitKey
+	f        []*failures // keys' windows, as begin found them
 }
 
 // limitKey is one count a login is held to: its account's, its address's,
@@ -67,13 +68,13 @@ type limitKey struct {
 }
 
 // keysFor are the counts a login for username from addr is held to: the
-// username's and the address's; from a known device (one that signed in to
-// the account before, see deviceToken) only that device's own, so that
-// nobody else's failures lock its owner out. The account's key comes
-// first: a success clears it.
-func (l *loginLimiter) keysFor(username, addr string, known bool) []limitKey {
-	if known {
-		return []limitKey{{"d:" + username, l.lim.PerAccount}}
+// username's and the address's; from a known device (a browser that signed
+// in to the account before, see deviceToken) only that device's own, so
+// that nobody else's failures lock its owner out. The first key is the
+// account's (or the device's): a success clears it, and the username's.
+func (l *loginLimiter) keysFor(username, addr, device string) []limitKey {
+	if device != "" {
+		return []limitKey{{"d:" + username + ":" + device, l.lim.PerAccount}}
 	}
 	return []limitKey{{"u:" + username, l.lim.PerAccount}, {"a:" + addr, l.lim.PerAddress}}
 }
@@ -82,7 +83,7 @@ func (l *loginLimiter) keysFor(username, addr string, known bool) []limitKey {
 // rest of the window when a key has reached its limit of failures, and
 // busyWait when a key's failures and the logins still being checked
 // together would.
-func (l *loginLimiter) begin(keys []limitKey, now time.Time) (*attempt, time.Duration) {
+func (l *loginLimiter) begin(username string, keys []limitKey, now time.Time) (*attempt, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var wait time.Duration
@@ -95,7 +96,7 @@ func (l *loginLimiter) begin(keys []limitKey, now time.Time) (*attempt, time.Dur
 	if len(l.n) >= maxLimiterKeys {
 		l.forgetLocked(now, true)
 	}
-	t := &attempt{l: l, keys: keys}
+	t := &attempt{l: l, username: "u:" + username, keys: keys}
 	for _, k := range keys {
 		f := l.windowLocked(k.name, now)
 		if f.count+f.pending >= k.limit {
@@ -151,13 +152,16 @@ func (t *attempt) fail(now time.Time) {
 	}
 }
 
-// succeed clears the account's failures (its first key's).
+// succeed clears the failures of its first key (the account's or the
+// device's) and the username's: the password was proved.
 func (t *attempt) succeed() {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()
 	t.done()
-	if f := t.l.n[t.keys[0].name]; f != nil {
-		f.count = 0
+	for _, k := range []string{t.keys[0].name, t.username} {
+		if f := t.l.n[k]; f != nil {
+			f.count = 0
+		}
 	}
 }
 

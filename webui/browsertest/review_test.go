@@ -96,7 +96,14 @@ func TestCohortReview(t *testing.T) {
 	}
 
 	due := time.Now().AddDate(0, 0, 3).UTC().Format("2006-01-02")
-	m.typeInto("#assign-scenario", sc.ID) // a manager who does not practise types the id
+	// A manager who does not practise picks the scenario by its title, and
+	// sees its pass marks, as one who practises does.
+	if got := eval[string](m, `[...document.querySelectorAll('#assign-scenario option')].map((o) => o.value + '=' + o.textContent).join('|')`); !strings.Contains(got, sc.ID+"="+sc.Title) {
+		t.Errorf("the scenarios to assign are %q; want a list with %s", got, sc.Title)
+	}
+	m.do("choose the scenario", chromedp.SetValue(chromedp.CSS("#assign-scenario"), sc.ID),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('assign-scenario').dispatchEvent(new Event('change'))`))
+	m.waitFor("the pass marks", 5*time.Second, `document.getElementById('assign-mark-empathy')?.value === '60'`)
 	m.do("choose the due date", chromedp.SetValue(chromedp.CSS("#assign-due"), due))
 	m.click("assign", "#assign-submit")
 	m.waitFor("the assignment", 10*time.Second, fmt.Sprintf(`document.querySelector('[data-testid=assigned][data-scenario=%q]')`, sc.ID))

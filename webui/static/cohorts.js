@@ -12,7 +12,7 @@ import { h, vh, icon, avatar, plural, relativeTime } from './dom.js';
 import { api } from './api.js';
 import { go, mount, setLoading } from './router.js';
 import { field, formAlert, busy, sentence, when, copyField, modal } from './forms.js';
-import { canPlay, dueText } from './shared.js';
+import { dueText } from './shared.js';
 import { reviewTable } from './review.js';
 
 // ---- The list ----
@@ -95,10 +95,9 @@ export async function renderCohorts(token) {
 export async function renderCohort(token, id) {
   setLoading(token);
   const path = `/api/cohorts/${encodeURIComponent(id)}`;
-  const [detail, review] = await Promise.all([api(path), api(`${path}/review`)]);
-  // The scenarios to assign: the list, for someone who may read it; else the manager types an id.
-  const scenarios = canPlay() ? await api('/api/scenarios').catch(() => null) : null;
-  const page = new CohortPage(id, detail, review, Array.isArray(scenarios) ? scenarios : null);
+  // The scenarios to assign: anyone signed in may read the list, practising or not.
+  const [detail, review, scenarios] = await Promise.all([api(path), api(`${path}/review`), api('/api/scenarios')]);
+  const page = new CohortPage(id, detail, review, Array.isArray(scenarios) ? scenarios : []);
   mount(token, 'cohort', detail.name, page.el);
 }
 
@@ -235,24 +234,12 @@ class CohortPage {
   buildAssignForm() {
     const alert = formAlert('assign-error');
     const scenarioError = h('p', { id: 'assign-scenario-error', class: 'field-error', role: 'alert' });
-    let scenarioInput;
-    let scenarioField;
     const marksBox = h('div', { id: 'assign-marks', class: 'marks-box' });
-    if (this.scenarios) {
-      scenarioInput = h('select', { id: 'assign-scenario', class: 'select', required: true },
-        h('option', { value: '' }, 'Choose a scenario…'),
-        this.scenarios.map((sc) => h('option', { value: sc.id }, sc.title)));
-      scenarioField = h('div', { class: 'field' }, h('label', { for: 'assign-scenario', class: 'field-label' }, 'Scenario'), scenarioInput, scenarioError);
-      scenarioInput.addEventListener('change', () => this.loadMarks(scenarioInput.value, marksBox));
-    } else {
-      scenarioInput = h('input', {
-        id: 'assign-scenario', type: 'text', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false',
-        'aria-describedby': 'assign-scenario-help',
-      });
-      scenarioField = h('div', { class: 'field' }, h('label', { for: 'assign-scenario', class: 'field-label' }, 'Scenario id'),
-        h('p', { id: 'assign-scenario-help', class: 'field-help' }, 'Such as late-shipment: ask a trainer for the ids on offer.'), scenarioInput, scenarioError);
-      marksBox.append(h('p', { class: 'muted' }, 'The scenario’s own pass marks apply; change them once it’s assigned.'));
-    }
+    const scenarioInput = h('select', { id: 'assign-scenario', class: 'select', required: true },
+      h('option', { value: '' }, 'Choose a scenario…'),
+      this.scenarios.map((sc) => h('option', { value: sc.id }, sc.title)));
+    const scenarioField = h('div', { class: 'field' }, h('label', { for: 'assign-scenario', class: 'field-label' }, 'Scenario'), scenarioInput, scenarioError);
+    scenarioInput.addEventListener('change', () => this.loadMarks(scenarioInput.value, marksBox));
     const due = dueField('assign-due');
     const submit = h('button', { type: 'submit', id: 'assign-submit', class: 'btn btn--primary' }, icon('plus'), 'Assign');
     const form = h('form', { id: 'assign-form', class: 'form', novalidate: true },
@@ -263,7 +250,7 @@ class CohortPage {
     const setScenarioError = (msg) => {
       scenarioError.textContent = msg;
       scenarioInput.setAttribute('aria-invalid', 'true');
-      scenarioInput.setAttribute('aria-describedby', [this.scenarios ? null : 'assign-scenario-help', 'assign-scenario-error'].filter(Boolean).join(' '));
+      scenarioInput.setAttribute('aria-describedby', 'assign-scenario-error');
       scenarioInput.focus();
     };
     form.addEventListener('submit', async (e) => {
@@ -273,7 +260,7 @@ class CohortPage {
       scenarioInput.removeAttribute('aria-invalid');
       due.clear();
       const sc = scenarioInput.value.trim();
-      if (!sc) return setScenarioError(this.scenarios ? 'Choose the scenario to assign.' : 'Type the id of the scenario to assign.');
+      if (!sc) return setScenarioError('Choose the scenario to assign.');
       const marks = readMarks(marksBox);
       if (marks.error) {
         marks.error.input.focus();
@@ -284,7 +271,7 @@ class CohortPage {
         const a = await api(`${this.path}/assignments/${encodeURIComponent(sc)}`, { method: 'PUT', body: { due: dueValue(due.input.value), pass_marks: marks.values } });
         await this.refresh();
         form.reset();
-        if (this.scenarios) marksBox.replaceChildren();
+        marksBox.replaceChildren();
         this.say(h('strong', null, a.title), ' is assigned. Its trainees see it first in their catalog.');
         const card = this.assignList.querySelector(`[data-scenario="${CSS.escape(a.scenario)}"] h3`);
         if (card) { card.setAttribute('tabindex', '-1'); card.focus(); }

@@ -118,12 +118,11 @@ async function onSnapshot(call, snap) {
     call.mood = readings;
     call.redraw(snap);
     call.applyMood(readings, last ? changesOf(last) : null);
+    // The focus goes to the replies' heading, and renderPanel scrolls the
+    // panel into view with the newest lines above it (no later scroll here:
+    // one would cancel that smooth scroll and leave the panel off screen).
     call.focusReplies = !resend;
     call.renderPanel();
-    if (call.panel.dataset.mode === 'replies' && !resend) {
-      // Focus went to the replies' heading; keep the newest lines in view too.
-      call.transcript.lastElementChild && call.transcript.lastElementChild.scrollIntoView({ block: 'nearest' });
-    }
   }
 
   if (resend) {

@@ -76,3 +76,28 @@ func TestWatchNamesTheTrainee(t *testing.T) {
 		m.axe(src, "watching a call with a long name, "+l.name)
 	})
 }
+
+// TestWatchMoodMidCall: a manager who starts watching a call after a few
+// replies sees the mood meters as the trainee does on their own page,
+// with what the last reply changed, not "Starting point".
+func TestWatchMoodMidCall(t *testing.T) {
+	srv := startServer(t)
+	f := srv.reviewFixture()
+	meters := `[...document.querySelectorAll('#main .meter__change')].map((e) => e.textContent.trim()).join(' | ')`
+	b := newBrowser(t)
+	tr := b.tab(srv.url(), tabOptions{reducedMotion: true})
+	tr.signIn(f.trainee)
+	tr.open("#/a/" + f.active)
+	tr.settle(2)
+	own := eval[string](tr, meters)
+
+	m := b.tab(srv.url(), tabOptions{reducedMotion: true, fresh: true})
+	m.signIn(f.manager)
+	m.open("#/watch/" + f.active + f.query())
+	m.waitState("watch")
+	m.waitFor("the snapshot", 10*time.Second, `document.getElementById('watch')?.dataset.status === 'active' && document.querySelector('#main .meter__change')`)
+	watched := eval[string](m, meters)
+	if strings.Contains(watched, "Starting point") || watched != own {
+		t.Errorf("watching from turn 2 the meters say %q; the trainee's page says %q", watched, own)
+	}
+}

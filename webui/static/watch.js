@@ -187,7 +187,11 @@ class Watch {
     }
     this.transcript.replaceWith(fresh);
     this.transcript = fresh;
-    this.applyMood(this.mood, null);
+    // The meters say what the last turn changed, as the trainee's own page
+    // does on resume ("Starting point" only before the first reply).
+    const turns = snap.transcript || [];
+    const last = turns[turns.length - 1];
+    this.applyMood(this.mood, last ? changesOf(last) : null);
     this.setStatus(a.status || 'active');
     this.drawStatus();
   }

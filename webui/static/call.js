@@ -107,6 +107,7 @@ class Call {
     this.moodHeading = h('h2', { id: 'mood-heading', class: 'aside-title' }, 'How they’re feeling');
 
     this.dialog = this.buildDialog();
+    this.wordDialog();
     this.brief = briefPanel();
 
     this.el = h('div', { class: 'call', id: 'call', dataset: { connected: 'false', turn: '0', lastSeq: '0' } },
@@ -139,6 +140,7 @@ class Call {
     this.el.dataset.practice = pr ? 'true' : 'false';
     clear(this.practiceSlot);
     if (pr) this.practiceSlot.append(practiceBanner(pr, 'call'));
+    this.wordDialog();
   }
 
   // setWatchers says who is watching the call live ("Mia Manager is
@@ -159,13 +161,23 @@ class Call {
     const cancel = h('button', { id: 'give-up-cancel', type: 'button', class: 'btn btn--secondary', autofocus: true }, 'Keep talking');
     const confirm = h('button', { id: 'give-up-confirm', type: 'button', class: 'btn btn--danger' }, 'End attempt');
     const dlg = h('dialog', { id: 'give-up-dialog', class: 'dialog', 'aria-labelledby': 'give-up-title', 'aria-describedby': 'give-up-desc' },
-      h('h2', { id: 'give-up-title' }, 'End this attempt?'),
-      h('p', { id: 'give-up-desc' }, 'The call stops here and you’ll go straight to your debrief, scored on the replies you’ve given so far. You can’t pick this attempt up again, but you can always start a fresh one.'),
+      h('h2', { id: 'give-up-title' }),
+      h('p', { id: 'give-up-desc' }),
       h('div', { class: 'dialog__actions' }, cancel, confirm));
     cancel.addEventListener('click', () => dlg.close());
     confirm.addEventListener('click', () => { dlg.close(); session.giveUpNow(this); });
     dlg.addEventListener('close', () => { if (!this.pending || this.pending.type !== 'give_up') this.giveUp.focus(); });
     return dlg;
+  }
+
+  // wordDialog words the End dialog for a scored attempt or a practice run.
+  wordDialog() {
+    const practice = !!this.practice;
+    this.dialog.querySelector('#give-up-title').textContent = practice ? 'End this practice run?' : 'End this attempt?';
+    this.dialog.querySelector('#give-up-desc').textContent = practice
+      ? 'The practice run stops here and you’ll go straight to its debrief. Practice runs are never scored, and its debrief lets you practise from the same turn again.'
+      : 'The call stops here and you’ll go straight to your debrief, scored on the replies you’ve given so far. You can’t pick this attempt up again, but you can always start a fresh one.';
+    this.dialog.querySelector('#give-up-confirm').textContent = practice ? 'End practice run' : 'End attempt';
   }
 
   setHeader() {

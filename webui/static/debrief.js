@@ -104,7 +104,10 @@ export function debriefView(data, opts) {
 
   const scores = d.scores || [];
   const passed = scores.filter((s) => s.passed).length;
-  const tryAgain = h('a', { id: 'try-again', class: 'btn btn--primary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try again');
+  // Try again: a scored attempt from the briefing; after a practice run,
+  // another practice run from the same turn of the same source attempt.
+  const tryAgain = practice ? practiseAgainButton(practice) :
+    h('a', { id: 'try-again', class: 'btn btn--primary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try again');
 
   // The headline agrees with the outcome: a success, an ending that is not
   // one, or a call that never reached an ending.
@@ -114,8 +117,13 @@ export function debriefView(data, opts) {
   let summary;
   if (!complete) {
     const where = stoppedAt ? `at turn ${stoppedAt}` : 'before your first reply';
-    title = attempt.status === 'abandoned' ? `Incomplete: the call was left ${where}; scored against the whole call`
-      : `Incomplete: you stopped ${where}; scored against the whole call`;
+    if (practice) {
+      title = attempt.status === 'abandoned' ? `Incomplete: this practice run was left ${where}`
+        : `Incomplete: you stopped this practice run ${where}`;
+    } else {
+      title = attempt.status === 'abandoned' ? `Incomplete: the call was left ${where}; scored against the whole call`
+        : `Incomplete: you stopped ${where}; scored against the whole call`;
+    }
     summary = `${plural(turns.length, 'turn', 'turns')} played · ${passed} of ${scores.length} competencies reached their pass mark so far`;
   } else if (success) {
     title = ending.title;
@@ -132,7 +140,8 @@ export function debriefView(data, opts) {
       h('span', { class: 'muted', id: 'debrief-summary' }, summary)),
     h('h2', { id: 'ending-title', class: 'debrief-hero__title' }, title),
     h('div', { class: 'prose' }, richText(complete && ending ? ending.text
-      : 'The attempt ended before the conversation reached an ending. Scores count the whole call, so the replies you didn’t get to give earn nothing.')),
+      : practice ? 'The practice run ended before the conversation reached an ending. It isn’t scored; the numbers below still measure the whole call, so the replies you didn’t get to give earn nothing.'
+        : 'The attempt ended before the conversation reached an ending. Scores count the whole call, so the replies you didn’t get to give earn nothing.')),
     own ? h('div', { class: 'btn-row' }, tryAgain, h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home-top' }, 'Back to scenarios')) : null);
 
   // What decided the ending: the variables the author marked, with their final values.
@@ -280,7 +289,9 @@ export function debriefView(data, opts) {
     closing),
   opts.footer || null,
   opts.actions !== undefined ? opts.actions : h('div', { class: 'btn-row btn-row--end' },
-    h('a', { class: 'btn btn--secondary', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'), 'Try this scenario again'),
+    // After a practice run, this is the way to a scored attempt: say so.
+    h('a', { class: 'btn btn--secondary', id: 'try-scenario', href: `#/s/${encodeURIComponent(sc.id || attempt.scenario)}` }, icon('retry'),
+      practice ? 'Start a scored attempt' : 'Try this scenario again'),
     h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home' }, 'Back to scenarios')));
   // Links to a turn (or a section) stay on this page: they move the focus
   // there and note the turn in the address, without drawing the page again.
@@ -388,6 +399,17 @@ function decisiveValue(v, complete) {
   return h('dd', null, text.charAt(0).toUpperCase() + text.slice(1));
 }
 
+// practiseAgainButton starts another practice run from the turn this one
+// started from, of the same source attempt (POST …/practice, as Practise
+// from here does).
+function practiseAgainButton(pr) {
+  const btn = h('button', { type: 'button', id: 'try-again', class: 'btn btn--primary', dataset: { action: 'practise-again', of: pr.of, turn: pr.from_turn } },
+    icon('retry'), `Practise again from turn ${pr.from_turn}`);
+  btn.addEventListener('click', () => startPractice(pr.of, pr.from_turn, btn));
+  return btn;
+}
+
+// startPractice asks the server for a practice run from the moment before
 // this turn of an ended attempt, and opens it.
 async function startPractice(id, turn, btn) {
   btn.disabled = true;

@@ -124,12 +124,13 @@ class AccountsPage {
     const who = `${a.name} (${a.username})`;
     const rolesBtn = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', dataset: { action: 'roles' } }, 'Roles', vh(` of ${who}`));
     const linkBtn = h('button', { type: 'button', class: 'btn btn--secondary btn--sm', dataset: { action: 'link' } }, icon('link'), 'New link', vh(` for ${who}`));
-    const toggle = a.disabled
+    // No Disable on one's own row: the server refuses it, so never offer it.
+    const toggle = me ? null : a.disabled
       ? h('button', { type: 'button', class: 'btn btn--secondary btn--sm', dataset: { action: 'enable' } }, 'Enable', vh(` ${who}`))
       : h('button', { type: 'button', class: 'btn btn--quiet btn--sm btn--danger-text', dataset: { action: 'disable' } }, 'Disable', vh(` ${who}`));
     rolesBtn.addEventListener('click', () => this.openRoles(a, rolesBtn));
     linkBtn.addEventListener('click', () => this.openLink(a, linkBtn));
-    toggle.addEventListener('click', () => (a.disabled ? this.enable(a, toggle) : this.openDisable(a, toggle)));
+    if (toggle) toggle.addEventListener('click', () => (a.disabled ? this.enable(a, toggle) : this.openDisable(a, toggle)));
     return h('tr', { dataset: { testid: 'account', username: a.username, status: st, roles: (a.roles || []).join(','), me: me ? 'true' : null } },
       h('th', { scope: 'row', class: 'person-cell' },
         h('span', { class: 'person' }, avatar(a.name, 'sm'),

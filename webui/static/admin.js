@@ -323,13 +323,13 @@ class AccountsPage {
       } catch (err) {
         if (err.code === 'login_required') return;
         if (err.code === 'username_taken' || (err.code === 'bad_request' && /username/i.test(err.message))) {
-          username.set(sentence(err.message));
+          username.set(sentence(err.message, u));
           username.input.focus();
         } else if (err.code === 'bad_request' && /name/i.test(err.message)) {
-          name.set(sentence(err.message));
+          name.set(sentence(err.message, u));
           name.input.focus();
         } else {
-          alert.set(sentence(err.message));
+          alert.set(sentence(err.message, u));
           submit.focus();
         }
       } finally {

@@ -466,13 +466,13 @@ class CohortPage {
       } catch (err) {
         if (err.code === 'login_required') return;
         if (err.code === 'bad_request' && /name/i.test(err.message) && !/user/i.test(err.message)) {
-          name.set(sentence(err.message));
+          name.set(sentence(err.message, u));
           name.input.focus();
         } else if (err.code === 'bad_request' || err.code === 'username_taken') {
-          username.set(sentence(err.message));
+          username.set(sentence(err.message, u));
           username.input.focus();
         } else {
-          alert.set(sentence(err.message));
+          alert.set(sentence(err.message, u));
           submit.focus();
         }
       } finally {
@@ -510,7 +510,7 @@ class CohortPage {
         done.hidden = false;
         d.body.querySelector('input').focus();
       } catch (err) {
-        if (err.code !== 'login_required') d.alert.set(sentence(err.message));
+        if (err.code !== 'login_required') d.alert.set(sentence(err.message, m.username));
       } finally {
         busy(make);
       }

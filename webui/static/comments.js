@@ -160,10 +160,10 @@ export function sharePanel(attemptId) {
     } catch (err) {
       if (err.code === 'login_required') return;
       if (err.status === 400 || err.status === 404) {
-        username.set(sentence(err.message));
+        username.set(sentence(err.message, u));
         username.input.focus();
       } else {
-        alert.set(sentence(err.message));
+        alert.set(sentence(err.message, u));
       }
     } finally {
       busy(submit);

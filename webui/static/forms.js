@@ -106,8 +106,11 @@ export function busy(btn, label) {
 
 // sentence turns the server's message ("the current password is wrong") into
 // one to show ("The current password is wrong."), with Go's durations
-// ("14m59s") in words.
-export function sentence(msg) {
+// ("14m59s") in words. A message that begins with a username is left as it
+// is ("tara@example.com already has an account"): one of names (the
+// usernames the caller sent), or a first word that can only be an
+// identifier (with @ . _ or a digit in it).
+export function sentence(msg, ...names) {
   let s = String(msg || '').trim();
   if (!s) return 'Something went wrong. Please try again.';
   s = s.replace(/\b(?:(\d+)h)?(?:(\d+)m)?(\d+(?:\.\d+)?)s\b/g, (all, hr, min, sec) => {
@@ -118,8 +121,14 @@ export function sentence(msg) {
     const hrs = Math.round(mins / 60);
     return `${hrs} hour${hrs === 1 ? '' : 's'}`;
   });
-  s = s.charAt(0).toUpperCase() + s.slice(1);
+  if (!startsWithUsername(s, names)) s = s.charAt(0).toUpperCase() + s.slice(1);
   return /[.!?…]$/.test(s) ? s : `${s}.`;
+}
+
+function startsWithUsername(s, names) {
+  if (names.some((n) => n && s.startsWith(n) && !/^[\p{L}\p{N}]/u.test(s.slice(n.length)))) return true;
+  const first = s.split(/[\s’']/)[0];
+  return /[@._\d]/.test(first.replace(/[.,:;!?]+$/, ''));
 }
 
 const dateFmt = typeof Intl !== 'undefined'

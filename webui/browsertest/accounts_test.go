@@ -474,6 +474,8 @@ func TestYourAccount(t *testing.T) {
 	eval[chromedp.Void](callTab, `window.__before = document.getElementById('call')`)
 	p.do("type the right one", chromedp.SendKeys(chromedp.CSS("#password-current"), u.Password), chromedp.Click(chromedp.CSS("#password-save")))
 	p.waitFor("the password changed", 5*time.Second, `document.getElementById('password-status').textContent.includes('password is changed')`)
+	// The button was disabled while it worked; the focus is on the news, not lost to <body>.
+	p.waitFor("the focus on the status", 2*time.Second, `document.activeElement?.id === 'password-status'`)
 	if v := eval[string](p, `['password-current', 'password-new', 'password-confirm'].map((id) => document.getElementById(id).value).join('')`); v != "" {
 		t.Errorf("the password fields still hold %q after the change", v)
 	}

@@ -29,6 +29,9 @@ func TestMessagesKeepUsernames(t *testing.T) {
 		if got := eval[string](p, `document.getElementById('invite-error').textContent.trim()`); !strings.HasPrefix(got, u+" already has an account") {
 			t.Errorf("inviting %s, the page says %q; want the username as typed", u, got)
 		}
+		if got := eval[string](p, `document.activeElement?.id || document.activeElement?.tagName`); got != "invite-submit" {
+			t.Errorf("after the refusal the focus is on %s, want back on the Invite button", got)
+		}
 		p.do("clear the form", chromedp.Evaluate[chromedp.Void](`document.getElementById('invite-form')?.reset(); document.getElementById('invite-error').textContent = ''`))
 	}
 	// Ordinary messages still start with a capital and end with a full stop.

@@ -94,6 +94,9 @@ export function renderAccount(token) {
       await api('/api/me/password', { method: 'POST', body: { current: current.input.value, new: pw } });
       for (const f of [current, fresh, again]) f.input.value = '';
       pwSaved.replaceChildren(icon('check'), 'Your password is changed. Anywhere else you were signed in, you’ve been signed out.');
+      // The button was disabled while it worked: put the focus on what changed.
+      pwSaved.setAttribute('tabindex', '-1');
+      pwSaved.focus();
     } catch (err) {
       if (err.code === 'login_required') return;
       if (err.code === 'bad_login') {

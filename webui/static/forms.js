@@ -88,11 +88,15 @@ export function formAlert(id) {
   };
 }
 
-// busy shows a submit button at work (and back, as it was).
+// busy shows a submit button at work (and back, as it was). Disabling a
+// button that has the focus drops the focus to <body>; when nothing took
+// it meanwhile, it goes back to the button.
 const before = new WeakMap();
+const hadFocus = new WeakSet();
 export function busy(btn, label) {
   if (label) {
     if (!before.has(btn)) before.set(btn, [...btn.childNodes]);
+    if (document.activeElement === btn) hadFocus.add(btn);
     btn.disabled = true;
     btn.setAttribute('aria-busy', 'true');
     btn.replaceChildren(h('span', { class: 'spinner spinner--sm', 'aria-hidden': 'true' }), label);
@@ -101,6 +105,7 @@ export function busy(btn, label) {
     btn.removeAttribute('aria-busy');
     if (before.has(btn)) btn.replaceChildren(...before.get(btn));
     before.delete(btn);
+    if (hadFocus.delete(btn) && btn.isConnected && (!document.activeElement || document.activeElement === document.body)) btn.focus();
   }
 }
 

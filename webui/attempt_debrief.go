@@ -9,6 +9,8 @@ type debriefResponse struct {
 	// Own says whether the caller played the attempt: false for a reviewer
 	// reading someone else's, whom the browser then shows the reviewer's page.
 	Own bool `json:"own"`
+	// Trainee names whose attempt it is, for a reviewer (absent when Own).
+	Trainee *traineeRef `json:"trainee,omitempty"`
 }
 
 // attemptDebrief reviews an ended attempt turn by turn, on the scenario
@@ -29,6 +31,10 @@ func (s *Server) attemptDebrief(w http.ResponseWriter, r *http.Request) {
 	for i := range d.Scores {
 		d.Scores[i].PassFrom = out.MarksFrom[d.Scores[i].Competency]
 	}
-	s.writeJSON(w, r, http.StatusOK, debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title, out.Held),
-		Scenario: detail(out.Scenario), Debrief: d, Own: out.Attempt.UserID == u.ID})
+	resp := debriefResponse{Attempt: listItem(out.Attempt, out.Scenario.Title, out.Held),
+		Scenario: detail(out.Scenario), Debrief: d, Own: out.Attempt.UserID == u.ID}
+	if !resp.Own && out.Trainee.ID != "" {
+		resp.Trainee = &traineeRef{ID: out.Trainee.ID, Name: out.Trainee.DisplayName}
+	}
+	s.writeJSON(w, r, http.StatusOK, resp)
 }

@@ -203,6 +203,12 @@ func TestWireGolden(t *testing.T) {
 	w.http(sam, "GET", "/api/attempts", nil, 200, "attempts.json")
 	w.http(sam, "GET", "/api/attempts/"+id, nil, 200, "attempt.json")
 	w.http(sam, "GET", "/api/attempts/"+id+"/debrief", nil, 200, "debrief.json")
+	// A reviewer it is shared with reads it too, with whose attempt it is.
+	mo := h.login(h.namedAccount("mo", "Mo", training.Roles(training.RoleManager)))
+	if status := sam.post("/api/attempts/"+id+"/shares", map[string]string{"username": "mo"}, nil); status != 200 {
+		t.Fatalf("share with mo: %d", status)
+	}
+	w.http(mo, "GET", "/api/attempts/"+id+"/debrief", nil, 200, "debrief-reviewer.json")
 
 	// As stored: each turn's event, the state after the last and the scores.
 	turns, err := h.st.Turns(ctx, id)

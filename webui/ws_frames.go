@@ -17,7 +17,8 @@ type snapshotFrame struct {
 	Trainee    *traineeRef  `json:"trainee,omitempty"` // a watcher's: whose call it is
 }
 
-// traineeRef names the trainee whose call a watcher's snapshot shows.
+// traineeRef names the trainee whose attempt it is: in a watcher's snapshot,
+// and in a reviewer's debrief.
 type traineeRef struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`

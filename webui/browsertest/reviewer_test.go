@@ -80,6 +80,12 @@ func TestReviewerOnTraineeAddress(t *testing.T) {
 	if got := look(m); got.Hash != "#/review/"+f.reviewed || got.Practise != 0 || got.Share != 0 || got.Comments == 0 {
 		t.Errorf("a manager on the trainee's address: %+v; want the review of it, with comment forms and no trainee's actions", got)
 	}
+	// With no ?trainee= in the address the server still names whose call it
+	// is, and the trainee's words are theirs, not "You said".
+	whose := `document.querySelector('#debrief .eyebrow').textContent + ' | ' + [...new Set([...document.querySelectorAll('.mini-msg--me .mini-msg__who')].map((e) => e.textContent))].join(',')`
+	if got := eval[string](m, whose); got != "Attempt review · Tia Trainee · call with Dana Okafor | Tia said" {
+		t.Errorf("the review of a bare address says %q; want Tia Trainee named and her words as Tia's", got)
+	}
 
 	// The trainee's own debrief is theirs.
 	d := b.tab(srv.url(), tabOptions{reducedMotion: true, fresh: true})
@@ -88,6 +94,9 @@ func TestReviewerOnTraineeAddress(t *testing.T) {
 	d.waitState("debrief")
 	if got := look(d); got.Hash != "#/a/"+f.reviewed+"/debrief" || got.Mode != "trainee" || got.Practise == 0 || got.Share != 1 || got.Comments != 0 {
 		t.Errorf("the trainee's own debrief: %+v; want theirs, with Practise, Try again and Share and no comment form", got)
+	}
+	if got := eval[string](d, whose); !strings.HasSuffix(got, " | You said") {
+		t.Errorf("the trainee's own debrief says %q; want You said", got)
 	}
 }
 

@@ -275,7 +275,8 @@ type DebriefAnswer struct {
 	Attempt  AttemptItem    `json:"attempt"`
 	Scenario ScenarioDetail `json:"scenario"` // the version played
 	Debrief  Debrief        `json:"debrief"`
-	Own      bool           `json:"own"` // the caller played it (false: a reviewer reading someone else's)
+	Own      bool           `json:"own"`               // the caller played it (false: a reviewer reading someone else's)
+	Trainee  *Trainee       `json:"trainee,omitempty"` // a reviewer's: whose attempt it is
 }
 
 // Debrief is the whole attempt reviewed, turn by turn.

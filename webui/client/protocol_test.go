@@ -22,6 +22,7 @@ var goldens = map[string]func() any{
 	"attempt.json":              func() any { return new(Snapshot) },
 	"practice.json":             func() any { return new(AttemptItem) },
 	"debrief.json":              func() any { return new(DebriefAnswer) },
+	"debrief-reviewer.json":     func() any { return new(DebriefAnswer) },
 	"debrief-given-up.json":     func() any { return new(DebriefAnswer) },
 	"debrief-mediocre.json":     func() any { return new(DebriefAnswer) },
 	"debrief-worst.json":        func() any { return new(DebriefAnswer) },

@@ -47,7 +47,8 @@ export async function renderReview(token, id, { cohort, trainee: traineeId, turn
     return `#/review/${encodeURIComponent(id)}${qs ? `?${qs}` : ''}`;
   };
   const member = detail && traineeId ? (detail.members || []).find((x) => x.id === traineeId) : null;
-  const trainee = member ? member.name : '';
+  // Whose call it is: the server says (data.trainee), else the cohort's member list.
+  const trainee = (data.trainee && data.trainee.name) || (member ? member.name : '');
   const whole = mayComment ? commentThread(id, 0, byTurn.get(0) || [])
     : (byTurn.get(0) || []).length ? commentList(byTurn.get(0), { turn: 0 }) : null;
   const v = debriefView(data, {

@@ -86,6 +86,11 @@ export function groupByTurn(comments) {
 export function debriefView(data, opts) {
   const { id, mode = 'trainee', turnHref } = opts;
   const own = mode === 'trainee';
+  // Whose words they are: "You" on one's own debrief; for a reviewer, the
+  // trainee's first name (the server names them: data.trainee).
+  const traineeName = own ? '' : ((data.trainee && data.trainee.name) || opts.traineeName || '');
+  const them = traineeName ? firstName(traineeName) : 'the trainee';
+  const speaker = own ? 'you' : them;
   const attempt = data.attempt || {};
   const sc = data.scenario || {};
   const d = data.debrief || {};
@@ -116,13 +121,13 @@ export function debriefView(data, opts) {
   let title;
   let summary;
   if (!complete) {
-    const where = stoppedAt ? `at turn ${stoppedAt}` : 'before your first reply';
+    const where = stoppedAt ? `at turn ${stoppedAt}` : `before ${own ? 'your' : 'their'} first reply`;
     if (practice) {
       title = attempt.status === 'abandoned' ? `Incomplete: this practice run was left ${where}`
-        : `Incomplete: you stopped this practice run ${where}`;
+        : `Incomplete: ${speaker} stopped this practice run ${where}`;
     } else {
       title = attempt.status === 'abandoned' ? `Incomplete: the call was left ${where}; scored against the whole call`
-        : `Incomplete: you stopped ${where}; scored against the whole call`;
+        : `Incomplete: ${speaker} stopped ${where}; scored against the whole call`;
     }
     summary = `${plural(turns.length, 'turn', 'turns')} played · ${passed} of ${scores.length} competencies reached their pass mark so far`;
   } else if (success) {
@@ -140,8 +145,8 @@ export function debriefView(data, opts) {
       h('span', { class: 'muted', id: 'debrief-summary' }, summary)),
     h('h2', { id: 'ending-title', class: 'debrief-hero__title' }, title),
     h('div', { class: 'prose' }, richText(complete && ending ? ending.text
-      : practice ? 'The practice run ended before the conversation reached an ending. It isn’t scored; the numbers below still measure the whole call, so the replies you didn’t get to give earn nothing.'
-        : 'The attempt ended before the conversation reached an ending. Scores count the whole call, so the replies you didn’t get to give earn nothing.')),
+      : practice ? `The practice run ended before the conversation reached an ending. It isn’t scored; the numbers below still measure the whole call, so the replies ${own ? 'you' : 'they'} didn’t get to give earn nothing.`
+        : `The attempt ended before the conversation reached an ending. Scores count the whole call, so the replies ${own ? 'you' : 'they'} didn’t get to give earn nothing.`)),
     own ? h('div', { class: 'btn-row' }, tryAgain, h('a', { class: 'btn btn--quiet', href: '#/', id: 'back-home-top' }, 'Back to scenarios')) : null);
 
   // What decided the ending: the variables the author marked, with their final values.
@@ -235,7 +240,7 @@ export function debriefView(data, opts) {
         h('div', { class: 'exchange' },
           before.map((line, j) => h('div', { class: 'mini-msg mini-msg--them' }, j === 0 ? h('span', { class: 'mini-msg__who' }, p.name || 'Client') : null,
             h('p', null, vh(`${p.name}: `), line))),
-          h('div', { class: 'mini-msg mini-msg--me' }, h('span', { class: 'mini-msg__who' }, 'You said'), h('p', null, r.text)),
+          h('div', { class: 'mini-msg mini-msg--me' }, h('span', { class: 'mini-msg__who' }, own ? 'You said' : `${them.charAt(0).toUpperCase()}${them.slice(1)} said`), h('p', null, r.text)),
           (t.interjections || []).map((line) => h('div', { class: 'mini-msg mini-msg--interjection' },
             h('span', { class: 'mini-msg__who' }, `${who} interrupts`), h('p', null, line)))),
         h('div', { class: 'coach' },
@@ -247,7 +252,7 @@ export function debriefView(data, opts) {
           t.on_ideal ? h('p', { class: 'coach__ideal coach__ideal--yes' }, icon('check'),
             r.verdict === 'followed' || !r.verdict ? 'The strongest reply available here.' : 'The best of what was left at this point.')
             : t.ideal ? idealBlock(t.ideal, t.ideal_kind) : null,
-          (t.closed || []).map((c) => closedBlock(c, turnHref)),
+          (t.closed || []).map((c) => closedBlock(c, turnHref, speaker)),
           moodAfterLine(t.mood_after || [], who))),
       opts.turnExtra ? opts.turnExtra(t) : null));
   }));
@@ -365,14 +370,14 @@ function idealBlock(ideal, kind) {
     ideal.note ? h('p', { class: 'turn__ideal-note' }, h('strong', null, best ? 'Why: ' : 'Why it works: '), ideal.note) : null);
 }
 
-function closedBlock(c, turnHref) {
+function closedBlock(c, turnHref, speaker) {
   const r = c.reply || {};
   const by = c.by || {};
   return h('div', { class: 'closed', dataset: { testid: 'closed', turn: c.turn } },
     h('p', { class: 'closed__label' }, icon('clock'), 'A stronger reply was no longer on offer'),
     h('blockquote', null, `“${r.text}”`),
     h('p', { class: 'closed__why' }, 'It closed at ', turnLink(c.turn, turnHref),
-      by.text ? `, when you said “${by.text}”${/[.!?…]$/.test(by.text.trim()) ? '' : '.'}` : '.'),
+      by.text ? `, when ${speaker} said “${by.text}”${/[.!?…]$/.test(by.text.trim()) ? '' : '.'}` : '.'),
     verdictTag(r, { verb: true }),
     r.note ? h('p', { class: 'turn__ideal-note' }, h('strong', null, 'Why it works: '), r.note) : null);
 }

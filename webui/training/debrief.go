@@ -20,6 +20,9 @@ type Debrief struct {
 	// Held is what the trainee is held to on the scenario, for showing the
 	// attempt's summary the same way.
 	Held HeldMarks
+	// Trainee is whose attempt it is, for a reviewer reading someone
+	// else's (the zero Account when the caller played it).
+	Trainee Account
 }
 
 // Debrief reviews the ended attempt id: u's own, or one u may review (a
@@ -45,5 +48,11 @@ func (s *Service) Debrief(ctx context.Context, u User, id string) (Debrief, erro
 		return Debrief{}, err
 	}
 	from := held.Of(a.ScenarioID).Apply(d.Scores)
-	return Debrief{Attempt: a, Scenario: sc, Debrief: d, MarksFrom: from, Held: held.Of(a.ScenarioID)}, nil
+	out := Debrief{Attempt: a, Scenario: sc, Debrief: d, MarksFrom: from, Held: held.Of(a.ScenarioID)}
+	if a.UserID != u.ID {
+		if out.Trainee, err = s.st.Account(ctx, a.UserID); err != nil {
+			return Debrief{}, fmt.Errorf("the trainee of attempt %s: %w", id, err)
+		}
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -291,13 +292,15 @@ func TestOneSetupLinkForSeveralInstances(t *testing.T) {
 // never the new one's.
 func TestNewPasswordKeepsItsOwnWebsockets(t *testing.T) {
 	const late = 3 * time.Second
+	armed := &atomic.Bool{} // delay only the notice of the password change
 	in := startTwoInstances(t, func(c *webui.Config) {
 		if c.Broadcast != nil && c.AnnounceEvery != 0 {
-			c.Broadcast = lateBroadcast{c.Broadcast, late}
+			c.Broadcast = lateBroadcast{c.Broadcast, late, armed}
 		}
 	})
 	ctx := context.Background()
 	old := dial(t, in.sam, in.b)
+	armed.Store(true)
 	onA := in.sam.On(client.New(in.a.URL(), nil))
 	status, err := onA.Post(ctx, "/api/me/password", map[string]string{"current": "a long trainee password", "new": "another long trainee password"}, nil)
 	if err != nil || status != http.StatusOK {
@@ -324,16 +327,17 @@ func TestNewPasswordKeepsItsOwnWebsockets(t *testing.T) {
 	}
 }
 
-// lateBroadcast hands what other instances publish to its listener late,
-// as a slow network would.
+// lateBroadcast hands the end_user notices other instances publish to its
+// listener late, as a slow network would, once armed.
 type lateBroadcast struct {
 	training.Broadcast
-	late time.Duration
+	late  time.Duration
+	armed *atomic.Bool
 }
 
 func (b lateBroadcast) Listen(ctx context.Context, f func(training.LiveEvent)) {
 	b.Broadcast.Listen(ctx, func(e training.LiveEvent) {
-		if e.Kind == training.LiveEndUser {
+		if e.Kind == training.LiveEndUser && b.armed.Load() {
 			time.Sleep(b.late)
 		}
 		f(e)

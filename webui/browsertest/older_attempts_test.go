@@ -93,6 +93,27 @@ func TestShowOlderAttempts(t *testing.T) {
 		p.key("\r")
 	}
 
+	// showOlder presses Show older attempts under a full first page of
+	// rows, checks what it added, where the focus went and that the button
+	// went, then screenshots and runs axe.
+	showOlder := func(t *testing.T, p *page, rows, shot, view string) {
+		t.Helper()
+		press(p, "#show-older-attempts")
+		p.waitFor("the older attempts", 10*time.Second, fmt.Sprintf(`document.querySelectorAll(%q).length === %d`, rows, total))
+		got := read(p, rows)
+		if got.IDs != want {
+			t.Errorf("after Show older attempts: %s\nwant %s", got.IDs, want)
+		}
+		if got.Focus != order[training.AttemptPageSize]+" A" {
+			t.Errorf("the focus is on %q, want the link of the first older attempt, %s", got.Focus, order[training.AttemptPageSize])
+		}
+		if got.Button {
+			t.Errorf("the Show older attempts button is still there with nothing older")
+		}
+		p.shot(shot, looks[0])
+		p.axe(src, view)
+	}
+
 	t.Run("home", func(t *testing.T) {
 		p := b.tab(srv.url(), tabOptions{reducedMotion: true, fresh: true})
 		p.signIn(pat)
@@ -104,20 +125,7 @@ func TestShowOlderAttempts(t *testing.T) {
 		if got := read(p, rows); got.IDs != strings.Join(order[:training.AttemptPageSize], " ") || !got.Button {
 			t.Fatalf("the first page: %+v; want the newest %d in order and the button", got, training.AttemptPageSize)
 		}
-		press(p, "#show-older-attempts")
-		p.waitFor("the older attempts", 10*time.Second, fmt.Sprintf(`document.querySelectorAll(%q).length === %d`, rows, total))
-		got := read(p, rows)
-		if got.IDs != want {
-			t.Errorf("after Show older attempts: %s\nwant %s", got.IDs, want)
-		}
-		if got.Focus != order[training.AttemptPageSize]+" A" {
-			t.Errorf("the focus is on %q, want the link of the first older attempt, %s", got.Focus, order[training.AttemptPageSize])
-		}
-		if got.Button {
-			t.Errorf("the Show older attempts button is still there with nothing older")
-		}
-		p.shot("home-older-attempts", looks[0])
-		p.axe(src, "home page with older attempts")
+		showOlder(t, p, rows, "home-older-attempts", "home page with older attempts")
 	})
 
 	t.Run("manager", func(t *testing.T) {
@@ -129,19 +137,6 @@ func TestShowOlderAttempts(t *testing.T) {
 		if got := read(p, rows); got.IDs != strings.Join(order[:training.AttemptPageSize], " ") || !got.Button {
 			t.Fatalf("the first page: %+v; want the newest %d in order and the button", got, training.AttemptPageSize)
 		}
-		press(p, "#show-older-attempts")
-		p.waitFor("the older attempts", 10*time.Second, fmt.Sprintf(`document.querySelectorAll(%q).length === %d`, rows, total))
-		got := read(p, rows)
-		if got.IDs != want {
-			t.Errorf("after Show older attempts: %s\nwant %s", got.IDs, want)
-		}
-		if got.Focus != order[training.AttemptPageSize]+" A" {
-			t.Errorf("the focus is on %q, want the link of the first older attempt, %s", got.Focus, order[training.AttemptPageSize])
-		}
-		if got.Button {
-			t.Errorf("the Show older attempts button is still there with nothing older")
-		}
-		p.shot("trainee-older-attempts", looks[0])
-		p.axe(src, "trainee page with older attempts")
+		showOlder(t, p, rows, "trainee-older-attempts", "trainee page with older attempts")
 	})
 }
